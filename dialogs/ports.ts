@@ -1,0 +1,148 @@
+// The ports: what the core needs from the outside world, as TypeScript interfaces.
+// Implementations live in adapters/ (memory for the embedded default, Redis for production);
+// one contract test suite (test/contracts/) runs every implementation.
+
+import type { ConversationRef, HandoffReason, Language, LocalText, Reply, Turn } from './messages.ts';
+
+/** Key-value storage of conversation sessions, with expiry. Values are JSON-serialisable. */
+export interface SessionStore {
+  load<T>(key: string): Promise<T | null>;
+  save(key: string, value: unknown, ttlSeconds: number): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/**
+ * "One conversation, one line": runs work for a conversation one at a time, in arrival order,
+ * across every process that shares the implementation's backing store.
+ */
+export interface ConversationLine {
+  /**
+   * Takes a place in the conversation's line now (arrival order), waits for its turn, runs `work`
+   * alone, and gives the turn to the next in line, also when `work` throws.
+   * Rejects with LineBusyError when the turn does not come within the implementation's wait limit.
+   */
+  run<T>(conversationKey: string, work: () => Promise<T>): Promise<T>;
+}
+
+export class LineBusyError extends Error {
+  constructor(conversationKey: string) {
+    super(`conversation ${conversationKey} is busy; try again`);
+    this.name = 'LineBusyError';
+  }
+}
+
+/** What the delivery ledger knows about a message id. */
+export type DeliveryClaim =
+  | { status: 'new' }
+  | { status: 'in_progress' }
+  | { status: 'done'; result: string };
+
+/**
+ * Remembers which platform message ids were handled, so a retried delivery is handled once
+ * and answered with the same result.
+ */
+export interface DeliveryLedger {
+  /** Claims the id for handling; a claim that is never completed lapses after `claimSeconds`. */
+  claim(messageKey: string, claimSeconds: number): Promise<DeliveryClaim>;
+  /** Records the result of a handled message, kept for `keepSeconds`. */
+  complete(messageKey: string, result: string, keepSeconds: number): Promise<void>;
+  /** Gives a claim back after a failure, so the platform's retry is handled. */
+  release(messageKey: string): Promise<void>;
+}
+
+/** Sends replies that are not an answer to a request: an agent's message, a reminder. */
+export interface OutboundChannel {
+  readonly channel: string;
+  send(conversation: ConversationRef, replies: Reply[]): Promise<void>;
+}
+
+/** Everything an agent needs to pick up a conversation. */
+export interface HandoffRequest {
+  conversation: ConversationRef;
+  buyerName?: string;
+  language: Language;
+  reason: HandoffReason;
+  /** Free text from the flow (e.g. which step gave up). */
+  detail?: string;
+  flow?: string;
+  orderId?: string;
+  productId?: string;
+  lastTurns: Turn[];
+  at: number;
+}
+
+/** Where hand-offs go: an in-memory queue here, Slack or DingTalk threads in production. */
+export interface AgentDesk {
+  openHandoff(request: HandoffRequest): Promise<void>;
+  /** A buyer's message that arrived while a person has the conversation. */
+  relayBuyerMessage(conversation: ConversationRef, text: string, at: number): Promise<void>;
+}
+
+/** One row of a size chart: a size fits buyers within these ranges (inclusive). */
+export interface SizeChartRow {
+  size: string;
+  heightCm?: [number, number];
+  weightKg?: [number, number];
+  chestCm?: [number, number];
+  waistCm?: [number, number];
+}
+
+export interface Product {
+  id: string;
+  name: LocalText;
+  /** Other names buyers use for it, in any language. */
+  aliases: string[];
+  category: string;
+  price: number;
+  currency: string;
+  colours: { id: string; name: LocalText }[];
+  sizes: string[];
+  sizeChart?: SizeChartRow[];
+  url?: string;
+  imageUrl?: string;
+}
+
+/** The shop's catalog (the pre-sale issue grows this port; orders come with the after-sale issue). */
+export interface Catalog {
+  getProduct(id: string): Promise<Product | null>;
+  listProducts(): Promise<Product[]>;
+  /** The chart used when a buyer asks about sizes without naming a product. */
+  defaultSizeChart(): Promise<SizeChartRow[]>;
+}
+
+/** One handled turn, for counters, hot topics and the trainer view. */
+export interface TurnEvent {
+  conversation: ConversationRef;
+  at: number;
+  language: Language;
+  text: string;
+  intent: string | null;
+  confidence: number;
+  flow: string | null;
+  outcome: 'answered' | 'asked' | 'not_understood' | 'handed_off' | 'cancelled' | 'relayed' | 'completed';
+}
+
+export interface EventSink {
+  record(event: TurnEvent): void;
+}
+
+export interface Clock {
+  now(): number;
+}
+
+/** The subset of pino's interface the core uses, so any structured logger fits. */
+export interface Logger {
+  debug(obj: object | string, msg?: string): void;
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export const silentLogger: Logger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+};
