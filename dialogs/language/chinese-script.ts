@@ -38,6 +38,17 @@ function changedCharacters(text: string, converted: string): number {
   return changed;
 }
 
+// Latin tokens that Chinese buyers use too: units and clothing sizes say nothing about language.
+const NEUTRAL_LATIN = new Set(['cm', 'mm', 'm', 'kg', 'g', 'lb', 'lbs', 'ft', 'in', 'xs', 's', 'l', 'xl', 'xxl', 'xxxl', 'ok', 'okk', 'id', 'vip']);
+
+/** English when the Latin words are more than units and sizes (or a Latin word follows English). */
+function looksEnglish(text: string, previous?: Language): boolean {
+  if (!LATIN_LETTER.test(text)) return false;
+  const words = (text.toLowerCase().match(/[a-z]+/g) ?? []).filter((w) => !NEUTRAL_LATIN.has(w) && !/^\d*x*l$/.test(w));
+  if (words.length > 0) return true;
+  return previous === undefined || previous === 'en';
+}
+
 /**
  * The language of a message, or null when it carries none (digits, emoji, punctuation):
  * the caller keeps the conversation's previous language then.
@@ -46,7 +57,7 @@ function changedCharacters(text: string, converted: string): number {
  */
 export function detectLanguage(text: string, previous?: Language): Language | null {
   const han = text.match(HAN_GLOBAL);
-  if (!han) return LATIN_LETTER.test(text) ? 'en' : null;
+  if (!han) return looksEnglish(text, previous) ? 'en' : null;
   const hanText = han.join('');
   const traditionalOnly = changedCharacters(hanText, toSimplified(hanText));
   const simplifiedOnly = changedCharacters(hanText, toTraditional(hanText));

@@ -1,0 +1,66 @@
+// A Map whose entries expire by an injected Clock, shared by the memory stores so that tests can
+// move time instead of sleeping. Expired entries vanish on read, and a sweep now and then drops the
+// ones nobody reads again, so an embedded bot that runs for weeks does not grow without bound.
+
+import type { Clock } from '../../../dialogs/ports.ts';
+
+interface Entry<V> {
+  value: V;
+  expiresAt: number;
+}
+
+/** How often (by the clock) a write also sweeps out every expired entry. */
+const SWEEP_EVERY_MS = 60_000;
+
+export class ExpiringMap<V> {
+  private readonly entries = new Map<string, Entry<V>>();
+  private nextSweepAt: number;
+
+  constructor(private readonly clock: Clock) {
+    this.nextSweepAt = clock.now() + SWEEP_EVERY_MS;
+  }
+
+  get(key: string): V | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt <= this.clock.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry.value;
+  }
+
+  /** Milliseconds until `key` expires, or undefined when it is absent. */
+  remainingMs(key: string): number | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    const left = entry.expiresAt - this.clock.now();
+    if (left <= 0) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return left;
+  }
+
+  set(key: string, value: V, ttlMs: number): void {
+    const now = this.clock.now();
+    this.entries.set(key, { value, expiresAt: now + ttlMs });
+    if (now >= this.nextSweepAt) this.sweep(now);
+  }
+
+  delete(key: string): boolean {
+    return this.entries.delete(key);
+  }
+
+  /** Entries held, expired or not: for tests that check idle data is let go. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private sweep(now: number): void {
+    this.nextSweepAt = now + SWEEP_EVERY_MS;
+    for (const [key, entry] of this.entries) {
+      if (entry.expiresAt <= now) this.entries.delete(key);
+    }
+  }
+}

@@ -1,0 +1,100 @@
+// Redis clients configured for a server that must stay responsive when Redis does not.
+// ioredis by default queues commands while disconnected and retries each one 20 times, so a Redis
+// outage turns into requests that hang and memory that piles up. Here a command fails at once while
+// Redis is unreachable (the platform gets an error and retries its delivery later), a command already
+// sent fails after at most one reconnect attempt or commandTimeoutMs, and the client keeps
+// reconnecting by itself with capped backoff, so service resumes as soon as Redis is back.
+
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from '../../../dialogs/ports.ts';
+
+export interface RedisClientOptions {
+  /** Shown by CLIENT LIST, to tell Kefu's connections apart. Default "kefu". */
+  connectionName?: string;
+  /** A command without a reply after this long fails (a hung server or a silent network). Default 5000. */
+  commandTimeoutMs?: number;
+  /** Longest pause between reconnect attempts. Default 2000. */
+  maxBackoffMs?: number;
+  /** Where connection trouble is reported; without it ioredis prints unhandled errors to the console. */
+  logger?: Logger;
+  /** Any other ioredis option; these win over the defaults above. */
+  redisOptions?: RedisOptions;
+}
+
+/** The first pause between reconnect attempts; it doubles up to maxBackoffMs. */
+const FIRST_BACKOFF_MS = 50;
+
+export function createRedisClient(url: string, options: RedisClientOptions = {}): Redis {
+  checkRedisUrl(url);
+  const maxBackoffMs = options.maxBackoffMs ?? 2000;
+  const client = new Redis(url, {
+    connectionName: options.connectionName ?? 'kefu',
+    enableOfflineQueue: false,
+    // Commands in flight when the connection drops get one reconnect attempt, then fail.
+    maxRetriesPerRequest: 1,
+    commandTimeout: options.commandTimeoutMs ?? 5000,
+    connectTimeout: 5000,
+    // Never give up: a server outlives Redis restarts and failovers.
+    retryStrategy: (attempt) => Math.min(FIRST_BACKOFF_MS * 2 ** Math.min(attempt - 1, 16), maxBackoffMs),
+    ...options.redisOptions,
+  });
+  if (options.logger) reportConnectionTrouble(client, options.logger);
+  return client;
+}
+
+/** True when the client can send commands now (connected and past its ready check). */
+export function isRedisReady(client: Redis): boolean {
+  return client.status === 'ready';
+}
+
+/**
+ * Resolves once the client is ready, e.g. at startup before the first command (which would fail
+ * while connecting, the offline queue being off). Rejects after timeoutMs or when the client is closed.
+ */
+export function waitForRedisReady(client: Redis, timeoutMs = 10_000): Promise<void> {
+  if (isRedisReady(client)) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const done = (error?: Error): void => {
+      clearTimeout(timer);
+      client.off('ready', onReady);
+      client.off('end', onEnd);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onReady = (): void => done();
+    const onEnd = (): void => done(new Error('Redis client was closed before it became ready'));
+    const timer = setTimeout(() => done(new Error(`Redis not ready within ${timeoutMs} ms`)), timeoutMs);
+    client.on('ready', onReady);
+    client.on('end', onEnd);
+  });
+}
+
+function checkRedisUrl(url: unknown): void {
+  if (typeof url !== 'string') throw new TypeError('Redis URL must be a string');
+  let protocol: string;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    throw new RangeError('Redis URL is not a valid URL (expected redis://host:port)');
+  }
+  if (protocol !== 'redis:' && protocol !== 'rediss:') {
+    throw new RangeError(`Redis URL must start with redis:// or rediss://, not ${protocol}//`);
+  }
+}
+
+/** Logs an outage once when it starts and once when it ends, not at every reconnect attempt. */
+function reportConnectionTrouble(client: Redis, logger: Logger): void {
+  let down = false;
+  client.on('error', (error: Error) => {
+    if (down) {
+      logger.debug({ err: error }, 'Redis still unreachable');
+      return;
+    }
+    down = true;
+    logger.error({ err: error }, 'Redis connection failed; commands fail until it is back');
+  });
+  client.on('ready', () => {
+    if (down) logger.info('Redis connection is back');
+    down = false;
+  });
+}

@@ -1,0 +1,239 @@
+// The production ConversationLine: "one conversation, one line" across every process on one Redis.
+//
+// It is a ticket lock, like the numbered tickets at a bank counter, kept in one Redis hash per
+// conversation ("<prefix>line:<key>", so it also works on Redis Cluster): `n` is the last ticket
+// handed out, `s` the ticket now served, `t` when that turn began (Redis time, so process clocks do
+// not matter), `e` the line's epoch, and `a:<ticket>` marks a waiter that gave up.
+//
+// - run() takes a ticket in one Lua script, so arrival order is the order Redis sees the calls; the
+//   same script answers whether the ticket is served at once (the fast path: one round trip to
+//   start, one to hand the turn on).
+// - A turn older than leaseMs belongs to a holder that died or hung: whoever is waiting skips it,
+//   atomically in Lua. A holder that finishes after losing its turn changes nothing.
+// - A waiter not served within waitMs marks its ticket abandoned (or, if the turn reached it just
+//   then, passes it on) and fails with LineBusyError; the line skips abandoned tickets.
+// - When the last ticket is served the hash is deleted, and every write refreshes a keepSeconds
+//   expiry as a safety net, so idle conversations leave nothing. The epoch, random per line
+//   incarnation, keeps a waiter from mistaking a line that vanished and restarted for its own.
+//
+// Waiting polls Redis with a short backoff capped at MAX_POLL_MS, and a turn handed on inside this
+// process wakes the local waiter for it at once. Polling was chosen over pub/sub because it cannot
+// miss a notification (a pub/sub message lost across a reconnect would strand a waiter until it
+// timed out, so polling would be needed as a fallback anyway), it needs no second connection, and
+// contention is rare in practice: a conversation's messages arrive seconds apart, so almost every
+// run takes the fast path and never polls at all.
+
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { Redis } from 'ioredis';
+import { LineBusyError, silentLogger, type ConversationLine, type Logger } from '../../../dialogs/ports.ts';
+import { checkStoreKey, positiveMs, ttlWholeSeconds } from '../store-input.ts';
+
+export interface RedisConversationLineOptions {
+  client: Redis;
+  /** Start of every key this line writes. Default "kefu:". */
+  prefix?: string;
+  /** How long a run may wait for its turn before it gives up with LineBusyError. Default 10000. */
+  waitMs?: number;
+  /** How long a turn may be held before a waiter skips it as stalled. Default 30000. */
+  leaseMs?: number;
+  /** How long an unused line is kept (a safety net; a line is deleted when it empties). Default 86400. */
+  keepSeconds?: number;
+  /** Where a failure to hand the turn on is reported (the run itself has succeeded by then). */
+  logger?: Logger;
+}
+
+const FIRST_POLL_MS = 2;
+const MAX_POLL_MS = 25;
+
+const LUA_HELPERS = `
+local line = KEYS[1]
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local function int(x) return string.format('%d', x) end
+local function mark(ticket) return 'a:' .. int(ticket) end
+-- Gives the turn to the next ticket whose waiter has not given up; deletes the line when it is empty.
+local function hand_on(serving, last, now, keep)
+  serving = serving + 1
+  while serving <= last and redis.call('HDEL', line, mark(serving)) == 1 do serving = serving + 1 end
+  if serving > last then
+    redis.call('DEL', line)
+  else
+    redis.call('HSET', line, 's', int(serving), 't', int(now))
+    redis.call('EXPIRE', line, keep)
+  end
+  return serving
+end
+-- A turn held past its lease belongs to a holder that died or hung: skip it.
+local function skip_stalled(serving, last, since, now, lease, keep)
+  if now - since >= lease then return hand_on(serving, last, now, keep) end
+  return serving
+end
+`;
+
+// ARGV: epoch for a new line, lease ms, keep seconds. Returns {ticket, serving, epoch}.
+const TAKE_LUA = `${LUA_HELPERS}
+local lease, keep = tonumber(ARGV[2]), tonumber(ARGV[3])
+local now = now_ms()
+local last = redis.call('HINCRBY', line, 'n', 1)
+local v = redis.call('HMGET', line, 's', 't', 'e')
+local serving, since, epoch = tonumber(v[1]), tonumber(v[2]), v[3]
+if not serving or not since or not epoch then
+  epoch = ARGV[1]
+  serving = last
+  redis.call('HSET', line, 's', int(serving), 't', int(now), 'e', epoch)
+elseif serving < last then
+  serving = skip_stalled(serving, last, since, now, lease, keep)
+end
+redis.call('EXPIRE', line, keep)
+return {last, serving, epoch}
+`;
+
+// ARGV: ticket, epoch, lease ms, keep seconds. Returns 1 (your turn), 0 (wait) or -1 (ticket void).
+const POLL_LUA = `${LUA_HELPERS}
+local ticket, lease, keep = tonumber(ARGV[1]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local v = redis.call('HMGET', line, 'n', 's', 't', 'e')
+if v[4] ~= ARGV[2] then return -1 end
+local last, serving, since = tonumber(v[1]), tonumber(v[2]), tonumber(v[3])
+local now = now_ms()
+if serving < ticket then serving = skip_stalled(serving, last, since, now, lease, keep) end
+if serving == ticket then
+  redis.call('HSET', line, 't', int(now))
+  return 1
+end
+if serving > ticket then return -1 end
+return 0
+`;
+
+// ARGV: ticket, epoch, keep seconds. Hands the turn on if the ticket holds it, marks the ticket
+// abandoned if it is still waiting. Returns the ticket now served after a hand-on, else 0.
+const LEAVE_LUA = `${LUA_HELPERS}
+local ticket, keep = tonumber(ARGV[1]), tonumber(ARGV[3])
+local v = redis.call('HMGET', line, 'n', 's', 'e')
+if v[3] ~= ARGV[2] then return 0 end
+local last, serving = tonumber(v[1]), tonumber(v[2])
+if serving == ticket then return hand_on(serving, last, now_ms(), keep) end
+if serving < ticket then redis.call('HSET', line, mark(ticket), '1') end
+return 0
+`;
+
+interface LineCommands {
+  kefuLineTake(line: string, epoch: string, leaseMs: number, keepSeconds: number): Promise<[number, number, string]>;
+  kefuLinePoll(line: string, ticket: number, epoch: string, leaseMs: number, keepSeconds: number): Promise<number>;
+  kefuLineLeave(line: string, ticket: number, epoch: string, keepSeconds: number): Promise<number>;
+}
+
+/** Unique across processes: this process's random token plus a counter. */
+const processToken = randomBytes(6).toString('hex');
+let epochCounter = 0;
+
+export class RedisConversationLine implements ConversationLine {
+  private readonly commands: LineCommands;
+  private readonly prefix: string;
+  private readonly waitMs: number;
+  private readonly leaseMs: number;
+  private readonly keepSeconds: number;
+  private readonly logger: Logger;
+  /** Waiters in this process, by line and ticket, so a local hand-on can wake the next one at once. */
+  private readonly localWaiters = new Map<string, Map<number, () => void>>();
+
+  constructor(options: RedisConversationLineOptions) {
+    this.prefix = `${options.prefix ?? 'kefu:'}line:`;
+    this.waitMs = positiveMs(options.waitMs, 10_000, 'waitMs');
+    this.leaseMs = positiveMs(options.leaseMs, 30_000, 'leaseMs');
+    this.keepSeconds = ttlWholeSeconds(options.keepSeconds ?? 86_400, 'keepSeconds');
+    this.logger = options.logger ?? silentLogger;
+    const client = options.client;
+    client.defineCommand('kefuLineTake', { numberOfKeys: 1, lua: TAKE_LUA });
+    client.defineCommand('kefuLinePoll', { numberOfKeys: 1, lua: POLL_LUA });
+    client.defineCommand('kefuLineLeave', { numberOfKeys: 1, lua: LEAVE_LUA });
+    this.commands = client as unknown as LineCommands;
+  }
+
+  async run<T>(conversationKey: string, work: () => Promise<T>): Promise<T> {
+    checkStoreKey(conversationKey, 'conversationKey');
+    if (typeof work !== 'function') throw new TypeError('work must be a function');
+    const line = this.prefix + conversationKey;
+    // Sent before run() first yields, so calls on one client reach Redis in the order they were made.
+    const [ticket, serving, epoch] = await this.commands.kefuLineTake(
+      line,
+      `${processToken}.${(epochCounter += 1)}`,
+      this.leaseMs,
+      this.keepSeconds,
+    );
+    if (serving !== ticket) await this.waitForTurn(conversationKey, line, ticket, epoch);
+    try {
+      return await work();
+    } finally {
+      await this.leave(line, ticket, epoch).then(
+        (next) => {
+          if (next === 0) {
+            this.logger.warn({ conversationKey, leaseMs: this.leaseMs }, 'work outlasted its lease; the line had moved on');
+          }
+        },
+        (error: unknown) => {
+          this.logger.warn({ err: error, conversationKey }, 'could not hand the turn on; the lease will');
+        },
+      );
+    }
+  }
+
+  private async waitForTurn(conversationKey: string, line: string, ticket: number, epoch: string): Promise<void> {
+    const deadline = performance.now() + this.waitMs;
+    let waiters = this.localWaiters.get(line);
+    if (waiters === undefined) {
+      waiters = new Map();
+      this.localWaiters.set(line, waiters);
+    }
+    const theWaiters = waiters;
+    // A wake-up that comes while a poll is in flight is kept, so the next pause is skipped.
+    let woken = false;
+    let wake = (): void => {
+      woken = true;
+    };
+    theWaiters.set(ticket, () => wake());
+    try {
+      for (let pause = FIRST_POLL_MS; ; pause = Math.min(pause * 2, MAX_POLL_MS)) {
+        const left = deadline - performance.now();
+        if (left <= 0) break;
+        if (!woken) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, Math.min(pause, left));
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+        }
+        woken = false;
+        wake = () => {
+          woken = true;
+        };
+        let state: number;
+        try {
+          state = await this.commands.kefuLinePoll(line, ticket, epoch, this.leaseMs, this.keepSeconds);
+        } catch (error) {
+          // Redis failed mid-wait: give the place up if it still can, and report the failure now.
+          this.leave(line, ticket, epoch).catch(() => {});
+          throw error;
+        }
+        if (state === 1) return;
+        if (state === -1) throw new LineBusyError(conversationKey);
+      }
+      await this.leave(line, ticket, epoch);
+      throw new LineBusyError(conversationKey);
+    } finally {
+      theWaiters.delete(ticket);
+      if (theWaiters.size === 0 && this.localWaiters.get(line) === theWaiters) this.localWaiters.delete(line);
+    }
+  }
+
+  /** Leaves the line (hands the turn on, or abandons the place) and wakes the next waiter if it is local. */
+  private async leave(line: string, ticket: number, epoch: string): Promise<number> {
+    const next = await this.commands.kefuLineLeave(line, ticket, epoch, this.keepSeconds);
+    if (next > 0) this.localWaiters.get(line)?.get(next)?.();
+    return next;
+  }
+}

@@ -1,0 +1,171 @@
+// The production PushMailbox: one Redis Stream per key ("<prefix>push:<key>", trimmed to the last 100
+// items, expiring keepSeconds after the last append) plus a PUBLISH of the key on one channel
+// ("<prefix>push"), so the process holding the buyer's page hears of an append made anywhere.
+// Each mailbox opens one subscriber connection (a duplicate of the client, made on the first
+// subscribe) and dispatches to its local listeners: one connection per process, not one per page.
+
+import type { Redis } from 'ioredis';
+import { silentLogger, type Logger } from '../../../dialogs/ports.ts';
+import {
+  PUSH_MAILBOX_KEEP_ITEMS,
+  checkAfterId,
+  checkPushData,
+  readLimit,
+  type PushItem,
+  type PushMailbox,
+} from '../push-mailbox.ts';
+import { checkStoreKey, ttlWholeSeconds } from '../store-input.ts';
+
+export interface RedisPushMailboxOptions {
+  client: Redis;
+  /** Start of every key and of the channel this mailbox uses. Default "kefu:". */
+  prefix?: string;
+  /** How long a key's items are kept after its last append. Default 86400 (a day). */
+  keepSeconds?: number;
+  /** Where a listener that throws, or trouble on the subscriber connection, is reported. */
+  logger?: Logger;
+}
+
+/** The stream field that carries an item's data. */
+const DATA_FIELD = 'd';
+
+export class RedisPushMailbox implements PushMailbox {
+  private readonly client: Redis;
+  private readonly streamPrefix: string;
+  private readonly channel: string;
+  private readonly keepSeconds: number;
+  private readonly logger: Logger;
+  private readonly listeners = new Map<string, Set<() => void>>();
+  private subscriber: Redis | null = null;
+  private closed = false;
+  private waitingForClient = false;
+
+  constructor(options: RedisPushMailboxOptions) {
+    this.client = options.client;
+    const prefix = options.prefix ?? 'kefu:';
+    this.streamPrefix = `${prefix}push:`;
+    this.channel = `${prefix}push`;
+    this.keepSeconds = ttlWholeSeconds(options.keepSeconds ?? 86_400, 'keepSeconds');
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  async append(key: string, data: string): Promise<string> {
+    checkStoreKey(key);
+    checkPushData(data);
+    const stream = this.streamPrefix + key;
+    // One transaction, one round trip: the item exists before anyone is told about it. The trim is
+    // exact rather than "~": with "~" Redis keeps whole nodes and could hold up to ~200 items.
+    const replies = await this.client
+      .multi()
+      .xadd(stream, 'MAXLEN', String(PUSH_MAILBOX_KEEP_ITEMS), '*', DATA_FIELD, data)
+      .expire(stream, this.keepSeconds)
+      .publish(this.channel, key)
+      .exec();
+    if (replies === null) throw new Error('push mailbox append was aborted');
+    for (const [error] of replies) if (error) throw error;
+    const id = replies[0]?.[1];
+    if (typeof id !== 'string') throw new Error('push mailbox append returned no id');
+    return id;
+  }
+
+  async readAfter(key: string, afterId: string | null, limit?: number): Promise<PushItem[]> {
+    checkStoreKey(key);
+    checkAfterId(afterId);
+    const entries = await this.client.xrange(
+      this.streamPrefix + key,
+      afterId === null ? '-' : `(${afterId}`,
+      '+',
+      'COUNT',
+      readLimit(limit),
+    );
+    return entries.map(([id, fields]) => ({ id, data: fieldValue(fields, DATA_FIELD) }));
+  }
+
+  subscribe(key: string, onAppend: () => void): () => void {
+    checkStoreKey(key);
+    if (typeof onAppend !== 'function') throw new TypeError('onAppend must be a function');
+    if (this.closed) throw new Error('push mailbox is closed');
+    const listener = (): void => onAppend();
+    let set = this.listeners.get(key);
+    if (set === undefined) {
+      set = new Set();
+      this.listeners.set(key, set);
+    }
+    set.add(listener);
+    this.ensureSubscriber();
+    return () => {
+      const current = this.listeners.get(key);
+      if (current === undefined) return;
+      current.delete(listener);
+      if (current.size === 0) this.listeners.delete(key);
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.listeners.clear();
+    const subscriber = this.subscriber;
+    this.subscriber = null;
+    if (subscriber === null) return;
+    try {
+      await subscriber.quit();
+    } catch {
+      subscriber.disconnect();
+    }
+  }
+
+  /**
+   * Opens the subscriber connection once. It subscribes on every "ready" rather than relying on the
+   * offline queue (off, as on the main client) or on ioredis' auto-resubscribe. Each time the
+   * subscription is in place it also tells every listener to read: appends made before it was (first
+   * connect, or while reconnecting) were not heard, and a needless read costs little.
+   */
+  private ensureSubscriber(): void {
+    if (this.subscriber !== null) return;
+    const subscriber = this.client.duplicate({
+      autoResubscribe: false,
+      connectionName: `${this.client.options.connectionName ?? 'kefu'}:push-subscriber`,
+    });
+    this.subscriber = subscriber;
+    subscriber.on('ready', () => {
+      subscriber.subscribe(this.channel).then(
+        () => this.dispatchAllWhenClientReady(),
+        (error: unknown) => this.logger.warn({ err: error }, 'push mailbox could not subscribe'),
+      );
+    });
+    subscriber.on('message', (channel: string, key: string) => {
+      if (channel === this.channel) this.dispatch(key);
+    });
+    // Without a listener ioredis prints every reconnect failure; the main client reports outages.
+    subscriber.on('error', (error: Error) => this.logger.debug({ err: error }, 'push subscriber connection error'));
+  }
+
+  /** Tells every listener to read, once the main client can serve the reads (it may reconnect later). */
+  private dispatchAllWhenClientReady(): void {
+    const dispatchAll = (): void => {
+      this.waitingForClient = false;
+      if (!this.closed) for (const key of [...this.listeners.keys()]) this.dispatch(key);
+    };
+    if (this.client.status === 'ready') {
+      dispatchAll();
+    } else if (!this.waitingForClient) {
+      this.waitingForClient = true;
+      this.client.once('ready', dispatchAll);
+    }
+  }
+
+  private dispatch(key: string): void {
+    for (const listener of [...(this.listeners.get(key) ?? [])]) {
+      try {
+        listener();
+      } catch (error) {
+        this.logger.warn({ err: error, key }, 'push mailbox listener failed');
+      }
+    }
+  }
+}
+
+function fieldValue(fields: string[], name: string): string {
+  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1] ?? '';
+  return '';
+}

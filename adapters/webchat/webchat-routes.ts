@@ -1,0 +1,142 @@
+// The web chat channel: the shop's own chat page talks to Kefu over plain HTTP.
+//   POST /webchat/messages   a buyer's message in, the bot's replies out (JSON)
+//   GET  /webchat/events     Server-Sent Events: replies that come later (an agent, a reminder)
+//   GET  /                   the demo chat page
+// The conversation id is chosen by the page (a random UUID); it is the only key to a conversation's
+// stream, so it must be unguessable (see docs/webchat.md).
+
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { DeliveryInProgressError, type ConversationService } from '../../dialogs/conversations.ts';
+import type { InboundMessage } from '../../dialogs/messages.ts';
+import { LineBusyError, type Clock, type Logger } from '../../dialogs/ports.ts';
+import { isPushItemId, type PushMailbox } from '../stores/push-mailbox.ts';
+import { WEBCHAT_CHANNEL } from './webchat-outbound.ts';
+
+const ID = { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.:@-]+$' } as const;
+
+const messageBodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['conversationId'],
+  anyOf: [{ required: ['text'] }, { required: ['payload'] }],
+  properties: {
+    conversationId: ID,
+    messageId: ID,
+    buyerId: ID,
+    productId: ID,
+    buyerName: { type: 'string', maxLength: 100 },
+    // Long texts are accepted here (up to the body limit) and answered kindly by the engine.
+    text: { type: 'string' },
+    payload: { type: 'string', minLength: 1, maxLength: 1000 },
+  },
+} as const;
+
+interface MessageBody {
+  conversationId: string;
+  messageId?: string;
+  buyerId?: string;
+  productId?: string;
+  buyerName?: string;
+  text?: string;
+  payload?: string;
+}
+
+const HEARTBEAT_MS = 25_000;
+const PAGE = new URL('./public/index.html', import.meta.url);
+
+export interface WebchatRoutesOptions {
+  conversations: ConversationService;
+  mailbox: PushMailbox;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** Errors that mean "not now": the caller should retry the same message (same messageId). */
+function retryLater(reply: FastifyReply, seconds: number, message: string): FastifyReply {
+  return reply.header('retry-after', String(seconds)).status(503).send({ error: message });
+}
+
+export function registerWebchatRoutes(app: FastifyInstance, options: WebchatRoutesOptions): void {
+  const { conversations, mailbox, clock, logger } = options;
+  const page = readFileSync(PAGE, 'utf8');
+
+  app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(page));
+
+  app.post<{ Body: MessageBody }>('/webchat/messages', { schema: { body: messageBodySchema } }, async (request, reply) => {
+    const body = request.body;
+    if ((body.text ?? '').length === 0 && !body.payload) {
+      return reply.status(400).send({ error: 'text must not be empty (or send a payload)' });
+    }
+    const message: InboundMessage = {
+      // Without a messageId from the page every POST is a new message; with one, a retry is handled once.
+      id: body.messageId ?? randomUUID(),
+      conversation: { channel: WEBCHAT_CHANNEL, conversationId: body.conversationId, buyerId: body.buyerId ?? body.conversationId },
+      text: body.text ?? '',
+      ...(body.payload ? { payload: body.payload } : {}),
+      ...(body.productId ? { context: { productId: body.productId } } : {}),
+      ...(body.buyerName ? { buyerName: body.buyerName } : {}),
+      receivedAt: clock.now(),
+    };
+    try {
+      const result = await conversations.receive(message);
+      if (result.duplicate) reply.header('kefu-duplicate', 'true');
+      return { replies: result.replies };
+    } catch (error) {
+      if (error instanceof DeliveryInProgressError) return retryLater(reply, 1, error.message);
+      if (error instanceof LineBusyError) return retryLater(reply, 2, 'this conversation is busy; retry the same message');
+      logger.error({ err: (error as Error).message, conversationId: body.conversationId }, 'web chat message failed');
+      return retryLater(reply, 2, 'the message could not be handled now; retry the same message');
+    }
+  });
+
+  app.get<{ Querystring: { conversationId?: string; after?: string } }>('/webchat/events', async (request, reply) => {
+    const conversationId = request.query.conversationId;
+    if (!conversationId || !new RegExp(ID.pattern).test(conversationId) || conversationId.length > ID.maxLength) {
+      return reply.status(400).send({ error: 'conversationId is required (letters, digits, _ . : @ -; up to 128)' });
+    }
+    const resumeFrom = request.headers['last-event-id'] ?? request.query.after ?? null;
+    if (resumeFrom !== null && !isPushItemId(resumeFrom)) return reply.status(400).send({ error: 'after / Last-Event-ID is not an event id' });
+    let lastId: string | null = typeof resumeFrom === 'string' ? resumeFrom : null;
+
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    raw.write('retry: 2000\n\n');
+
+    // Reads are chained so two notifications never send the same item twice.
+    let reading = Promise.resolve();
+    const sendNew = (): void => {
+      reading = reading.then(async () => {
+        // A first connection without an id starts at "now": older pushes belong to another page load.
+        if (lastId === null) return;
+        const items = await mailbox.readAfter(conversationId, lastId);
+        for (const item of items) {
+          raw.write(`id: ${item.id}\nevent: replies\ndata: ${item.data}\n\n`);
+          lastId = item.id;
+        }
+      }).catch((error: Error) => logger.warn({ err: error.message }, 'web chat stream read failed; will retry on the next push'));
+    };
+    if (lastId === null) {
+      // Mark "now" so that everything appended from here on is sent.
+      const latest = await mailbox.readAfter(conversationId, null).catch(() => []);
+      lastId = latest.at(-1)?.id ?? '0-0';
+      raw.write(`id: ${lastId}\nevent: ready\ndata: {}\n\n`);
+    } else {
+      raw.write('event: ready\ndata: {}\n\n');
+    }
+    const unsubscribe = mailbox.subscribe(conversationId, sendNew);
+    sendNew();
+    const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    request.raw.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+    });
+  });
+}

@@ -1,0 +1,533 @@
+// The dialog engine: given a conversation's session and the buyer's new message, decides what the
+// bot says and does. It is pure with respect to the outside world (no storage, no sockets): the
+// caller (conversations.ts) loads and saves the session and carries out the hand-off it returns.
+//
+// One turn, in order of precedence:
+//   too long / empty → a gentle reply;  a person has the conversation → relay, stay quiet;
+//   a button payload → its intent;  cancel / human → at any point;
+//   a flow waiting on a slot → fill it, or answer a new topic and offer the way back, or re-ask;
+//   otherwise → start the intent's flow, or say "did you mean…" with suggestions (two misses → a person).
+
+import type { ActionDefinition } from '../actions/action-types.ts';
+import type { FlowDefinition, SlotDefinition, Step } from '../flows/flow-types.ts';
+import { isTruthy } from '../flows/expressions.ts';
+import type { FlowSet } from '../flows/load-flows.ts';
+import { detectLanguage } from '../language/chinese-script.ts';
+import type { Button, HandoffReason, InboundMessage, Language, LocalText, Reply } from '../messages.ts';
+import type { Catalog, HandoffRequest, Logger, Product, TurnEvent } from '../ports.ts';
+import { extractEntities, type EntityOptions, type QuantityEntity } from '../understanding/entities.ts';
+import type { IntentScore } from '../understanding/intent-recogniser.ts';
+import { pickVariation, renderVariation, slotButtons } from './render-replies.ts';
+import { MAX_SUSPENDED_FLOWS, newSession, type FlowRun, type Session } from './session.ts';
+import { normaliseForMatching, readSlotValue, type MessageForSlots } from './slot-filling.ts';
+
+/** Steps one turn may run before the engine decides a flow is stuck (a safety net under the validator). */
+const MAX_STEPS_PER_TURN = 200;
+const DEFAULT_SLOT_RETRIES = 2;
+const MISSES_BEFORE_HANDOFF = 2;
+const SUGGESTIONS = 3;
+const HAS_CONTENT = /[\p{L}\p{N}]/u;
+
+export interface EngineOptions {
+  /** The current flow set; a function so a hot reload takes effect on the next message. */
+  flows: () => FlowSet;
+  catalog: Catalog;
+  shopName: LocalText;
+  maxTextLength: number;
+  lastTurns: number;
+  entities?: EntityOptions;
+  logger: Logger;
+}
+
+export interface TurnOutcome {
+  session: Session;
+  replies: Reply[];
+  /** A hand-off to open, when this turn handed the conversation to a person. */
+  handoff: HandoffRequest | null;
+  /** True when a person has the conversation: the caller relays the message to the agent desk. */
+  relay: boolean;
+  /** The values of the flow that ran this turn (also when it just ended), for tests and insight. */
+  flowVars: Record<string, unknown> | null;
+  event: TurnEvent;
+}
+
+type FlowStatus = 'waiting' | 'completed' | 'handed_off';
+
+class FlowError extends Error {}
+
+/** Everything one turn works on. */
+class TurnState {
+  readonly replies: Reply[] = [];
+  handoff: HandoffRequest | null = null;
+  relay = false;
+  intent: string | null = null;
+  confidence = 0;
+  outcome: TurnEvent['outcome'] = 'answered';
+  product: Product | null = null;
+  /** Values of a flow that ended this turn (the run itself is gone by then). */
+  endedFlowVars: Record<string, unknown> | null = null;
+
+  constructor(
+    readonly message: InboundMessage,
+    readonly session: Session,
+    readonly flowSet: FlowSet,
+  ) {}
+
+  get language(): Language {
+    return this.session.language;
+  }
+}
+
+export class Engine {
+  constructor(private readonly options: EngineOptions) {}
+
+  async handle(stored: Session | null, message: InboundMessage): Promise<TurnOutcome> {
+    const flowSet = this.options.flows();
+    const text = message.text ?? '';
+    const session = stored ?? newSession(detectLanguage(text) ?? 'zh-Hans', message.receivedAt);
+    session.language = detectLanguage(text, session.language) ?? session.language;
+    session.turnCount += 1;
+    if (message.context?.productId) session.context.productId = message.context.productId;
+    if (message.context?.orderId) session.context.orderId = message.context.orderId;
+    this.dropStaleRuns(session, flowSet);
+
+    const turn = new TurnState(message, session, flowSet);
+    this.remember(session, 'buyer', text || message.payload || '', message.receivedAt);
+    await this.dispatch(turn);
+    for (const reply of turn.replies) this.remember(session, 'bot', reply.text, message.receivedAt);
+    session.updatedAt = message.receivedAt;
+
+    return {
+      session,
+      replies: turn.replies,
+      handoff: turn.handoff,
+      relay: turn.relay,
+      flowVars: turn.endedFlowVars ?? (session.run ? { ...session.run.vars } : null),
+      event: {
+        conversation: message.conversation,
+        at: message.receivedAt,
+        language: session.language,
+        text: text.slice(0, 500),
+        intent: turn.intent,
+        confidence: turn.confidence,
+        flow: session.run?.flow ?? null,
+        outcome: turn.outcome,
+      },
+    };
+  }
+
+  private remember(session: Session, from: 'buyer' | 'bot', text: string, at: number): void {
+    if (!text) return;
+    session.turns.push({ from, text: text.slice(0, 1000), at });
+    if (session.turns.length > this.options.lastTurns) session.turns.splice(0, session.turns.length - this.options.lastTurns);
+  }
+
+  /** After a hot reload a stored run may name a flow or slot that no longer exists: let it go. */
+  private dropStaleRuns(session: Session, flowSet: FlowSet): void {
+    const valid = (run: FlowRun): boolean =>
+      flowSet.flows.has(run.flow) && (!run.asking || Boolean(flowSet.flows.get(run.flow)!.slots?.[run.asking.slot]));
+    if (session.run && !valid(session.run)) session.run = null;
+    session.suspended = session.suspended.filter(valid);
+  }
+
+  private async dispatch(turn: TurnState): Promise<void> {
+    const { message, session } = turn;
+    const text = message.text ?? '';
+    if (text.length > this.options.maxTextLength) {
+      turn.outcome = 'not_understood';
+      return this.say(turn, 'message_too_long');
+    }
+    const payload = message.payload?.trim() || undefined;
+    if (session.handoff) {
+      if (payload === '/back_to_bot') {
+        session.handoff = null;
+        return this.say(turn, 'back_to_bot');
+      }
+      turn.relay = true;
+      turn.outcome = 'relayed';
+      return;
+    }
+    if (payload?.startsWith('/')) return this.handlePayload(turn, payload);
+
+    const input = payload ?? text;
+    if (!HAS_CONTENT.test(input)) return this.say(turn, 'no_text');
+    await this.loadProduct(turn);
+    const recognition = turn.flowSet.recogniser.recognise(input);
+    turn.intent = recognition.intent;
+    turn.confidence = recognition.confidence;
+    const forSlots: MessageForSlots = {
+      text: input,
+      normalised: normaliseForMatching(input),
+      entities: extractEntities(input, this.options.entities),
+    };
+    return this.handleUnderstood(turn, recognition.intent, forSlots, recognition.ranking, {});
+  }
+
+  /** "/intent" or "/intent{"slot": "value"}" from a button; "/resume" and "/back_to_bot" are the engine's own. */
+  private async handlePayload(turn: TurnState, payload: string): Promise<void> {
+    const { session, flowSet } = turn;
+    if (payload === '/back_to_bot') return this.say(turn, 'back_to_bot');
+    if (payload === '/resume') {
+      const run = session.suspended.pop();
+      if (!run) return this.say(turn, 'unknown_button');
+      session.run = run;
+      await this.loadProduct(turn);
+      return this.continueFlow(turn);
+    }
+    const match = /^\/([a-z][a-z0-9_]*)(\{.*\})?$/s.exec(payload);
+    const intent = match?.[1];
+    let prefill: Record<string, unknown> = {};
+    if (match?.[2]) {
+      try {
+        const parsed: unknown = JSON.parse(match[2]);
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+        prefill = Object.fromEntries(
+          Object.entries(parsed).filter(([, v]) => ['string', 'number', 'boolean'].includes(typeof v)),
+        );
+      } catch {
+        return this.say(turn, 'unknown_button');
+      }
+    }
+    if (!intent || !flowSet.intents.has(intent)) return this.say(turn, 'unknown_button');
+    turn.intent = intent;
+    turn.confidence = 1;
+    await this.loadProduct(turn);
+    const empty: MessageForSlots = { text: '', normalised: '', entities: [] };
+    return this.handleUnderstood(turn, intent, empty, [], prefill);
+  }
+
+  private async handleUnderstood(
+    turn: TurnState,
+    intent: string | null,
+    message: MessageForSlots,
+    ranking: IntentScore[],
+    prefill: Record<string, unknown>,
+  ): Promise<void> {
+    const { session, flowSet } = turn;
+    if (intent === 'cancel') return this.cancel(turn);
+    if (intent === 'human_agent') return this.handOff(turn, 'asked_for_human');
+
+    const run = session.run;
+    if (run?.asking) {
+      const flow = flowSet.flows.get(run.flow)!;
+      const { filled, askedRejected } = await this.fillSlots(turn, flow, run, message, run.asking.slot);
+      if (askedRejected) return this.wrongAnswer(turn, flow, run);
+      const answered = run.vars[run.asking.slot] !== undefined;
+      if (answered || filled > 0) {
+        session.misses = 0;
+        return this.continueFlow(turn);
+      }
+      const otherFlow = intent ? flowSet.flowByIntent.get(intent) : undefined;
+      if (otherFlow && otherFlow !== run.flow) {
+        session.misses = 0;
+        return this.startFlow(turn, otherFlow, message, prefill);
+      }
+      if (otherFlow === run.flow) return this.askSlot(turn, flow, run.asking.slot, 'ask');
+      return this.wrongAnswer(turn, flow, run);
+    }
+
+    const flowName = intent ? flowSet.flowByIntent.get(intent) : undefined;
+    if (flowName) {
+      session.misses = 0;
+      return this.startFlow(turn, flowName, message, prefill);
+    }
+    return this.notUnderstood(turn, ranking);
+  }
+
+  private async startFlow(turn: TurnState, flowName: string, message: MessageForSlots, prefill: Record<string, unknown>): Promise<void> {
+    const { session, flowSet } = turn;
+    const flow = flowSet.flows.get(flowName)!;
+    if (session.run) {
+      session.suspended.push(session.run);
+      if (session.suspended.length > MAX_SUSPENDED_FLOWS) session.suspended.shift();
+    }
+    const run: FlowRun = { flow: flowName, pc: [0], vars: {}, asking: null };
+    for (const [name, value] of Object.entries(prefill)) if (flow.slots?.[name]) run.vars[name] = value;
+    session.run = run;
+    await this.fillSlots(turn, flow, run, message, null);
+    return this.continueFlow(turn);
+  }
+
+  /**
+   * Fills every slot of the flow this message gives a valid value for. Reports how many it filled,
+   * and whether the buyer answered the asked slot with a value that failed its validation.
+   */
+  private async fillSlots(
+    turn: TurnState,
+    flow: FlowDefinition,
+    run: FlowRun,
+    message: MessageForSlots,
+    asked: string | null,
+  ): Promise<{ filled: number; askedRejected: boolean }> {
+    let filled = 0;
+    let askedRejected = false;
+    if (message.text === '') return { filled, askedRejected };
+    const taken = new Set<QuantityEntity>();
+    const slots = Object.entries(flow.slots ?? {});
+    // The asked slot reads first with the looser rules; the others only take what is clearly theirs.
+    slots.sort(([a], [b]) => Number(b === asked) - Number(a === asked));
+    for (const [name, slot] of slots) {
+      if (run.vars[name] !== undefined && name !== asked) continue;
+      const value = readSlotValue(slot, message, name === asked, taken);
+      if (value === null || value === undefined) continue;
+      if (await this.isValid(turn, slot, value, run)) {
+        run.vars[name] = value;
+        filled++;
+      } else if (name === asked) {
+        askedRejected = true;
+      }
+    }
+    return { filled, askedRejected };
+  }
+
+  private async isValid(turn: TurnState, slot: SlotDefinition, value: unknown, run: FlowRun): Promise<boolean> {
+    if (!slot.validate) return true;
+    try {
+      return isTruthy(await turn.flowSet.expression(slot.validate).evaluate({ ...run.vars, value }));
+    } catch (error) {
+      this.options.logger.warn({ err: (error as Error).message, flow: run.flow }, 'slot validation expression failed');
+      return false;
+    }
+  }
+
+  private async wrongAnswer(turn: TurnState, flow: FlowDefinition, run: FlowRun): Promise<void> {
+    const asking = run.asking!;
+    const slot = flow.slots![asking.slot]!;
+    asking.retries += 1;
+    if (asking.retries > (slot.retries ?? DEFAULT_SLOT_RETRIES)) {
+      return this.handOff(turn, 'slot_retries_exhausted', `no valid "${asking.slot}" after ${asking.retries} answers`);
+    }
+    turn.outcome = 'asked';
+    return this.askSlot(turn, flow, asking.slot, 'reask');
+  }
+
+  private askSlot(turn: TurnState, flow: FlowDefinition, slotName: string, which: 'ask' | 'reask'): void {
+    const slot = flow.slots![slotName]!;
+    const reply = this.render(turn, (which === 'reask' && slot.reask) || slot.ask);
+    if (!reply.buttons?.length) {
+      const buttons = slotButtons(slot, turn.language);
+      if (buttons.length > 0) reply.buttons = buttons;
+    }
+    turn.replies.push(reply);
+  }
+
+  private async continueFlow(turn: TurnState): Promise<void> {
+    let status: FlowStatus;
+    try {
+      status = await this.runSteps(turn);
+    } catch (error) {
+      const run = turn.session.run;
+      this.options.logger.error({ err: (error as Error).message, flow: run?.flow }, 'flow failed; handing off');
+      return this.handOff(turn, 'flow', `the flow "${run?.flow}" failed: ${(error as Error).message}`);
+    }
+    if (status === 'waiting') {
+      turn.outcome = 'asked';
+      return;
+    }
+    if (status === 'completed') {
+      turn.endedFlowVars = { ...turn.session.run!.vars };
+      turn.session.run = null;
+      turn.outcome = 'completed';
+      const previous = turn.session.suspended.at(-1);
+      if (previous) this.say(turn, 'offer_resume', { flow: { label: this.flowLabel(turn, previous.flow) } });
+    }
+  }
+
+  private flowLabel(turn: TurnState, flowName: string): string {
+    const flow = turn.flowSet.flows.get(flowName)!;
+    const trigger = Array.isArray(flow.trigger) ? flow.trigger[0] : flow.trigger;
+    const label = flow.label ?? (trigger ? turn.flowSet.intents.get(trigger)?.label : undefined);
+    return label?.[turn.language] ?? flowName;
+  }
+
+  /** Runs steps from the run's position until the flow waits for the buyer, ends or hands off. */
+  private async runSteps(turn: TurnState): Promise<FlowStatus> {
+    const { session, flowSet } = turn;
+    for (let executed = 0; ; executed++) {
+      const run = session.run!;
+      if (executed > MAX_STEPS_PER_TURN) throw new FlowError(`more than ${MAX_STEPS_PER_TURN} steps without asking the buyer`);
+      const flow = flowSet.flows.get(run.flow)!;
+      const step = stepAt(flow.steps, run.pc);
+      if (step === undefined) {
+        if (!leaveBranch(run)) return 'completed';
+        continue;
+      }
+      if (step === 'end') return 'completed';
+      if ('say' in step) {
+        this.say(turn, step.say);
+      } else if ('ask' in step) {
+        if (run.vars[step.ask] === undefined) {
+          if (run.asking?.slot !== step.ask) run.asking = { slot: step.ask, retries: 0 };
+          this.askSlot(turn, flow, step.ask, run.asking.retries > 0 ? 'reask' : 'ask');
+          return 'waiting';
+        }
+        run.asking = null;
+      } else if ('set' in step) {
+        for (const [name, expression] of Object.entries(step.set)) {
+          run.vars[name] = await flowSet.expression(expression).evaluate(this.variables(turn, run));
+        }
+      } else if ('if' in step) {
+        const condition = isTruthy(await flowSet.expression(step.if).evaluate(this.variables(turn, run)));
+        if (condition) {
+          run.pc = [...run.pc, 'then', 0];
+          continue;
+        }
+        if (step.else) {
+          run.pc = [...run.pc, 'else', 0];
+          continue;
+        }
+      } else if ('action' in step) {
+        await this.runAction(turn, run, step.action, step.with);
+      } else if ('goto' in step) {
+        session.run = { flow: step.goto, pc: [0], vars: {}, asking: null };
+        continue;
+      } else if ('handoff' in step) {
+        this.handOff(turn, 'flow', step.handoff);
+        return 'handed_off';
+      }
+      advance(run);
+    }
+  }
+
+  private async runAction(turn: TurnState, run: FlowRun, name: string, args: Record<string, string> | undefined): Promise<void> {
+    const action: ActionDefinition | undefined = turn.flowSet.actions.get(name);
+    if (!action) throw new FlowError(`unknown action "${name}"`);
+    const evaluated: Record<string, unknown> = {};
+    for (const [arg, expression] of Object.entries(args ?? {})) {
+      evaluated[arg] = await turn.flowSet.expression(expression).evaluate(this.variables(turn, run));
+    }
+    const result = await action.run({
+      slots: run.vars,
+      args: evaluated,
+      language: turn.language,
+      conversation: turn.message.conversation,
+      context: turn.session.context,
+      catalog: this.options.catalog,
+      now: turn.message.receivedAt,
+    });
+    for (const [key, value] of Object.entries(result.set ?? {})) {
+      if (action.outputs.includes(key)) run.vars[key] = value;
+    }
+  }
+
+  private async cancel(turn: TurnState): Promise<void> {
+    const { session } = turn;
+    turn.outcome = 'cancelled';
+    if (!session.run && session.suspended.length === 0) return this.say(turn, 'nothing_to_cancel');
+    session.run = null;
+    session.suspended = [];
+    return this.say(turn, 'cancelled');
+  }
+
+  private notUnderstood(turn: TurnState, ranking: IntentScore[]): void {
+    const { session, flowSet } = turn;
+    session.misses += 1;
+    if (session.misses >= MISSES_BEFORE_HANDOFF) {
+      session.misses = 0;
+      return this.handOff(turn, 'not_understood', 'two messages in a row not understood');
+    }
+    turn.outcome = 'not_understood';
+    const suggestions: Button[] = ranking
+      .filter((r) => flowSet.flowByIntent.has(r.intent))
+      .slice(0, SUGGESTIONS)
+      .map((r) => ({ title: flowSet.intents.get(r.intent)!.label[turn.language], payload: `/${r.intent}` }));
+    const reply = this.render(turn, 'not_understood');
+    reply.buttons = [...suggestions, ...(reply.buttons ?? [])];
+    turn.replies.push(reply);
+  }
+
+  private handOff(turn: TurnState, reason: HandoffReason, detail?: string): void {
+    const { session, message } = turn;
+    const flow = session.run?.flow;
+    if (session.run) turn.endedFlowVars = { ...session.run.vars };
+    session.handoff = { reason, since: message.receivedAt };
+    session.run = null;
+    session.suspended = [];
+    turn.outcome = 'handed_off';
+    this.say(turn, 'handoff');
+    turn.handoff = {
+      conversation: message.conversation,
+      ...(message.buyerName ? { buyerName: message.buyerName } : {}),
+      language: session.language,
+      reason,
+      ...(detail ? { detail } : {}),
+      ...(flow ? { flow } : {}),
+      ...(session.context.orderId ? { orderId: session.context.orderId } : {}),
+      ...(session.context.productId ? { productId: session.context.productId } : {}),
+      lastTurns: [...session.turns],
+      at: message.receivedAt,
+    };
+  }
+
+  private async loadProduct(turn: TurnState): Promise<void> {
+    const id = turn.session.context.productId;
+    if (!id) return;
+    try {
+      turn.product = await this.options.catalog.getProduct(id);
+    } catch (error) {
+      this.options.logger.warn({ err: (error as Error).message }, 'catalog unavailable; answering without product details');
+    }
+  }
+
+  /** What expressions and templates can read: the flow's variables (enum slots as their labels in templates). */
+  private variables(turn: TurnState, run: FlowRun | null): Record<string, unknown> {
+    const product = turn.product
+      ? { id: turn.product.id, name: turn.product.name[turn.language], price: turn.product.price, currency: turn.product.currency, url: turn.product.url }
+      : null;
+    return {
+      ...(run?.vars ?? {}),
+      product,
+      shop: { name: this.options.shopName[turn.language] },
+      buyer: { name: turn.message.buyerName ?? null },
+    };
+  }
+
+  private templateView(turn: TurnState, extra: Record<string, unknown>): Record<string, unknown> {
+    const run = turn.session.run;
+    const view = this.variables(turn, run);
+    const slots = run ? turn.flowSet.flows.get(run.flow)?.slots ?? {} : {};
+    for (const [name, slot] of Object.entries(slots)) {
+      const value = run!.vars[name];
+      if (slot.type === 'enum' && value !== undefined) {
+        view[name] = slot.values?.find((v) => v.id === value)?.label[turn.language] ?? value;
+      }
+    }
+    return { ...view, ...extra };
+  }
+
+  private render(turn: TurnState, responseName: string, extra: Record<string, unknown> = {}): Reply {
+    const variations = turn.flowSet.responses.get(responseName);
+    if (!variations) throw new FlowError(`unknown response "${responseName}"`);
+    const seed = `${turn.message.conversation.conversationId}:${turn.session.turnCount}:${responseName}`;
+    return renderVariation(pickVariation(variations, seed), turn.language, this.templateView(turn, extra));
+  }
+
+  private say(turn: TurnState, responseName: string, extra: Record<string, unknown> = {}): void {
+    turn.replies.push(this.render(turn, responseName, extra));
+  }
+}
+
+/** The step at a position such as [2, "then", 0], or undefined past the end of its list. */
+export function stepAt(steps: Step[], pc: FlowRun['pc']): Step | undefined {
+  let list: Step[] | undefined = steps;
+  for (let i = 0; i < pc.length; i += 2) {
+    const step: Step | undefined = list?.[pc[i] as number];
+    if (i + 1 >= pc.length) return step;
+    const branch = pc[i + 1] as 'then' | 'else';
+    list = typeof step === 'object' && step && 'if' in step ? (branch === 'then' ? step.then : step.else) : undefined;
+  }
+  return undefined;
+}
+
+function advance(run: FlowRun): void {
+  const last = run.pc.length - 1;
+  run.pc[last] = (run.pc[last] as number) + 1;
+}
+
+/** At the end of a branch: continue after its "if" step. False when the flow's own list ended. */
+function leaveBranch(run: FlowRun): boolean {
+  if (run.pc.length < 3) return false;
+  run.pc = run.pc.slice(0, -2);
+  advance(run);
+  return true;
+}

@@ -1,0 +1,59 @@
+// What Kefu remembers about one conversation between messages. Stored as JSON in the session
+// store (memory or Redis), so it holds plain data only, and carries a version for migrations.
+
+import type { HandoffReason, Language, MessageContext, Turn } from '../messages.ts';
+
+/** Where a flow stands: the next step's position and the values gathered so far. */
+export interface FlowRun {
+  flow: string;
+  /**
+   * Position of the next step: an index into the flow's steps, then for each nested branch the
+   * branch taken and an index into it, e.g. [2, "then", 0].
+   */
+  pc: (number | 'then' | 'else')[];
+  vars: Record<string, unknown>;
+  /** The slot the bot asked for and is waiting on, with the wrong answers so far. */
+  asking: { slot: string; retries: number } | null;
+}
+
+export interface Session {
+  version: 1;
+  language: Language;
+  run: FlowRun | null;
+  /** Flows interrupted by another question, newest last; the buyer is offered the way back. */
+  suspended: FlowRun[];
+  /** Product or order the buyer is writing about (from the channel or the conversation). */
+  context: MessageContext;
+  /** Messages in a row the bot did not understand. */
+  misses: number;
+  handoff: { reason: HandoffReason; since: number } | null;
+  turns: Turn[];
+  turnCount: number;
+  updatedAt: number;
+}
+
+export const MAX_SUSPENDED_FLOWS = 3;
+
+export function newSession(language: Language, now: number): Session {
+  return {
+    version: 1,
+    language,
+    run: null,
+    suspended: [],
+    context: {},
+    misses: 0,
+    handoff: null,
+    turns: [],
+    turnCount: 0,
+    updatedAt: now,
+  };
+}
+
+/** A stored value that is not a session we understand is replaced, never trusted. */
+export function isSession(value: unknown): value is Session {
+  const s = value as Session | null;
+  return (
+    typeof s === 'object' && s !== null && s.version === 1 && typeof s.language === 'string' &&
+    Array.isArray(s.turns) && Array.isArray(s.suspended) && typeof s.turnCount === 'number'
+  );
+}

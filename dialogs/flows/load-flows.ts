@@ -1,0 +1,160 @@
+// Loads a folder of flow files into a FlowSet the engine runs: parse each YAML file (keeping
+// positions), check it against the schema, merge the files, run the cross-file checks, train the
+// recogniser. Either everything is valid and a FlowSet comes out, or nothing does and every
+// problem is listed: a bad edit never half-applies.
+
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import schema from './flows.schema.json' with { type: 'json' };
+import type { ActionDefinition } from '../actions/action-types.ts';
+import { IntentRecogniser, type TrainingExample } from '../understanding/intent-recogniser.ts';
+import { checkFlows, triggersOf, variationsOf, type CollectedFlows } from './check-flows.ts';
+import { compileExpression, type CompiledExpression } from './expressions.ts';
+import type { FlowDefinition, FlowFile, IntentDefinition, ResponseVariation } from './flow-types.ts';
+import { sortProblems, type Problem } from './problems.ts';
+import { compileSchema, schemaProblems } from './schema-check.ts';
+import { parseYamlSource, problemAt } from './yaml-source.ts';
+
+const validateFlowFile = compileSchema(schema);
+const MAX_FILE_BYTES = 1024 * 1024;
+/** Conversation tests live beside the flows but are not flows. */
+export const TESTS_FOLDER = 'tests';
+
+export interface FlowSet {
+  readonly intents: ReadonlyMap<string, IntentDefinition>;
+  readonly responses: ReadonlyMap<string, ResponseVariation[]>;
+  readonly flows: ReadonlyMap<string, FlowDefinition>;
+  /** Which flow an intent starts. */
+  readonly flowByIntent: ReadonlyMap<string, string>;
+  readonly recogniser: IntentRecogniser;
+  readonly actions: ReadonlyMap<string, ActionDefinition>;
+  /** A compiled expression of the flow set (compiled once, then cached). */
+  expression(source: string | number | boolean): CompiledExpression;
+  /** The files it was loaded from, for the log and the watcher. */
+  readonly files: readonly string[];
+}
+
+export interface LoadFlowsOptions {
+  actions: readonly ActionDefinition[];
+  nluThreshold?: number;
+  /** How file names appear in problems; defaults to relative to the working directory. */
+  displayPath?: (file: string) => string;
+}
+
+export type LoadResult = { ok: true; flowSet: FlowSet } | { ok: false; problems: Problem[] };
+
+async function listFlowFiles(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (folder: string, depth: number): Promise<void> => {
+    const entries = await readdir(folder, { withFileTypes: true });
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (entry.name.startsWith('.')) continue;
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory()) {
+        if (!(depth === 0 && entry.name === TESTS_FOLDER)) await walk(full, depth + 1);
+      } else if (/\.ya?ml$/.test(entry.name)) {
+        found.push(full);
+      }
+    }
+  };
+  await walk(dir, 0);
+  return found;
+}
+
+function defaultDisplayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith('..') ? file : relative;
+}
+
+export async function loadFlows(dir: string, options: LoadFlowsOptions): Promise<LoadResult> {
+  const display = options.displayPath ?? defaultDisplayPath;
+  const problems: Problem[] = [];
+  let files: string[];
+  try {
+    files = await listFlowFiles(dir);
+  } catch (error) {
+    return { ok: false, problems: [{ file: display(dir), line: 1, col: 1, message: `cannot read flows folder: ${(error as Error).message}` }] };
+  }
+  if (files.length === 0) {
+    return { ok: false, problems: [{ file: display(dir), line: 1, col: 1, message: 'no .yaml flow files in this folder' }] };
+  }
+
+  const collected: CollectedFlows = { intents: new Map(), responses: new Map(), flows: new Map() };
+  for (const file of files) {
+    const shown = display(file);
+    if ((await stat(file)).size > MAX_FILE_BYTES) {
+      problems.push({ file: shown, line: 1, col: 1, message: `file is larger than ${MAX_FILE_BYTES} bytes` });
+      continue;
+    }
+    const parsed = parseYamlSource(shown, await readFile(file, 'utf8'));
+    problems.push(...parsed.problems);
+    const source = parsed.source;
+    if (!source) continue;
+    if (source.data === null || source.data === undefined) continue; // an empty file is allowed
+    const shapeProblems = schemaProblems(validateFlowFile, source);
+    problems.push(...shapeProblems);
+    if (shapeProblems.length > 0) continue;
+    const data = source.data as FlowFile;
+    for (const section of ['intents', 'responses', 'flows'] as const) {
+      const target = collected[section] as Map<string, { definition: unknown; origin: { source: typeof source; path: (string | number)[] } }>;
+      for (const [name, definition] of Object.entries(data[section] ?? {})) {
+        const existing = target.get(name);
+        if (existing) {
+          const { line, col } = problemAt(existing.origin.source, existing.origin.path, '');
+          problems.push(problemAt(source, [section, name], `${section.slice(0, -1)} "${name}" is already defined at ${existing.origin.source.file}:${line}:${col}`, true));
+          continue;
+        }
+        target.set(name, { definition, origin: { source, path: [section, name] } });
+      }
+    }
+  }
+  // Cross-file checks only make sense once every file parsed and has the right shape.
+  if (problems.length > 0) return { ok: false, problems: sortProblems(problems) };
+
+  const actions = new Map(options.actions.map((a) => [a.name, a]));
+  const checkProblems = checkFlows(collected, actions);
+  if (checkProblems.length > 0) return { ok: false, problems: sortProblems(checkProblems) };
+
+  return { ok: true, flowSet: buildFlowSet(collected, actions, files, options.nluThreshold) };
+}
+
+function buildFlowSet(
+  collected: CollectedFlows,
+  actions: ReadonlyMap<string, ActionDefinition>,
+  files: string[],
+  threshold: number | undefined,
+): FlowSet {
+  const intents = new Map([...collected.intents].map(([name, { definition }]) => [name, definition]));
+  const flows = new Map([...collected.flows].map(([name, { definition }]) => [name, definition]));
+  const responses = new Map([...collected.responses].map(([name, { definition }]) => [name, variationsOf(definition)]));
+  const flowByIntent = new Map<string, string>();
+  for (const [name, flow] of flows) for (const intent of triggersOf(flow)) flowByIntent.set(intent, name);
+
+  const examples: TrainingExample[] = [];
+  const keywords: Record<string, string[]> = {};
+  for (const [name, intent] of intents) {
+    for (const text of [...(intent.examples.zh ?? []), ...(intent.examples.en ?? [])]) examples.push({ text, intent: name });
+    if (intent.keywords?.length) keywords[name] = intent.keywords;
+  }
+  const recogniser = IntentRecogniser.train(examples, { threshold, keywords });
+
+  const compiled = new Map<string, CompiledExpression>();
+  return {
+    intents,
+    responses,
+    flows,
+    flowByIntent,
+    recogniser,
+    actions,
+    files,
+    expression(source) {
+      const key = String(source);
+      let expression = compiled.get(key);
+      if (!expression) {
+        expression = compileExpression(key);
+        compiled.set(key, expression);
+      }
+      return expression;
+    },
+  };
+}

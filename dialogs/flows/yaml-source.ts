@@ -1,0 +1,68 @@
+// A YAML file parsed with positions kept, so any later check can point at the exact line and
+// column of the value (or key) it complains about. Uses the `yaml` package's document API.
+
+import { LineCounter, isMap, isScalar, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import type { Problem } from './problems.ts';
+
+export type YamlPath = ReadonlyArray<string | number>;
+
+export interface YamlSource {
+  file: string;
+  doc: Document.Parsed;
+  data: unknown;
+  lineCounter: LineCounter;
+}
+
+export function parseYamlSource(file: string, text: string): { source: YamlSource | null; problems: Problem[] } {
+  const lineCounter = new LineCounter();
+  // uniqueKeys: a duplicated key is an error, not a silent overwrite of the first definition.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const problems: Problem[] = [];
+  for (const error of doc.errors) {
+    const { line, col } = lineCounter.linePos(error.pos[0]);
+    problems.push({ file, line, col, message: error.message.split('\n')[0] ?? error.message });
+  }
+  if (problems.length > 0) return { source: null, problems };
+  return { source: { file, doc, data: doc.toJS({ maxAliasCount: 100 }), lineCounter }, problems };
+}
+
+/** The node at `path`, or the deepest existing ancestor when the path goes further than the file. */
+function nodeAt(source: YamlSource, path: YamlPath, wantKey: boolean): Node | null {
+  let node: unknown = source.doc.contents;
+  let keyNode: unknown = null;
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = (node.items as Pair[]).find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+      if (!pair) break;
+      keyNode = pair.key;
+      node = pair.value;
+    } else if (node && typeof node === 'object' && 'items' in node && Array.isArray((node as { items: unknown[] }).items)) {
+      const item = (node as { items: unknown[] }).items[Number(segment)];
+      if (item === undefined) break;
+      keyNode = null;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  const chosen = wantKey && keyNode ? keyNode : node;
+  return chosen && typeof chosen === 'object' && 'range' in chosen ? (chosen as Node) : null;
+}
+
+/** A problem located at `path` in the file (at the key when `atKey`, e.g. for an unknown key). */
+export function problemAt(source: YamlSource, path: YamlPath, message: string, atKey = false): Problem {
+  const node = nodeAt(source, path, atKey);
+  const offset = node?.range?.[0] ?? 0;
+  const { line, col } = source.lineCounter.linePos(offset);
+  return { file: source.file, line, col, message };
+}
+
+/** Like problemAt, but `offset` characters into the scalar's source (for an error inside an expression). */
+export function problemInside(source: YamlSource, path: YamlPath, offset: number, message: string): Problem {
+  const node = nodeAt(source, path, false);
+  const start = node?.range?.[0] ?? 0;
+  // Quoted scalars start with their quote character; the expression starts one further.
+  const quoted = isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') ? 1 : 0;
+  const { line, col } = source.lineCounter.linePos(start + quoted + Math.max(0, offset));
+  return { file: source.file, line, col, message };
+}

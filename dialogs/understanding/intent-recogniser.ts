@@ -1,0 +1,334 @@
+// Recognises which of the merchant's intents a buyer's message expresses, or that it expresses
+// none of them (then the bot asks the buyer to say it another way).
+//
+// Method, and why:
+// - Features (text-features.ts): text is normalised (full-width, Traditional → Simplified, case,
+//   punctuation, emoji, digits), then Han text gives character 1–3-grams (no word segmenter to
+//   ship or get wrong) and other text gives word unigrams and bigrams plus character n-grams across
+//   space-marked word boundaries (typos still share most of their n-grams). Weighted by TF-IDF with
+//   sublinear tf and unit length.
+// - Classifier (softmax-classifier.ts): multinomial logistic regression trained by SGD at load
+//   time, in a seeded order, so the same examples always give the same model. A linear model on
+//   character n-grams is about as accurate as intent classification gets without a pretrained
+//   language model (≈0.93 on CLINC150, ≈0.91 on BANKING77), trains on a few hundred examples in
+//   milliseconds, and needs no download or native code.
+// - Confidence: the softmax probability p of the best intent says which intent is likeliest
+//   *if* the message is about one of them; it cannot say that the message is about none. Two
+//   things make the confidence meaningful for a fixed threshold:
+//   1. p is measured against chance: log(p·C) / log(C), 0 when p is no better than guessing among
+//      C intents, 1 when certain, so the same threshold suits 6 intents and 150.
+//   2. It is scaled by how familiar the message looks: its cosine similarity to the nearest training
+//      example of that intent, relative to how similar the merchant's own examples of an intent are
+//      to each other (leave-one-out). Unrelated text ("今天天气怎么样") shares few n-grams with any
+//      example and falls under the threshold even when the classifier picks some intent.
+//   Unseen n-grams still count towards a message's length (text-features.ts), so a message that is
+//   mostly new to the model has weak features and a low probability too.
+// - Keywords are the merchant's override for what must always work ("转人工", "算了"): if one
+//   appears in the message, its intent wins with confidence at least 0.9.
+
+import {
+  DEFAULT_FEATURE_SETTINGS,
+  normaliseText,
+  TfIdfVocabulary,
+  type SparseVector,
+} from './text-features.ts';
+import { DEFAULT_SOFTMAX_TRAINING, SoftmaxClassifier, softmaxInPlace } from './softmax-classifier.ts';
+
+export interface TrainingExample {
+  text: string;
+  intent: string;
+}
+
+export interface IntentScore {
+  intent: string;
+  /** 0..1 */
+  confidence: number;
+}
+
+export interface Recognition {
+  intent: string | null;
+  confidence: number;
+  /** Best first, at most 5. */
+  ranking: IntentScore[];
+}
+
+export interface RecogniserOptions {
+  /** Below this confidence the recogniser answers null. Default 0.5. */
+  threshold?: number;
+  /** Per intent, phrases that decide the intent whenever they appear in a message. */
+  keywords?: Record<string, string[]>;
+}
+
+export const DEFAULT_THRESHOLD = 0.5;
+/** The least confidence a keyword match gets. */
+export const KEYWORD_CONFIDENCE = 0.9;
+const RANKING_SIZE = 5;
+// The weight table is features × intents; this bounds it (see TfIdfVocabulary.fit).
+const MAX_FEATURES = 30000;
+// Enough SGD steps for a few hundred examples to fit; large sets get the default passes.
+const MIN_TRAINING_STEPS = 20000;
+const MAX_EPOCHS = 100;
+// Which leave-one-out similarity counts as "as familiar as the merchant's own examples": the
+// lower quartile, so a message like a typical example is not penalised at all.
+const FAMILIAR_QUANTILE = 0.25;
+// With too few examples to measure it, this is the similarity taken as familiar.
+const FALLBACK_FAMILIAR_SIMILARITY = 0.4;
+
+interface Keyword {
+  phrase: string;
+  length: number;
+  intent: string;
+  // Whether the phrase starts or ends with a letter or digit of a spaced script, where a match
+  // must not be part of a longer word ("no" must not match "know").
+  wordStart: boolean;
+  wordEnd: boolean;
+}
+
+/** Sparse vectors laid end to end (vector j is offsets[j] up to offsets[j + 1]): a scan is one sweep. */
+interface PackedVectors {
+  indices: Int32Array;
+  values: Float32Array;
+  offsets: Int32Array;
+}
+
+interface TrainedModel {
+  vocabulary: TfIdfVocabulary;
+  classifier: SoftmaxClassifier;
+  /** The intents the classifier knows, by class index. */
+  classes: readonly string[];
+  /** Training vectors of each class, for the nearest-example similarity. */
+  examplesByClass: readonly PackedVectors[];
+  familiarSimilarity: number;
+}
+
+export class IntentRecogniser {
+  /** Every intent the recogniser can answer, sorted. */
+  readonly intents: readonly string[];
+  private readonly scratch: Float32Array;
+  private readonly logits: Float64Array;
+
+  private constructor(
+    private readonly model: TrainedModel | null,
+    private readonly keywords: readonly Keyword[],
+    private readonly threshold: number,
+  ) {
+    const all = new Set<string>([...(model?.classes ?? []), ...keywords.map((k) => k.intent)]);
+    this.intents = Object.freeze([...all].sort(compareStrings));
+    this.scratch = new Float32Array(model?.vocabulary.size ?? 0);
+    this.logits = new Float64Array(model?.classes.length ?? 0);
+  }
+
+  static train(examples: TrainingExample[], options: RecogniserOptions = {}): IntentRecogniser {
+    const threshold =
+      typeof options.threshold === 'number' && Number.isFinite(options.threshold)
+        ? Math.min(1, Math.max(0, options.threshold))
+        : DEFAULT_THRESHOLD;
+    return new IntentRecogniser(trainModel(examples), prepareKeywords(options.keywords), threshold);
+  }
+
+  recognise(text: string): Recognition {
+    const normalised = normaliseText(typeof text === 'string' ? text : '');
+    const ranking = this.rank(normalised);
+    const keyword = this.findKeyword(normalised);
+    if (keyword !== null) {
+      const best = Math.max(KEYWORD_CONFIDENCE, ranking[0]?.confidence ?? 0);
+      const others = ranking.filter((s) => s.intent !== keyword.intent).slice(0, RANKING_SIZE - 1);
+      return { intent: keyword.intent, confidence: best, ranking: [{ intent: keyword.intent, confidence: best }, ...others] };
+    }
+    const top = ranking[0];
+    if (top === undefined) return { intent: null, confidence: 0, ranking };
+    return { intent: top.confidence >= this.threshold ? top.intent : null, confidence: top.confidence, ranking };
+  }
+
+  /** The classifier's view: up to 5 intents with confidence above 0, best first. */
+  private rank(normalised: string): IntentScore[] {
+    const model = this.model;
+    if (model === null || normalised === '') return [];
+    const vector = model.vocabulary.vectorise(normalised);
+    if (vector.indices.length === 0) return [];
+
+    const probabilities = this.logits;
+    model.classifier.logits(vector, probabilities);
+    softmaxInPlace(probabilities, probabilities);
+    const order = topClasses(probabilities, RANKING_SIZE);
+    const best = order[0]!;
+    const familiarity = Math.min(1, this.nearestSimilarity(vector, best) / model.familiarSimilarity);
+    const scale = Math.sqrt(familiarity);
+
+    const C = model.classes.length;
+    const ranking: IntentScore[] = [];
+    for (const c of order) {
+      const p = probabilities[c]!;
+      const againstChance = C > 1 ? Math.max(0, Math.log(p * C) / Math.log(C)) : 1;
+      const confidence = clamp01(againstChance * scale);
+      if (confidence > 0) ranking.push({ intent: model.classes[c]!, confidence });
+    }
+    return ranking;
+  }
+
+  /** Cosine similarity of `vector` to the closest training example of class `c`. */
+  private nearestSimilarity(vector: SparseVector, c: number): number {
+    return nearestSimilarity(vector, this.model!.examplesByClass[c]!, this.scratch, -1);
+  }
+
+  /** The longest keyword in the message (on a tie, the first intent by name). */
+  private findKeyword(normalised: string): Keyword | null {
+    for (const keyword of this.keywords) {
+      if (containsPhrase(normalised, keyword)) return keyword;
+    }
+    return null;
+  }
+}
+
+function trainModel(examples: TrainingExample[]): TrainedModel | null {
+  const byText = new Map<string, { normalised: string; intent: string }>();
+  for (const example of Array.isArray(examples) ? examples : []) {
+    if (typeof example?.text !== 'string' || typeof example.intent !== 'string') continue;
+    const intent = example.intent.trim();
+    const normalised = normaliseText(example.text);
+    if (intent === '' || normalised === '') continue;
+    // The same phrasing twice teaches nothing new and would make intents look more self-similar.
+    byText.set(`${intent}\u0000${normalised}`, { normalised, intent });
+  }
+  const usable = [...byText.values()];
+  if (usable.length === 0) return null;
+
+  const classes = [...new Set(usable.map((e) => e.intent))].sort(compareStrings);
+  const classOf = new Map(classes.map((intent, c) => [intent, c]));
+  const texts = usable.map((e) => e.normalised);
+  const vocabulary = TfIdfVocabulary.fit(texts, DEFAULT_FEATURE_SETTINGS, MAX_FEATURES);
+  const vectors = texts.map((t) => vocabulary.vectorise(t));
+  const labels = Int32Array.from(usable, (e) => classOf.get(e.intent)!);
+  const epochs = Math.min(
+    MAX_EPOCHS,
+    Math.max(DEFAULT_SOFTMAX_TRAINING.epochs, Math.ceil(MIN_TRAINING_STEPS / vectors.length)),
+  );
+  const classifier = SoftmaxClassifier.train(vectors, labels, classes.length, vocabulary.size, {
+    ...DEFAULT_SOFTMAX_TRAINING,
+    epochs,
+    averageFrom: Math.floor(epochs * 0.3),
+  });
+  const examplesByClass = classes.map((_, c) => pack(vectors.filter((_, i) => labels[i] === c)));
+  return {
+    vocabulary,
+    classifier,
+    classes,
+    examplesByClass,
+    familiarSimilarity: familiarSimilarity(examplesByClass, vocabulary.size),
+  };
+}
+
+function pack(vectors: readonly SparseVector[]): PackedVectors {
+  const offsets = new Int32Array(vectors.length + 1);
+  vectors.forEach((v, j) => (offsets[j + 1] = offsets[j]! + v.indices.length));
+  const indices = new Int32Array(offsets[vectors.length]!);
+  const values = new Float32Array(indices.length);
+  vectors.forEach((v, j) => {
+    indices.set(v.indices, offsets[j]);
+    values.set(v.values, offsets[j]);
+  });
+  return { indices, values, offsets };
+}
+
+/**
+ * The largest dot product (cosine: all vectors have unit length) of `vector` with one of
+ * `examples`, skipping example `skip`. `dense` is an all-zero scratch array as long as the
+ * vocabulary, left all zero again.
+ */
+function nearestSimilarity(vector: SparseVector, examples: PackedVectors, dense: Float32Array, skip: number): number {
+  const { indices, values, offsets } = examples;
+  for (let k = 0; k < vector.indices.length; k++) dense[vector.indices[k]!] = vector.values[k]!;
+  let best = 0;
+  for (let j = 0; j + 1 < offsets.length; j++) {
+    if (j === skip) continue;
+    let dot = 0;
+    const end = offsets[j + 1]!;
+    for (let k = offsets[j]!; k < end; k++) dot += dense[indices[k]!]! * values[k]!;
+    if (dot > best) best = dot;
+  }
+  for (let k = 0; k < vector.indices.length; k++) dense[vector.indices[k]!] = 0;
+  return best;
+}
+
+/**
+ * How similar an intent's examples are to the intent's other examples: each example's nearest
+ * neighbour (leave one out), at the lower quartile over all examples.
+ */
+function familiarSimilarity(examplesByClass: readonly PackedVectors[], featureCount: number): number {
+  const dense = new Float32Array(featureCount);
+  const nearest: number[] = [];
+  for (const examples of examplesByClass) {
+    const count = examples.offsets.length - 1;
+    if (count < 2) continue;
+    for (let j = 0; j < count; j++) {
+      const from = examples.offsets[j]!;
+      const to = examples.offsets[j + 1]!;
+      const example = { indices: examples.indices.subarray(from, to), values: examples.values.subarray(from, to) };
+      nearest.push(nearestSimilarity(example, examples, dense, j));
+    }
+  }
+  if (nearest.length < 4) return FALLBACK_FAMILIAR_SIMILARITY;
+  nearest.sort((a, b) => a - b);
+  const q = nearest[Math.floor(FAMILIAR_QUANTILE * (nearest.length - 1))]!;
+  // An intent whose examples share nothing would make every message look familiar.
+  return Math.max(q, 0.05);
+}
+
+function prepareKeywords(keywords: Record<string, string[]> | undefined): Keyword[] {
+  const prepared: Keyword[] = [];
+  if (keywords === null || typeof keywords !== 'object') return prepared;
+  for (const [rawIntent, phrases] of Object.entries(keywords)) {
+    const intent = rawIntent.trim();
+    if (intent === '' || !Array.isArray(phrases)) continue;
+    for (const raw of phrases) {
+      if (typeof raw !== 'string') continue;
+      const phrase = normaliseText(raw);
+      if (phrase === '') continue;
+      prepared.push({
+        phrase,
+        length: [...phrase].length,
+        intent,
+        wordStart: SPACED_WORD_CHAR.test(phrase[0]!),
+        wordEnd: SPACED_WORD_CHAR.test(phrase.at(-1)!),
+      });
+    }
+  }
+  // Longest first decides conflicts ("不算了" over "算了"); the intent name keeps ties stable.
+  return prepared.sort((a, b) => b.length - a.length || compareStrings(a.intent, b.intent) || compareStrings(a.phrase, b.phrase));
+}
+
+// A character of a word in a script written with spaces (Han text has no word boundaries to keep).
+const SPACED_WORD_CHAR = /[^\s\p{Script=Han}]/u;
+
+function containsPhrase(text: string, keyword: Keyword): boolean {
+  for (let at = text.indexOf(keyword.phrase); at !== -1; at = text.indexOf(keyword.phrase, at + 1)) {
+    const before = text[at - 1];
+    const after = text[at + keyword.phrase.length];
+    const startsClean = !keyword.wordStart || before === undefined || !SPACED_WORD_CHAR.test(before);
+    const endsClean = !keyword.wordEnd || after === undefined || !SPACED_WORD_CHAR.test(after);
+    if (startsClean && endsClean) return true;
+  }
+  return false;
+}
+
+/** The indices of the `k` largest values, largest first (ties: lower index first). */
+function topClasses(values: Float64Array, k: number): number[] {
+  const top: number[] = [];
+  for (let c = 0; c < values.length; c++) {
+    const v = values[c]!;
+    if (top.length === k && v <= values[top[k - 1]!]!) continue;
+    let at = top.length === k ? k - 1 : top.length;
+    while (at > 0 && values[top[at - 1]!]! < v) at--;
+    top.splice(at, 0, c);
+    if (top.length > k) top.pop();
+  }
+  return top;
+}
+
+function clamp01(x: number): number {
+  return Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0;
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,224 @@
+// The composition root: read the configuration, choose the implementation of every port
+// (in-memory by default, Redis when REDIS_URL is set), wire the core to the channels, listen.
+// `composeKefu` wires without listening (the terminal chat and the tests use it);
+// `startServer` adds the HTTP server; running this file starts the demo shop's bot.
+
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import { InMemoryAgentQueue } from './adapters/agent-desk/in-memory-agent-queue.ts';
+import { DemoCatalog } from './adapters/commerce/demo/demo-catalog.ts';
+import { LogEventSink } from './adapters/events/log-event-sink.ts';
+import { watchFolder, type FolderWatcher } from './adapters/files/watch-folder.ts';
+import { createHttpServer } from './adapters/http/http-server.ts';
+import { createLogger } from './adapters/logging/create-logger.ts';
+import { MemoryConversationLine } from './adapters/stores/memory/memory-conversation-line.ts';
+import { MemoryDeliveryLedger } from './adapters/stores/memory/memory-delivery-ledger.ts';
+import { MemoryPushMailbox } from './adapters/stores/memory/memory-push-mailbox.ts';
+import { MemorySessionStore } from './adapters/stores/memory/memory-session-store.ts';
+import type { PushMailbox } from './adapters/stores/push-mailbox.ts';
+import { createRedisClient, waitForRedisReady } from './adapters/stores/redis/redis-connection.ts';
+import { RedisConversationLine } from './adapters/stores/redis/redis-conversation-line.ts';
+import { RedisDeliveryLedger } from './adapters/stores/redis/redis-delivery-ledger.ts';
+import { RedisPushMailbox } from './adapters/stores/redis/redis-push-mailbox.ts';
+import { RedisSessionStore } from './adapters/stores/redis/redis-session-store.ts';
+import { WebchatOutbound, WEBCHAT_CHANNEL } from './adapters/webchat/webchat-outbound.ts';
+import { registerWebchatRoutes } from './adapters/webchat/webchat-routes.ts';
+import type { KefuConfig } from './config/config-types.ts';
+import { ConfigError, describeConfig, loadConfig } from './config/load-config.ts';
+import { builtInActions } from './dialogs/actions/index.ts';
+import { ConversationService } from './dialogs/conversations.ts';
+import { Engine } from './dialogs/engine/engine.ts';
+import { loadFlows, type FlowSet } from './dialogs/flows/load-flows.ts';
+import { InvalidFilesError, formatProblem } from './dialogs/flows/problems.ts';
+import type { Catalog, ConversationLine, DeliveryLedger, Logger, SessionStore } from './dialogs/ports.ts';
+import { systemClock } from './dialogs/ports.ts';
+
+export const PROJECT_ROOT = path.dirname(fileURLToPath(import.meta.url));
+
+export interface Kefu {
+  conversations: ConversationService;
+  agentQueue: InMemoryAgentQueue;
+  mailbox: PushMailbox;
+  /** The flow set serving now (replaced on a valid reload). */
+  flows(): FlowSet;
+  /** Reloads the flow files; keeps the current flows and returns the problems when they are invalid. */
+  reloadFlows(): Promise<{ ok: boolean; problems: string[] }>;
+  storage: 'memory' | 'redis';
+  close(): Promise<void>;
+}
+
+interface Stores {
+  sessions: SessionStore;
+  line: ConversationLine;
+  ledger: DeliveryLedger;
+  mailbox: PushMailbox;
+  close(): Promise<void>;
+}
+
+async function createStores(config: KefuConfig, logger: Logger): Promise<Stores> {
+  const { conversations, sessions } = config;
+  if (!config.redis.url) {
+    return {
+      sessions: new MemorySessionStore(),
+      line: new MemoryConversationLine({ waitMs: conversations.lineWaitMs, leaseMs: conversations.leaseMs }),
+      ledger: new MemoryDeliveryLedger(),
+      mailbox: new MemoryPushMailbox({ keepSeconds: sessions.ttlSeconds, logger }),
+      close: async () => {},
+    };
+  }
+  const client: Redis = createRedisClient(config.redis.url, { logger });
+  await waitForRedisReady(client);
+  const prefix = sessions.keyPrefix;
+  const mailbox = new RedisPushMailbox({ client, prefix, keepSeconds: sessions.ttlSeconds, logger });
+  return {
+    sessions: new RedisSessionStore({ client, prefix }),
+    line: new RedisConversationLine({ client, prefix, waitMs: conversations.lineWaitMs, leaseMs: conversations.leaseMs, logger }),
+    ledger: new RedisDeliveryLedger({ client, prefix }),
+    mailbox,
+    close: async () => {
+      await mailbox.close();
+      client.disconnect();
+    },
+  };
+}
+
+export interface ComposeOptions {
+  logger: Logger;
+  catalog?: Catalog;
+}
+
+/** Wires Kefu from its configuration; throws InvalidFilesError when the flows are invalid. */
+export async function composeKefu(config: KefuConfig, options: ComposeOptions): Promise<Kefu> {
+  const { logger } = options;
+  const loadOptions = { actions: builtInActions, nluThreshold: config.nlu.threshold };
+  const loaded = await loadFlows(config.flows.dir, loadOptions);
+  if (!loaded.ok) throw new InvalidFilesError(loaded.problems);
+  let current = loaded.flowSet;
+
+  const catalog = options.catalog ?? (await DemoCatalog.load());
+  const stores = await createStores(config, logger);
+  const agentQueue = new InMemoryAgentQueue();
+  const engine = new Engine({
+    flows: () => current,
+    catalog,
+    shopName: config.shop.name,
+    maxTextLength: config.conversations.maxTextLength,
+    lastTurns: config.conversations.lastTurns,
+    entities: {
+      defaultCountry: config.shop.defaultCountry as never,
+      ...(config.shop.orderIdPattern ? { orderIdPattern: new RegExp(config.shop.orderIdPattern) } : {}),
+    },
+    logger,
+  });
+  const conversations = new ConversationService({
+    engine,
+    sessions: stores.sessions,
+    line: stores.line,
+    ledger: stores.ledger,
+    agentDesk: agentQueue,
+    events: new LogEventSink(logger),
+    logger,
+    outbound: new Map([[WEBCHAT_CHANNEL, new WebchatOutbound(stores.mailbox)]]),
+    sessionTtlSeconds: config.sessions.ttlSeconds,
+    lastTurns: config.conversations.lastTurns,
+    dedupeSeconds: config.conversations.dedupeSeconds,
+    claimSeconds: Math.ceil(config.conversations.leaseMs / 1000),
+  });
+
+  const reloadFlows: Kefu['reloadFlows'] = async () => {
+    const result = await loadFlows(config.flows.dir, loadOptions);
+    if (!result.ok) {
+      const problems = result.problems.map(formatProblem);
+      logger.error({ problems }, 'flow files are invalid; still serving the previous flows');
+      return { ok: false, problems };
+    }
+    current = result.flowSet;
+    logger.info({ files: result.flowSet.files.length, intents: result.flowSet.intents.size, flows: result.flowSet.flows.size }, 'flows reloaded');
+    return { ok: true, problems: [] };
+  };
+  const watcher: FolderWatcher | null = config.flows.watch ? watchFolder(config.flows.dir, () => void reloadFlows()) : null;
+
+  return {
+    conversations,
+    agentQueue,
+    mailbox: stores.mailbox,
+    flows: () => current,
+    reloadFlows,
+    storage: config.redis.url ? 'redis' : 'memory',
+    async close() {
+      await watcher?.close();
+      await stores.close();
+    },
+  };
+}
+
+export interface RunningServer {
+  kefu: Kefu;
+  http: FastifyInstance;
+  /** e.g. http://127.0.0.1:3000 */
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: KefuConfig, logger: Logger): Promise<RunningServer> {
+  const kefu = await composeKefu(config, { logger });
+  const http = createHttpServer({ bodyLimitBytes: config.server.bodyLimitBytes, logger });
+  if (config.webchat.enabled) {
+    registerWebchatRoutes(http, { conversations: kefu.conversations, mailbox: kefu.mailbox, clock: systemClock, logger });
+  }
+  const address = await http.listen({ host: config.server.host, port: config.server.port });
+  const port = (http.server.address() as { port: number }).port;
+  const shownHost = config.server.host === '0.0.0.0' || config.server.host === '::' ? 'localhost' : config.server.host;
+  logger.info(
+    { sessions: kefu.storage === 'redis' ? 'redis' : 'memory', address },
+    `Kefu is listening on http://${shownHost}:${port} — sessions in ${kefu.storage === 'redis' ? 'Redis' : 'memory (set REDIS_URL to use Redis)'}`,
+  );
+  return {
+    kefu,
+    http,
+    url: `http://${shownHost === 'localhost' ? '127.0.0.1' : shownHost}:${port}`,
+    async close() {
+      await http.close();
+      await kefu.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let loaded;
+  try {
+    loaded = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const { config } = loaded;
+  const logger = createLogger({ level: config.logging.level, secretPaths: loaded.secretPaths });
+  logger.debug({ config: describeConfig(loaded) }, 'configuration');
+  let server: RunningServer;
+  try {
+    server = await startServer(config, logger);
+  } catch (error) {
+    if (error instanceof InvalidFilesError) {
+      process.stderr.write(`Kefu cannot start: the flow files have problems:\n${error.problems.map(formatProblem).join('\n')}\n`);
+      process.exit(1);
+    }
+    logger.error({ err: (error as Error).message }, 'Kefu cannot start');
+    process.exit(1);
+  }
+  const stop = (): void => {
+    logger.info('shutting down');
+    server.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  await main();
+}
