@@ -177,6 +177,10 @@ class Checker {
           : 'a step needs one of: say, ask, set, if, action, goto, handoff, end');
         continue;
       }
+      if (step === 'end') {
+        terminatedAt = i;
+        continue;
+      }
       const s = step as Record<string, unknown>;
       if (kind !== 'if' && ('then' in s || 'else' in s)) this.report(origin, stepPath, '"then"/"else" belong to an "if" step');
       if (kind !== 'action' && 'with' in s) this.report(origin, stepPath, '"with" belongs to an "action" step');

@@ -100,7 +100,7 @@ export async function loadFlows(dir: string, options: LoadFlowsOptions): Promise
       for (const [name, definition] of Object.entries(data[section] ?? {})) {
         const existing = target.get(name);
         if (existing) {
-          const { line, col } = problemAt(existing.origin.source, existing.origin.path, '');
+          const { line, col } = problemAt(existing.origin.source, existing.origin.path, '', true);
           problems.push(problemAt(source, [section, name], `${section.slice(0, -1)} "${name}" is already defined at ${existing.origin.source.file}:${line}:${col}`, true));
           continue;
         }

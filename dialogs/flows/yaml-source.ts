@@ -17,13 +17,14 @@ export function parseYamlSource(file: string, text: string): { source: YamlSourc
   const lineCounter = new LineCounter();
   // uniqueKeys: a duplicated key is an error, not a silent overwrite of the first definition.
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const problems: Problem[] = [];
-  for (const error of doc.errors) {
-    const { line, col } = lineCounter.linePos(error.pos[0]);
-    problems.push({ file, line, col, message: error.message.split('\n')[0] ?? error.message });
+  // After the first syntax error the parser's further complaints are mostly echoes of it:
+  // report the first one, where the merchant has to look.
+  const first = doc.errors[0];
+  if (first) {
+    const { line, col } = lineCounter.linePos(first.pos[0]);
+    return { source: null, problems: [{ file, line, col, message: first.message.split('\n')[0] ?? first.message }] };
   }
-  if (problems.length > 0) return { source: null, problems };
-  return { source: { file, doc, data: doc.toJS({ maxAliasCount: 100 }), lineCounter }, problems };
+  return { source: { file, doc, data: doc.toJS({ maxAliasCount: 100 }), lineCounter }, problems: [] };
 }
 
 /** The node at `path`, or the deepest existing ancestor when the path goes further than the file. */

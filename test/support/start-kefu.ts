@@ -1,0 +1,51 @@
+// Starts a real Kefu server on a free loopback port for a test, configured the way an operator
+// would (environment variables through the real config loader), with silent logs.
+
+import { loadConfig } from '../../config/load-config.ts';
+import { createLogger } from '../../adapters/logging/create-logger.ts';
+import { startServer, type RunningServer } from '../../server.ts';
+import { uniquePrefix } from './redis-server.ts';
+
+export interface TestKefuOptions {
+  /** Run on Redis (sessions, line, ledger, mailbox) at this URL; in memory when absent. */
+  redisUrl?: string;
+  /** Flows folder; the demo shop's flows when absent. */
+  flowsDir?: string;
+  /** Any other environment overrides (KEFU__SECTION__KEY=value). */
+  env?: Record<string, string>;
+}
+
+export async function startTestKefu(options: TestKefuOptions = {}): Promise<RunningServer> {
+  const env: Record<string, string> = {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    KEFU__FLOWS__WATCH: 'false',
+    ...(options.redisUrl ? { REDIS_URL: options.redisUrl, KEFU__SESSIONS__KEYPREFIX: uniquePrefix('kefu') } : {}),
+    ...(options.flowsDir ? { KEFU_FLOWS_DIR: options.flowsDir } : {}),
+    ...options.env,
+  };
+  const { config } = loadConfig({ env });
+  return startServer(config, createLogger({ level: config.logging.level }));
+}
+
+/** POSTs a web chat message and returns the status and parsed body. */
+export async function postMessage(
+  baseUrl: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const response = await fetch(`${baseUrl}/webchat/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // keep the raw text for the assertion message
+  }
+  return { status: response.status, body: parsed, headers: response.headers };
+}
