@@ -4,27 +4,33 @@
 // Method, and why:
 // - Features (text-features.ts): text is normalised (full-width, Traditional → Simplified, case,
 //   punctuation, emoji, digits), then Han text gives character 1–3-grams (no word segmenter to
-//   ship or get wrong) and other text gives word unigrams and bigrams plus character n-grams across
-//   space-marked word boundaries (typos still share most of their n-grams). Weighted by TF-IDF with
-//   sublinear tf and unit length.
+//   ship or get wrong) and other text gives word unigrams and bigrams plus character 1–4-grams with
+//   spaces marking word boundaries (a misspelt word still shares most of its n-grams). Weighted
+//   by TF-IDF with sublinear tf and unit length.
 // - Classifier (softmax-classifier.ts): multinomial logistic regression trained by SGD at load
 //   time, in a seeded order, so the same examples always give the same model. A linear model on
 //   character n-grams is about as accurate as intent classification gets without a pretrained
-//   language model (≈0.93 on CLINC150, ≈0.91 on BANKING77), trains on a few hundred examples in
-//   milliseconds, and needs no download or native code.
+//   language model, trains on a few hundred examples in milliseconds, and needs no download or
+//   native code. Measured on the public sets (train split only): CLINC150 in-scope accuracy 0.926
+//   before the threshold, 0.921 with out-of-scope recall 0.63 at the default threshold; BANKING77
+//   accuracy 0.915; CLINC150 trains in about 8 s on 2 cores, a message takes about 0.1 ms.
 // - Confidence: the softmax probability p of the best intent says which intent is likeliest
 //   *if* the message is about one of them; it cannot say that the message is about none. Two
 //   things make the confidence meaningful for a fixed threshold:
 //   1. p is measured against chance: log(p·C) / log(C), 0 when p is no better than guessing among
 //      C intents, 1 when certain, so the same threshold suits 6 intents and 150.
-//   2. It is scaled by how familiar the message looks: its cosine similarity to the nearest training
-//      example of that intent, relative to how similar the merchant's own examples of an intent are
-//      to each other (leave-one-out). Unrelated text ("今天天气怎么样") shares few n-grams with any
-//      example and falls under the threshold even when the classifier picks some intent.
+//   2. It is scaled by how familiar the message looks: the square root of its cosine similarity to
+//      the nearest training example of that intent, relative to how similar the merchant's own
+//      examples of an intent are to each other (leave-one-out; capped at 1). Unrelated text
+//      ("今天天气怎么样") shares few n-grams with any example and falls under the threshold even
+//      when the classifier picks some intent.
 //   Unseen n-grams still count towards a message's length (text-features.ts), so a message that is
 //   mostly new to the model has weak features and a low probability too.
+//   Known blind spot: a message made mostly of numbers ("31m", "1+1等于几") looks like the intent
+//   whose examples carry numbers (body measurements), since every number is the same placeholder.
 // - Keywords are the merchant's override for what must always work ("转人工", "算了"): if one
-//   appears in the message, its intent wins with confidence at least 0.9.
+//   appears in the message, its intent wins with confidence at least 0.9 (and never below the
+//   classifier's best, so the ranking stays sorted).
 
 import {
   DEFAULT_FEATURE_SETTINGS,
@@ -123,11 +129,10 @@ export class IntentRecogniser {
   }
 
   static train(examples: TrainingExample[], options: RecogniserOptions = {}): IntentRecogniser {
-    const threshold =
-      typeof options.threshold === 'number' && Number.isFinite(options.threshold)
-        ? Math.min(1, Math.max(0, options.threshold))
-        : DEFAULT_THRESHOLD;
-    return new IntentRecogniser(trainModel(examples), prepareKeywords(options.keywords), threshold);
+    const { threshold, keywords } = options ?? {};
+    const usableThreshold =
+      typeof threshold === 'number' && Number.isFinite(threshold) ? Math.min(1, Math.max(0, threshold)) : DEFAULT_THRESHOLD;
+    return new IntentRecogniser(trainModel(examples), prepareKeywords(keywords), usableThreshold);
   }
 
   recognise(text: string): Recognition {
