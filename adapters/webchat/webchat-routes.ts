@@ -11,6 +11,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { DeliveryInProgressError, type ConversationService } from '../../dialogs/conversations.ts';
 import type { InboundMessage } from '../../dialogs/messages.ts';
 import { LineBusyError, type Clock, type Logger } from '../../dialogs/ports.ts';
+import { strictBodyValidator } from '../http/http-server.ts';
 import { isPushItemId, type PushMailbox } from '../stores/push-mailbox.ts';
 import { WEBCHAT_CHANNEL } from './webchat-outbound.ts';
 
@@ -64,14 +65,16 @@ export function registerWebchatRoutes(app: FastifyInstance, options: WebchatRout
 
   app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(page));
 
-  app.post<{ Body: MessageBody }>('/webchat/messages', { schema: { body: messageBodySchema } }, async (request, reply) => {
+  app.post<{ Body: MessageBody }>('/webchat/messages', { schema: { body: messageBodySchema }, validatorCompiler: strictBodyValidator }, async (request, reply) => {
     const body = request.body;
     if ((body.text ?? '').length === 0 && !body.payload) {
       return reply.status(400).send({ error: 'text must not be empty (or send a payload)' });
     }
     const message: InboundMessage = {
       // Without a messageId from the page every POST is a new message; with one, a retry is handled once.
-      id: body.messageId ?? randomUUID(),
+      // The page chooses the id, so it is scoped to its conversation: another conversation sending the
+      // same id (a counter, or a copied id) must get its own answer, never this one's stored replies.
+      id: body.messageId ? `${body.conversationId}/${body.messageId}` : randomUUID(),
       conversation: { channel: WEBCHAT_CHANNEL, conversationId: body.conversationId, buyerId: body.buyerId ?? body.conversationId },
       text: body.text ?? '',
       ...(body.payload ? { payload: body.payload } : {}),
@@ -110,12 +113,21 @@ export function registerWebchatRoutes(app: FastifyInstance, options: WebchatRout
     });
     raw.write('retry: 2000\n\n');
 
+    // The page may leave while the first read below is awaited: whatever is set up after that must
+    // be torn down at once, or a listener and a heartbeat would outlive the connection.
+    let closed = false;
+    const teardown: (() => void)[] = [];
+    raw.on('close', () => {
+      closed = true;
+      for (const undo of teardown) undo();
+    });
+
     // Reads are chained so two notifications never send the same item twice.
     let reading = Promise.resolve();
     const sendNew = (): void => {
       reading = reading.then(async () => {
         // A first connection without an id starts at "now": older pushes belong to another page load.
-        if (lastId === null) return;
+        if (lastId === null || closed) return;
         const items = await mailbox.readAfter(conversationId, lastId);
         for (const item of items) {
           raw.write(`id: ${item.id}\nevent: replies\ndata: ${item.data}\n\n`);
@@ -125,18 +137,26 @@ export function registerWebchatRoutes(app: FastifyInstance, options: WebchatRout
     };
     if (lastId === null) {
       // Mark "now" so that everything appended from here on is sent.
-      const latest = await mailbox.readAfter(conversationId, null).catch(() => []);
+      let latest;
+      try {
+        latest = await mailbox.readAfter(conversationId, null);
+      } catch (error) {
+        // Without knowing where "now" is, starting from the beginning would replay old pushes as new:
+        // end the stream instead, and the page reconnects after the retry delay sent above.
+        logger.warn({ err: (error as Error).message }, 'web chat stream could not start; the page will reconnect');
+        raw.end();
+        return;
+      }
       lastId = latest.at(-1)?.id ?? '0-0';
+      if (closed) return;
       raw.write(`id: ${lastId}\nevent: ready\ndata: {}\n\n`);
     } else {
       raw.write('event: ready\ndata: {}\n\n');
     }
+    if (closed) return;
     const unsubscribe = mailbox.subscribe(conversationId, sendNew);
-    sendNew();
     const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
-    request.raw.on('close', () => {
-      clearInterval(heartbeat);
-      unsubscribe();
-    });
+    teardown.push(unsubscribe, () => clearInterval(heartbeat));
+    sendNew();
   });
 }

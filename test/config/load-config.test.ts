@@ -270,10 +270,10 @@ describe('problems are reported in plain words with where they came from', () =>
 
   it('puts every problem in the error message too', () => {
     try {
-      loadConfig({ env: { PORT: '0' } });
+      loadConfig({ env: { PORT: '-1' } });
       expect.unreachable();
     } catch (error) {
-      expect((error as Error).message).toBe(`Kefu's configuration has 1 problem:\n  server.port must be at least 1 (from PORT="0")`);
+      expect((error as Error).message).toBe(`Kefu's configuration has 1 problem:\n  server.port must be at least 0 (from PORT="-1")`);
     }
   });
 });
