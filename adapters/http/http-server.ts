@@ -2,7 +2,8 @@
 // is answered: malformed JSON → 400, too large → 413, wrong content type → 415, each with a JSON
 // `{"error": "..."}` a developer can read; internal errors are logged, never leaked.
 
-import Fastify, { type FastifyInstance } from 'fastify';
+import { Ajv, type ErrorObject } from 'ajv';
+import Fastify, { type FastifySchemaCompiler, type FastifyInstance } from 'fastify';
 import type { Logger } from '../../dialogs/ports.ts';
 
 export interface HttpServerOptions {
@@ -23,6 +24,25 @@ const CLIENT_MESSAGES: Record<string, string> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'content-length does not match the body',
 };
 
+// Fastify's default validator coerces types (42 becomes "42") and silently drops properties a schema
+// forbids, so a caller's mistake is handled as if it were a different, valid request. JSON bodies
+// carry real types: a route that declares its body exactly takes it as sent or answers 400.
+const strictAjv = new Ajv({ coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false });
+
+/** Validates a JSON body exactly as its schema says (no coercion, unknown fields refused); pass as a route's validatorCompiler. */
+export const strictBodyValidator: FastifySchemaCompiler<unknown> = ({ schema }) => strictAjv.compile(schema as object);
+
+/** "body/text must be string", or names the field that is not allowed. */
+function describeSchemaErrors(errors: ErrorObject[], dataVar: string): Error {
+  const first = errors[0];
+  if (!first) return new Error(`${dataVar} is invalid`);
+  const where = `${dataVar}${first.instancePath}`;
+  if (first.keyword === 'additionalProperties') {
+    return new Error(`${where} has a field that is not allowed: "${String(first.params.additionalProperty)}"`);
+  }
+  return new Error(`${where} ${first.message ?? 'is invalid'}`);
+}
+
 export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   const app = Fastify({
     bodyLimit: options.bodyLimitBytes,
@@ -30,7 +50,12 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     logger: false,
     // Keep-alive connections outlive a reload of the client; make them not outlive us on close.
     forceCloseConnections: true,
+    schemaErrorFormatter: (errors, dataVar) => describeSchemaErrors(errors as ErrorObject[], dataVar),
   });
+  // Fastify parses text/plain as a string by default, which a JSON route can only refuse with a
+  // puzzling "body must be object"; without the parser it is a clear 415. A channel that really
+  // receives text/plain registers its own parser in its own plugin.
+  app.removeContentTypeParser('text/plain');
 
   app.setErrorHandler((error: HttpError, request, reply) => {
     const status = error.statusCode ?? 500;
