@@ -30,7 +30,7 @@ import { ConfigError, describeConfig, loadConfig } from './config/load-config.ts
 import { builtInActions } from './dialogs/actions/index.ts';
 import { ConversationService } from './dialogs/conversations.ts';
 import { Engine } from './dialogs/engine/engine.ts';
-import { loadFlows, type FlowSet } from './dialogs/flows/load-flows.ts';
+import { loadFlows, type FlowSet, type LoadResult } from './dialogs/flows/load-flows.ts';
 import { InvalidFilesError, formatProblem } from './dialogs/flows/problems.ts';
 import type { Catalog, ConversationLine, DeliveryLedger, Logger, SessionStore } from './dialogs/ports.ts';
 import { systemClock } from './dialogs/ports.ts';
@@ -92,13 +92,31 @@ export interface ComposeOptions {
 /** Wires Kefu from its configuration; throws InvalidFilesError when the flows are invalid. */
 export async function composeKefu(config: KefuConfig, options: ComposeOptions): Promise<Kefu> {
   const { logger } = options;
+  // Hand-offs must reach a person: a desk that is configured but not available must stop the start,
+  // not silently fall back to a queue nobody reads.
+  if (config.agentDesk.kind !== 'memory') {
+    throw new Error(`agentDesk.kind "${config.agentDesk.kind}" is not available in this version of Kefu; use "memory"`);
+  }
   const loadOptions = { actions: builtInActions, nluThreshold: config.nlu.threshold };
-  const loaded = await loadFlows(config.flows.dir, loadOptions);
-  if (!loaded.ok) throw new InvalidFilesError(loaded.problems);
+  // Watching starts before the first load and is ready before Kefu serves: chokidar reports only
+  // changes to files its first scan has seen, so an edit saved while Kefu starts would be missed.
+  // A change seen before everything is wired is reloaded once it is.
+  let changedWhileStarting = false;
+  let onFlowsChanged = (): void => {
+    changedWhileStarting = true;
+  };
+  const watcher: FolderWatcher | null = config.flows.watch ? watchFolder(config.flows.dir, () => onFlowsChanged()) : null;
+  const stopWatching = async (error: unknown): Promise<never> => {
+    await watcher?.close();
+    throw error;
+  };
+  await watcher?.ready;
+  const loaded = await loadFlows(config.flows.dir, loadOptions).catch(stopWatching);
+  if (!loaded.ok) return stopWatching(new InvalidFilesError(loaded.problems));
   let current = loaded.flowSet;
 
-  const catalog = options.catalog ?? (await DemoCatalog.load());
-  const stores = await createStores(config, logger);
+  const catalog = options.catalog ?? (await DemoCatalog.load().catch(stopWatching));
+  const stores = await createStores(config, logger).catch(stopWatching);
   const agentQueue = new InMemoryAgentQueue();
   const engine = new Engine({
     flows: () => current,
@@ -127,8 +145,14 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     claimSeconds: Math.ceil(config.conversations.leaseMs / 1000),
   });
 
-  const reloadFlows: Kefu['reloadFlows'] = async () => {
-    const result = await loadFlows(config.flows.dir, loadOptions);
+  const loadAndApply: Kefu['reloadFlows'] = async () => {
+    let result: LoadResult;
+    try {
+      result = await loadFlows(config.flows.dir, loadOptions);
+    } catch (error) {
+      // e.g. a file deleted between listing the folder and reading it: a problem, never a crash.
+      result = { ok: false, problems: [{ file: config.flows.dir, line: 1, col: 1, message: `cannot read the flow files: ${(error as Error).message}` }] };
+    }
     if (!result.ok) {
       const problems = result.problems.map(formatProblem);
       logger.error({ problems }, 'flow files are invalid; still serving the previous flows');
@@ -138,7 +162,15 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     logger.info({ files: result.flowSet.files.length, intents: result.flowSet.intents.size, flows: result.flowSet.flows.size }, 'flows reloaded');
     return { ok: true, problems: [] };
   };
-  const watcher: FolderWatcher | null = config.flows.watch ? watchFolder(config.flows.dir, () => void reloadFlows()) : null;
+  // One reload at a time, in the order asked, so a slower older load never replaces a newer one.
+  let reloading: Promise<unknown> = Promise.resolve();
+  const reloadFlows: Kefu['reloadFlows'] = () => {
+    const next = reloading.then(loadAndApply);
+    reloading = next.catch(() => {});
+    return next;
+  };
+  onFlowsChanged = () => void reloadFlows();
+  if (changedWhileStarting) onFlowsChanged();
 
   return {
     conversations,

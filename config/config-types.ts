@@ -37,7 +37,7 @@ export interface ConversationsConfig {
   leaseMs: number;
   /** How long a platform message id is remembered, so a redelivery is handled once. */
   dedupeSeconds: number;
-  /** Longer buyer messages are cut to this many characters. */
+  /** Longer buyer messages are not read: the bot asks for a shorter one (response message_too_long). */
   maxTextLength: number;
   /** How many recent turns are kept in the session and shown on a hand-off. */
   lastTurns: number;

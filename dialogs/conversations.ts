@@ -78,7 +78,7 @@ export class ConversationService {
 
   private async runTurn(message: InboundMessage): Promise<Reply[]> {
     const { sessions, agentDesk, engine, logger } = this.options;
-    const key = `session:${conversationKey(message.conversation)}`;
+    const key = conversationKey(message.conversation);
     const stored = await sessions.load<unknown>(key);
     let session: Session | null = null;
     if (stored !== null && isSession(stored)) session = stored;
@@ -86,7 +86,7 @@ export class ConversationService {
 
     const outcome = await engine.handle(session, message);
     if (outcome.handoff) await agentDesk.openHandoff(outcome.handoff);
-    if (outcome.relay) await agentDesk.relayBuyerMessage(message.conversation, message.text, message.receivedAt);
+    if (outcome.relay) await agentDesk.relayBuyerMessage(message.conversation, message.text || message.payload || '', message.receivedAt);
     await sessions.save(key, outcome.session, this.options.sessionTtlSeconds);
     try {
       this.options.events.record(outcome.event);
@@ -103,7 +103,7 @@ export class ConversationService {
   async sendToBuyer(conversation: ConversationRef, replies: Reply[], from: 'bot' | 'agent', at: number): Promise<void> {
     const channel = this.options.outbound?.get(conversation.channel);
     if (!channel) throw new Error(`channel "${conversation.channel}" cannot send messages later`);
-    const key = `session:${conversationKey(conversation)}`;
+    const key = conversationKey(conversation);
     await this.options.line.run(conversationKey(conversation), async () => {
       const stored = await this.options.sessions.load<unknown>(key);
       if (stored !== null && isSession(stored)) {

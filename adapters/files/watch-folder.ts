@@ -5,6 +5,11 @@
 import { watch } from 'chokidar';
 
 export interface FolderWatcher {
+  /**
+   * Settles once the folder's first scan is done. chokidar only reports changes to files it has
+   * already seen, so an edit or a deletion before this point may go unnoticed.
+   */
+  ready: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -15,7 +20,13 @@ export function watchFolder(dir: string, onChange: () => void, debounceMs = 150)
     clearTimeout(timer);
     timer = setTimeout(onChange, debounceMs);
   });
+  // A folder that cannot be watched still lets Kefu run (without reloads): readiness never waits on an error.
+  const ready = new Promise<void>((resolve) => {
+    watcher.once('ready', () => resolve());
+    watcher.on('error', () => resolve());
+  });
   return {
+    ready,
     async close() {
       clearTimeout(timer);
       await watcher.close();

@@ -122,12 +122,20 @@ export class Engine {
     if (session.turns.length > this.options.lastTurns) session.turns.splice(0, session.turns.length - this.options.lastTurns);
   }
 
-  /** After a hot reload a stored run may name a flow or slot that no longer exists: let it go. */
+  /**
+   * After a hot reload a stored run may name a flow or slot that no longer exists: let it go.
+   * A flow whose steps changed restarts from its first step with the values gathered so far
+   * (filled slots are not asked again), because its old position may point at a different step now.
+   */
   private dropStaleRuns(session: Session, flowSet: FlowSet): void {
     const valid = (run: FlowRun): boolean =>
       flowSet.flows.has(run.flow) && (!run.asking || Boolean(flowSet.flows.get(run.flow)!.slots?.[run.asking.slot]));
-    if (session.run && !valid(session.run)) session.run = null;
-    session.suspended = session.suspended.filter(valid);
+    const current = (run: FlowRun): FlowRun => {
+      const version = flowSet.fingerprint(run.flow);
+      return run.version === version ? run : { ...run, pc: [0], version };
+    };
+    session.run = session.run && valid(session.run) ? current(session.run) : null;
+    session.suspended = session.suspended.filter(valid).map(current);
   }
 
   private async dispatch(turn: TurnState): Promise<void> {
@@ -204,13 +212,22 @@ export class Engine {
     prefill: Record<string, unknown>,
   ): Promise<void> {
     const { session, flowSet } = turn;
-    if (intent === 'cancel') return this.cancel(turn);
-    if (intent === 'human_agent') return this.handOff(turn, 'asked_for_human');
-
     const run = session.run;
-    if (run?.asking) {
-      const flow = flowSet.flows.get(run.flow)!;
-      const { filled, askedRejected } = await this.fillSlots(turn, flow, run, message, run.asking.slot);
+    const flow = run ? flowSet.flows.get(run.flow)! : undefined;
+    // A direct answer to the question just asked wins over cancel and hand-off phrases: "不用了" and
+    // "no" answer a yes/no question, they do not cancel it. Free-text slots take any text, so there
+    // "算了" and "转人工" keep their meaning.
+    const askedType = run?.asking ? flow?.slots?.[run.asking.slot]?.type : undefined;
+    const fill = run?.asking && askedType !== 'text'
+      ? await this.fillSlots(turn, flow!, run, message, run.asking.slot)
+      : null;
+    if (!fill || fill.filled === 0) {
+      if (intent === 'cancel') return this.cancel(turn);
+      if (intent === 'human_agent') return this.handOff(turn, 'asked_for_human');
+    }
+
+    if (run?.asking && flow) {
+      const { filled, askedRejected } = fill ?? (await this.fillSlots(turn, flow, run, message, run.asking.slot));
       if (askedRejected) return this.wrongAnswer(turn, flow, run);
       const answered = run.vars[run.asking.slot] !== undefined;
       if (answered || filled > 0) {
@@ -241,8 +258,13 @@ export class Engine {
       session.suspended.push(session.run);
       if (session.suspended.length > MAX_SUSPENDED_FLOWS) session.suspended.shift();
     }
-    const run: FlowRun = { flow: flowName, pc: [0], vars: {}, asking: null };
-    for (const [name, value] of Object.entries(prefill)) if (flow.slots?.[name]) run.vars[name] = value;
+    const run: FlowRun = { flow: flowName, pc: [0], vars: {}, asking: null, version: flowSet.fingerprint(flowName) };
+    // Values from a button payload are checked like typed ones: a stale or forged button cannot set what a buyer could not.
+    for (const [name, value] of Object.entries(prefill)) {
+      const slot = flow.slots?.[name];
+      const known = slot && (slot.type !== 'enum' || slot.values?.some((v) => v.id === value));
+      if (known && (await this.isValid(turn, slot, value, run))) run.vars[name] = value;
+    }
     session.run = run;
     await this.fillSlots(turn, flow, run, message, null);
     return this.continueFlow(turn);
@@ -379,7 +401,7 @@ export class Engine {
       } else if ('action' in step) {
         await this.runAction(turn, run, step.action, step.with);
       } else if ('goto' in step) {
-        session.run = { flow: step.goto, pc: [0], vars: {}, asking: null };
+        session.run = { flow: step.goto, pc: [0], vars: {}, asking: null, version: flowSet.fingerprint(step.goto) };
         continue;
       } else if ('handoff' in step) {
         this.handOff(turn, 'flow', step.handoff);
@@ -427,10 +449,10 @@ export class Engine {
       return this.handOff(turn, 'not_understood', 'two messages in a row not understood');
     }
     turn.outcome = 'not_understood';
-    const suggestions: Button[] = ranking
-      .filter((r) => flowSet.flowByIntent.has(r.intent))
-      .slice(0, SUGGESTIONS)
-      .map((r) => ({ title: flowSet.intents.get(r.intent)!.label[turn.language], payload: `/${r.intent}` }));
+    const suggested = ranking.filter((r) => flowSet.flowByIntent.has(r.intent)).slice(0, SUGGESTIONS).map((r) => r.intent);
+    // With nothing close enough to suggest, a person is always an option the buyer can take.
+    if (suggested.length === 0) suggested.push('human_agent');
+    const suggestions: Button[] = suggested.map((intent) => ({ title: flowSet.intents.get(intent)!.label[turn.language], payload: `/${intent}` }));
     const reply = this.render(turn, 'not_understood');
     reply.buttons = [...suggestions, ...(reply.buttons ?? [])];
     turn.replies.push(reply);

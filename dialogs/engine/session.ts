@@ -14,6 +14,8 @@ export interface FlowRun {
   vars: Record<string, unknown>;
   /** The slot the bot asked for and is waiting on, with the wrong answers so far. */
   asking: { slot: string; retries: number } | null;
+  /** Fingerprint of the flow's definition when the run started; a reload that changes it restarts the run. */
+  version?: string;
 }
 
 export interface Session {

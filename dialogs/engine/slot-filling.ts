@@ -9,7 +9,7 @@ import type { Entity, QuantityEntity } from '../understanding/entities.ts';
 /** How far (in characters) a hint word may be from its number: "身高是170", "170 cm tall". */
 const HINT_DISTANCE = 6;
 
-const YES = ['是', '是的', '对', '对的', '好', '好的', '可以', '行', '嗯', '确认', '没问题', 'yes', 'yep', 'yeah', 'ok', 'okay', 'sure', 'confirm', 'correct', 'y'];
+const YES = ['是', '是的', '对', '对的', '好', '好的', '可以', '行', '嗯', '确认', '没问题', '要', '要的', '需要', '当然', 'yes', 'yep', 'yeah', 'ok', 'okay', 'sure', 'confirm', 'correct', 'y'];
 const NO = ['不', '不是', '不对', '不要', '不用', '否', '没有', '别', 'no', 'nope', 'not', 'n', 'wrong'];
 
 export function normaliseForMatching(text: string): string {

@@ -8,7 +8,7 @@ import { SYSTEM_INTENTS, SYSTEM_RESPONSES } from './flow-types.ts';
 import type { Problem } from './problems.ts';
 import { TemplateError, checkTemplate, templateNames } from './templates.ts';
 import { problemAt, problemInside, type YamlPath, type YamlSource } from './yaml-source.ts';
-import { LANGUAGES } from '../messages.ts';
+import { LANGUAGES, type LocalText } from '../messages.ts';
 import type { ActionDefinition } from '../actions/action-types.ts';
 
 /** Payloads the engine answers itself (see docs/flows.md). */
@@ -238,7 +238,15 @@ class Checker {
     for (const [, { definition, origin }] of this.collected.responses) {
       variationsOf(definition).forEach((variation, v) => {
         const at: YamlPath = Array.isArray(definition) ? [v] : [];
-        const texts: [YamlPath, string][] = LANGUAGES.map((lang) => [[...at, 'text', lang], variation.text[lang]]);
+        // Every string that is rendered through the template engine: text, button titles, card fields.
+        const localised = (path: YamlPath, text: LocalText): [YamlPath, string][] => LANGUAGES.map((lang) => [[...path, lang], text[lang]]);
+        const texts: [YamlPath, string][] = [
+          ...localised([...at, 'text'], variation.text),
+          ...(variation.buttons ?? []).flatMap((button, b) => localised([...at, 'buttons', b, 'title'], button.title)),
+          ...(variation.card ? localised([...at, 'card', 'title'], variation.card.title) : []),
+          ...(variation.card?.subtitle ? localised([...at, 'card', 'subtitle'], variation.card.subtitle) : []),
+          ...(['image', 'url'] as const).flatMap((key): [YamlPath, string][] => (variation.card?.[key] ? [[[...at, 'card', key], variation.card[key]!]] : [])),
+        ];
         for (const [path, text] of texts) {
           try {
             checkTemplate(text);

@@ -3,6 +3,7 @@
 // recogniser. Either everything is valid and a FlowSet comes out, or nothing does and every
 // problem is listed: a bad edit never half-applies.
 
+import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import schema from './flows.schema.json' with { type: 'json' };
@@ -28,6 +29,8 @@ export interface FlowSet {
   readonly flowByIntent: ReadonlyMap<string, string>;
   readonly recogniser: IntentRecogniser;
   readonly actions: ReadonlyMap<string, ActionDefinition>;
+  /** Changes whenever the flow's definition changes (a stored position is only valid for its version). */
+  fingerprint(flowName: string): string;
   /** A compiled expression of the flow set (compiled once, then cached). */
   expression(source: string | number | boolean): CompiledExpression;
   /** The files it was loaded from, for the log and the watcher. */
@@ -138,6 +141,9 @@ function buildFlowSet(
   }
   const recogniser = IntentRecogniser.train(examples, { threshold, keywords });
 
+  const fingerprints = new Map(
+    [...flows].map(([name, flow]) => [name, createHash('sha256').update(JSON.stringify(flow)).digest('base64url').slice(0, 12)]),
+  );
   const compiled = new Map<string, CompiledExpression>();
   return {
     intents,
@@ -147,6 +153,7 @@ function buildFlowSet(
     recogniser,
     actions,
     files,
+    fingerprint: (flowName) => fingerprints.get(flowName) ?? '',
     expression(source) {
       const key = String(source);
       let expression = compiled.get(key);

@@ -119,7 +119,8 @@ function checkStep(
   }
   if (step.language && step.language !== outcome.language) problems.push(`      - expected language ${step.language}, got ${outcome.language}`);
   for (const [name, value] of Object.entries(step.slots ?? {})) {
-    const actual = outcome.vars?.[name];
+    // null in a test means "not set".
+    const actual = outcome.vars?.[name] ?? null;
     if (JSON.stringify(actual) !== JSON.stringify(value)) {
       problems.push(`      - expected slot ${name} = ${JSON.stringify(value)}, got ${JSON.stringify(actual) ?? 'nothing'}`);
     }

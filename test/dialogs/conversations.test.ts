@@ -62,7 +62,7 @@ function message(text: string, id = `m${++sequence}`): InboundMessage {
 describe('ConversationService', () => {
   it('replaces a stored session it cannot read instead of failing every message', async () => {
     const { conversations, sessions } = service();
-    await sessions.save('session:test:c1', { version: 99, garbage: true }, 60);
+    await sessions.save('test:c1', { version: 99, garbage: true }, 60);
     const { replies } = await conversations.receive(message('身高170体重60穿什么码'));
     expect(replies[0]?.text).toBe('根据尺寸,您适合M号哦');
   });
@@ -73,7 +73,7 @@ describe('ConversationService', () => {
     const first = await conversations.receive(message('170', 'same-1'));
     const again = await conversations.receive(message('170', 'same-1'));
     expect(again).toEqual({ replies: first.replies, duplicate: true });
-    const stored = await sessions.load<{ turnCount: number }>('session:test:c1');
+    const stored = await sessions.load<{ turnCount: number }>('test:c1');
     expect(stored?.turnCount).toBe(2);
   });
 
@@ -103,7 +103,7 @@ describe('ConversationService', () => {
     };
     const { conversations, sessions } = service({ agentDesk: flakyDesk });
     await expect(conversations.receive(message('转人工', 'retry-1'))).rejects.toThrow('desk is down');
-    expect(await sessions.load('session:test:c1')).toBeNull();
+    expect(await sessions.load('test:c1')).toBeNull();
     const retried = await conversations.receive(message('转人工', 'retry-1'));
     expect(retried.duplicate).toBe(false);
     expect(queue.waiting()).toHaveLength(1);
