@@ -2,12 +2,13 @@
 // and the Redis line alike, plus what only Redis can show: several processes, dead holders, outages.
 
 import type { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LineBusyError, silentLogger, type ConversationLine } from '../../dialogs/ports.ts';
 import { MemoryConversationLine } from '../../adapters/stores/memory/memory-conversation-line.ts';
 import { RedisConversationLine } from '../../adapters/stores/redis/redis-conversation-line.ts';
-import { createRedisClient, isRedisReady, waitForRedisReady } from '../../adapters/stores/redis/redis-connection.ts';
-import { deleteKeysByPrefix, keysWithPrefix, sharedRedisUrl, startPrivateRedis, uniquePrefix, type PrivateRedisServer } from '../support/redis-server.ts';
+import { isRedisReady } from '../../adapters/stores/redis/redis-connection.ts';
+import { keysWithPrefix } from '../support/redis-server.ts';
+import { connectSharedRedis, usePrivateRedis, type SharedRedis } from '../support/redis-fixtures.ts';
 import { deferred, sleep } from '../support/store-test-kit.ts';
 
 interface LineOptions {
@@ -41,16 +42,11 @@ const implementations: [string, () => Promise<Fixture>][] = [
   [
     'redis',
     async () => {
-      const client = createRedisClient(sharedRedisUrl);
-      await waitForRedisReady(client);
-      const prefix = uniquePrefix('line');
+      const { client, prefix, close } = await connectSharedRedis('line');
       return {
         makeLine: (options) => new RedisConversationLine({ client, prefix, ...options }),
         isIdle: async () => (await keysWithPrefix(client, prefix)).length === 0,
-        close: async () => {
-          await deleteKeysByPrefix(client, prefix);
-          await client.quit();
-        },
+        close,
       };
     },
   ],
@@ -159,20 +155,17 @@ describe.each(implementations)('ConversationLine contract: %s', (_name, makeFixt
 });
 
 describe('RedisConversationLine across processes', () => {
+  // Fresh per test: a test may leave a dead holder's turn behind, or disconnect clientB.
+  let redis: SharedRedis;
   let clientA: Redis;
   let clientB: Redis;
   let prefix: string;
   beforeEach(async () => {
-    clientA = createRedisClient(sharedRedisUrl);
-    clientB = createRedisClient(sharedRedisUrl);
-    await Promise.all([waitForRedisReady(clientA), waitForRedisReady(clientB)]);
-    prefix = uniquePrefix('line-processes');
+    redis = await connectSharedRedis('line-processes');
+    ({ client: clientA, prefix } = redis);
+    clientB = await redis.connectAnother();
   });
-  afterEach(async () => {
-    await deleteKeysByPrefix(clientA, prefix);
-    clientA.disconnect();
-    clientB.disconnect();
-  });
+  afterEach(() => redis.close());
 
   it('keeps exclusion and arrival order when two processes interleave runs on the same conversations', async () => {
     const processes = [
@@ -263,19 +256,10 @@ describe('RedisConversationLine across processes', () => {
 });
 
 describe('RedisConversationLine while Redis is down', () => {
-  let server: PrivateRedisServer;
-  let client: Redis;
-  beforeAll(async () => {
-    server = await startPrivateRedis();
-    client = createRedisClient(server.url, { logger: silentLogger });
-    await waitForRedisReady(client);
-  });
-  afterAll(async () => {
-    client.disconnect();
-    await server.stop();
-  });
+  const redis = usePrivateRedis();
 
   it('rejects runs at once while Redis is unreachable, and serves them again once it is back', async () => {
+    const { server, client } = redis;
     const line = new RedisConversationLine({ client });
     expect(await line.run('k', async () => 'before')).toBe('before');
 
@@ -290,6 +274,7 @@ describe('RedisConversationLine while Redis is down', () => {
   });
 
   it('fails a waiting run when Redis goes away, and the holder still gets its result', async () => {
+    const { server, client } = redis;
     const line = new RedisConversationLine({ client, logger: silentLogger });
     const holder = deferred();
     const holderStarted = deferred();

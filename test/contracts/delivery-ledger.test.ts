@@ -1,12 +1,10 @@
 // Contract of the DeliveryLedger port, run against the memory ledger and the Redis ledger alike.
 
-import type { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeliveryLedger } from '../../dialogs/ports.ts';
 import { MemoryDeliveryLedger } from '../../adapters/stores/memory/memory-delivery-ledger.ts';
-import { createRedisClient, waitForRedisReady } from '../../adapters/stores/redis/redis-connection.ts';
 import { RedisDeliveryLedger } from '../../adapters/stores/redis/redis-delivery-ledger.ts';
-import { deleteKeysByPrefix, sharedRedisUrl, uniquePrefix } from '../support/redis-server.ts';
+import { connectSharedRedis, useSharedRedis } from '../support/redis-fixtures.ts';
 import { elapseRedisTtls, manualClock } from '../support/store-test-kit.ts';
 
 interface Fixture {
@@ -34,17 +32,13 @@ const implementations: [string, () => Promise<Fixture>][] = [
   [
     'redis',
     async () => {
-      const [client, other] = [createRedisClient(sharedRedisUrl), createRedisClient(sharedRedisUrl)];
-      await Promise.all([waitForRedisReady(client), waitForRedisReady(other)]);
-      const prefix = uniquePrefix('ledger');
+      const redis = await connectSharedRedis('ledger');
+      const { client, prefix } = redis;
       return {
         ledger: new RedisDeliveryLedger({ client, prefix }),
-        otherProcess: new RedisDeliveryLedger({ client: other, prefix }),
+        otherProcess: new RedisDeliveryLedger({ client: await redis.connectAnother(), prefix }),
         elapse: (seconds) => elapseRedisTtls(client, prefix, seconds),
-        close: async () => {
-          await deleteKeysByPrefix(client, prefix);
-          await Promise.all([client.quit(), other.quit()]);
-        },
+        close: () => redis.close(),
       };
     },
   ],
@@ -137,18 +131,10 @@ describe.each(implementations)('DeliveryLedger contract: %s', (_name, makeFixtur
 });
 
 describe('RedisDeliveryLedger on Redis', () => {
-  let client: Redis;
-  const prefix = uniquePrefix('ledger-redis');
-  beforeAll(async () => {
-    client = createRedisClient(sharedRedisUrl);
-    await waitForRedisReady(client);
-  });
-  afterAll(async () => {
-    await deleteKeysByPrefix(client, prefix);
-    await client.quit();
-  });
+  const redis = useSharedRedis('ledger-redis');
 
   it('sets the claim TTL and the keep TTL on the key', async () => {
+    const { client, prefix } = redis;
     const ledger = new RedisDeliveryLedger({ client, prefix });
     await ledger.claim('m', 45);
     const claimTtl = await client.ttl(`${prefix}delivery:m`);

@@ -1,14 +1,12 @@
 // Contract of the PushMailbox (web chat pushes that a page picks up later, maybe from another
 // process), run against the memory mailbox and the Redis mailbox alike.
 
-import type { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { silentLogger } from '../../dialogs/ports.ts';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MemoryPushMailbox } from '../../adapters/stores/memory/memory-push-mailbox.ts';
 import { isPushItemId, type PushMailbox } from '../../adapters/stores/push-mailbox.ts';
-import { createRedisClient, isRedisReady, waitForRedisReady } from '../../adapters/stores/redis/redis-connection.ts';
+import { isRedisReady } from '../../adapters/stores/redis/redis-connection.ts';
 import { RedisPushMailbox } from '../../adapters/stores/redis/redis-push-mailbox.ts';
-import { deleteKeysByPrefix, sharedRedisUrl, startPrivateRedis, uniquePrefix, type PrivateRedisServer } from '../support/redis-server.ts';
+import { connectSharedRedis, usePrivateRedis, useSharedRedis } from '../support/redis-fixtures.ts';
 import { elapseRedisTtls, manualClock } from '../support/store-test-kit.ts';
 
 interface Fixture {
@@ -38,19 +36,17 @@ const implementations: [string, () => Promise<Fixture>][] = [
   [
     'redis',
     async () => {
-      const [client, other] = [createRedisClient(sharedRedisUrl), createRedisClient(sharedRedisUrl)];
-      await Promise.all([waitForRedisReady(client), waitForRedisReady(other)]);
-      const prefix = uniquePrefix('push');
+      const redis = await connectSharedRedis('push');
+      const { client, prefix } = redis;
       const mailbox = new RedisPushMailbox({ client, prefix, keepSeconds: KEEP_SECONDS });
-      const otherProcess = new RedisPushMailbox({ client: other, prefix, keepSeconds: KEEP_SECONDS });
+      const otherProcess = new RedisPushMailbox({ client: await redis.connectAnother(), prefix, keepSeconds: KEEP_SECONDS });
       return {
         mailbox,
         otherProcess,
         elapse: (seconds) => elapseRedisTtls(client, prefix, seconds),
         close: async () => {
           await Promise.all([mailbox.close(), otherProcess.close()]);
-          await deleteKeysByPrefix(client, prefix);
-          await Promise.all([client.quit(), other.quit()]);
+          await redis.close();
         },
       };
     },
@@ -180,18 +176,10 @@ describe.each(implementations)('PushMailbox contract: %s', (_name, makeFixture) 
 });
 
 describe('RedisPushMailbox on Redis', () => {
-  let client: Redis;
-  const prefix = uniquePrefix('push-redis');
-  beforeAll(async () => {
-    client = createRedisClient(sharedRedisUrl, { connectionName: `kefu-test-${prefix.split(':')[2]}` });
-    await waitForRedisReady(client);
-  });
-  afterAll(async () => {
-    await deleteKeysByPrefix(client, prefix);
-    await client.quit();
-  });
+  const redis = useSharedRedis('push-redis'); // its connections carry a name of their own, as CLIENT LIST shows
 
   it('listens for every page of the process on one subscriber connection', async () => {
+    const { client, prefix } = redis;
     const mailbox = new RedisPushMailbox({ client, prefix });
     const pages = Array.from({ length: 20 }, (_, i) => page(mailbox, `web:${i}`));
     await mailbox.append('web:7', 'hello page 7');
@@ -204,6 +192,7 @@ describe('RedisPushMailbox on Redis', () => {
   });
 
   it('expires a stream keepSeconds after the last append', async () => {
+    const { client, prefix } = redis;
     const mailbox = new RedisPushMailbox({ client, prefix, keepSeconds: 120 });
     await mailbox.append('k', 'x');
     const ttl = await client.ttl(`${prefix}push:k`);
@@ -213,19 +202,10 @@ describe('RedisPushMailbox on Redis', () => {
 });
 
 describe('RedisPushMailbox while Redis restarts', () => {
-  let server: PrivateRedisServer;
-  let client: Redis;
-  beforeAll(async () => {
-    server = await startPrivateRedis();
-    client = createRedisClient(server.url, { logger: silentLogger });
-    await waitForRedisReady(client);
-  });
-  afterAll(async () => {
-    client.disconnect();
-    await server.stop();
-  });
+  const redis = usePrivateRedis();
 
   it('fails appends while Redis is down, and resubscribes by itself when it is back', async () => {
+    const { server, client } = redis;
     const mailbox = new RedisPushMailbox({ client });
     const buyer = page(mailbox, 'web:b1');
     await mailbox.append('web:b1', 'before');

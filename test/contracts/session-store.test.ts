@@ -1,12 +1,11 @@
 // Contract of the SessionStore port, run against the memory store and the Redis store alike.
 
-import type { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { silentLogger, type SessionStore } from '../../dialogs/ports.ts';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { SessionStore } from '../../dialogs/ports.ts';
 import { MemorySessionStore } from '../../adapters/stores/memory/memory-session-store.ts';
-import { createRedisClient, isRedisReady, waitForRedisReady } from '../../adapters/stores/redis/redis-connection.ts';
+import { isRedisReady } from '../../adapters/stores/redis/redis-connection.ts';
 import { RedisSessionStore } from '../../adapters/stores/redis/redis-session-store.ts';
-import { deleteKeysByPrefix, sharedRedisUrl, startPrivateRedis, uniquePrefix, type PrivateRedisServer } from '../support/redis-server.ts';
+import { connectSharedRedis, usePrivateRedis, useSharedRedis } from '../support/redis-fixtures.ts';
 import { elapseRedisTtls, manualClock } from '../support/store-test-kit.ts';
 
 interface Fixture {
@@ -31,16 +30,11 @@ const implementations: [string, () => Promise<Fixture>][] = [
   [
     'redis',
     async () => {
-      const client = createRedisClient(sharedRedisUrl);
-      await waitForRedisReady(client);
-      const prefix = uniquePrefix('session');
+      const { client, prefix, close } = await connectSharedRedis('session');
       return {
         store: new RedisSessionStore({ client, prefix }),
         elapse: (seconds) => elapseRedisTtls(client, prefix, seconds),
-        close: async () => {
-          await deleteKeysByPrefix(client, prefix);
-          await client.quit();
-        },
+        close,
       };
     },
   ],
@@ -133,18 +127,10 @@ describe.each(implementations)('SessionStore contract: %s', (_name, makeFixture)
 });
 
 describe('RedisSessionStore on Redis', () => {
-  let client: Redis;
-  const prefix = uniquePrefix('session-redis');
-  beforeAll(async () => {
-    client = createRedisClient(sharedRedisUrl);
-    await waitForRedisReady(client);
-  });
-  afterAll(async () => {
-    await deleteKeysByPrefix(client, prefix);
-    await client.quit();
-  });
+  const redis = useSharedRedis('session-redis');
 
   it('stores each session as JSON text with SET EX under <prefix>session:<key>', async () => {
+    const { client, prefix } = redis;
     const store = new RedisSessionStore({ client, prefix });
     await store.save('web:b1', { step: 2 }, 90);
     expect(await client.get(`${prefix}session:web:b1`)).toBe('{"step":2}');
@@ -154,36 +140,24 @@ describe('RedisSessionStore on Redis', () => {
   });
 
   it('is shared by every client of the same Redis, as between server processes', async () => {
-    const other = createRedisClient(sharedRedisUrl);
-    await waitForRedisReady(other);
-    try {
-      await new RedisSessionStore({ client, prefix }).save('shared', { by: 'process one' }, 60);
-      expect(await new RedisSessionStore({ client: other, prefix }).load('shared')).toEqual({ by: 'process one' });
-    } finally {
-      await other.quit();
-    }
+    const { client, prefix } = redis;
+    const other = await redis.connectAnother();
+    await new RedisSessionStore({ client, prefix }).save('shared', { by: 'process one' }, 60);
+    expect(await new RedisSessionStore({ client: other, prefix }).load('shared')).toEqual({ by: 'process one' });
   });
 
   it('treats a value it did not write (not JSON) as no session', async () => {
+    const { client, prefix } = redis;
     await client.set(`${prefix}session:garbled`, '{not json', 'EX', 60);
     expect(await new RedisSessionStore({ client, prefix }).load('garbled')).toBeNull();
   });
 });
 
 describe('RedisSessionStore while Redis is down', () => {
-  let server: PrivateRedisServer;
-  let client: Redis;
-  beforeAll(async () => {
-    server = await startPrivateRedis();
-    client = createRedisClient(server.url, { logger: silentLogger });
-    await waitForRedisReady(client);
-  });
-  afterAll(async () => {
-    client.disconnect();
-    await server.stop();
-  });
+  const redis = usePrivateRedis();
 
   it('fails fast while Redis is unreachable and works again once it is back', async () => {
+    const { server, client } = redis;
     const store = new RedisSessionStore({ client });
     await store.save('web:b1', { step: 1 }, 60);
     expect(await store.load('web:b1')).toEqual({ step: 1 });

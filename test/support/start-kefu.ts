@@ -29,23 +29,34 @@ export async function startTestKefu(options: TestKefuOptions = {}): Promise<Runn
   return startServer(config, createLogger({ level: config.logging.level }));
 }
 
-/** POSTs a web chat message and returns the status and parsed body. */
-export async function postMessage(
-  baseUrl: string,
-  body: unknown,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; body: any; headers: Headers }> {
-  const response = await fetch(`${baseUrl}/webchat/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
+/** What the web chat answered: the status, the body parsed as JSON (the raw text when it is not JSON), the headers. */
+export interface WebchatAnswer {
+  status: number;
+  body: any;
+  headers: Headers;
+}
+
+/** POSTs a web chat message as JSON (a string body is sent as it is) and returns the answer. */
+export function postMessage(baseUrl: string, body: unknown, headers: Record<string, string> = {}): Promise<WebchatAnswer> {
+  return postRawMessage(baseUrl, typeof body === 'string' ? body : JSON.stringify(body), {
+    'content-type': 'application/json',
+    ...headers,
   });
+}
+
+/** POSTs body to the web chat exactly as given, with no headers but those named: what a careless integration sends. */
+export async function postRawMessage(baseUrl: string, body: BodyInit, headers: Record<string, string> = {}): Promise<WebchatAnswer> {
+  return readAnswer(await fetch(`${baseUrl}/webchat/messages`, { method: 'POST', headers, body }));
+}
+
+/** Reads a web chat answer, keeping a body that is not JSON as raw text for the assertion message. */
+export async function readAnswer(response: Response): Promise<WebchatAnswer> {
   const text = await response.text();
   let parsed: unknown = text;
   try {
     parsed = JSON.parse(text);
   } catch {
-    // keep the raw text for the assertion message
+    // not JSON: the raw text it is
   }
   return { status: response.status, body: parsed, headers: response.headers };
 }

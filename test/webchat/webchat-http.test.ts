@@ -10,9 +10,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server.ts';
 import { deleteKeysByPrefix, sharedRedisUrl, uniquePrefix } from '../support/redis-server.ts';
-import { postMessage, startTestKefu } from '../support/start-kefu.ts';
-
-type Answer = Awaited<ReturnType<typeof postMessage>>;
+import { postMessage, postRawMessage, readAnswer, startTestKefu, type WebchatAnswer as Answer } from '../support/start-kefu.ts';
 
 const SEED_ANSWER = '根据尺寸,您适合M号哦';
 const ASK_HEIGHT = /请问您的身高是多少/;
@@ -128,18 +126,8 @@ describe.each(backends)('web chat over HTTP, sessions in $storage', ({ storage, 
   });
 
   describe('bad requests: a clear answer, and the conversation is unharmed', () => {
-    const url = (): string => `${server.url}/webchat/messages`;
-    const post = async (body: BodyInit, contentType?: string): Promise<Answer> => {
-      const response = await fetch(url(), { method: 'POST', headers: contentType ? { 'content-type': contentType } : {}, body });
-      const text = await response.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // an assertion below shows the raw text
-      }
-      return { status: response.status, body: parsed, headers: response.headers };
-    };
+    const post = (body: BodyInit, contentType?: string): Promise<Answer> =>
+      postRawMessage(server.url, body, contentType ? { 'content-type': contentType } : {});
 
     // Every bad request carries "170" where it can: were any of them half-handled, the height
     // question would be answered by it and the dialogue check afterwards would go wrong.
@@ -248,10 +236,7 @@ describe.each(backends)('web chat over HTTP, sessions in $storage', ({ storage, 
       },
       {
         name: 'GET on the POST route',
-        send: async (id) => {
-          const response = await fetch(`${url()}?conversationId=${id}&text=170`);
-          return { status: response.status, body: await response.json(), headers: response.headers };
-        },
+        send: async (id) => readAnswer(await fetch(`${server.url}/webchat/messages?conversationId=${id}&text=170`)),
         status: [404, 405],
         error: /not found|method/i,
       },

@@ -12,6 +12,7 @@ import {
   type PushItem,
   type PushMailbox,
 } from '../push-mailbox.ts';
+import { PushListeners } from '../push-listeners.ts';
 import { checkStoreKey, ttlWholeSeconds } from '../store-input.ts';
 import { ExpiringMap } from './expiring-map.ts';
 
@@ -26,16 +27,15 @@ export interface MemoryPushMailboxOptions {
 export class MemoryPushMailbox implements PushMailbox {
   private readonly clock: Clock;
   private readonly keepMs: number;
-  private readonly logger: Logger;
   private readonly mailboxes: ExpiringMap<PushItem[]>;
-  private readonly listeners = new Map<string, Set<() => void>>();
+  private readonly listeners: PushListeners;
   private lastMs = 0;
   private lastSeq = 0;
 
   constructor(options: MemoryPushMailboxOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.keepMs = ttlWholeSeconds(options.keepSeconds ?? 86_400, 'keepSeconds') * 1000;
-    this.logger = options.logger ?? silentLogger;
+    this.listeners = new PushListeners(options.logger ?? silentLogger);
     this.mailboxes = new ExpiringMap(this.clock);
   }
 
@@ -47,7 +47,8 @@ export class MemoryPushMailbox implements PushMailbox {
     items.push({ id, data });
     if (items.length > PUSH_MAILBOX_KEEP_ITEMS) items.splice(0, items.length - PUSH_MAILBOX_KEEP_ITEMS);
     this.mailboxes.set(key, items, this.keepMs);
-    for (const listener of this.listeners.get(key) ?? []) queueMicrotask(() => this.notify(key, listener));
+    // As with Redis, listeners hear of it after append returns, never inside the appender's code.
+    queueMicrotask(() => this.listeners.notify(key));
     return id;
   }
 
@@ -60,22 +61,7 @@ export class MemoryPushMailbox implements PushMailbox {
   }
 
   subscribe(key: string, onAppend: () => void): () => void {
-    checkStoreKey(key);
-    if (typeof onAppend !== 'function') throw new TypeError('onAppend must be a function');
-    // A wrapper per call, so subscribing the same function twice needs two unsubscribes, as in Redis.
-    const listener = (): void => onAppend();
-    let set = this.listeners.get(key);
-    if (set === undefined) {
-      set = new Set();
-      this.listeners.set(key, set);
-    }
-    set.add(listener);
-    return () => {
-      const current = this.listeners.get(key);
-      if (current === undefined) return;
-      current.delete(listener);
-      if (current.size === 0) this.listeners.delete(key);
-    };
+    return this.listeners.add(key, onAppend);
   }
 
   async close(): Promise<void> {
@@ -92,14 +78,5 @@ export class MemoryPushMailbox implements PushMailbox {
       this.lastSeq += 1;
     }
     return `${this.lastMs}-${this.lastSeq}`;
-  }
-
-  private notify(key: string, listener: () => void): void {
-    if (!this.listeners.get(key)?.has(listener)) return; // unsubscribed since the append
-    try {
-      listener();
-    } catch (error) {
-      this.logger.warn({ err: error, key }, 'push mailbox listener failed');
-    }
   }
 }

@@ -14,6 +14,7 @@ import {
   type PushItem,
   type PushMailbox,
 } from '../push-mailbox.ts';
+import { PushListeners } from '../push-listeners.ts';
 import { checkStoreKey, ttlWholeSeconds } from '../store-input.ts';
 
 export interface RedisPushMailboxOptions {
@@ -35,7 +36,7 @@ export class RedisPushMailbox implements PushMailbox {
   private readonly channel: string;
   private readonly keepSeconds: number;
   private readonly logger: Logger;
-  private readonly listeners = new Map<string, Set<() => void>>();
+  private readonly listeners: PushListeners;
   private subscriber: Redis | null = null;
   private closed = false;
   private waitingForClient = false;
@@ -47,6 +48,7 @@ export class RedisPushMailbox implements PushMailbox {
     this.channel = `${prefix}push`;
     this.keepSeconds = ttlWholeSeconds(options.keepSeconds ?? 86_400, 'keepSeconds');
     this.logger = options.logger ?? silentLogger;
+    this.listeners = new PushListeners(this.logger);
   }
 
   async append(key: string, data: string): Promise<string> {
@@ -82,23 +84,10 @@ export class RedisPushMailbox implements PushMailbox {
   }
 
   subscribe(key: string, onAppend: () => void): () => void {
-    checkStoreKey(key);
-    if (typeof onAppend !== 'function') throw new TypeError('onAppend must be a function');
     if (this.closed) throw new Error('push mailbox is closed');
-    const listener = (): void => onAppend();
-    let set = this.listeners.get(key);
-    if (set === undefined) {
-      set = new Set();
-      this.listeners.set(key, set);
-    }
-    set.add(listener);
+    const unsubscribe = this.listeners.add(key, onAppend);
     this.ensureSubscriber();
-    return () => {
-      const current = this.listeners.get(key);
-      if (current === undefined) return;
-      current.delete(listener);
-      if (current.size === 0) this.listeners.delete(key);
-    };
+    return unsubscribe;
   }
 
   async close(): Promise<void> {
@@ -134,7 +123,7 @@ export class RedisPushMailbox implements PushMailbox {
       );
     });
     subscriber.on('message', (channel: string, key: string) => {
-      if (channel === this.channel) this.dispatch(key);
+      if (channel === this.channel) this.listeners.notify(key);
     });
     // Without a listener ioredis prints every reconnect failure; the main client reports outages.
     subscriber.on('error', (error: Error) => this.logger.debug({ err: error }, 'push subscriber connection error'));
@@ -144,23 +133,13 @@ export class RedisPushMailbox implements PushMailbox {
   private dispatchAllWhenClientReady(): void {
     const dispatchAll = (): void => {
       this.waitingForClient = false;
-      if (!this.closed) for (const key of [...this.listeners.keys()]) this.dispatch(key);
+      if (!this.closed) for (const key of this.listeners.keys()) this.listeners.notify(key);
     };
     if (this.client.status === 'ready') {
       dispatchAll();
     } else if (!this.waitingForClient) {
       this.waitingForClient = true;
       this.client.once('ready', dispatchAll);
-    }
-  }
-
-  private dispatch(key: string): void {
-    for (const listener of [...(this.listeners.get(key) ?? [])]) {
-      try {
-        listener();
-      } catch (error) {
-        this.logger.warn({ err: error, key }, 'push mailbox listener failed');
-      }
     }
   }
 }
