@@ -87,6 +87,23 @@ export interface LoggingConfig {
   level: LogLevel;
 }
 
+export interface InsightConfig {
+  /** A conversation without a message this long is settled (resolved / handed off / abandoned). */
+  quietAfterMinutes: number;
+  /** Conversations one agent settles in a day, for "agent-equivalents". */
+  agentDailyCapacity: number;
+  /** Intents that make a conversation pre-sale. */
+  presaleIntents: string[];
+  sentiment: { handoffAtOrBelow: number | null };
+  trainer: { keepMessages: number; clusterThreshold: number; newIntentsFile: string };
+  liveUpdateSeconds: number;
+}
+
+export interface AdminConfig {
+  /** Opens /admin and /metrics; null turns them off. */
+  token: string | null;
+}
+
 export interface KefuConfig {
   server: ServerConfig;
   redis: RedisConfig;
@@ -98,4 +115,6 @@ export interface KefuConfig {
   webchat: WebchatConfig;
   agentDesk: AgentDeskConfig;
   logging: LoggingConfig;
+  insight: InsightConfig;
+  admin: AdminConfig;
 }

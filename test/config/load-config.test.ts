@@ -47,6 +47,15 @@ describe('defaults', () => {
       webchat: { enabled: true },
       agentDesk: { kind: 'memory' },
       logging: { level: 'info' },
+      insight: {
+        quietAfterMinutes: 30,
+        agentDailyCapacity: 120,
+        presaleIntents: ['ask_size', 'ask_stock', 'ask_product_info', 'ask_price_promo', 'ask_shipping'],
+        sentiment: { handoffAtOrBelow: -6 },
+        trainer: { keepMessages: 2000, clusterThreshold: 0.5, newIntentsFile: 'trained.yaml' },
+        liveUpdateSeconds: 5,
+      },
+      admin: { token: null },
     });
     expect(secretPaths).toEqual([]);
     expect(sources['server.port']).toBe(`config/default.yaml:${positionInDefaults('3000')}`);
@@ -305,7 +314,7 @@ describe('hostile or broken files', () => {
     const file = merchantFile('__proto__:\n  polluted: yes\nserver:\n  __proto__:\n    polluted: yes\n');
     const problems = problemsOf({ env: { KEFU__SERVER__CONSTRUCTOR: 'x' }, file });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(problems).toContain(`${file}:1:1 __proto__ is not a known setting; known settings here: server, redis, flows, sessions, conversations, nlu, shop, webchat, agentDesk, logging`);
+    expect(problems).toContain(`${file}:1:1 __proto__ is not a known setting; known settings here: server, redis, flows, sessions, conversations, nlu, shop, webchat, agentDesk, logging, insight, admin`);
     expect(problems).toContain('server.CONSTRUCTOR is not a known setting; known settings here: host, port, bodyLimitBytes (from KEFU__SERVER__CONSTRUCTOR="x")');
   });
 
