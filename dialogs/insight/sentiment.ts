@@ -8,6 +8,9 @@ import Sentiment from 'sentiment';
 import { toSimplified } from '../language/chinese-script.ts';
 import { CHINESE_INTENSIFIERS, CHINESE_NEGATORS, CHINESE_SENTIMENT_WORDS } from './chinese-sentiment-lexicon.ts';
 
+/** The default of insight.sentiment.handoffAtOrBelow: strongly unhappy ("太差了,非常失望" scores about -10). */
+export const DEFAULT_SENTIMENT_HANDOFF = -6;
+
 export type SentimentLabel = 'negative' | 'neutral' | 'positive';
 
 const english = new Sentiment();
