@@ -111,7 +111,8 @@ export class InsightRecorder implements EventSink {
     if (event.handoffReason) counts[`handoff:${event.handoffReason}`] = 1;
 
     const previous = await store.openConversation(key);
-    if (!previous) counts['conversations:started'] = 1;
+    // Claimed in the store, so a conversation whose messages land on two processes counts once.
+    if (!previous && (await store.claimOnce(`started:${key}`, DAY_MS))) counts['conversations:started'] = 1;
     await store.add(event.at, 'counts', counts);
 
     const phrase = event.outcome === 'relayed' || !event.text ? null : normalisePhrase(event.text);
