@@ -151,8 +151,17 @@ export function registerAdminRoutes(http: FastifyInstance, options: AdminRoutesO
       return securityHeaders(reply).type(asset.type).send(asset.body);
     });
 
-    const overview = async () => {
+    // Every open dashboard in this process shares one read of the store per refresh.
+    let cached: { at: number; value: Promise<Overview> } | null = null;
+    const overview = (): Promise<Overview> => {
       const now = clock.now();
+      if (cached && now - cached.at < Math.min(1000, options.liveUpdateMs / 2)) return cached.value;
+      const value = readOverview(now);
+      cached = { at: now, value };
+      value.catch(() => (cached = null));
+      return value;
+    };
+    const readOverview = async (now: number) => {
       const [series, hot, results] = await Promise.all([
         minuteSeries(insight.store, now, 60),
         Promise.all(PERIODS.map((period) => hotTopics(insight.store, period, now))),
@@ -160,8 +169,17 @@ export function registerAdminRoutes(http: FastifyInstance, options: AdminRoutesO
       ]);
       return { at: now, series, hotTopics: hot, results };
     };
+    type Overview = Awaited<ReturnType<typeof readOverview>>;
 
-    admin.get('/admin/api/overview', async (_request, reply) => securityHeaders(reply).send(await overview()));
+    admin.get('/admin/api/overview', async (_request, reply) => {
+      securityHeaders(reply);
+      try {
+        return reply.send(await overview());
+      } catch (error) {
+        logger.warn({ err: (error as Error).message }, 'dashboard could not read the insight store');
+        return reply.status(503).header('retry-after', '5').send({ error: 'the numbers are unavailable right now (is Redis reachable?); try again shortly' });
+      }
+    });
 
     admin.get('/admin/api/stream', (request, reply) => {
       reply.hijack();
@@ -219,13 +237,25 @@ export function registerAdminRoutes(http: FastifyInstance, options: AdminRoutesO
     admin.get('/admin/api/trainer/clusters', async (_request, reply) => {
       if (!insight.trainer) return reply.status(503).send({ error: 'the trainer is not available' });
       const intents = [...options.flows().intents].map(([name, definition]) => ({ name, label: definition.label }));
-      return securityHeaders(reply).send({ clusters: await insight.trainer.clusters(), intents });
+      securityHeaders(reply);
+      try {
+        return reply.send({ clusters: await insight.trainer.clusters(), intents });
+      } catch (error) {
+        logger.warn({ err: (error as Error).message }, 'trainer could not read the insight store');
+        return reply.status(503).header('retry-after', '5').send({ error: 'the kept messages are unavailable right now (is Redis reachable?); try again shortly' });
+      }
     });
 
     admin.post<{ Body: TeachRequest }>('/admin/api/trainer/teach', { schema: { body: teachSchema }, validatorCompiler: strictBodyValidator }, async (request, reply) => {
       if (!insight.trainer) return reply.status(503).send({ error: 'the trainer is not available' });
-      const result = await insight.trainer.teach(request.body);
       securityHeaders(reply);
+      let result;
+      try {
+        result = await insight.trainer.teach(request.body);
+      } catch (error) {
+        logger.warn({ err: (error as Error).message }, 'trainer could not teach');
+        return reply.status(503).header('retry-after', '5').send({ error: 'the trainer cannot work right now (is Redis reachable?); nothing was changed' });
+      }
       if (!result.ok) return reply.status(result.status).send({ error: result.error, ...(result.problems ? { problems: result.problems } : {}) });
       return reply.send(result);
     });

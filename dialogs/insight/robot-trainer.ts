@@ -148,7 +148,12 @@ export class RobotTrainer {
       return { ok: false, status: 409, error: 'the examples were written but the flows did not reload', problems: reloaded.problems };
     }
     const taught = new Set(chosen);
-    await store.forgetMisunderstood(messages.filter((m) => taught.has(normalisePhrase(m.text) ?? '')).map((m) => m.text));
+    try {
+      await store.forgetMisunderstood(messages.filter((m) => taught.has(normalisePhrase(m.text) ?? '')).map((m) => m.text));
+    } catch (error) {
+      // The flows are taught; the group just shows once more (teaching it again answers 409).
+      this.options.logger.warn({ err: (error as Error).message }, 'could not forget taught messages');
+    }
     this.options.logger.info({ intent, file: this.display(target), zh: added.zh.length, en: added.en.length }, 'robot trainer taught examples');
     return { ok: true, file: this.display(target), intent, added };
   }

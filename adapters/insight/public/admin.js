@@ -80,7 +80,8 @@
       ...hot.map((period) => el('div', { class: 'period', 'data-period': period.period },
         el('h3', {}, names[period.period]),
         topicTable('Intents', period.intents),
-        topicTable('Rising phrases', period.risingPhrases))),
+        topicTable('Rising phrases', period.risingPhrases),
+        topicTable('Top phrases', period.topPhrases))),
     );
   }
 
