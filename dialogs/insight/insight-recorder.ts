@@ -113,29 +113,31 @@ export class InsightRecorder implements EventSink {
     const previous = await store.openConversation(key);
     // Claimed in the store, so a conversation whose messages land on two processes counts once.
     if (!previous && (await store.claimOnce(`started:${key}`, DAY_MS))) counts['conversations:started'] = 1;
-    await store.add(event.at, 'counts', counts);
 
+    // The remaining writes are independent: sent together, they cost one round trip to Redis.
+    const writes: Promise<void>[] = [store.add(event.at, 'counts', counts)];
     const phrase = event.outcome === 'relayed' || !event.text ? null : normalisePhrase(event.text);
-    if (phrase) await store.add(event.at, 'phrases', { [phrase]: 1 });
-
+    if (phrase) writes.push(store.add(event.at, 'phrases', { [phrase]: 1 }));
     const misunderstood = event.outcome === 'not_understood' || event.handoffReason === 'not_understood';
-    if (misunderstood && event.text && event.text.length <= MAX_TRAINER_TEXT && normalisePhrase(event.text)) {
-      await store.keepMisunderstood({ text: event.text, at: event.at, language: event.language }, this.options.keepMisunderstood);
+    if (misunderstood && event.text && event.text.length <= MAX_TRAINER_TEXT && phrase) {
+      writes.push(store.keepMisunderstood({ text: event.text, at: event.at, language: event.language }, this.options.keepMisunderstood));
     }
-
     const presale = Boolean(event.intent && this.presale.has(event.intent));
-    if (presale) await store.markPresaleBuyer(`${conversation.channel}:${conversation.buyerId}`, event.at, DAY_MS);
+    if (presale) writes.push(store.markPresaleBuyer(`${conversation.channel}:${conversation.buyerId}`, event.at, DAY_MS));
     const handoffReason: HandoffReason | null = (previous?.handoffReason as HandoffReason | null) ?? event.handoffReason ?? null;
-    await store.saveOpenConversation({
-      key,
-      channel: conversation.channel,
-      buyerId: conversation.buyerId,
-      firstAt: previous?.firstAt ?? event.at,
-      lastAt: Math.max(previous?.lastAt ?? 0, event.at),
-      lastOutcome: event.outcome,
-      handoffReason,
-      presale: Boolean(previous?.presale) || presale,
-    });
+    writes.push(
+      store.saveOpenConversation({
+        key,
+        channel: conversation.channel,
+        buyerId: conversation.buyerId,
+        firstAt: previous?.firstAt ?? event.at,
+        lastAt: Math.max(previous?.lastAt ?? 0, event.at),
+        lastOutcome: event.outcome,
+        handoffReason,
+        presale: Boolean(previous?.presale) || presale,
+      }),
+    );
+    await Promise.all(writes);
     this.options.onRecorded?.();
   }
 
