@@ -18,9 +18,10 @@ const GRANULARITIES: readonly Granularity[] = ['minute', 'hour'];
 
 export class MemoryInsightStore implements InsightStore {
   private readonly buckets = new Map<string, { expiresAt: number; counts: Map<string, number> }>();
-  private readonly open = new Map<string, OpenConversation>();
+  /** As JSON text, exactly as Redis keeps it, so nothing that would not survive Redis passes here. */
+  private readonly open = new Map<string, string>();
   private readonly expiring = new Map<string, { value: string; expiresAt: number }>();
-  private misunderstood: MisunderstoodMessage[] = [];
+  private misunderstood: string[] = [];
   private lastSweep = 0;
 
   constructor(private readonly clock: Clock = systemClock) {}
@@ -58,16 +59,20 @@ export class MemoryInsightStore implements InsightStore {
   }
 
   async saveOpenConversation(conversation: OpenConversation): Promise<void> {
-    this.open.set(conversation.key, { ...conversation });
+    this.open.set(conversation.key, JSON.stringify(conversation));
   }
 
   async openConversation(key: string): Promise<OpenConversation | null> {
     const found = this.open.get(key);
-    return found ? { ...found } : null;
+    return found ? (JSON.parse(found) as OpenConversation) : null;
   }
 
   async takeQuietConversations(quietSince: number, limit: number): Promise<OpenConversation[]> {
-    const quiet = [...this.open.values()].filter((c) => c.lastAt <= quietSince).sort((a, b) => a.lastAt - b.lastAt).slice(0, limit);
+    const quiet = [...this.open.values()]
+      .map((text) => JSON.parse(text) as OpenConversation)
+      .filter((c) => c.lastAt <= quietSince)
+      .sort((a, b) => a.lastAt - b.lastAt)
+      .slice(0, limit);
     for (const conversation of quiet) this.open.delete(conversation.key);
     return quiet;
   }
@@ -95,16 +100,16 @@ export class MemoryInsightStore implements InsightStore {
   }
 
   async keepMisunderstood(message: MisunderstoodMessage, keep: number): Promise<void> {
-    this.misunderstood.unshift({ ...message });
+    this.misunderstood.unshift(JSON.stringify(message));
     if (this.misunderstood.length > keep) this.misunderstood.length = keep;
   }
 
   async listMisunderstood(): Promise<MisunderstoodMessage[]> {
-    return this.misunderstood.map((m) => ({ ...m }));
+    return this.misunderstood.map((m) => JSON.parse(m) as MisunderstoodMessage);
   }
 
   async forgetMisunderstood(texts: string[]): Promise<void> {
     const forget = new Set(texts);
-    this.misunderstood = this.misunderstood.filter((m) => !forget.has(m.text));
+    this.misunderstood = this.misunderstood.filter((m) => !forget.has((JSON.parse(m) as MisunderstoodMessage).text));
   }
 }
