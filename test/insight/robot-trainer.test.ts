@@ -4,7 +4,7 @@
 // Malformed requests and changes that would make the flows invalid are refused, changing nothing.
 
 import { createHash } from 'node:crypto';
-import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,6 +107,24 @@ describe('robot trainer', () => {
     expect(server.kefu.flows().recogniser.recognise('火星有分店吗').intent).toBe('ask_mars_store');
     const reply = await postMessage(server.url, { conversationId: `mars-${Date.now()}`, text: '火星有分店吗' });
     expect(reply.body.replies[0].text).toMatch(/人工/);
+  });
+
+  it('keeps the merchant’s comments in the trainer’s own file when it adds the next intent', async () => {
+    const file = path.join(flowsDir, 'trained.yaml');
+    const edited = (await readFile(file, 'utf8')).replace('ask_mars_store:', '# merchant: reply with the Mars opening date later\n  ask_mars_store:');
+    await writeFile(file, edited, 'utf8');
+    await server.kefu.reloadFlows();
+    await notUnderstood(['blorp zzyx', 'blorp zzyxw']);
+    const cluster = await clusterWith('blorp zzyx');
+    const taught = await api('POST', '/admin/api/trainer/teach', {
+      clusterId: cluster.id,
+      newIntent: { name: 'ask_venus_shipping', label: { 'zh-Hans': '金星发货', 'zh-Hant': '金星發貨', en: 'Shipping to Venus' } },
+    });
+    expect(taught.status, JSON.stringify(taught.body)).toBe(200);
+    const after = await readFile(file, 'utf8');
+    expect(after).toContain('# merchant: reply with the Mars opening date later\n  ask_mars_store:');
+    expect(after).toMatch(/^# yaml-language-server/);
+    expect(after).toContain('ask_venus_shipping:');
   });
 
   it('refuses a change that would make the flows invalid, with file:line:col, and writes nothing', async () => {
