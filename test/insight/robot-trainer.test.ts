@@ -114,8 +114,8 @@ describe('robot trainer', () => {
     const edited = (await readFile(file, 'utf8')).replace('ask_mars_store:', '# merchant: reply with the Mars opening date later\n  ask_mars_store:');
     await writeFile(file, edited, 'utf8');
     await server.kefu.reloadFlows();
-    await notUnderstood(['blorp zzyx', 'blorp zzyxw']);
-    const cluster = await clusterWith('blorp zzyx');
+    await notUnderstood(['quux frobnicate', 'quux frobnicated']);
+    const cluster = await clusterWith('quux frobnicate');
     const taught = await api('POST', '/admin/api/trainer/teach', {
       clusterId: cluster.id,
       newIntent: { name: 'ask_venus_shipping', label: { 'zh-Hans': '金星发货', 'zh-Hant': '金星發貨', en: 'Shipping to Venus' } },
