@@ -120,7 +120,8 @@ export class InsightRecorder implements EventSink {
     if (phrase) writes.push(store.add(event.at, 'phrases', { [phrase]: 1 }));
     const misunderstood = event.outcome === 'not_understood' || event.handoffReason === 'not_understood';
     if (misunderstood && event.text && event.text.length <= MAX_TRAINER_TEXT && phrase) {
-      writes.push(store.keepMisunderstood({ text: event.text, at: event.at, language: event.language }, this.options.keepMisunderstood));
+      // Kept normalised: personal numbers and addresses are already masked in what is stored.
+      writes.push(store.keepMisunderstood({ text: phrase, at: event.at, language: event.language }, this.options.keepMisunderstood));
     }
     const presale = Boolean(event.intent && this.presale.has(event.intent));
     if (presale) writes.push(store.markPresaleBuyer(`${conversation.channel}:${conversation.buyerId}`, event.at, DAY_MS));

@@ -55,6 +55,12 @@ describe('phrases', () => {
     expect(normalisePhrase('什么时候 发货')).toBe('什么时候发货');
     expect(normalisePhrase('When do you SHIP, please')).toBe('when do you ship');
     expect(normalisePhrase('我的订单 1234567890123 到哪了')).toBe('我的订单 # 到哪了');
+    expect(normalisePhrase('电话 138-1234-5678 或者 138 1234 5678')).toBe('电话 # 或者 #');
+    expect(normalisePhrase('mail me at jane.doe@example.com!')).toBe('mail me at @');
+    expect(normalisePhrase('尺码 170 60')).toBe('尺码 170 60'); // short numbers stay: they carry the question
+    for (const text of ['什麼時候發貨呀？', 'When do you SHIP, please', '电话 138-1234-5678', 'a@b.c ok']) {
+      expect(normalisePhrase(normalisePhrase(text)!)).toBe(normalisePhrase(text));
+    }
     expect(normalisePhrase('🙂🙂')).toBeNull();
     expect([...normalisePhrase('长'.repeat(500))!].length).toBe(40);
   });
