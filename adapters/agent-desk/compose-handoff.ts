@@ -5,7 +5,7 @@ import type { KefuConfig } from '../../config/config-types.ts';
 import type { Engine } from '../../dialogs/engine/engine.ts';
 import { HandoffService, type HandoffTimers } from '../../dialogs/handoff/handoff-service.ts';
 import type { HandoffSettings } from '../../dialogs/handoff/handoff-settings.ts';
-import type { Clock, ConversationLine, DeliveryLedger, Logger, OutboundChannel, SessionStore } from '../../dialogs/ports.ts';
+import { systemClock, type Clock, type ConversationLine, type DeliveryLedger, type Logger, type OutboundChannel, type SessionStore } from '../../dialogs/ports.ts';
 import type { DeskAdapter } from './desk-adapter.ts';
 import type { InMemoryAgentQueue } from './in-memory-agent-queue.ts';
 
@@ -20,10 +20,15 @@ export async function createDeskAdapter(config: KefuConfig, queue: InMemoryAgent
   switch (kind) {
     case 'memory':
       return { desk: queue, start: async () => {}, close: async () => {} };
+    case 'slack': {
+      // Loaded only when used: Bolt is large, and a shop on another desk never needs it.
+      const { createSlackDeskAdapter } = await import('./slack/create-slack-desk.ts');
+      return createSlackDeskAdapter(config.agentDesk.slack!, { noteMarker: config.handoff.noteMarker, clock: systemClock, logger });
+    }
     default:
       // Hand-offs must reach a person: never fall back silently to a queue nobody reads.
       logger.error({ kind }, 'agent desk not available');
-      throw new Error(`agentDesk.kind "${kind}" is not available in this version of Kefu; use "memory"`);
+      throw new Error(`agentDesk.kind "${kind}" is not available in this version of Kefu; use "memory" or "slack"`);
   }
 }
 
