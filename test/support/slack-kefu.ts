@@ -31,8 +31,17 @@ export interface SlackKefu {
   say(conversationId: string, text: string, messageId?: string): Promise<{ status: number; texts: string[] }>;
 }
 
-export async function startSlackKefu(options: { redisUrl?: string; env?: Record<string, string>; retries?: number; socketMode?: boolean } = {}): Promise<SlackKefu> {
-  const slack = await new FakeSlackApi(SLACK_BOT_TOKEN).start();
+export interface SlackKefuOptions {
+  redisUrl?: string;
+  env?: Record<string, string>;
+  /** Share one Slack with another Kefu process (closed by whoever started it). */
+  slack?: FakeSlackApi;
+  socketMode?: boolean;
+}
+
+export async function startSlackKefu(options: SlackKefuOptions = {}): Promise<SlackKefu> {
+  const ownSlack = !options.slack;
+  const slack = options.slack ?? (await new FakeSlackApi(SLACK_BOT_TOKEN).start());
   const dir = mkdtempSync(join(tmpdir(), 'kefu-slack-'));
   const file = join(dir, 'kefu.yaml');
   writeFileSync(file, [
@@ -54,7 +63,7 @@ export async function startSlackKefu(options: { redisUrl?: string; env?: Record<
       env: { KEFU_CONFIG: file, SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN: 'xapp-kefu-test', ...options.env },
     });
   } catch (error) {
-    await slack.close();
+    if (ownSlack) await slack.close();
     throw error;
   }
   const eventsUrl = `${server.url}/slack/events`;
@@ -65,7 +74,7 @@ export async function startSlackKefu(options: { redisUrl?: string; env?: Record<
     eventsUrl,
     async close() {
       await server.close();
-      await slack.close();
+      if (ownSlack) await slack.close();
     },
     agentReplies(channel, threadTs, user, text, extra = {}) {
       const body = eventEnvelope(threadReply(channel, threadTs, user, text), extra.eventId);
