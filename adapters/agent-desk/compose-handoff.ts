@@ -23,7 +23,7 @@ export async function createDeskAdapter(config: KefuConfig, queue: InMemoryAgent
     case 'slack': {
       // Loaded only when used: Bolt is large, and a shop on another desk never needs it.
       const { createSlackDeskAdapter } = await import('./slack/create-slack-desk.ts');
-      return createSlackDeskAdapter(config.agentDesk.slack!, { noteMarker: config.handoff.noteMarker, clock: systemClock, logger });
+      return createSlackDeskAdapter(config.agentDesk.slack!, { noteMarker: config.handoff.noteMarker, resumeFlows: config.handoff.resumeFlows, clock: systemClock, logger });
     }
     default:
       // Hand-offs must reach a person: never fall back silently to a queue nobody reads.

@@ -58,6 +58,7 @@ function setup(overrides: Partial<HandoffSettings> = {}) {
     businessHours: null,
     timezone: 'Asia/Shanghai',
     routing: ROUTING,
+    resumeFlows: ['size_advice'],
     ...overrides,
   };
   const sessions = new MemorySessionStore();
@@ -234,6 +235,14 @@ describe('agent events', () => {
     expect(await kefu.agent('back_to_bot', { resumeFlow: 'size_advice' })).toEqual({ status: 'back_to_bot' });
     expect(kefu.sentTexts().at(-1)).toMatch(/身高/);
     expect((await kefu.say('170')).join('')).toMatch(/体重/);
+  });
+
+  it('starts only the flows the shop lets agents pick', async () => {
+    const kefu = setup();
+    await kefu.say('转人工');
+    expect(await kefu.agent('back_to_bot', { resumeFlow: 'complaint' })).toEqual({ status: 'back_to_bot' });
+    expect(kefu.sentTexts().at(-1)).toMatch(/小蜜继续为您服务/);
+    expect(kefu.desk.waiting().at(-1)!.buyerMessages).toEqual([]);
   });
 });
 

@@ -25,6 +25,8 @@ export interface SlackKefu {
   agentReplies(channel: string, threadTs: string, user: string, text: string, options?: { eventId?: string; retryNum?: number }): Promise<SlackAnswer>;
   /** An agent presses a card button. */
   agentPresses(channel: string, cardTs: string, user: string, action: 'kefu_claim' | 'kefu_back_to_bot' | 'kefu_close'): Promise<SlackAnswer>;
+  /** An agent picks a flow in the card's "Back to bot, then…" menu. */
+  agentResumes(channel: string, cardTs: string, user: string, flow: string): Promise<SlackAnswer>;
   /** What the buyer's web chat page has been pushed (agent replies, notices), oldest first. */
   pushedToBuyer(conversationId: string): Promise<string[]>;
   /** What the bot answered a web chat message. */
@@ -54,6 +56,8 @@ export async function startSlackKefu(options: SlackKefuOptions = {}): Promise<Sl
     `    channels: { aftersale: ${QUEUE_CHANNELS.aftersale}, logistics: ${QUEUE_CHANNELS.logistics}, complaints: ${QUEUE_CHANNELS.complaints} }`,
     `    apiUrl: ${slack.url}`,
     ...(options.socketMode ? ['    socketMode: true', '    appToken: ${env:SLACK_APP_TOKEN}'] : []),
+    'handoff:',
+    '  resumeFlows: [size_advice]',
     '',
   ].join('\n'));
   let server: RunningServer;
@@ -82,6 +86,10 @@ export async function startSlackKefu(options: SlackKefuOptions = {}): Promise<Sl
     },
     agentPresses(channel, cardTs, user, action) {
       const body = blockActionBody({ channel, messageTs: cardTs, user, userName: user.toLowerCase(), actionId: action, value: 'x' });
+      return deliverToSlackEndpoint(eventsUrl, body, 'application/x-www-form-urlencoded', sign);
+    },
+    agentResumes(channel, cardTs, user, flow) {
+      const body = blockActionBody({ channel, messageTs: cardTs, user, actionId: 'kefu_resume', value: '', selected: flow });
       return deliverToSlackEndpoint(eventsUrl, body, 'application/x-www-form-urlencoded', sign);
     },
     async pushedToBuyer(conversationId) {
