@@ -22,6 +22,7 @@ export function handoffSettings(config: KefuConfig): HandoffSettings {
 
 /** The desk `agentDesk.kind` names. A desk that is configured but not available stops the start. */
 export async function createDeskAdapter(config: KefuConfig, queue: InMemoryAgentQueue, logger: Logger): Promise<DeskAdapter> {
+  handoffSettings(config); // settings the schema cannot check stop the start here, before anything opens
   const kind = config.agentDesk.kind;
   switch (kind) {
     case 'memory':
