@@ -7,6 +7,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
+import { createDeskAdapter, createHandoffService, handoffSettings } from './adapters/agent-desk/compose-handoff.ts';
+import type { DeskAdapter } from './adapters/agent-desk/desk-adapter.ts';
 import { InMemoryAgentQueue } from './adapters/agent-desk/in-memory-agent-queue.ts';
 import { DemoCatalog } from './adapters/commerce/demo/demo-catalog.ts';
 import { watchFolder, type FolderWatcher } from './adapters/files/watch-folder.ts';
@@ -31,6 +33,8 @@ import { ConfigError, describeConfig, loadConfig } from './config/load-config.ts
 import { builtInActions } from './dialogs/actions/index.ts';
 import { ConversationService } from './dialogs/conversations.ts';
 import { Engine } from './dialogs/engine/engine.ts';
+import { handoffNotice } from './dialogs/handoff/handoff-notice.ts';
+import type { HandoffService } from './dialogs/handoff/handoff-service.ts';
 import { loadFlows, type FlowSet, type LoadResult } from './dialogs/flows/load-flows.ts';
 import { InvalidFilesError, formatProblem } from './dialogs/flows/problems.ts';
 import type { Catalog, ConversationLine, DeliveryLedger, Logger, SessionStore } from './dialogs/ports.ts';
@@ -40,7 +44,11 @@ export const PROJECT_ROOT = path.dirname(fileURLToPath(import.meta.url));
 
 export interface Kefu {
   conversations: ConversationService;
+  /** The in-memory desk (empty unless agentDesk.kind is memory). */
   agentQueue: InMemoryAgentQueue;
+  /** The hand-off core: agents' events from any desk go to handoffs.handleAgentEvent. */
+  handoffs: HandoffService;
+  deskAdapter: DeskAdapter;
   mailbox: PushMailbox;
   /** The flow set serving now (replaced on a valid reload). */
   flows(): FlowSet;
@@ -95,11 +103,6 @@ export interface ComposeOptions {
 /** Wires Kefu from its configuration; throws InvalidFilesError when the flows are invalid. */
 export async function composeKefu(config: KefuConfig, options: ComposeOptions): Promise<Kefu> {
   const { logger } = options;
-  // Hand-offs must reach a person: a desk that is configured but not available must stop the start,
-  // not silently fall back to a queue nobody reads.
-  if (config.agentDesk.kind !== 'memory') {
-    throw new Error(`agentDesk.kind "${config.agentDesk.kind}" is not available in this version of Kefu; use "memory"`);
-  }
   const loadOptions = { actions: builtInActions, nluThreshold: config.nlu.threshold };
   // Watching starts before the first load and is ready before Kefu serves: chokidar reports only
   // changes to files its first scan has seen, so an edit saved while Kefu starts would be missed.
@@ -109,9 +112,18 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     changedWhileStarting = true;
   };
   const watcher: FolderWatcher | null = config.flows.watch ? watchFolder(config.flows.dir, () => onFlowsChanged()) : null;
+  // What is open so far (watcher, Redis clients, desks…), closed newest first when a later part
+  // cannot start, so a failed start leaves no connection or timer behind.
+  const opened: { close(): Promise<void> }[] = [];
+  if (watcher) opened.push(watcher);
   const stopWatching = async (error: unknown): Promise<never> => {
-    await watcher?.close();
+    for (const each of opened.reverse()) await each.close().catch(() => {});
     throw error;
+  };
+  const started = async <T extends { close(): Promise<void> }>(part: Promise<T>): Promise<T> => {
+    const value = await part.catch(stopWatching);
+    opened.push(value);
+    return value;
   };
   await watcher?.ready;
   const loaded = await loadFlows(config.flows.dir, loadOptions).catch(stopWatching);
@@ -119,12 +131,10 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
   let current = loaded.flowSet;
 
   const catalog = options.catalog ?? (await DemoCatalog.load().catch(stopWatching));
-  const stores = await createStores(config, logger).catch(stopWatching);
-  const insight = await createInsight(config, logger, () => new Set(current.intents.keys())).catch(async (error) => {
-    await stores.close();
-    return stopWatching(error);
-  });
+  const stores = await started(createStores(config, logger));
+  const insight = await started(createInsight(config, logger, () => new Set(current.intents.keys())));
   const agentQueue = new InMemoryAgentQueue();
+  const deskAdapter = await started(createDeskAdapter(config, agentQueue, logger));
   const engine = new Engine({
     flows: () => current,
     catalog,
@@ -137,16 +147,20 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     },
     logger,
     sentiment: insight.sentiment,
+    handoffNotice: handoffNotice(handoffSettings(config)),
   });
+  const outbound = new Map([[WEBCHAT_CHANNEL, new WebchatOutbound(stores.mailbox)]]);
+  const handoffs = createHandoffService(config, { engine, ...stores, outbound, desk: deskAdapter, clock: systemClock, logger });
+  await deskAdapter.start(handoffs).catch(stopWatching);
   const conversations = new ConversationService({
     engine,
     sessions: stores.sessions,
     line: stores.line,
     ledger: stores.ledger,
-    agentDesk: agentQueue,
+    agentDesk: handoffs,
     events: insight.sink,
     logger,
-    outbound: new Map([[WEBCHAT_CHANNEL, new WebchatOutbound(stores.mailbox)]]),
+    outbound,
     sessionTtlSeconds: config.sessions.ttlSeconds,
     lastTurns: config.conversations.lastTurns,
     dedupeSeconds: config.conversations.dedupeSeconds,
@@ -184,15 +198,16 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
   return {
     conversations,
     agentQueue,
+    handoffs,
+    deskAdapter,
     mailbox: stores.mailbox,
     flows: () => current,
     reloadFlows,
     storage: config.redis.url ? 'redis' : 'memory',
     insight,
     async close() {
-      await watcher?.close();
-      await insight.close();
-      await stores.close();
+      // Newest first: the desk stops relaying before the stores it writes to go away.
+      for (const each of [...opened].reverse()) await each.close();
     },
   };
 }
@@ -212,6 +227,7 @@ export async function startServer(config: KefuConfig, logger: Logger): Promise<R
     registerWebchatRoutes(http, { conversations: kefu.conversations, mailbox: kefu.mailbox, clock: systemClock, logger });
   }
   registerInsightRoutes(http, kefu, config, logger);
+  kefu.deskAdapter.registerRoutes?.(http);
   const address = await http.listen({ host: config.server.host, port: config.server.port });
   const port = (http.server.address() as { port: number }).port;
   const shownHost = config.server.host === '0.0.0.0' || config.server.host === '::' ? 'localhost' : config.server.host;

@@ -1,0 +1,76 @@
+// Wires the hand-off core to the configured agent desk (memory, Slack, DingTalk): called from
+// composeKefu, so server.ts only gains a few lines.
+
+import type { KefuConfig } from '../../config/config-types.ts';
+import type { Engine } from '../../dialogs/engine/engine.ts';
+import { HandoffService, type HandoffTimers } from '../../dialogs/handoff/handoff-service.ts';
+import type { HandoffSettings } from '../../dialogs/handoff/handoff-settings.ts';
+import { systemClock, type Clock, type ConversationLine, type DeliveryLedger, type Logger, type OutboundChannel, type SessionStore } from '../../dialogs/ports.ts';
+import { maskPersonalData } from '../logging/mask-personal-data.ts';
+import type { DeskAdapter } from './desk-adapter.ts';
+import type { InMemoryAgentQueue } from './in-memory-agent-queue.ts';
+
+/** The core's hand-off settings from the configuration; throws when the business hours are inside out. */
+export function handoffSettings(config: KefuConfig): HandoffSettings {
+  const { queues, maskPersonalData: _mask, ...rest } = config.handoff;
+  const hours = rest.businessHours;
+  if (hours && hours.opens >= hours.closes) {
+    throw new Error(`handoff.businessHours: opens (${hours.opens}) must be before closes (${hours.closes}); hours across midnight are not supported`);
+  }
+  return { ...rest, timezone: config.shop.timezone, routing: queues };
+}
+
+/** The desk `agentDesk.kind` names. A desk that is configured but not available stops the start. */
+export async function createDeskAdapter(config: KefuConfig, queue: InMemoryAgentQueue, logger: Logger): Promise<DeskAdapter> {
+  handoffSettings(config); // settings the schema cannot check stop the start here, before anything opens
+  const kind = config.agentDesk.kind;
+  switch (kind) {
+    case 'memory':
+      return { desk: queue, start: async () => {}, close: async () => {} };
+    case 'slack': {
+      // Loaded only when used: Bolt is large, and a shop on another desk never needs it.
+      const { createSlackDeskAdapter } = await import('./slack/create-slack-desk.ts');
+      return createSlackDeskAdapter(config.agentDesk.slack!, { noteMarker: config.handoff.noteMarker, resumeFlows: config.handoff.resumeFlows, clock: systemClock, logger });
+    }
+    default:
+      // Hand-offs must reach a person: never fall back silently to a queue nobody reads.
+      logger.error({ kind }, 'agent desk not available');
+      throw new Error(`agentDesk.kind "${kind}" is not available in this version of Kefu; use "memory" or "slack"`);
+  }
+}
+
+export interface HandoffParts {
+  engine: Engine;
+  sessions: SessionStore;
+  line: ConversationLine;
+  ledger: DeliveryLedger;
+  outbound: ReadonlyMap<string, OutboundChannel>;
+  desk: DeskAdapter;
+  clock: Clock;
+  logger: Logger;
+  timers?: HandoffTimers;
+}
+
+export function createHandoffService(config: KefuConfig, parts: HandoffParts): HandoffService {
+  const { engine } = parts;
+  return new HandoffService({
+    desk: parts.desk.desk,
+    voice: {
+      render: (name, conversation, language, vars) => engine.renderResponse(name, conversation, language, vars),
+      takeBack: (session, conversation, at, response, resumeFlow) => engine.takeBack(session, conversation, at, response, resumeFlow),
+    },
+    sessions: parts.sessions,
+    line: parts.line,
+    ledger: parts.ledger,
+    outbound: parts.outbound,
+    settings: handoffSettings(config),
+    clock: parts.clock,
+    logger: parts.logger,
+    ...(parts.timers ? { timers: parts.timers } : {}),
+    ...(config.handoff.maskPersonalData ? { maskText: maskPersonalData } : {}),
+    sessionTtlSeconds: config.sessions.ttlSeconds,
+    lastTurns: config.conversations.lastTurns,
+    dedupeSeconds: config.conversations.dedupeSeconds,
+    claimSeconds: Math.ceil(config.conversations.leaseMs / 1000),
+  });
+}
