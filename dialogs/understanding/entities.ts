@@ -39,7 +39,10 @@ export function extractEntities(text: string, options: EntityOptions = {}): Enti
   if (typeof text !== 'string' || text.length === 0) return [];
   const scanned = toHalfWidth(limitLength(text));
 
-  const claims = resolveClaims(findPhones(scanned, options.defaultCountry), findOrderIds(scanned, options.orderIdPattern));
+  // No phone number has fewer than 7 digits, even with its country code (Niue: +683 and 4 digits),
+  // and libphonenumber is most of the cost of a short message: skip it when it cannot match.
+  const phones = countDigits(scanned) >= MIN_PHONE_DIGITS ? findPhones(scanned, options.defaultCountry) : [];
+  const claims = resolveClaims(phones, findOrderIds(scanned, options.orderIdPattern));
   const masked = maskSpans(scanned, claims);
   const quantities = findQuantities(masked);
 
@@ -101,6 +104,13 @@ interface Claim {
   end: number;
   /** A phone that is surely a phone: a mobile number, or written with "+country code". */
   sure: boolean;
+}
+
+const MIN_PHONE_DIGITS = 7;
+const ANY_DIGIT = /\p{Nd}/gu;
+
+function countDigits(text: string): number {
+  return text.match(ANY_DIGIT)?.length ?? 0;
 }
 
 function findPhones(text: string, requestedCountry: CountryCode | undefined): Claim[] {

@@ -82,7 +82,7 @@ const FAMILIAR_QUANTILE = 0.15;
 // With too few examples to measure it, this is the similarity taken as familiar, and it is never
 // taken lower than the minimum.
 const FALLBACK_FAMILIAR_SIMILARITY = 0.4;
-const MIN_FAMILIAR_SIMILARITY = 0.3;
+const MIN_FAMILIAR_SIMILARITY = 0.35;
 
 interface Keyword {
   phrase: string;
@@ -161,8 +161,10 @@ export class IntentRecogniser {
     softmaxInPlace(probabilities, probabilities);
     const order = topClasses(probabilities, RANKING_SIZE);
     const best = order[0]!;
-    const familiarity = Math.min(1, this.nearestSimilarity(vector, best) / model.familiarSimilarity);
-    const scale = Math.sqrt(familiarity);
+    const familiarity = Math.min(1, this.nearestSimilarity(vector.contentFocused, best) / model.familiarSimilarity);
+    // A message made mostly of numbers ("123 456", "31 47 2026") is about nothing in particular.
+    const words = Math.min(1, vector.wordShare / WORD_SHARE_FLOOR);
+    const scale = Math.sqrt(familiarity) * words;
 
     const C = model.classes.length;
     const ranking: IntentScore[] = [];
@@ -189,6 +191,9 @@ export class IntentRecogniser {
   }
 }
 
+// Below this share of words (not numbers) in a message's length, confidence falls in proportion.
+const WORD_SHARE_FLOOR = 0.5;
+
 function trainModel(examples: TrainingExample[]): TrainedModel | null {
   const byText = new Map<string, { normalised: string; intent: string }>();
   for (const example of Array.isArray(examples) ? examples : []) {
@@ -207,6 +212,7 @@ function trainModel(examples: TrainingExample[]): TrainedModel | null {
   const texts = usable.map((e) => e.normalised);
   const vocabulary = TfIdfVocabulary.fit(texts, DEFAULT_FEATURE_SETTINGS, MAX_FEATURES);
   const vectors = texts.map((t) => vocabulary.vectorise(t));
+  const focused = vectors.map((v) => v.contentFocused);
   const labels = Int32Array.from(usable, (e) => classOf.get(e.intent)!);
   const epochs = Math.min(
     MAX_EPOCHS,
@@ -217,7 +223,9 @@ function trainModel(examples: TrainingExample[]): TrainedModel | null {
     epochs,
     averageFrom: Math.floor(epochs * 0.3),
   });
-  const examplesByClass = classes.map((_, c) => pack(vectors.filter((_, i) => labels[i] === c)));
+  // Familiarity is judged on the content-focused vectors: sharing "what is the" with an example is
+  // not being about the same thing.
+  const examplesByClass = classes.map((_, c) => pack(focused.filter((_, i) => labels[i] === c)));
   return {
     vocabulary,
     classifier,
