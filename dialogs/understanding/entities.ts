@@ -6,6 +6,8 @@
 import type { CountryCode } from 'libphonenumber-js';
 // The "max" metadata tells a mobile number from a landline, which decides phone-versus-order-id.
 import { findPhoneNumbersInText, isSupportedCountry } from 'libphonenumber-js/max';
+import { getCountries, getCountryCallingCode, Metadata } from 'libphonenumber-js/core';
+import maxMetadata from 'libphonenumber-js/max/metadata';
 import { chineseDigitValue, isChineseDigitChar, isChineseNumeralChar, parseChineseNumeral } from './chinese-numerals.ts';
 import { INCHES_PER_FOOT, CENTIMETRES_PER_INCH, matchInchMark, matchUnit, type Unit } from './units.ts';
 
@@ -39,9 +41,9 @@ export function extractEntities(text: string, options: EntityOptions = {}): Enti
   if (typeof text !== 'string' || text.length === 0) return [];
   const scanned = toHalfWidth(limitLength(text));
 
-  // No phone number has fewer than 7 digits, even with its country code (Niue: +683 and 4 digits),
-  // and libphonenumber is most of the cost of a short message: skip it when it cannot match.
-  const phones = countDigits(scanned) >= MIN_PHONE_DIGITS ? findPhones(scanned, options.defaultCountry) : [];
+  // libphonenumber is most of the cost of a short message: skip it when the text has fewer digits
+  // than any phone number it could find.
+  const phones = countDigits(scanned) >= minimumPhoneDigits(options.defaultCountry) ? findPhones(scanned, options.defaultCountry) : [];
   const claims = resolveClaims(phones, findOrderIds(scanned, options.orderIdPattern));
   const masked = maskSpans(scanned, claims);
   const quantities = findQuantities(masked);
@@ -106,8 +108,32 @@ interface Claim {
   sure: boolean;
 }
 
-const MIN_PHONE_DIGITS = 7;
 const ANY_DIGIT = /\p{Nd}/gu;
+const phoneMetadata = new Metadata(maxMetadata);
+// The fewest digits of a number written with its country code, over every country (+43 and four
+// digits in Austria: 6), and per country, the fewest digits of a national number (4 in Saint
+// Helena, 7 in mainland China), from libphonenumber's own metadata.
+const MIN_INTERNATIONAL_DIGITS = Math.min(
+  ...getCountries(maxMetadata).map((country) => getCountryCallingCode(country, maxMetadata).length + minimumNationalDigits(country)),
+);
+const minimumByCountry = new Map<string, number>();
+
+function minimumNationalDigits(country: CountryCode): number {
+  phoneMetadata.selectNumberingPlan(country);
+  return Math.min(...(phoneMetadata.numberingPlan?.possibleLengths() ?? [1]));
+}
+
+/** The fewest digits a text must hold for libphonenumber to find a phone number in it. */
+export function minimumPhoneDigits(requestedCountry: CountryCode | undefined): number {
+  const country = requestedCountry === undefined ? 'CN' : requestedCountry;
+  if (!isSupportedCountry(country)) return MIN_INTERNATIONAL_DIGITS;
+  let minimum = minimumByCountry.get(country);
+  if (minimum === undefined) {
+    minimum = Math.min(MIN_INTERNATIONAL_DIGITS, minimumNationalDigits(country));
+    minimumByCountry.set(country, minimum);
+  }
+  return minimum;
+}
 
 function countDigits(text: string): number {
   return text.match(ANY_DIGIT)?.length ?? 0;

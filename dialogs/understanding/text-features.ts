@@ -17,6 +17,9 @@
 //   training and scoring are faster.
 // Features are weighted by TF-IDF (sublinear term frequency, L2 normalised), so a message's length
 // does not matter and words every intent uses ("the", "我") weigh little.
+// Each occurrence of a feature is also marked content or not (made only of function words and
+// numbers); the recogniser judges how familiar a message is on a vector where the latter weigh
+// half, and how much of a message is numbers only.
 
 import { eng as englishStopwords, zho as chineseStopwords } from 'stopword';
 import { hasHan, toSimplified } from '../language/chinese-script.ts';

@@ -37,9 +37,11 @@ describe('npm run nlu -- eval', () => {
     expect(lines[2]).toMatch(/^macro_f1: [01]\.\d{3}$/);
     expect(lines[3]).toMatch(/^oos_precision: ([01]\.\d{3}|n\/a \(nothing was declined\))$/);
     expect(lines[4]).toMatch(/^oos_recall: [01]\.\d{3}$/);
-    for (const line of lines.slice(5, -2)) expect(line).toMatch(/^confused: \S+ -> \S+ \d+$/);
-    expect(lines.at(-2)).toMatch(/^training_ms: \d+$/);
-    expect(lines.at(-1)).toMatch(/^us_per_message: \d+\.\d$/);
+    for (const line of lines.slice(5, -4)) expect(line).toMatch(/^confused: \S+ -> \S+ \d+$/);
+    expect(lines.at(-4)).toMatch(/^training_ms: \d+$/);
+    expect(lines.at(-3)).toMatch(/^us_per_message: \d+\.\d$/);
+    expect(lines.at(-2)).toMatch(/^training_cpu_ms: \d+$/);
+    expect(lines.at(-1)).toMatch(/^cpu_us_per_message: \d+\.\d$/);
   });
 
   it('gets the easy fixture right: both out-of-scope spellings count as out of scope', () => {
