@@ -17,6 +17,7 @@
 // Exit 1 with a message on stderr for a missing file, wrong columns, an empty file or a set with no
 // in-scope rows. docs/nlu.md explains the method and the figures on public datasets.
 
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { evaluateRecogniser, EvaluationError, type Evaluation } from '../dialogs/understanding/evaluate-recogniser.ts';
 import { DEFAULT_THRESHOLD } from '../dialogs/understanding/intent-recogniser.ts';
@@ -78,22 +79,29 @@ async function evaluate(args: string[]): Promise<string> {
   return formatEvaluation(result);
 }
 
-async function main(argv: string[]): Promise<number> {
+/** Runs the command line `argv`; returns the exit status. Exported so tests need not spawn it. */
+export async function runNlu(
+  argv: string[],
+  print: (text: string) => void = console.log,
+  printError: (text: string) => void = console.error,
+): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command !== 'eval') throw new UsageError(command === undefined ? 'no command' : `unknown command "${command}"`);
-    console.log(await evaluate(rest));
+    print(await evaluate(rest));
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {
-      console.error(`nlu: ${error.message}\n${USAGE}`);
+      printError(`nlu: ${error.message}\n${USAGE}`);
     } else if (error instanceof LabelledExamplesError || error instanceof EvaluationError) {
-      console.error(`nlu: ${error.message}`);
+      printError(`nlu: ${error.message}`);
     } else {
-      console.error(`nlu: ${(error as Error).stack ?? String(error)}`);
+      printError(`nlu: ${(error as Error).stack ?? String(error)}`);
     }
     return 1;
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await runNlu(process.argv.slice(2));
+}

@@ -98,11 +98,19 @@ interface Keyword {
   wordEnd: boolean;
 }
 
-/** Sparse vectors laid end to end (vector j is offsets[j] up to offsets[j + 1]): a scan is one sweep. */
+/**
+ * An intent's training vectors as an inverted index: for each feature (ascending in `features`),
+ * the examples that have it (postingStarts[i] up to postingStarts[i + 1] in postingExamples and
+ * postingValues).
+ */
 interface PackedVectors {
-  indices: Int32Array;
-  values: Float32Array;
-  offsets: Int32Array;
+  count: number;
+  features: Int32Array;
+  postingStarts: Int32Array;
+  postingExamples: Int32Array;
+  postingValues: Float32Array;
+  /** Example j's own vector (for the leave-one-out similarity). */
+  vector(j: number): SparseVector;
 }
 
 interface TrainedModel {
@@ -118,7 +126,7 @@ interface TrainedModel {
 export class IntentRecogniser {
   /** Every intent the recogniser can answer, sorted. */
   readonly intents: readonly string[];
-  private readonly scratch: Float32Array;
+  private readonly scratch: Float64Array;
   private readonly logits: Float64Array;
 
   private constructor(
@@ -128,7 +136,7 @@ export class IntentRecogniser {
   ) {
     const all = new Set<string>([...(model?.classes ?? []), ...keywords.map((k) => k.intent)]);
     this.intents = Object.freeze([...all].sort(compareStrings));
-    this.scratch = new Float32Array(model?.vocabulary.size ?? 0);
+    this.scratch = new Float64Array(Math.max(0, ...(model?.examplesByClass ?? []).map((e) => e.count)));
     this.logits = new Float64Array(model?.classes.length ?? 0);
   }
 
@@ -235,7 +243,7 @@ function trainModel(examples: TrainingExample[]): TrainedModel | null {
     classifier,
     classes,
     examplesByClass,
-    familiarSimilarity: familiarSimilarity(examplesByClass, vocabulary.size),
+    familiarSimilarity: familiarSimilarity(examplesByClass),
   };
 }
 
@@ -248,45 +256,79 @@ function pack(vectors: readonly SparseVector[]): PackedVectors {
     indices.set(v.indices, offsets[j]);
     values.set(v.values, offsets[j]);
   });
-  return { indices, values, offsets };
+  // The same entries ordered by feature: for each feature, which examples have it and how much.
+  const exampleOfEntry = new Int32Array(indices.length);
+  for (let j = 0; j < vectors.length; j++) exampleOfEntry.fill(j, offsets[j], offsets[j + 1]);
+  const order = Int32Array.from({ length: indices.length }, (_, k) => k).sort((a, b) => indices[a]! - indices[b]! || a - b);
+  const features: number[] = [];
+  const postingStarts: number[] = [];
+  const postingExamples = new Int32Array(order.length);
+  const postingValues = new Float32Array(order.length);
+  order.forEach((k, p) => {
+    if (features.length === 0 || features[features.length - 1] !== indices[k]) {
+      features.push(indices[k]!);
+      postingStarts.push(p);
+    }
+    postingExamples[p] = exampleOfEntry[k]!;
+    postingValues[p] = values[k]!;
+  });
+  postingStarts.push(order.length);
+  return {
+    count: vectors.length,
+    features: Int32Array.from(features),
+    postingStarts: Int32Array.from(postingStarts),
+    postingExamples,
+    postingValues,
+    vector: (j) => ({ indices: indices.subarray(offsets[j]!, offsets[j + 1]!), values: values.subarray(offsets[j]!, offsets[j + 1]!) }),
+  };
 }
 
 /**
- * The largest dot product (cosine: all vectors have unit length) of `vector` with one of
- * `examples`, skipping example `skip`. `dense` is an all-zero scratch array as long as the
- * vocabulary, left all zero again.
+ * The largest dot product (cosine: all vectors have unit length or less) of `vector` with one of
+ * `examples`, skipping example `skip`. It walks the examples' postings of the features the message
+ * has, so a message costs what it shares with the examples, not the size of the intent. `dots` is
+ * an all-zero scratch array at least as long as the intent's examples, left all zero again.
  */
-function nearestSimilarity(vector: SparseVector, examples: PackedVectors, dense: Float32Array, skip: number): number {
-  const { indices, values, offsets } = examples;
-  for (let k = 0; k < vector.indices.length; k++) dense[vector.indices[k]!] = vector.values[k]!;
-  let best = 0;
-  for (let j = 0; j + 1 < offsets.length; j++) {
-    if (j === skip) continue;
-    let dot = 0;
-    const end = offsets[j + 1]!;
-    for (let k = offsets[j]!; k < end; k++) dot += dense[indices[k]!]! * values[k]!;
-    if (dot > best) best = dot;
+function nearestSimilarity(vector: SparseVector, examples: PackedVectors, dots: Float64Array, skip: number): number {
+  const { features, postingStarts, postingExamples, postingValues } = examples;
+  for (let k = 0; k < vector.indices.length; k++) {
+    const at = findSorted(features, vector.indices[k]!);
+    if (at < 0) continue;
+    const q = vector.values[k]!;
+    for (let p = postingStarts[at]!; p < postingStarts[at + 1]!; p++) dots[postingExamples[p]!]! += q * postingValues[p]!;
   }
-  for (let k = 0; k < vector.indices.length; k++) dense[vector.indices[k]!] = 0;
+  let best = 0;
+  for (let j = 0; j < examples.count; j++) {
+    if (j !== skip && dots[j]! > best) best = dots[j]!;
+    dots[j] = 0;
+  }
   return best;
+}
+
+/** The position of `value` in the ascending `sorted`, or -1. */
+function findSorted(sorted: Int32Array, value: number): number {
+  let low = 0;
+  let high = sorted.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const v = sorted[middle]!;
+    if (v < value) low = middle + 1;
+    else if (v > value) high = middle - 1;
+    else return middle;
+  }
+  return -1;
 }
 
 /**
  * How similar an intent's examples are to the intent's other examples: each example's nearest
  * neighbour (leave one out), at the lower quartile over all examples.
  */
-function familiarSimilarity(examplesByClass: readonly PackedVectors[], featureCount: number): number {
-  const dense = new Float32Array(featureCount);
+function familiarSimilarity(examplesByClass: readonly PackedVectors[]): number {
+  const dots = new Float64Array(Math.max(0, ...examplesByClass.map((e) => e.count)));
   const nearest: number[] = [];
   for (const examples of examplesByClass) {
-    const count = examples.offsets.length - 1;
-    if (count < 2) continue;
-    for (let j = 0; j < count; j++) {
-      const from = examples.offsets[j]!;
-      const to = examples.offsets[j + 1]!;
-      const example = { indices: examples.indices.subarray(from, to), values: examples.values.subarray(from, to) };
-      nearest.push(nearestSimilarity(example, examples, dense, j));
-    }
+    if (examples.count < 2) continue;
+    for (let j = 0; j < examples.count; j++) nearest.push(nearestSimilarity(examples.vector(j), examples, dots, j));
   }
   if (nearest.length < 4) return FALLBACK_FAMILIAR_SIMILARITY;
   nearest.sort((a, b) => a - b);

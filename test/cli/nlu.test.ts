@@ -1,20 +1,29 @@
-// `npm run nlu -- eval` as a merchant or a developer runs it: a real process on real files,
-// checked for its output format and its errors on bad input.
+// `npm run nlu -- eval` as a merchant or a developer runs it, on real files: checked for its output
+// format and its errors on bad input. A few cases run the real process (exit status, streams); the
+// rest call the same entry point in this process, which keeps the suite light on a shared machine.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runNlu } from '../../cli/nlu.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const FIXTURES = path.join(ROOT, 'test/fixtures/nlu');
 const scratch = mkdtempSync(path.join(tmpdir(), 'kefu-nlu-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-function nlu(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'cli/nlu.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+function spawnNlu(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'cli/nlu.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+async function nlu(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runNlu(args, (text) => (stdout += `${text}\n`), (text) => (stderr += `${text}\n`));
+  return { code, stdout, stderr };
 }
 
 function file(name: string, content: string | Buffer): string {
@@ -26,9 +35,10 @@ function file(name: string, content: string | Buffer): string {
 const TRAIN = path.join(FIXTURES, 'train.csv');
 const TEST = path.join(FIXTURES, 'test.csv');
 
-describe('npm run nlu -- eval', () => {
+// Spawning processes is slow on a busy machine; nothing here measures time.
+describe('npm run nlu -- eval', { timeout: 120_000 }, () => {
   it('prints one figure a line: accuracy, macro F1, out-of-scope precision and recall, confusions, timing', () => {
-    const { code, stdout, stderr } = nlu('eval', '--train', TRAIN, '--test', TEST);
+    const { code, stdout, stderr } = spawnNlu('eval', '--train', TRAIN, '--test', TEST);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const lines = stdout.trim().split('\n');
@@ -44,35 +54,35 @@ describe('npm run nlu -- eval', () => {
     expect(lines.at(-1)).toMatch(/^cpu_us_per_message: \d+\.\d$/);
   });
 
-  it('gets the easy fixture right: both out-of-scope spellings count as out of scope', () => {
-    const { stdout } = nlu('eval', '--train', TRAIN, '--test', TEST);
+  it('gets the easy fixture right: both out-of-scope spellings count as out of scope', async () => {
+    const { stdout } = await nlu('eval', '--train', TRAIN, '--test', TEST);
     expect(stdout).toContain('accuracy: 1.000');
     expect(stdout).toContain('oos_recall: 1.000');
     expect(stdout).toContain('oos_precision: 1.000');
     expect(stdout).not.toContain('confused:');
   });
 
-  it('trains on an intents YAML file and on a folder of them, keywords included', () => {
-    const fromFile = nlu('eval', '--train', path.join(FIXTURES, 'intents.yaml'), '--test', TEST);
+  it('trains on an intents YAML file and on a folder of them, keywords included', async () => {
+    const fromFile = await nlu('eval', '--train', path.join(FIXTURES, 'intents.yaml'), '--test', TEST);
     expect(fromFile.code).toBe(0);
     expect(fromFile.stdout).toMatch(/^trained: 16 examples, 2 intents/);
-    const fromFolder = nlu('eval', '--train', FIXTURES, '--test', TEST);
+    const fromFolder = await nlu('eval', '--train', FIXTURES, '--test', TEST);
     expect(fromFolder.code).toBe(0);
     expect(fromFolder.stdout).toMatch(/^trained: 16 examples, 2 intents/);
   });
 
-  it('counts a message it declines against accuracy and names the confusion', () => {
+  it('counts a message it declines against accuracy and names the confusion', async () => {
     const test = file('hard.csv', 'text,intent\nxyzzy plugh,track_order\n我的快递到哪了,track_order\n');
-    const { code, stdout } = nlu('eval', '--train', TRAIN, '--test', test, '--confusions', '3');
+    const { code, stdout } = await nlu('eval', '--train', TRAIN, '--test', test, '--confusions', '3');
     expect(code).toBe(0);
     expect(stdout).toContain('accuracy: 0.500');
     expect(stdout).toContain('confused: track_order -> oos 1');
     expect(stdout).toContain('oos_recall: n/a (no out-of-scope rows)');
   });
 
-  it('reads quoted fields, a byte-order mark, CRLF line ends and extra columns', () => {
+  it('reads quoted fields, a byte-order mark, CRLF line ends and extra columns', async () => {
     const test = file('quoted.csv', '\uFEFFtext,intent,language\r\n"where is my parcel, please",track_order,en\r\n"我要退货",return_refund,zh-Hans\r\n');
-    const { code, stdout } = nlu('eval', '--train', TRAIN, '--test', test);
+    const { code, stdout } = await nlu('eval', '--train', TRAIN, '--test', test);
     expect(code).toBe(0);
     expect(stdout).toContain('tested: 2 rows (2 in scope, 0 out of scope)');
   });
@@ -96,8 +106,15 @@ describe('npm run nlu -- eval', () => {
     ['a threshold out of range', () => ['eval', '--train', TRAIN, '--test', TEST, '--threshold', '7'], /--threshold must be a number from 0 to 1/],
     ['an unknown command', () => ['train'], /unknown command "train"/],
   ];
-  it.each(bad)('rejects %s with a clear message and exit 1', (_name, args, message) => {
-    const { code, stdout, stderr } = nlu(...args());
+  it('exits 1 with the message on stderr and nothing on stdout for bad input', () => {
+    const { code, stdout, stderr } = spawnNlu('eval', '--train', path.join(scratch, 'missing.csv'), '--test', TEST);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^nlu: .*missing\.csv: no such file or folder\n$/);
+  });
+
+  it.each(bad)('rejects %s with a clear message and exit 1', async (_name, args, message) => {
+    const { code, stdout, stderr } = await nlu(...args());
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr).toMatch(message);
