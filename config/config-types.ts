@@ -115,7 +115,7 @@ export interface InsightConfig {
   agentDailyCapacity: number;
   /** Intents that make a conversation pre-sale. */
   presaleIntents: string[];
-  sentiment: { handoffAtOrBelow: number | null };
+  sentiment: { handoffAtOrBelow: number | null; unlessIntents: string[] };
   trainer: { keepMessages: number; clusterThreshold: number; newIntentsFile: string };
   liveUpdateSeconds: number;
 }

@@ -25,7 +25,7 @@ export interface Insight {
   /** The event sink to give the conversation service: log + counters + Prometheus. */
   sink: EventSink;
   /** The engine's sentiment option. */
-  sentiment: { score(text: string): number; handoffAtOrBelow: number | null };
+  sentiment: { score(text: string): number; handoffAtOrBelow: number | null; unlessIntents: readonly string[] };
   /** Set by composeKefu once flows can be reloaded. */
   trainer: RobotTrainer | null;
   /** Payment reminders' results, once that part is wired (see docs/insight.md, "Hooks"). */
@@ -73,7 +73,7 @@ export async function createInsight(config: KefuConfig, logger: Logger, knownInt
     recorder,
     metrics,
     sink: new FanOutEventSink([new LogEventSink(logger), recorder, metrics], logger),
-    sentiment: { score: scoreSentiment, handoffAtOrBelow: config.insight.sentiment.handoffAtOrBelow },
+    sentiment: { score: scoreSentiment, handoffAtOrBelow: config.insight.sentiment.handoffAtOrBelow, unlessIntents: config.insight.sentiment.unlessIntents },
     trainer: null,
     reminders: null,
     onRecorded,

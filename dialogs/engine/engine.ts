@@ -39,9 +39,10 @@ export interface EngineOptions {
   logger: Logger;
   /**
    * Scores how the buyer feels (dialogs/insight/sentiment.ts); a score at or below
-   * `handoffAtOrBelow` hands the buyer to a person with reason negative_sentiment (null: never).
+   * `handoffAtOrBelow` hands the buyer to a person with reason negative_sentiment (null: never),
+   * except when the message is recognised as one of `unlessIntents` (their flows route it themselves).
    */
-  sentiment?: { score(text: string): number; handoffAtOrBelow: number | null };
+  sentiment?: { score(text: string): number; handoffAtOrBelow: number | null; unlessIntents?: readonly string[] };
   /**
    * Picks what a buyer is told when handed off, e.g. the opening hours at night (see
    * dialogs/handoff/handoff-notice.ts); null or an unknown response name says `handoff`.
@@ -207,15 +208,18 @@ export class Engine {
 
     const input = payload ?? text;
     if (!HAS_CONTENT.test(input)) return this.say(turn, 'no_text');
-    // A strongly unhappy buyer gets a person at once, whatever they asked.
-    const handoffAt = this.options.sentiment?.handoffAtOrBelow ?? null;
-    if (handoffAt !== null && turn.sentiment !== undefined && turn.sentiment <= handoffAt) {
-      return this.handOff(turn, 'negative_sentiment', `sentiment score ${turn.sentiment}`);
-    }
-    await this.loadProduct(turn);
     const recognition = turn.flowSet.recogniser.recognise(input);
     turn.intent = recognition.intent;
     turn.confidence = recognition.confidence;
+    // A strongly unhappy buyer gets a person at once, whatever they asked — unless what they asked
+    // is itself a way to a person (a complaint, "human please"), whose flow apologises and routes.
+    const sentiment = this.options.sentiment;
+    const handoffAt = sentiment?.handoffAtOrBelow ?? null;
+    const routedByIntent = recognition.intent !== null && (sentiment?.unlessIntents ?? []).includes(recognition.intent);
+    if (handoffAt !== null && turn.sentiment !== undefined && turn.sentiment <= handoffAt && !routedByIntent) {
+      return this.handOff(turn, 'negative_sentiment', `sentiment score ${turn.sentiment}`);
+    }
+    await this.loadProduct(turn);
     const forSlots: MessageForSlots = {
       text: input,
       normalised: normaliseForMatching(input),

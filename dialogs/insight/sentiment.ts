@@ -10,6 +10,8 @@ import { CHINESE_INTENSIFIERS, CHINESE_NEGATORS, CHINESE_SENTIMENT_WORDS } from 
 
 /** The default of insight.sentiment.handoffAtOrBelow: strongly unhappy ("太差了,非常失望" scores about -10). */
 export const DEFAULT_SENTIMENT_HANDOFF = -6;
+/** Intents whose flows take an unhappy buyer to a person themselves (config insight.sentiment.unlessIntents). */
+export const DEFAULT_SENTIMENT_UNLESS_INTENTS: readonly string[] = ['complaint', 'human_agent'];
 
 export type SentimentLabel = 'negative' | 'neutral' | 'positive';
 

@@ -3,7 +3,7 @@
 // engine with the shop's real flows and catalog, and a failure reads as a diff of what was
 // expected against what the bot said.
 
-import { DEFAULT_SENTIMENT_HANDOFF, scoreSentiment } from '../insight/sentiment.ts';
+import { DEFAULT_SENTIMENT_HANDOFF, DEFAULT_SENTIMENT_UNLESS_INTENTS, scoreSentiment } from '../insight/sentiment.ts';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import schema from './conversation-tests.schema.json' with { type: 'json' };
@@ -145,7 +145,7 @@ export async function runConversationTest(testCase: TestCase, options: RunOption
     maxTextLength: 2000,
     lastTurns: 10,
     logger: silentLogger,
-    sentiment: { score: scoreSentiment, handoffAtOrBelow: options.sentimentHandoffAtOrBelow === undefined ? DEFAULT_SENTIMENT_HANDOFF : options.sentimentHandoffAtOrBelow },
+    sentiment: { score: scoreSentiment, handoffAtOrBelow: options.sentimentHandoffAtOrBelow === undefined ? DEFAULT_SENTIMENT_HANDOFF : options.sentimentHandoffAtOrBelow, unlessIntents: DEFAULT_SENTIMENT_UNLESS_INTENTS },
   });
   let stored: string | null = null;
   const start = Date.UTC(2026, 0, 1, 2, 0, 0);

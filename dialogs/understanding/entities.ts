@@ -6,6 +6,8 @@
 import type { CountryCode } from 'libphonenumber-js';
 // The "max" metadata tells a mobile number from a landline, which decides phone-versus-order-id.
 import { findPhoneNumbersInText, isSupportedCountry } from 'libphonenumber-js/max';
+import { getCountries, getCountryCallingCode, Metadata } from 'libphonenumber-js/core';
+import maxMetadata from 'libphonenumber-js/max/metadata';
 import { chineseDigitValue, isChineseDigitChar, isChineseNumeralChar, parseChineseNumeral } from './chinese-numerals.ts';
 import { INCHES_PER_FOOT, CENTIMETRES_PER_INCH, matchInchMark, matchUnit, type Unit } from './units.ts';
 
@@ -39,7 +41,10 @@ export function extractEntities(text: string, options: EntityOptions = {}): Enti
   if (typeof text !== 'string' || text.length === 0) return [];
   const scanned = toHalfWidth(limitLength(text));
 
-  const claims = resolveClaims(findPhones(scanned, options.defaultCountry), findOrderIds(scanned, options.orderIdPattern));
+  // libphonenumber is most of the cost of a short message: skip it when the text has fewer digits
+  // than any phone number it could find.
+  const phones = countDigits(scanned) >= minimumPhoneDigits(options.defaultCountry) ? findPhones(scanned, options.defaultCountry) : [];
+  const claims = resolveClaims(phones, findOrderIds(scanned, options.orderIdPattern));
   const masked = maskSpans(scanned, claims);
   const quantities = findQuantities(masked);
 
@@ -101,6 +106,37 @@ interface Claim {
   end: number;
   /** A phone that is surely a phone: a mobile number, or written with "+country code". */
   sure: boolean;
+}
+
+const ANY_DIGIT = /\p{Nd}/gu;
+const phoneMetadata = new Metadata(maxMetadata);
+// The fewest digits of a number written with its country code, over every country (+43 and four
+// digits in Austria: 6), and per country, the fewest digits of a national number (4 in Saint
+// Helena, 7 in mainland China), from libphonenumber's own metadata.
+const MIN_INTERNATIONAL_DIGITS = Math.min(
+  ...getCountries(maxMetadata).map((country) => getCountryCallingCode(country, maxMetadata).length + minimumNationalDigits(country)),
+);
+const minimumByCountry = new Map<string, number>();
+
+function minimumNationalDigits(country: CountryCode): number {
+  phoneMetadata.selectNumberingPlan(country);
+  return Math.min(...(phoneMetadata.numberingPlan?.possibleLengths() ?? [1]));
+}
+
+/** The fewest digits a text must hold for libphonenumber to find a phone number in it. */
+export function minimumPhoneDigits(requestedCountry: CountryCode | undefined): number {
+  const country = requestedCountry === undefined ? 'CN' : requestedCountry;
+  if (!isSupportedCountry(country)) return MIN_INTERNATIONAL_DIGITS;
+  let minimum = minimumByCountry.get(country);
+  if (minimum === undefined) {
+    minimum = Math.min(MIN_INTERNATIONAL_DIGITS, minimumNationalDigits(country));
+    minimumByCountry.set(country, minimum);
+  }
+  return minimum;
+}
+
+function countDigits(text: string): number {
+  return text.match(ANY_DIGIT)?.length ?? 0;
 }
 
 function findPhones(text: string, requestedCountry: CountryCode | undefined): Claim[] {

@@ -17,7 +17,11 @@
 //   training and scoring are faster.
 // Features are weighted by TF-IDF (sublinear term frequency, L2 normalised), so a message's length
 // does not matter and words every intent uses ("the", "我") weigh little.
+// Each occurrence of a feature is also marked content or not (made only of function words and
+// numbers); the recogniser judges how familiar a message is on a vector where the latter weigh
+// half, and how much of a message is numbers only.
 
+import { eng as englishStopwords, zho as chineseStopwords } from 'stopword';
 import { hasHan, toSimplified } from '../language/chinese-script.ts';
 
 /** The placeholder a run of digits becomes; it is punctuation, so it cannot come from the buyer. */
@@ -57,6 +61,28 @@ export function normaliseText(text: string): string {
     .trim();
 }
 
+// Function words: the words every question uses whatever it is about ("what is the", "我", "吗").
+// A feature made only of function words or numbers is not *content*: it helps the classifier tell
+// intents apart, but it must not make an off-topic message look familiar ("what's the capital of
+// france" shares "what", "the", "of" with "what is it made of"; "123 456" shares only numbers with
+// "身高170体重60"). Lists from the stopword package, plus the apostrophe-less contractions
+// normaliseText makes and letters that stand alone once an apostrophe is gone.
+const FUNCTION_WORDS: ReadonlySet<string> = new Set([
+  ...englishStopwords,
+  ...['whats', 'wheres', 'hows', 'whos', 'whens', 'im', 'ive', 'id', 'ill', 'its', 'dont', 'doesnt', 'didnt', 'cant', 'wont',
+    'isnt', 'arent', 'wasnt', 'youre', 'thats', 'theres', 'heres', 'lets', 's', 't', 'please', 'pls', 'plz', 'u', 'r'],
+]);
+const FUNCTION_CHARS: ReadonlySet<string> = new Set(chineseStopwords.filter((w: string) => [...w].length === 1));
+
+// How much a feature that is not content weighs against a content one: function words still help
+// tell intents apart ("where is" vs "how do"), but count for less.
+const FUNCTION_WEIGHT = 0.5;
+
+/** Whether a word of a spaced script is a function word or a number, not content. */
+export function isFunctionWord(word: string): boolean {
+  return word === NUMBER_TOKEN || FUNCTION_WORDS.has(word);
+}
+
 /** How the features of a message are made; the defaults are what the recogniser uses. */
 export interface FeatureSettings {
   /** Longest Han character n-gram (shortest is 1). */
@@ -79,14 +105,15 @@ export const DEFAULT_FEATURE_SETTINGS: Readonly<FeatureSettings> = {
 };
 
 /**
- * Calls `sink` with every feature of an already normalised message, repeats included. Feature
- * names start with a kind tag so kinds never collide: `h` Han n-gram, `w` word, `b` word bigram,
- * `c` character n-gram.
+ * Calls `sink` with every feature of an already normalised message, repeats included, and whether
+ * that occurrence is content (it involves a word that is neither a function word nor a number).
+ * Feature names start with a kind tag so kinds never collide: `h` Han n-gram, `w` word,
+ * `b` word bigram, `c` character n-gram.
  */
 export function visitFeatures(
   normalised: string,
   settings: Readonly<FeatureSettings>,
-  sink: (feature: string) => void,
+  sink: (feature: string, content: boolean) => void,
 ): void {
   // Han characters and numbers written next to them form one run (身高#体重#); a space or a
   // word in another script ends it. Words of other scripts and numbers also form the word list.
@@ -114,16 +141,43 @@ export function visitFeatures(
   addHanGrams(run, settings.hanMaxN, sink);
 
   let previous: string | null = null;
-  for (const word of words) {
-    sink(`w ${word}`);
-    if (settings.wordBigrams && previous !== null) sink(`b ${previous} ${word}`);
+  let previousContent = false;
+  const contentWords = words.map((word) => !isFunctionWord(word));
+  words.forEach((word, i) => {
+    const content = contentWords[i]!;
+    sink(`w ${word}`, content);
+    if (settings.wordBigrams && previous !== null) sink(`b ${previous} ${word}`, content || previousContent);
     previous = word;
-  }
+    previousContent = content;
+  });
 
   if (settings.charMaxN > 0 && words.length > 0) {
-    if (settings.charAcrossWords) addCharGrams(` ${words.join(' ')} `, settings, sink);
-    else for (const word of words) addCharGrams(` ${word} `, settings, sink);
+    if (settings.charAcrossWords) {
+      addCharGrams(` ${words.join(' ')} `, contentMask(words, contentWords), settings, sink);
+    } else {
+      words.forEach((word, i) => addCharGrams(` ${word} `, contentMask([word], [contentWords[i]!]), settings, sink));
+    }
   }
+}
+
+/** For each character of ` ${words.join(' ')} `, whether it belongs to a content word. */
+function contentMask(words: readonly string[], content: readonly boolean[]): Uint8Array {
+  const mask = new Uint8Array(words.reduce((n, w) => n + w.length + 1, 1));
+  let at = 1;
+  words.forEach((word, i) => {
+    if (content[i]) mask.fill(1, at, at + word.length);
+    at += word.length + 1;
+  });
+  return mask;
+}
+
+/** Whether a feature is made of numbers only ("w #", "c # #"): it has no word in it. */
+function isNumberOnly(feature: string): boolean {
+  for (let i = 2; i < feature.length; i++) {
+    const ch = feature[i];
+    if (ch !== NUMBER_TOKEN && ch !== ' ') return false;
+  }
+  return true;
 }
 
 /** The features of an already normalised message with their counts. */
@@ -136,23 +190,34 @@ export function extractFeatures(
   return counts;
 }
 
-function addHanGrams(run: string[], maxN: number, add: (feature: string) => void): void {
+function addHanGrams(run: string[], maxN: number, add: (feature: string, content: boolean) => void): void {
   for (let i = 0; i < run.length; i++) {
     let gram = '';
+    let content = false;
     for (let n = 1; n <= maxN && i + n <= run.length; n++) {
-      gram += run[i + n - 1];
+      const ch = run[i + n - 1]!;
+      gram += ch;
+      content ||= ch !== NUMBER_TOKEN && !FUNCTION_CHARS.has(ch);
       // A lone number says nothing here; the word features already count it.
-      if (gram !== NUMBER_TOKEN) add(`h ${gram}`);
+      if (gram !== NUMBER_TOKEN) add(`h ${gram}`, content);
     }
   }
 }
 
-function addCharGrams(bounded: string, settings: Readonly<FeatureSettings>, add: (feature: string) => void): void {
+function addCharGrams(
+  bounded: string,
+  mask: Uint8Array,
+  settings: Readonly<FeatureSettings>,
+  add: (feature: string, content: boolean) => void,
+): void {
   for (let i = 0; i < bounded.length; i++) {
+    let content = false;
+    for (let k = i; k < i + settings.charMinN - 1 && k < bounded.length; k++) content ||= mask[k] === 1;
     for (let n = settings.charMinN; n <= settings.charMaxN && i + n <= bounded.length; n++) {
+      content ||= mask[i + n - 1] === 1;
       const gram = bounded.substring(i, i + n);
       // A boundary marker alone carries nothing (longer grams always hold a letter).
-      if (gram !== ' ') add(`c ${gram}`);
+      if (gram !== ' ') add(`c ${gram}`, content);
     }
   }
 }
@@ -161,6 +226,21 @@ function addCharGrams(bounded: string, settings: Readonly<FeatureSettings>, add:
 export interface SparseVector {
   readonly indices: Int32Array;
   readonly values: Float32Array;
+}
+
+/** A message as the recogniser sees it. */
+export interface MessageVector extends SparseVector {
+  /**
+   * How much of the vector's length comes from features with a word in them (0..1): 0 for a
+   * message of numbers only ("123 456"), which every number being one placeholder would otherwise
+   * make look like a body-measurement question.
+   */
+  readonly wordShare: number;
+  /**
+   * The same vector with the features that are not content (function words, numbers) weighing
+   * FUNCTION_WEIGHT as much, for judging how familiar a message is.
+   */
+  readonly contentFocused: SparseVector;
 }
 
 /**
@@ -172,6 +252,8 @@ export class TfIdfVocabulary {
   // and which ids the current message touched.
   private readonly counts: Float64Array;
   private readonly touched: Int32Array;
+  private readonly isContent: Uint8Array;
+  private readonly numberOnly: Uint8Array;
 
   private constructor(
     readonly settings: Readonly<FeatureSettings>,
@@ -182,6 +264,9 @@ export class TfIdfVocabulary {
   ) {
     this.counts = new Float64Array(idf.length);
     this.touched = new Int32Array(idf.length);
+    this.isContent = new Uint8Array(idf.length);
+    this.numberOnly = new Uint8Array(idf.length);
+    for (const [feature, id] of ids) if (isNumberOnly(feature)) this.numberOnly[id] = 1;
   }
 
   /**
@@ -231,26 +316,35 @@ export class TfIdfVocabulary {
     return this.idf.length;
   }
 
-  /** The TF-IDF vector of a normalised message (sublinear tf: 1 + ln count). */
-  vectorise(normalised: string): SparseVector {
-    const { counts, touched, ids } = this;
+  /**
+   * The TF-IDF vector of a normalised message (sublinear tf: 1 + ln count), and its content-focused
+   * twin for judging how familiar the message is.
+   */
+  vectorise(normalised: string): MessageVector {
+    const { counts, touched, ids, isContent } = this;
     let touchedCount = 0;
     let unseen: Map<string, number> | null = null;
-    visitFeatures(normalised, this.settings, (feature) => {
+    visitFeatures(normalised, this.settings, (feature, content) => {
       const id = ids.get(feature);
       if (id === undefined) {
         unseen ??= new Map();
         unseen.set(feature, (unseen.get(feature) ?? 0) + 1);
-      } else if (counts[id]!++ === 0) {
-        touched[touchedCount++] = id;
+      } else {
+        if (counts[id]!++ === 0) {
+          touched[touchedCount++] = id;
+          isContent[id] = 0;
+        }
+        if (content) isContent[id] = 1;
       }
     });
     let squares = 0;
+    let numberSquares = 0;
     // Unseen features have no dimension, but they still count towards the length: a message that
     // is mostly new to the model must not look like a short, confident training example.
-    for (const count of (unseen as Map<string, number> | null)?.values() ?? []) {
+    for (const [feature, count] of (unseen as Map<string, number> | null)?.entries() ?? []) {
       const weight = (1 + Math.log(count)) * this.unseenIdf;
       squares += weight * weight;
+      if (isNumberOnly(feature)) numberSquares += weight * weight;
     }
     const indices = touched.slice(0, touchedCount);
     const weights = new Float64Array(touchedCount);
@@ -259,11 +353,23 @@ export class TfIdfVocabulary {
       const weight = (1 + Math.log(counts[id]!)) * this.idf[id]!;
       weights[k] = weight;
       squares += weight * weight;
+      if (this.numberOnly[id] === 1) numberSquares += weight * weight;
       counts[id] = 0;
     }
     const norm = Math.sqrt(squares) || 1;
     const values = new Float32Array(touchedCount);
-    for (let k = 0; k < touchedCount; k++) values[k] = weights[k]! / norm;
-    return { indices, values };
+    const focused = new Float32Array(touchedCount);
+    for (let k = 0; k < touchedCount; k++) {
+      values[k] = weights[k]! / norm;
+      // Not renormalised: a message of function words only keeps a short content-focused vector,
+      // so it looks familiar only when it is nearly an example itself.
+      focused[k] = (isContent[indices[k]!] === 1 ? weights[k]! : weights[k]! * FUNCTION_WEIGHT) / norm;
+    }
+    return {
+      indices,
+      values,
+      wordShare: squares > 0 ? Math.sqrt(Math.max(0, 1 - numberSquares / squares)) : 0,
+      contentFocused: { indices, values: focused },
+    };
   }
 }

@@ -52,7 +52,7 @@ describe('defaults', () => {
         quietAfterMinutes: 30,
         agentDailyCapacity: 120,
         presaleIntents: ['ask_size', 'ask_stock', 'ask_product_info', 'ask_price_promo', 'ask_shipping'],
-        sentiment: { handoffAtOrBelow: -6 },
+        sentiment: { handoffAtOrBelow: -6, unlessIntents: ['complaint', 'human_agent'] },
         trainer: { keepMessages: 2000, clusterThreshold: 0.35, newIntentsFile: 'trained.yaml' },
         liveUpdateSeconds: 5,
       },

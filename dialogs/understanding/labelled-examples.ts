@@ -1,0 +1,158 @@
+// Reads labelled messages for training and measuring the intent recogniser, from either of the two
+// shapes they come in:
+// - a CSV file with the header `text,intent` (the public intent datasets, a merchant's chat export),
+//   parsed by csv-parse, so quoted fields with commas, quotes and line breaks read correctly;
+// - an intents YAML file, or a folder of them, in the flows' format (`intents: {name: {examples:
+//   {zh: [...], en: [...]}, keywords: [...]}}`): the merchant's own taxonomy, keywords included.
+// Rows labelled `oos` or `out_of_scope` are out of scope: they belong to no intent.
+//
+// Every problem is a LabelledExamplesError with a message that names the file and what is wrong,
+// so the CLI can print it as it is.
+
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { parse as parseYaml } from 'yaml';
+import type { TrainingExample } from './intent-recogniser.ts';
+
+/** The labels that mean "none of the intents". */
+export const OUT_OF_SCOPE_LABELS: ReadonlySet<string> = new Set(['oos', 'out_of_scope']);
+
+/** Larger files are refused: CLINC150's biggest split is under 1 MB. */
+export const MAX_DATASET_BYTES = 50 * 1024 * 1024;
+/** Conversation tests live beside the flows but hold no intents. */
+const TESTS_FOLDER = 'tests';
+
+export interface LabelledExamples {
+  examples: TrainingExample[];
+  /** Keywords per intent (only intents YAML files have them). */
+  keywords: Record<string, string[]>;
+  /** The files read, for the report. */
+  files: string[];
+}
+
+export class LabelledExamplesError extends Error {
+  override name = 'LabelledExamplesError';
+}
+
+export function isOutOfScope(intent: string): boolean {
+  return OUT_OF_SCOPE_LABELS.has(intent.trim().toLowerCase());
+}
+
+/** Reads a CSV file, an intents YAML file or a folder of intents YAML files. */
+export async function readLabelledExamples(location: string): Promise<LabelledExamples> {
+  let info;
+  try {
+    info = await stat(location);
+  } catch {
+    throw new LabelledExamplesError(`${location}: no such file or folder`);
+  }
+  if (info.isDirectory()) return readIntentsFolder(location);
+  if (/\.ya?ml$/i.test(location)) {
+    const { examples, keywords } = await readIntentsFile(location);
+    if (examples.length === 0) throw new LabelledExamplesError(`${location}: no intent examples in this file`);
+    return { examples, keywords, files: [location] };
+  }
+  return { examples: await readCsvFile(location), keywords: {}, files: [location] };
+}
+
+async function readText(file: string): Promise<string> {
+  const info = await stat(file);
+  if (info.size > MAX_DATASET_BYTES) throw new LabelledExamplesError(`${file}: larger than ${MAX_DATASET_BYTES} bytes`);
+  const text = await readFile(file, 'utf8');
+  // A byte-order mark (spreadsheet exports) would become part of the first column's name.
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+export function parseCsvExamples(source: string, file: string): TrainingExample[] {
+  if (source.trim() === '') throw new LabelledExamplesError(`${file}: the file is empty`);
+  let rows: Record<string, unknown>[];
+  try {
+    rows = parseCsv(source, { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), skip_empty_lines: true, relax_column_count: false });
+  } catch (error) {
+    throw new LabelledExamplesError(`${file}: not a valid CSV file: ${(error as Error).message}`);
+  }
+  const header = Object.keys(rows[0] ?? {});
+  if (rows.length === 0) {
+    // csv-parse gives no rows for a header alone; check the header is right before saying "no rows".
+    const first = source.split(/\r?\n/, 1)[0]!.toLowerCase();
+    if (!/(^|,)\s*text\s*(,|$)/.test(first) || !/(^|,)\s*intent\s*(,|$)/.test(first)) {
+      throw new LabelledExamplesError(`${file}: the header must name the columns "text" and "intent" (found: ${first.slice(0, 80)})`);
+    }
+    throw new LabelledExamplesError(`${file}: no rows after the header`);
+  }
+  if (!header.includes('text') || !header.includes('intent')) {
+    throw new LabelledExamplesError(`${file}: the header must name the columns "text" and "intent" (found: ${header.join(',').slice(0, 80)})`);
+  }
+  const examples: TrainingExample[] = [];
+  rows.forEach((row, i) => {
+    const text = String(row.text ?? '');
+    const intent = String(row.intent ?? '').trim();
+    // Line numbers count the header; a row with a blank label is a mistake worth naming.
+    if (intent === '') throw new LabelledExamplesError(`${file}: row ${i + 2} has no intent`);
+    if (text.trim() === '') return;
+    examples.push({ text, intent });
+  });
+  if (examples.length === 0) throw new LabelledExamplesError(`${file}: no rows with text`);
+  return examples;
+}
+
+async function readCsvFile(file: string): Promise<TrainingExample[]> {
+  return parseCsvExamples(await readText(file), file);
+}
+
+async function readIntentsFile(file: string): Promise<{ examples: TrainingExample[]; keywords: Record<string, string[]> }> {
+  let data: unknown;
+  try {
+    data = parseYaml(await readText(file));
+  } catch (error) {
+    throw new LabelledExamplesError(`${file}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const examples: TrainingExample[] = [];
+  const keywords: Record<string, string[]> = {};
+  if (data === null || data === undefined) return { examples, keywords };
+  if (typeof data !== 'object' || Array.isArray(data)) throw new LabelledExamplesError(`${file}: expected a mapping with an "intents" section`);
+  const intents = (data as { intents?: unknown }).intents;
+  if (intents === undefined) return { examples, keywords };
+  if (intents === null || typeof intents !== 'object' || Array.isArray(intents)) {
+    throw new LabelledExamplesError(`${file}: "intents" must map intent names to their examples`);
+  }
+  for (const [name, definition] of Object.entries(intents as Record<string, unknown>)) {
+    const lists = (definition as { examples?: Record<string, unknown> } | null)?.examples;
+    for (const language of ['zh', 'en']) {
+      const list = lists?.[language];
+      if (list === undefined) continue;
+      if (!Array.isArray(list)) throw new LabelledExamplesError(`${file}: intents.${name}.examples.${language} must be a list`);
+      for (const text of list) if (typeof text === 'string' && text.trim() !== '') examples.push({ text, intent: name });
+    }
+    const words = (definition as { keywords?: unknown } | null)?.keywords;
+    if (Array.isArray(words)) keywords[name] = words.filter((w): w is string => typeof w === 'string');
+  }
+  return { examples, keywords };
+}
+
+async function readIntentsFolder(dir: string): Promise<LabelledExamples> {
+  const files: string[] = [];
+  const walk = async (folder: string, depth: number): Promise<void> => {
+    const entries = await readdir(folder, { withFileTypes: true });
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (entry.name.startsWith('.')) continue;
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory()) {
+        if (!(depth === 0 && entry.name === TESTS_FOLDER)) await walk(full, depth + 1);
+      } else if (/\.ya?ml$/i.test(entry.name)) {
+        files.push(full);
+      }
+    }
+  };
+  await walk(dir, 0);
+  const examples: TrainingExample[] = [];
+  const keywords: Record<string, string[]> = {};
+  for (const file of files) {
+    const read = await readIntentsFile(file);
+    examples.push(...read.examples);
+    for (const [intent, words] of Object.entries(read.keywords)) keywords[intent] = [...(keywords[intent] ?? []), ...words];
+  }
+  if (examples.length === 0) throw new LabelledExamplesError(`${dir}: no intent examples in any .yaml file of this folder`);
+  return { examples, keywords, files };
+}
