@@ -7,6 +7,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
+import { createDeskAdapter, createHandoffService, handoffSettings } from './adapters/agent-desk/compose-handoff.ts';
+import type { DeskAdapter } from './adapters/agent-desk/desk-adapter.ts';
 import { InMemoryAgentQueue } from './adapters/agent-desk/in-memory-agent-queue.ts';
 import { DemoCatalog } from './adapters/commerce/demo/demo-catalog.ts';
 import { LogEventSink } from './adapters/events/log-event-sink.ts';
@@ -30,6 +32,8 @@ import { ConfigError, describeConfig, loadConfig } from './config/load-config.ts
 import { builtInActions } from './dialogs/actions/index.ts';
 import { ConversationService } from './dialogs/conversations.ts';
 import { Engine } from './dialogs/engine/engine.ts';
+import { handoffNotice } from './dialogs/handoff/handoff-notice.ts';
+import type { HandoffService } from './dialogs/handoff/handoff-service.ts';
 import { loadFlows, type FlowSet, type LoadResult } from './dialogs/flows/load-flows.ts';
 import { InvalidFilesError, formatProblem } from './dialogs/flows/problems.ts';
 import type { Catalog, ConversationLine, DeliveryLedger, Logger, SessionStore } from './dialogs/ports.ts';
@@ -39,7 +43,11 @@ export const PROJECT_ROOT = path.dirname(fileURLToPath(import.meta.url));
 
 export interface Kefu {
   conversations: ConversationService;
+  /** The in-memory desk (empty unless agentDesk.kind is memory). */
   agentQueue: InMemoryAgentQueue;
+  /** The hand-off core: agents' events from any desk go to handoffs.handleAgentEvent. */
+  handoffs: HandoffService;
+  deskAdapter: DeskAdapter;
   mailbox: PushMailbox;
   /** The flow set serving now (replaced on a valid reload). */
   flows(): FlowSet;
@@ -92,11 +100,6 @@ export interface ComposeOptions {
 /** Wires Kefu from its configuration; throws InvalidFilesError when the flows are invalid. */
 export async function composeKefu(config: KefuConfig, options: ComposeOptions): Promise<Kefu> {
   const { logger } = options;
-  // Hand-offs must reach a person: a desk that is configured but not available must stop the start,
-  // not silently fall back to a queue nobody reads.
-  if (config.agentDesk.kind !== 'memory') {
-    throw new Error(`agentDesk.kind "${config.agentDesk.kind}" is not available in this version of Kefu; use "memory"`);
-  }
   const loadOptions = { actions: builtInActions, nluThreshold: config.nlu.threshold };
   // Watching starts before the first load and is ready before Kefu serves: chokidar reports only
   // changes to files its first scan has seen, so an edit saved while Kefu starts would be missed.
@@ -118,6 +121,10 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
   const catalog = options.catalog ?? (await DemoCatalog.load().catch(stopWatching));
   const stores = await createStores(config, logger).catch(stopWatching);
   const agentQueue = new InMemoryAgentQueue();
+  const deskAdapter = await createDeskAdapter(config, agentQueue, logger).catch(async (error: unknown) => {
+    await stores.close();
+    return stopWatching(error);
+  });
   const engine = new Engine({
     flows: () => current,
     catalog,
@@ -129,16 +136,20 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
       ...(config.shop.orderIdPattern ? { orderIdPattern: new RegExp(config.shop.orderIdPattern) } : {}),
     },
     logger,
+    handoffNotice: handoffNotice(handoffSettings(config)),
   });
+  const outbound = new Map([[WEBCHAT_CHANNEL, new WebchatOutbound(stores.mailbox)]]);
+  const handoffs = createHandoffService(config, { engine, ...stores, outbound, desk: deskAdapter, clock: systemClock, logger });
+  await deskAdapter.start(handoffs);
   const conversations = new ConversationService({
     engine,
     sessions: stores.sessions,
     line: stores.line,
     ledger: stores.ledger,
-    agentDesk: agentQueue,
+    agentDesk: handoffs,
     events: new LogEventSink(logger),
     logger,
-    outbound: new Map([[WEBCHAT_CHANNEL, new WebchatOutbound(stores.mailbox)]]),
+    outbound,
     sessionTtlSeconds: config.sessions.ttlSeconds,
     lastTurns: config.conversations.lastTurns,
     dedupeSeconds: config.conversations.dedupeSeconds,
@@ -175,12 +186,15 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
   return {
     conversations,
     agentQueue,
+    handoffs,
+    deskAdapter,
     mailbox: stores.mailbox,
     flows: () => current,
     reloadFlows,
     storage: config.redis.url ? 'redis' : 'memory',
     async close() {
       await watcher?.close();
+      await deskAdapter.close();
       await stores.close();
     },
   };
@@ -200,6 +214,7 @@ export async function startServer(config: KefuConfig, logger: Logger): Promise<R
   if (config.webchat.enabled) {
     registerWebchatRoutes(http, { conversations: kefu.conversations, mailbox: kefu.mailbox, clock: systemClock, logger });
   }
+  kefu.deskAdapter.registerRoutes?.(http);
   const address = await http.listen({ host: config.server.host, port: config.server.port });
   const port = (http.server.address() as { port: number }).port;
   const shownHost = config.server.host === '0.0.0.0' || config.server.host === '::' ? 'localhost' : config.server.host;

@@ -1,6 +1,7 @@
 // The shape of Kefu's configuration once loaded and validated (see config/config.schema.json,
 // which is the source of truth for ranges and allowed values, and docs/configuration.md).
 
+import type { BusinessHours, HandoffRouting } from '../dialogs/handoff/handoff-settings.ts';
 import type { LocalText } from '../dialogs/messages.ts';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -67,6 +68,13 @@ export interface SlackDeskConfig {
   signingSecret: string;
   /** Channel id where hand-off threads are opened. */
   channel: string;
+  /** Channel id per hand-off queue; a queue not listed uses `channel`. */
+  channels?: Record<string, string>;
+  /** Receive events over Socket Mode instead of HTTP (needs appToken). */
+  socketMode?: boolean;
+  appToken?: string;
+  /** Base URL of the Slack Web API (a proxy, or a test server). */
+  apiUrl?: string;
 }
 
 export interface DingtalkDeskConfig {
@@ -91,6 +99,16 @@ export interface AgentDeskConfig {
   dingtalk?: DingtalkDeskConfig;
 }
 
+/** The `handoff` section: see dialogs/handoff/handoff-settings.ts for what each setting means. */
+export interface HandoffConfig {
+  noteMarker: string;
+  unclaimedNoticeSeconds: number;
+  expectedWaitMinutes: number;
+  keepSeconds: number;
+  businessHours: BusinessHours | null;
+  queues: HandoffRouting;
+}
+
 export interface LoggingConfig {
   level: LogLevel;
 }
@@ -105,5 +123,6 @@ export interface KefuConfig {
   shop: ShopConfig;
   webchat: WebchatConfig;
   agentDesk: AgentDeskConfig;
+  handoff: HandoffConfig;
   logging: LoggingConfig;
 }

@@ -84,9 +84,11 @@ export class ConversationService {
     if (stored !== null && isSession(stored)) session = stored;
     else if (stored !== null) logger.warn({ conversation: conversationKey(message.conversation) }, 'unreadable session replaced');
 
+    const wasHandedOff = Boolean(session?.handoff);
     const outcome = await engine.handle(session, message);
     if (outcome.handoff) await agentDesk.openHandoff(outcome.handoff);
     if (outcome.relay) await agentDesk.relayBuyerMessage(message.conversation, message.text || message.payload || '', message.receivedAt);
+    if (wasHandedOff && !outcome.session.handoff) await agentDesk.buyerReturnedToBot?.(message.conversation, message.receivedAt);
     await sessions.save(key, outcome.session, this.options.sessionTtlSeconds);
     try {
       this.options.events.record(outcome.event);

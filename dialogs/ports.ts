@@ -76,6 +76,8 @@ export interface AgentDesk {
   openHandoff(request: HandoffRequest): Promise<void>;
   /** A buyer's message that arrived while a person has the conversation. */
   relayBuyerMessage(conversation: ConversationRef, text: string, at: number): Promise<void>;
+  /** The buyer took the conversation back from a person ("/back_to_bot"); the desk marks the hand-off over. */
+  buyerReturnedToBot?(conversation: ConversationRef, at: number): Promise<void>;
 }
 
 /** One row of a size chart: a size fits buyers within these ranges (inclusive). */

@@ -13,7 +13,7 @@ import type { FlowDefinition, SlotDefinition, Step } from '../flows/flow-types.t
 import { isTruthy } from '../flows/expressions.ts';
 import type { FlowSet } from '../flows/load-flows.ts';
 import { detectLanguage } from '../language/chinese-script.ts';
-import type { Button, HandoffReason, InboundMessage, Language, LocalText, Reply } from '../messages.ts';
+import type { Button, ConversationRef, HandoffReason, InboundMessage, Language, LocalText, Reply } from '../messages.ts';
 import type { Catalog, HandoffRequest, Logger, Product, TurnEvent } from '../ports.ts';
 import { extractEntities, type EntityOptions, type QuantityEntity } from '../understanding/entities.ts';
 import type { IntentScore } from '../understanding/intent-recogniser.ts';
@@ -37,6 +37,11 @@ export interface EngineOptions {
   lastTurns: number;
   entities?: EntityOptions;
   logger: Logger;
+  /**
+   * Picks what a buyer is told when handed off, e.g. the opening hours at night (see
+   * dialogs/handoff/handoff-notice.ts); null or an unknown response name says `handoff`.
+   */
+  handoffNotice?: (at: number, language: Language) => { response: string; vars: Record<string, unknown> } | null;
 }
 
 export interface TurnOutcome {
@@ -114,6 +119,38 @@ export class Engine {
         outcome: turn.outcome,
       },
     };
+  }
+
+  /** One of the flows' responses, outside a buyer's turn (a hand-off notice); null when there is none by that name. */
+  renderResponse(responseName: string, conversation: ConversationRef, language: Language, vars: Record<string, unknown> = {}): Reply | null {
+    const flowSet = this.options.flows();
+    if (!flowSet.responses.has(responseName)) return null;
+    const session = newSession(language, 0);
+    const turn = new TurnState({ id: '', conversation, text: '', receivedAt: 0 }, session, flowSet);
+    return this.render(turn, responseName, vars);
+  }
+
+  /**
+   * The bot takes a conversation back from a person (an agent pressed Back to bot or Close): the
+   * hand-off ends, the bot says `response`, or starts `resumeFlow` when the flow set has it.
+   * Changes `session` in place (the caller saves it) and returns the replies to send.
+   */
+  async takeBack(session: Session, conversation: ConversationRef, at: number, response: string, resumeFlow?: string): Promise<Reply[]> {
+    const flowSet = this.options.flows();
+    session.handoff = null;
+    session.misses = 0;
+    session.run = null;
+    session.suspended = [];
+    const turn = new TurnState({ id: '', conversation, text: '', receivedAt: at }, session, flowSet);
+    if (resumeFlow && flowSet.flows.has(resumeFlow)) {
+      await this.loadProduct(turn);
+      await this.startFlow(turn, resumeFlow, { text: '', normalised: '', entities: [] }, {});
+    } else {
+      this.say(turn, flowSet.responses.has(response) ? response : 'back_to_bot');
+    }
+    for (const reply of turn.replies) this.remember(session, 'bot', reply.text, at);
+    session.updatedAt = at;
+    return turn.replies;
   }
 
   private remember(session: Session, from: 'buyer' | 'bot', text: string, at: number): void {
@@ -404,7 +441,8 @@ export class Engine {
         session.run = { flow: step.goto, pc: [0], vars: {}, asking: null, version: flowSet.fingerprint(step.goto) };
         continue;
       } else if ('handoff' in step) {
-        this.handOff(turn, 'flow', step.handoff);
+        if (typeof step.handoff === 'string') this.handOff(turn, 'flow', step.handoff);
+        else this.handOff(turn, step.handoff.reason, step.handoff.detail);
         return 'handed_off';
       }
       advance(run);
@@ -466,7 +504,9 @@ export class Engine {
     session.run = null;
     session.suspended = [];
     turn.outcome = 'handed_off';
-    this.say(turn, 'handoff');
+    const notice = this.options.handoffNotice?.(message.receivedAt, session.language);
+    if (notice && turn.flowSet.responses.has(notice.response)) this.say(turn, notice.response, notice.vars);
+    else this.say(turn, 'handoff');
     turn.handoff = {
       conversation: message.conversation,
       ...(message.buyerName ? { buyerName: message.buyerName } : {}),

@@ -2,7 +2,7 @@
 // passed the schema (dialogs/flows/flows.schema.json) and the checks (check-flows.ts).
 // docs/flows.md explains every field to merchants.
 
-import type { LocalText } from '../messages.ts';
+import type { HandoffReason, LocalText } from '../messages.ts';
 
 export interface IntentDefinition {
   /** Shown on suggestion buttons when the bot is unsure ("did you mean …?"). */
@@ -65,8 +65,14 @@ export type Step =
   | { if: string; then: Step[]; else?: Step[] }
   | { action: string; with?: Record<string, string> }
   | { goto: string }
-  | { handoff: string }
+  | { handoff: string | HandoffStepDetail }
   | 'end';
+
+/** `- handoff: {reason: complaint, detail: …}`: a hand-off with its own reason (routes it to that queue). */
+export interface HandoffStepDetail {
+  reason: HandoffReason;
+  detail?: string;
+}
 
 export interface FlowDefinition {
   /** Names this flow on "back to …" buttons; defaults to its first trigger intent's label. */

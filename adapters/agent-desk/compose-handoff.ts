@@ -1,0 +1,63 @@
+// Wires the hand-off core to the configured agent desk (memory, Slack, DingTalk): called from
+// composeKefu, so server.ts only gains a few lines.
+
+import type { KefuConfig } from '../../config/config-types.ts';
+import type { Engine } from '../../dialogs/engine/engine.ts';
+import { HandoffService, type HandoffTimers } from '../../dialogs/handoff/handoff-service.ts';
+import type { HandoffSettings } from '../../dialogs/handoff/handoff-settings.ts';
+import type { Clock, ConversationLine, DeliveryLedger, Logger, OutboundChannel, SessionStore } from '../../dialogs/ports.ts';
+import type { DeskAdapter } from './desk-adapter.ts';
+import type { InMemoryAgentQueue } from './in-memory-agent-queue.ts';
+
+export function handoffSettings(config: KefuConfig): HandoffSettings {
+  const { queues, ...rest } = config.handoff;
+  return { ...rest, timezone: config.shop.timezone, routing: queues };
+}
+
+/** The desk `agentDesk.kind` names. A desk that is configured but not available stops the start. */
+export async function createDeskAdapter(config: KefuConfig, queue: InMemoryAgentQueue, logger: Logger): Promise<DeskAdapter> {
+  const kind = config.agentDesk.kind;
+  switch (kind) {
+    case 'memory':
+      return { desk: queue, start: async () => {}, close: async () => {} };
+    default:
+      // Hand-offs must reach a person: never fall back silently to a queue nobody reads.
+      logger.error({ kind }, 'agent desk not available');
+      throw new Error(`agentDesk.kind "${kind}" is not available in this version of Kefu; use "memory"`);
+  }
+}
+
+export interface HandoffParts {
+  engine: Engine;
+  sessions: SessionStore;
+  line: ConversationLine;
+  ledger: DeliveryLedger;
+  outbound: ReadonlyMap<string, OutboundChannel>;
+  desk: DeskAdapter;
+  clock: Clock;
+  logger: Logger;
+  timers?: HandoffTimers;
+}
+
+export function createHandoffService(config: KefuConfig, parts: HandoffParts): HandoffService {
+  const { engine } = parts;
+  return new HandoffService({
+    desk: parts.desk.desk,
+    voice: {
+      render: (name, conversation, language, vars) => engine.renderResponse(name, conversation, language, vars),
+      takeBack: (session, conversation, at, response, resumeFlow) => engine.takeBack(session, conversation, at, response, resumeFlow),
+    },
+    sessions: parts.sessions,
+    line: parts.line,
+    ledger: parts.ledger,
+    outbound: parts.outbound,
+    settings: handoffSettings(config),
+    clock: parts.clock,
+    logger: parts.logger,
+    ...(parts.timers ? { timers: parts.timers } : {}),
+    sessionTtlSeconds: config.sessions.ttlSeconds,
+    lastTurns: config.conversations.lastTurns,
+    dedupeSeconds: config.conversations.dedupeSeconds,
+    claimSeconds: Math.ceil(config.conversations.leaseMs / 1000),
+  });
+}

@@ -1,0 +1,60 @@
+// What Kefu keeps about a hand-off, in the session store (Redis in production), so that whichever
+// server process receives an agent's event or a buyer's message can act on it:
+//   handoff:<conversation key>        the conversation's current hand-off (its card, thread, status)
+//   handoff-thread:<desk>:<thread id> which conversation and hand-off a desk thread belongs to
+
+import type { ConversationRef, HandoffReason } from '../messages.ts';
+import type { HandoffCard, HandoffThread } from './handoff-desk.ts';
+
+export interface HandoffRecord {
+  card: HandoffCard;
+  thread: HandoffThread;
+  /** When the buyer was told the expected wait (at most once per hand-off). */
+  waitNoticeAt: number | null;
+}
+
+export interface ThreadIndexEntry {
+  conversation: ConversationRef;
+  handoffId: string;
+}
+
+export function handoffRecordKey(conversationKey: string): string {
+  return `handoff:${conversationKey}`;
+}
+
+export function threadIndexKey(thread: HandoffThread): string {
+  return `handoff-thread:${thread.desk}:${thread.threadId}`;
+}
+
+export function isHandoffRecord(value: unknown): value is HandoffRecord {
+  const r = value as HandoffRecord | null;
+  return typeof r === 'object' && r !== null && typeof r.card?.handoffId === 'string' && typeof r.thread?.threadId === 'string';
+}
+
+export function isThreadIndexEntry(value: unknown): value is ThreadIndexEntry {
+  const e = value as ThreadIndexEntry | null;
+  return typeof e === 'object' && e !== null && typeof e.handoffId === 'string' && typeof e.conversation?.conversationId === 'string';
+}
+
+/** The reason in words, for agents. */
+export const REASON_LABELS: Record<HandoffReason, string> = {
+  asked_for_human: 'Asked for a person',
+  not_understood: 'The bot did not understand two messages in a row',
+  flow: 'A flow step hands off',
+  complaint: 'Complaint',
+  negative_sentiment: 'Unhappy buyer (negative sentiment)',
+  logistics_exception: 'Logistics exception',
+  slot_retries_exhausted: 'The buyer could not answer a question the bot asked',
+};
+
+/**
+ * The buyer as agents see them: their display name, or their channel id with the middle masked
+ * (ids can be phone numbers or e-mail addresses on some channels).
+ */
+export function buyerLabel(buyerName: string | undefined, buyerId: string): string {
+  const name = buyerName?.trim();
+  if (name) return name.slice(0, 80);
+  if (buyerId.length <= 4) return '…';
+  const keep = buyerId.length > 8 ? 3 : 1;
+  return `${buyerId.slice(0, keep)}…${buyerId.slice(-keep)}`;
+}

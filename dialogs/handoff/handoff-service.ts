@@ -1,0 +1,314 @@
+// The hand-off core: between the buyer's conversation and the agents' desk.
+//   buyer side (called by ConversationService, inside the conversation's line):
+//     openHandoff          route to a queue, open the desk thread with the card, remember both
+//     relayBuyerMessage    post the buyer's message in the thread
+//     buyerReturnedToBot   the buyer pressed "back to the bot": tell the thread
+//   desk side (called by any desk adapter, see agent-events.ts):
+//     handleAgentEvent     claim / reply / note / back to bot / close, once per platform event id,
+//                          in line with the buyer's messages
+// All state is in the session store (handoff-record.ts), so any server process can relay.
+
+import { randomUUID } from 'node:crypto';
+import { conversationKey, DeliveryInProgressError } from '../conversations.ts';
+import { isSession, type Session } from '../engine/session.ts';
+import type { ConversationRef, Language, Reply } from '../messages.ts';
+import type { AgentDesk, Clock, ConversationLine, DeliveryLedger, HandoffRequest, Logger, OutboundChannel, SessionStore } from '../ports.ts';
+import type { AgentEvent, AgentEventHandler, AgentEventResult } from './agent-events.ts';
+import { isOpen } from './business-hours.ts';
+import type { AgentRef, HandoffCard, HandoffDesk, StatusChange } from './handoff-desk.ts';
+import {
+  buyerLabel,
+  handoffRecordKey,
+  isHandoffRecord,
+  isThreadIndexEntry,
+  REASON_LABELS,
+  threadIndexKey,
+  type HandoffRecord,
+} from './handoff-record.ts';
+import { routeHandoff } from './handoff-routing.ts';
+import type { HandoffSettings } from './handoff-settings.ts';
+
+/** What the hand-off core needs from the bot (the engine implements it). */
+export interface BotVoice {
+  /** One of the flows' responses in a language; null when the flow set has no response by that name. */
+  render(responseName: string, conversation: ConversationRef, language: Language, vars?: Record<string, unknown>): Reply | null;
+  /** The bot takes the conversation back: clears the session's hand-off, says `response` or starts `resumeFlow`. */
+  takeBack(session: Session, conversation: ConversationRef, at: number, response: string, resumeFlow?: string): Promise<Reply[]>;
+}
+
+/** Runs a task later in this process (the wait notice). Lost on restart; the next buyer message catches up. */
+export interface HandoffTimers {
+  after(delayMs: number, task: () => void): void;
+}
+
+export const processTimers: HandoffTimers = {
+  after(delayMs, task) {
+    setTimeout(task, delayMs).unref();
+  },
+};
+
+export interface HandoffServiceOptions {
+  desk: HandoffDesk;
+  voice: BotVoice;
+  sessions: SessionStore;
+  line: ConversationLine;
+  ledger: DeliveryLedger;
+  /** Channels that can send later, by channel name (the same map ConversationService has). */
+  outbound: ReadonlyMap<string, OutboundChannel>;
+  settings: HandoffSettings;
+  clock: Clock;
+  logger: Logger;
+  timers?: HandoffTimers;
+  sessionTtlSeconds: number;
+  lastTurns: number;
+  dedupeSeconds: number;
+  claimSeconds: number;
+}
+
+const NOTICES = {
+  notClaimed: 'Not sent: press Claim first, then reply (start a message with {marker} to keep it as an internal note).',
+  ended: 'Not sent: this hand-off is over, the bot has the conversation again.',
+  unknown: 'Not sent: Kefu does not know this thread (it may be too old).',
+  undeliverable: 'Not sent: the buyer\'s channel ({channel}) cannot receive messages later.',
+};
+
+export class HandoffService implements AgentDesk, AgentEventHandler {
+  private readonly timers: HandoffTimers;
+
+  constructor(private readonly options: HandoffServiceOptions) {
+    this.timers = options.timers ?? processTimers;
+  }
+
+  /** Whether agents are at work at `at` (shop time). */
+  isOpen(at: number): boolean {
+    return isOpen(this.options.settings.businessHours, at, this.options.settings.timezone);
+  }
+
+  // ---- buyer side (inside the conversation's line) ----
+
+  async openHandoff(request: HandoffRequest): Promise<void> {
+    const { desk, sessions, settings } = this.options;
+    const card: HandoffCard = {
+      handoffId: `${request.at.toString(36)}-${randomUUID().slice(0, 8)}`,
+      queue: routeHandoff(request, settings.routing),
+      conversation: request.conversation,
+      buyerLabel: buyerLabel(request.buyerName, request.conversation.buyerId),
+      channel: request.conversation.channel,
+      language: request.language,
+      reason: request.reason,
+      reasonLabel: REASON_LABELS[request.reason] ?? request.reason,
+      ...(request.detail ? { detail: request.detail } : {}),
+      ...(request.flow ? { flow: request.flow } : {}),
+      ...(request.orderId ? { orderId: request.orderId } : {}),
+      ...(request.productId ? { productId: request.productId } : {}),
+      lastTurns: request.lastTurns,
+      openedAt: request.at,
+      afterHours: !this.isOpen(request.at),
+      status: 'waiting',
+    };
+    const thread = await desk.openThread(card);
+    const record: HandoffRecord = { card, thread, waitNoticeAt: null };
+    await sessions.save(threadIndexKey(thread), { conversation: request.conversation, handoffId: card.handoffId }, settings.keepSeconds);
+    await sessions.save(handoffRecordKey(conversationKey(request.conversation)), record, settings.keepSeconds);
+    if (!card.afterHours && settings.unclaimedNoticeSeconds > 0) {
+      this.timers.after(settings.unclaimedNoticeSeconds * 1000, () => this.noticeIfUnclaimed(request.conversation, card.handoffId));
+    }
+  }
+
+  async relayBuyerMessage(conversation: ConversationRef, text: string, at: number): Promise<void> {
+    const record = await this.loadRecord(conversation);
+    if (!record || isEnded(record)) {
+      this.options.logger.warn({ conversation: conversationKey(conversation) }, 'buyer message during a hand-off that has no open thread; kept in the transcript only');
+      return;
+    }
+    await this.options.desk.postBuyerMessage(record.thread, { text, at, buyerLabel: record.card.buyerLabel });
+    // The timer of the process that opened the hand-off may be gone (a restart): catch up here.
+    if (this.waitNoticeDue(record, at)) this.timers.after(0, () => this.noticeIfUnclaimed(conversation, record.card.handoffId));
+  }
+
+  /** The buyer pressed "back to the bot" during a hand-off (the engine already took the conversation back). */
+  async buyerReturnedToBot(conversation: ConversationRef, at: number): Promise<void> {
+    const record = await this.loadRecord(conversation);
+    if (!record || isEnded(record)) return;
+    record.card.status = 'back_to_bot';
+    record.card.endedAt = at;
+    await this.saveRecord(record);
+    await this.postStatus(record, 'buyer_back_to_bot', at, undefined, 'The buyer went back to the bot.');
+  }
+
+  // ---- desk side ----
+
+  async handleAgentEvent(event: AgentEvent): Promise<AgentEventResult> {
+    const { ledger, logger } = this.options;
+    const eventKey = `desk:${event.thread.desk}:${event.eventId}`;
+    const claim = await ledger.claim(eventKey, this.options.claimSeconds);
+    if (claim.status === 'done') return { status: 'duplicate' };
+    if (claim.status === 'in_progress') throw new DeliveryInProgressError(event.eventId);
+    try {
+      const result = await this.apply(event);
+      await ledger.complete(eventKey, result.status, this.options.dedupeSeconds);
+      return result;
+    } catch (error) {
+      await ledger.release(eventKey).catch((releaseError: Error) => logger.warn({ err: releaseError.message }, 'could not release agent event claim; it lapses by itself'));
+      throw error;
+    }
+  }
+
+  private async apply(event: AgentEvent): Promise<AgentEventResult> {
+    const { sessions, line, settings } = this.options;
+    if (event.kind === 'message' && event.text.trimStart().startsWith(settings.noteMarker)) return { status: 'note' };
+    const entry = await sessions.load<unknown>(threadIndexKey(event.thread));
+    if (!isThreadIndexEntry(entry)) return { status: 'unknown_thread', notice: NOTICES.unknown };
+    return line.run(conversationKey(entry.conversation), async () => {
+      const record = await this.loadRecord(entry.conversation);
+      if (!record || record.card.handoffId !== entry.handoffId || isEnded(record)) return { status: 'ended', notice: NOTICES.ended };
+      switch (event.kind) {
+        case 'claim':
+          return this.claim(record, event.agent, event.at);
+        case 'message':
+          return this.reply(record, event.text, event.at);
+        case 'back_to_bot':
+          return this.end(record, 'back_to_bot', event.agent, event.at, event.resumeFlow);
+        case 'close':
+          return this.end(record, 'closed', event.agent, event.at);
+      }
+    });
+  }
+
+  private async claim(record: HandoffRecord, agent: AgentRef, at: number): Promise<AgentEventResult> {
+    const { card } = record;
+    if (card.status === 'claimed' && card.claimedBy && card.claimedBy.id !== agent.id) {
+      const who = card.claimedBy.name ?? card.claimedBy.id;
+      return { status: 'already_claimed', by: card.claimedBy, notice: `${who} has already claimed this conversation.` };
+    }
+    const again = card.status === 'claimed';
+    card.status = 'claimed';
+    if (!again) {
+      card.claimedBy = agent;
+      card.claimedAt = at;
+      await this.saveRecord(record);
+      await this.tellBuyer(record, 'handoff_claimed', {}, at);
+    }
+    // Pressed again by the same agent: re-draw the card (the first update may have failed).
+    await this.postStatus(record, 'claimed', at, agent, `Claimed by ${agentName(agent)}. Replies in this thread now reach the buyer.`);
+    return { status: 'claimed' };
+  }
+
+  private async reply(record: HandoffRecord, text: string, at: number): Promise<AgentEventResult> {
+    if (record.card.status !== 'claimed') return { status: 'not_claimed', notice: NOTICES.notClaimed.replace('{marker}', this.options.settings.noteMarker) };
+    const conversation = record.card.conversation;
+    const channel = this.options.outbound.get(conversation.channel);
+    if (!channel) return { status: 'undeliverable', notice: NOTICES.undeliverable.replace('{channel}', conversation.channel) };
+    await this.appendTurns(conversation, [{ text }], 'agent', at);
+    await channel.send(conversation, [{ text }]);
+    return { status: 'sent' };
+  }
+
+  private async end(record: HandoffRecord, status: 'back_to_bot' | 'closed', agent: AgentRef, at: number, resumeFlow?: string): Promise<AgentEventResult> {
+    const { sessions, voice } = this.options;
+    const conversation = record.card.conversation;
+    const key = conversationKey(conversation);
+    const stored = await sessions.load<unknown>(key);
+    let replies: Reply[] = [];
+    if (stored !== null && isSession(stored) && stored.handoff) {
+      const response = status === 'closed' && voice.render('handoff_closed', conversation, stored.language) ? 'handoff_closed' : 'back_to_bot';
+      replies = await voice.takeBack(stored, conversation, at, response, resumeFlow);
+      await sessions.save(key, stored, this.options.sessionTtlSeconds);
+    }
+    record.card.status = status;
+    record.card.endedAt = at;
+    record.card.endedBy = agent;
+    await this.saveRecord(record);
+    const channel = this.options.outbound.get(conversation.channel);
+    if (channel && replies.length > 0) {
+      await channel.send(conversation, replies).catch((error: Error) =>
+        this.options.logger.warn({ err: error.message, conversation: key }, 'could not tell the buyer the bot is back; the bot answers their next message'),
+      );
+    }
+    const text = status === 'closed'
+      ? `Closed by ${agentName(agent)}. The bot has the conversation again.`
+      : `${agentName(agent)} gave the conversation back to the bot${resumeFlow ? ` (flow ${resumeFlow})` : ''}.`;
+    await this.postStatus(record, status, at, agent, text);
+    return { status };
+  }
+
+  // ---- the wait notice ----
+
+  private waitNoticeDue(record: HandoffRecord, at: number): boolean {
+    const seconds = this.options.settings.unclaimedNoticeSeconds;
+    return record.card.status === 'waiting' && !record.card.afterHours && record.waitNoticeAt === null && seconds > 0 &&
+      at - record.card.openedAt >= seconds * 1000;
+  }
+
+  /** Tells a buyer nobody has claimed yet the expected wait, once per hand-off. Runs from a timer: never throws. */
+  noticeIfUnclaimed(conversation: ConversationRef, handoffId: string): void {
+    const key = conversationKey(conversation);
+    this.options.line
+      .run(key, async () => {
+        const record = await this.loadRecord(conversation);
+        const now = this.options.clock.now();
+        if (!record || record.card.handoffId !== handoffId || !this.waitNoticeDue(record, now)) return;
+        record.waitNoticeAt = now;
+        // Saved before sending: a notice is at most once, never twice.
+        await this.saveRecord(record);
+        const sent = await this.tellBuyer(record, 'handoff_waiting', { handoff: { minutes: this.options.settings.expectedWaitMinutes } }, now);
+        if (sent) await this.postStatus(record, 'wait_notice_sent', now, undefined, `Nobody has claimed this yet; the buyer was told to expect a wait of about ${this.options.settings.expectedWaitMinutes} minutes and may leave a message.`);
+      })
+      .catch((error: Error) => this.options.logger.warn({ err: error.message, conversation: key }, 'wait notice failed'));
+  }
+
+  // ---- helpers ----
+
+  /** Sends a response to the buyer through their channel and writes it into the transcript. False when not sent. */
+  private async tellBuyer(record: HandoffRecord, response: string, vars: Record<string, unknown>, at: number): Promise<boolean> {
+    const conversation = record.card.conversation;
+    const channel = this.options.outbound.get(conversation.channel);
+    const stored = await this.options.sessions.load<unknown>(conversationKey(conversation));
+    const language = stored !== null && isSession(stored) ? stored.language : record.card.language;
+    const reply = this.options.voice.render(response, conversation, language, vars);
+    if (!channel || !reply) return false;
+    try {
+      await this.appendTurns(conversation, [reply], 'bot', at);
+      await channel.send(conversation, [reply]);
+      return true;
+    } catch (error) {
+      this.options.logger.warn({ err: (error as Error).message, response }, 'could not tell the buyer');
+      return false;
+    }
+  }
+
+  private async appendTurns(conversation: ConversationRef, replies: Reply[], from: 'bot' | 'agent', at: number): Promise<void> {
+    const key = conversationKey(conversation);
+    const stored = await this.options.sessions.load<unknown>(key);
+    if (stored === null || !isSession(stored)) return;
+    for (const reply of replies) stored.turns.push({ from, text: reply.text.slice(0, 1000), at });
+    stored.turns.splice(0, Math.max(0, stored.turns.length - this.options.lastTurns));
+    await this.options.sessions.save(key, stored, this.options.sessionTtlSeconds);
+  }
+
+  /** Status lines are best effort: the stored state is the truth, and the next update re-draws the card. */
+  private async postStatus(record: HandoffRecord, change: StatusChange, at: number, by: AgentRef | undefined, text: string): Promise<void> {
+    try {
+      await this.options.desk.postStatus(record.thread, { change, card: record.card, at, text, ...(by ? { by } : {}) });
+    } catch (error) {
+      this.options.logger.warn({ err: (error as Error).message, change }, 'could not update the hand-off thread');
+    }
+  }
+
+  private async loadRecord(conversation: ConversationRef): Promise<HandoffRecord | null> {
+    const value = await this.options.sessions.load<unknown>(handoffRecordKey(conversationKey(conversation)));
+    return isHandoffRecord(value) ? value : null;
+  }
+
+  private async saveRecord(record: HandoffRecord): Promise<void> {
+    await this.options.sessions.save(handoffRecordKey(conversationKey(record.card.conversation)), record, this.options.settings.keepSeconds);
+  }
+}
+
+function isEnded(record: HandoffRecord): boolean {
+  return record.card.status === 'back_to_bot' || record.card.status === 'closed';
+}
+
+function agentName(agent: AgentRef): string {
+  return agent.name ?? agent.id;
+}
