@@ -5,15 +5,15 @@
 //   #A7 claim | 认领 | 認領                 → claim the hand-off
 //   #A7 back | 转回机器人 | 轉回機器人       → give the buyer back to the bot
 //   #A7 close | 关闭 | 關閉                 → close it (the bot takes the buyer back)
-//   #A7 note: … | 备注: … | 備註: … | // …  → an internal note: stays in the group, never sent
-//   #A7 anything else                      → a reply, sent to the buyer
+//   #A7 anything else                      → a message: the hand-off core sends it to the buyer,
+//                                            or keeps it as an internal note when it starts with
+//                                            the note marker (handoff.noteMarker, "//" by default)
 // Without a code, a message goes to the one hand-off this agent has claimed in the group, if exactly one.
 
 export type AgentCommand =
   | { kind: 'claim' }
   | { kind: 'back' }
   | { kind: 'close' }
-  | { kind: 'note'; text: string }
   | { kind: 'reply'; text: string }
   | { kind: 'empty' };
 
@@ -31,7 +31,6 @@ const WORDS: Record<'claim' | 'back' | 'close', string[]> = {
   back: ['back', 'back to bot', 'bot', '转回机器人', '轉回機器人', '交给机器人', '交給機器人'],
   close: ['close', 'done', '关闭', '關閉', '结束', '結束'],
 };
-const NOTE = /^(?:note\s*[:：]|备注\s*[:：]|備註\s*[:：]|\/\/)\s*/i;
 
 export function parseAgentText(raw: string): ParsedAgentText {
   // DingTalk leaves a space where the @robot mention was; full-width spaces and # are common on phones.
@@ -47,7 +46,5 @@ export function parseAgentText(raw: string): ParsedAgentText {
   for (const kind of ['claim', 'back', 'close'] as const) {
     if (WORDS[kind].includes(word)) return { code, command: { kind } };
   }
-  const note = NOTE.exec(text);
-  if (note) return { code, command: { kind: 'note', text: text.slice(note[0].length) } };
   return { code, command: { kind: 'reply', text } };
 }

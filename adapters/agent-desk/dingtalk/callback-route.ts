@@ -2,19 +2,22 @@
 // this route, signed with the app secret (see callback-signature.ts). A request that is not signed
 // right gets 401 and is not read further; a body that is not a robot message gets 400; a message
 // Kefu could not handle gets 503, so it is not lost silently; anything else 200 `{}` (answers go
-// through the message's session webhook or the OpenAPI, not the HTTP response).
+// through the message's session webhook or the OpenAPI, not the HTTP response). The sign covers
+// only the timestamp, so a captured request can be replayed within the hour: the hand-off core
+// handles each msgId once (the delivery ledger), so a replay changes nothing.
 
 import type { FastifyInstance } from 'fastify';
 import type { Clock, Logger } from '../../../dialogs/ports.ts';
 import { verifyCallbackSignature } from './callback-signature.ts';
 import { parseRobotMessage } from './robot-message.ts';
-import type { RobotMessageInbox } from './robot-message-inbox.ts';
+import type { RobotMessage } from './robot-message.ts';
 
 export const DINGTALK_CALLBACK_PATH = '/dingtalk/robot';
 
 export interface CallbackRouteOptions {
   appSecret: string;
-  inbox: RobotMessageInbox;
+  /** Handles an agent's message; a rejection answers 503. */
+  handle(message: RobotMessage): Promise<void>;
   clock: Clock;
   logger: Logger;
 }
@@ -33,8 +36,8 @@ export function registerDingtalkCallbackRoute(http: FastifyInstance, options: Ca
     const parsed = parseRobotMessage(request.body);
     if (!parsed.ok) return reply.status(400).send({ error: parsed.reason });
     try {
-      const outcome = await options.inbox.receive(parsed.message);
-      return reply.status(200).send(outcome === 'duplicate' ? { duplicate: true } : {});
+      await options.handle(parsed.message);
+      return reply.status(200).send({});
     } catch (error) {
       options.logger.error({ err: (error as Error).message, msgId: parsed.message.msgId }, 'DingTalk callback could not be handled');
       return reply.status(503).header('retry-after', '2').send({ error: 'could not handle the message now; try again' });

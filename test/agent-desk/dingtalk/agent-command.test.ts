@@ -1,5 +1,5 @@
 // How agents' messages in the group are read: the hand-off code, the three commands in three
-// languages, internal notes, replies.
+// languages, replies.
 
 import { describe, expect, it } from 'vitest';
 import { parseAgentText } from '../../../adapters/agent-desk/dingtalk/agent-command.ts';
@@ -26,11 +26,8 @@ describe('agent messages in the DingTalk group', () => {
     expect(parseAgentText('#A7 please close the window').command).toEqual({ kind: 'reply', text: 'please close the window' });
   });
 
-  it('keeps notes internal', () => {
-    expect(parseAgentText('#A7 note: check the warehouse').command).toEqual({ kind: 'note', text: 'check the warehouse' });
-    expect(parseAgentText('#A7 备注：仓库缺货').command).toEqual({ kind: 'note', text: '仓库缺货' });
-    expect(parseAgentText('#A7 // ask Wang').command).toEqual({ kind: 'note', text: 'ask Wang' });
-    expect(parseAgentText('// no code').command).toEqual({ kind: 'note', text: 'no code' });
+  it('passes notes on as they are written, for the core to recognise its note marker', () => {
+    expect(parseAgentText('#A7 // ask Wang').command).toEqual({ kind: 'reply', text: '// ask Wang' });
   });
 
   it('treats an empty message as empty', () => {
