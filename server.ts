@@ -121,7 +121,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
   const catalog = options.catalog ?? (await DemoCatalog.load().catch(stopWatching));
   const stores = await createStores(config, logger).catch(stopWatching);
   const agentQueue = new InMemoryAgentQueue();
-  const deskAdapter = await createDeskAdapter(config, agentQueue, logger).catch(async (error: unknown) => {
+  const deskAdapter = await createDeskAdapter(config, agentQueue, logger, stores).catch(async (error: unknown) => {
     await stores.close();
     return stopWatching(error);
   });

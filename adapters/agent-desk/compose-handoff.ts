@@ -5,8 +5,9 @@ import type { KefuConfig } from '../../config/config-types.ts';
 import type { Engine } from '../../dialogs/engine/engine.ts';
 import { HandoffService, type HandoffTimers } from '../../dialogs/handoff/handoff-service.ts';
 import type { HandoffSettings } from '../../dialogs/handoff/handoff-settings.ts';
-import type { Clock, ConversationLine, DeliveryLedger, Logger, OutboundChannel, SessionStore } from '../../dialogs/ports.ts';
+import { systemClock, type Clock, type ConversationLine, type DeliveryLedger, type Logger, type OutboundChannel, type SessionStore } from '../../dialogs/ports.ts';
 import type { DeskAdapter } from './desk-adapter.ts';
+import { createDingtalkDeskAdapter } from './dingtalk/create-dingtalk-desk.ts';
 import type { InMemoryAgentQueue } from './in-memory-agent-queue.ts';
 
 export function handoffSettings(config: KefuConfig): HandoffSettings {
@@ -15,11 +16,14 @@ export function handoffSettings(config: KefuConfig): HandoffSettings {
 }
 
 /** The desk `agentDesk.kind` names. A desk that is configured but not available stops the start. */
-export async function createDeskAdapter(config: KefuConfig, queue: InMemoryAgentQueue, logger: Logger): Promise<DeskAdapter> {
+export async function createDeskAdapter(config: KefuConfig, queue: InMemoryAgentQueue, logger: Logger, stores?: { sessions: SessionStore }): Promise<DeskAdapter> {
   const kind = config.agentDesk.kind;
   switch (kind) {
     case 'memory':
       return { desk: queue, start: async () => {}, close: async () => {} };
+    case 'dingtalk':
+      if (!stores) throw new Error('the DingTalk desk needs the session store');
+      return createDingtalkDeskAdapter(config, { sessions: stores.sessions, clock: systemClock, logger });
     default:
       // Hand-offs must reach a person: never fall back silently to a queue nobody reads.
       logger.error({ kind }, 'agent desk not available');

@@ -54,6 +54,11 @@ export class HandoffCodes {
     throw new Error('no free hand-off code');
   }
 
+  /** The code a hand-off already has, or null. */
+  async codeForExisting(handoff: string): Promise<string | null> {
+    return this.store.load<string>(this.handoffKey(handoff));
+  }
+
   async lookup(code: string): Promise<CodeEntry | null> {
     return this.store.load<CodeEntry>(this.codeKey(code));
   }
