@@ -7,7 +7,6 @@ import { HandoffService, type HandoffTimers } from '../../dialogs/handoff/handof
 import type { HandoffSettings } from '../../dialogs/handoff/handoff-settings.ts';
 import { systemClock, type Clock, type ConversationLine, type DeliveryLedger, type Logger, type OutboundChannel, type SessionStore } from '../../dialogs/ports.ts';
 import type { DeskAdapter } from './desk-adapter.ts';
-import { createDingtalkDeskAdapter } from './dingtalk/create-dingtalk-desk.ts';
 import type { InMemoryAgentQueue } from './in-memory-agent-queue.ts';
 
 export function handoffSettings(config: KefuConfig): HandoffSettings {
@@ -21,13 +20,20 @@ export async function createDeskAdapter(config: KefuConfig, queue: InMemoryAgent
   switch (kind) {
     case 'memory':
       return { desk: queue, start: async () => {}, close: async () => {} };
-    case 'dingtalk':
+    case 'slack': {
+      // Loaded only when used: Bolt is large, and a shop on another desk never needs it.
+      const { createSlackDeskAdapter } = await import('./slack/create-slack-desk.ts');
+      return createSlackDeskAdapter(config.agentDesk.slack!, { noteMarker: config.handoff.noteMarker, clock: systemClock, logger });
+    }
+    case 'dingtalk': {
       if (!stores) throw new Error('the DingTalk desk needs the session store');
+      const { createDingtalkDeskAdapter } = await import('./dingtalk/create-dingtalk-desk.ts');
       return createDingtalkDeskAdapter(config, { sessions: stores.sessions, clock: systemClock, logger });
+    }
     default:
       // Hand-offs must reach a person: never fall back silently to a queue nobody reads.
       logger.error({ kind }, 'agent desk not available');
-      throw new Error(`agentDesk.kind "${kind}" is not available in this version of Kefu; use "memory"`);
+      throw new Error(`agentDesk.kind "${kind}" is not available in this version of Kefu; use "memory", "slack" or "dingtalk"`);
   }
 }
 

@@ -1,0 +1,83 @@
+// The Slack desk, assembled: Bolt's App with Kefu's own HTTP receiver (events and button presses
+// on Kefu's fastify server, signature-verified) or, with socketMode, Bolt's Socket Mode receiver
+// (Kefu opens a WebSocket to Slack, nothing public to expose). docs/handoff.md sets the app up.
+
+import { App, LogLevel, SocketModeReceiver, type Logger as SlackLogger } from '@slack/bolt';
+import type { FastifyInstance } from 'fastify';
+import type { SlackDeskConfig } from '../../../config/config-types.ts';
+import type { AgentEventHandler } from '../../../dialogs/handoff/agent-events.ts';
+import type { Clock, Logger } from '../../../dialogs/ports.ts';
+import type { DeskAdapter } from '../desk-adapter.ts';
+import { SlackDesk } from './slack-desk.ts';
+import { SlackHttpReceiver } from './slack-http-receiver.ts';
+import { registerSlackListeners } from './slack-listeners.ts';
+
+/** The Request URL for both Event Subscriptions and Interactivity in the Slack app's settings. */
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+export interface SlackDeskAdapterOptions {
+  noteMarker: string;
+  clock: Clock;
+  logger: Logger;
+  /** How often a failed Slack API call (5xx, network) is tried again before the error reaches the core. */
+  retries?: number;
+}
+
+/** Bolt's and the WebClient's logs go through Kefu's (masked) logger. */
+function slackLogger(logger: Logger): SlackLogger {
+  let level = LogLevel.INFO;
+  return {
+    debug: (...msg: unknown[]) => logger.debug({ slack: msg.map(String).join(' ') }),
+    info: (...msg: unknown[]) => logger.info({ slack: msg.map(String).join(' ') }),
+    warn: (...msg: unknown[]) => logger.warn({ slack: msg.map(String).join(' ') }),
+    error: (...msg: unknown[]) => logger.error({ slack: msg.map(String).join(' ') }),
+    setLevel: (next: LogLevel) => {
+      level = next;
+    },
+    getLevel: () => level,
+    setName: () => {},
+  };
+}
+
+export function createSlackDeskAdapter(config: SlackDeskConfig, options: SlackDeskAdapterOptions): DeskAdapter {
+  const { logger, clock } = options;
+  const log = slackLogger(logger);
+  const clientOptions = {
+    ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
+    // 429s wait for Retry-After and try again; 5xx and network errors are tried `retries` more times
+    // with a short backoff, then the error reaches the core (and the buyer's channel retries).
+    retryConfig: { retries: options.retries ?? 2, factor: 2, minTimeout: 300, maxTimeout: 3000 },
+    timeout: 10_000,
+  };
+  const httpReceiver = config.socketMode ? null : new SlackHttpReceiver({ signingSecret: config.signingSecret, path: SLACK_EVENTS_PATH, clock, logger });
+  const receiver = httpReceiver ?? new SocketModeReceiver({ appToken: config.appToken!, logger: log, installerOptions: { clientOptions } });
+  const app = new App({ token: config.botToken, receiver, deferInitialization: true, clientOptions, logger: log });
+  const desk = new SlackDesk({ client: app.client, channel: config.channel, channels: config.channels ?? {}, noteMarker: options.noteMarker });
+
+  let handler: AgentEventHandler | null = null;
+  registerSlackListeners(app, {
+    desk,
+    clock,
+    logger,
+    handler: () => {
+      if (!handler) throw new Error('the Slack desk is not started');
+      return handler;
+    },
+  });
+
+  return {
+    desk,
+    registerRoutes(http: FastifyInstance) {
+      httpReceiver?.register(http);
+    },
+    async start(next: AgentEventHandler) {
+      handler = next;
+      // auth.test: a wrong bot token stops the start here, not at the first hand-off.
+      await app.init();
+      if (!httpReceiver) await app.start();
+    },
+    async close() {
+      if (!httpReceiver) await app.stop().catch((error: Error) => logger.warn({ err: error.message }, 'Slack Socket Mode did not stop cleanly'));
+    },
+  };
+}

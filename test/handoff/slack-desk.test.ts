@@ -1,0 +1,168 @@
+// The Slack desk end to end over HTTP: a real Kefu server, buyers on the web chat, Slack's Web API
+// played by a loopback server (same paths and bodies), and agents' events and button presses
+// delivered to Kefu's Request URL signed exactly as Slack signs them.
+
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAKE_BOT_ID, FAKE_BOT_USER_ID } from '../support/fake-slack-api.ts';
+import { eventually, QUEUE_CHANNELS, SLACK_SIGNING_SECRET, startSlackKefu, type SlackKefu } from '../support/slack-kefu.ts';
+import { blockActionBody, deliverToSlackEndpoint, eventEnvelope, threadReply } from '../support/slack-requests.ts';
+
+const AGENT = 'U0ALICE';
+const OTHER_AGENT = 'U0BOB';
+
+let kefu: SlackKefu;
+
+beforeAll(async () => {
+  kefu = await startSlackKefu();
+});
+
+afterAll(async () => {
+  await kefu?.close();
+});
+
+/** A buyer asks for a person; returns their conversation id and the card's channel and ts. */
+async function handOff(text = '转人工', conversationId = `buyer-${randomUUID()}`): Promise<{ conversationId: string; channel: string; ts: string }> {
+  const before = kefu.slack.callsOf('chat.postMessage').length;
+  const answer = await kefu.say(conversationId, text);
+  expect(answer.status).toBe(200);
+  const posted = kefu.slack.callsOf('chat.postMessage').slice(before).find((c) => !c.args.thread_ts);
+  expect(posted, 'a card was posted').toBeDefined();
+  const card = kefu.slack.messages.find((m) => m.channel === posted!.args.channel && !m.thread_ts && JSON.stringify(m.blocks).includes(conversationId.slice(-3)));
+  expect(card).toBeDefined();
+  return { conversationId, channel: card!.channel, ts: card!.ts };
+}
+
+function cardText(channel: string, ts: string): string {
+  return JSON.stringify(kefu.slack.messages.find((m) => m.channel === channel && m.ts === ts)!.blocks);
+}
+
+function threadTexts(channel: string, ts: string, options: { ephemeral?: boolean } = {}): string[] {
+  return kefu.slack.thread(channel, ts).filter((m) => Boolean(m.ephemeralTo) === Boolean(options.ephemeral)).map((m) => m.text);
+}
+
+describe('a hand-off in a Slack thread', () => {
+  it('opens a card with buyer, channel, language, reason, last turns and the three buttons', async () => {
+    const conversationId = `buyer-${randomUUID()}`;
+    await kefu.say(conversationId, '我穿多大码');
+    const { channel, ts } = await handOff('转人工', conversationId);
+    expect(channel).toBe(QUEUE_CHANNELS.presale);
+    const card = cardText(channel, ts);
+    expect(card).toContain('Asked for a person');
+    expect(card).toContain('webchat');
+    expect(card).toContain('Chinese (Simplified)');
+    expect(card).toContain('我穿多大码');
+    expect(card).toContain('kefu_claim');
+    expect(card).toContain('kefu_back_to_bot');
+    expect(card).toContain('kefu_close');
+    // The buyer id is masked on the card.
+    expect(card).not.toContain(conversationId);
+  });
+
+  it('relays both ways once claimed, keeps notes internal and gives the buyer back to the bot', async () => {
+    const { conversationId, channel, ts } = await handOff();
+
+    // The bot keeps quiet; the buyer's message goes to the thread.
+    expect((await kefu.say(conversationId, '我的包裹还没到')).texts).toEqual([]);
+    expect(threadTexts(channel, ts).join('\n')).toContain('我的包裹还没到');
+
+    // A reply before anyone claimed reaches nobody, and the agent is told why (only them).
+    expect((await kefu.agentReplies(channel, ts, AGENT, '马上帮您看')).status).toBe(200);
+    await eventually(() => expect(threadTexts(channel, ts, { ephemeral: true }).join('\n')).toMatch(/Claim first/), 'the agent is told to claim');
+    expect(await kefu.pushedToBuyer(conversationId)).toEqual([]);
+
+    // Claim: the card says who, the buyer hears a person joined.
+    expect((await kefu.agentPresses(channel, ts, AGENT, 'kefu_claim')).status).toBe(200);
+    expect(cardText(channel, ts)).toContain(`Claimed by <@${AGENT}>`);
+    expect(cardText(channel, ts)).not.toContain('kefu_claim');
+    expect(await kefu.pushedToBuyer(conversationId)).toEqual([expect.stringMatching(/人工客服已接入/)]);
+
+    // Someone else cannot claim it again.
+    await kefu.agentPresses(channel, ts, OTHER_AGENT, 'kefu_claim');
+    expect(kefu.slack.thread(channel, ts).filter((m) => m.ephemeralTo === OTHER_AGENT).map((m) => m.text).join('\n')).toMatch(/already claimed/);
+
+    // A reply reaches the buyer; a note does not; Slack's markup is read as text.
+    await kefu.agentReplies(channel, ts, AGENT, '您好 &lt;亲&gt;,快递明天到 <https://t.example/1|查看物流>');
+    await kefu.agentReplies(channel, ts, AGENT, '// buyer sounds upset, offer a coupon');
+    expect((await kefu.pushedToBuyer(conversationId)).slice(1)).toEqual(['您好 <亲>,快递明天到 查看物流 (https://t.example/1)']);
+
+    // Back to bot: the buyer is told, and the bot answers again.
+    await kefu.agentPresses(channel, ts, AGENT, 'kefu_back_to_bot');
+    expect((await kefu.pushedToBuyer(conversationId)).at(-1)).toMatch(/小蜜继续为您服务/);
+    expect(cardText(channel, ts)).toContain('Back with the bot');
+    const after = await kefu.say(conversationId, '我穿多大码');
+    expect(after.texts.join('')).toMatch(/身高/);
+    expect(threadTexts(channel, ts).join('\n')).not.toContain('我穿多大码\n');
+  });
+
+  it('ignores its own posts and other bots (no echo loop), edits and joins', async () => {
+    const { conversationId, channel, ts } = await handOff();
+    await kefu.agentPresses(channel, ts, AGENT, 'kefu_claim');
+    const pushed = (await kefu.pushedToBuyer(conversationId)).length;
+    const own = { type: 'message', subtype: 'bot_message', channel, bot_id: FAKE_BOT_ID, text: '*buyer:* hi', ts: '1700000999.000001', thread_ts: ts };
+    const ownAsUser = { ...threadReply(channel, ts, FAKE_BOT_USER_ID, 'status line'), bot_id: FAKE_BOT_ID };
+    const edited = { type: 'message', subtype: 'message_changed', channel, message: { text: 'edited', user: AGENT }, ts: '1700000999.000002', thread_ts: ts };
+    for (const event of [own, ownAsUser, edited]) {
+      const answer = await deliverToSlackEndpoint(kefu.eventsUrl, eventEnvelope(event), 'application/json', { secret: SLACK_SIGNING_SECRET });
+      expect(answer.status).toBe(200);
+    }
+    expect(await kefu.pushedToBuyer(conversationId)).toHaveLength(pushed);
+  });
+
+  it('handles a redelivered event once (X-Slack-Retry-Num), and a replayed button press once', async () => {
+    const { conversationId, channel, ts } = await handOff();
+    await kefu.agentPresses(channel, ts, AGENT, 'kefu_claim');
+    const eventId = `Ev${randomUUID().slice(0, 8)}`;
+    for (const retryNum of [undefined, 1, 2]) {
+      const answer = await kefu.agentReplies(channel, ts, AGENT, '请提供订单号', { eventId, ...(retryNum ? { retryNum } : {}) });
+      expect(answer.status).toBe(200);
+    }
+    expect((await kefu.pushedToBuyer(conversationId)).filter((t) => t === '请提供订单号')).toHaveLength(1);
+
+    // The same signed request sent again within the 5 minutes (a replay): one Close only.
+    const body = blockActionBody({ channel, messageTs: ts, user: AGENT, actionId: 'kefu_close', value: 'x' });
+    const timestamp = Math.floor(Date.now() / 1000);
+    for (let i = 0; i < 2; i++) {
+      expect((await deliverToSlackEndpoint(kefu.eventsUrl, body, 'application/x-www-form-urlencoded', { secret: SLACK_SIGNING_SECRET, timestamp })).status).toBe(200);
+    }
+    expect((await kefu.pushedToBuyer(conversationId)).filter((t) => /人工服务已结束/.test(t))).toHaveLength(1);
+    expect(threadTexts(channel, ts).filter((t) => /closed this hand-off/.test(t))).toHaveLength(1);
+  });
+
+  it('tells an agent replying in a closed thread that nothing was sent', async () => {
+    const { conversationId, channel, ts } = await handOff();
+    await kefu.agentPresses(channel, ts, AGENT, 'kefu_claim');
+    await kefu.agentPresses(channel, ts, AGENT, 'kefu_close');
+    const pushed = (await kefu.pushedToBuyer(conversationId)).length;
+    expect((await kefu.agentReplies(channel, ts, AGENT, 'one more thing')).status).toBe(200);
+    await eventually(() => expect(kefu.slack.thread(channel, ts).filter((m) => m.ephemeralTo === AGENT).at(-1)?.text).toMatch(/hand-off is over/), 'the agent is told');
+    expect(await kefu.pushedToBuyer(conversationId)).toHaveLength(pushed);
+    // The buttons are gone from a closed card; a stale press is refused the same way.
+    expect(cardText(channel, ts)).not.toContain('kefu_back_to_bot');
+    await kefu.agentPresses(channel, ts, OTHER_AGENT, 'kefu_claim');
+    expect(kefu.slack.thread(channel, ts).filter((m) => m.ephemeralTo === OTHER_AGENT).at(-1)?.text).toMatch(/hand-off is over/);
+  });
+
+  it('leaves threads that are not hand-offs alone', async () => {
+    const before = kefu.slack.callsOf('chat.postEphemeral').length;
+    const answer = await kefu.agentReplies(QUEUE_CHANNELS.presale, '1600000000.000001', AGENT, 'lunch?');
+    expect(answer.status).toBe(200);
+    expect(kefu.slack.callsOf('chat.postEphemeral')).toHaveLength(before);
+  });
+
+  it('tells the buyer who went back to the bot themselves, and the thread hears of it', async () => {
+    const { conversationId, channel, ts } = await handOff();
+    const answer = await kefu.server.http.inject({ method: 'POST', url: '/webchat/messages', payload: { conversationId, payload: '/back_to_bot' } });
+    expect(answer.json().replies[0].text).toMatch(/小蜜继续为您服务/);
+    await eventually(() => expect(threadTexts(channel, ts).join('\n')).toMatch(/buyer went back to the bot/), 'the thread is told');
+  });
+});
+
+describe('queues', () => {
+  it('routes complaints, parcel tracking and order questions to their own channels', async () => {
+    expect((await handOff('我要投诉你们,太差劲了')).channel).toBe(QUEUE_CHANNELS.complaints);
+    expect((await handOff('我的快递到哪了')).channel).toBe(QUEUE_CHANNELS.logistics);
+    expect((await handOff('我要退货退款')).channel).toBe(QUEUE_CHANNELS.aftersale);
+    expect((await handOff('human please')).channel).toBe(QUEUE_CHANNELS.presale);
+  });
+});
