@@ -159,6 +159,18 @@ for (const backend of ['memory', 'redis'] as const) {
       expect(notices().at(-1)).toContain('cidNewGroup==');
     });
 
+    it('keeps working after DingTalk drops the Stream connection, and survives junk frames', async () => {
+      const connections = fake.connectionCount;
+      fake.disconnect();
+      await fake.until('the reconnect', () => fake.connectionCount === connections + 1 && fake.streamOpen);
+      fake.sendRaw('{"type":"CALLBACK","headers":null}');
+      fake.sendRaw('\u0000garbage');
+      const { code, page } = await handOff('agent please');
+      await handled(agentWrites(LI, `#${code} claim`).frameId);
+      await page.until('the claim notice', (t) => t.includes('has joined the chat'));
+      page.close();
+    });
+
     it('answers through the OpenAPI when the session webhook has expired, and rides out DingTalk throttling', async () => {
       const { code, page } = await handOff('人工客服');
       fake.failNext('/v1.0/robot/groupMessages/send', 429, { code: 'Forbidden.AccessDenied.QpsLimitForApi', message: 'qps limit' }, 1, { 'retry-after': '0' });
