@@ -72,6 +72,9 @@ export class FakeDingtalk {
   readonly pongs: string[] = [];
   /** Connections opened over the life of the fake (a reconnect adds one). */
   connectionCount = 0;
+  /** WebSocket handshakes to leave unanswered (a gateway that hangs). */
+  hangUpgrades = 0;
+  private readonly hung: import('node:stream').Duplex[] = [];
   private readonly tokens = new Map<string, number>();
   private readonly tickets = new Set<string>();
   private readonly sessions = new Map<string, number>();
@@ -88,6 +91,12 @@ export class FakeDingtalk {
     this.server.on('upgrade', (req, socket, head) => {
       const url = new URL(req.url ?? '/', 'http://x');
       const ticket = url.searchParams.get('ticket') ?? '';
+      if (this.hangUpgrades > 0) {
+        this.hangUpgrades--;
+        this.hung.push(socket);
+        this.notify();
+        return;
+      }
       if (url.pathname !== '/connect' || !this.tickets.delete(ticket)) {
         socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
         return;
@@ -105,6 +114,7 @@ export class FakeDingtalk {
 
   async close(): Promise<void> {
     for (const client of this.wss.clients) client.terminate();
+    for (const socket of this.hung) socket.destroy();
     this.wss.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));

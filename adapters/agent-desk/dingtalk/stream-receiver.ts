@@ -26,9 +26,13 @@ export interface StreamReceiverOptions {
   onRobotMessage(message: RobotMessage): Promise<void>;
   /** Pause before reconnecting after the connection drops (the SDK's default is 1 s). */
   reconnectMs?: number;
+  /** How long the WebSocket may take to open before the attempt is dropped and retried (30 s). */
+  openTimeoutMs?: number;
 }
 
 const SOCKET_CONNECTING = 0;
+/** The SDK waits for the WebSocket to open without a limit; a handshake that hangs is dropped and retried. */
+const OPEN_TIMEOUT_MS = 30_000;
 const SOCKET_OPEN = 1;
 
 export class StreamReceiver extends DWClient {
@@ -83,13 +87,28 @@ export class StreamReceiver extends DWClient {
     clearInterval((this as unknown as { heartbeatIntervallId?: NodeJS.Timeout }).heartbeatIntervallId);
     try {
       await this.getEndpoint();
-      await this._connect();
+      await this.openWithin(this.options.openTimeoutMs ?? OPEN_TIMEOUT_MS);
       this.options.logger.info('DingTalk Stream connected');
     } catch (error) {
       this.options.logger.warn({ err: (error as Error).message }, 'DingTalk Stream connection failed; retrying');
       if (!this.stopped) this.retryTimer = setTimeout(() => void this.connect(), (this as unknown as { reconnectInterval: number }).reconnectInterval);
     } finally {
       this.connecting = false;
+    }
+  }
+
+  private async openWithin(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        (this as unknown as { socket?: { terminate(): void } }).socket?.terminate();
+        reject(new Error(`the Stream WebSocket did not open within ${ms} ms`));
+      }, ms);
+    });
+    try {
+      await Promise.race([this._connect(), timeout]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

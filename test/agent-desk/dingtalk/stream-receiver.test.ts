@@ -35,7 +35,7 @@ describe('DingTalk Stream receiver', () => {
 
   async function connect(clientSecret = 'app-secret'): Promise<StreamReceiver> {
     receiver = new StreamReceiver({
-      clientId: 'dingappkey', clientSecret, apiBase: fake.url, logger: silentLogger, reconnectMs: 20,
+      clientId: 'dingappkey', clientSecret, apiBase: fake.url, logger: silentLogger, reconnectMs: 20, openTimeoutMs: 300,
       async onRobotMessage(message) {
         if (failNext > 0) {
           failNext--;
@@ -109,6 +109,14 @@ describe('DingTalk Stream receiver', () => {
     const connections = fake.connectionCount;
     await connect();
     await fake.until('the connection after two refusals', () => fake.connectionCount === connections + 1 && fake.streamOpen);
+  });
+
+  it('drops a handshake that hangs and connects on the next attempt', async () => {
+    fake.hangUpgrades = 1;
+    const connections = fake.connectionCount;
+    await connect();
+    await fake.until('the connection after a hung handshake', () => fake.connectionCount === connections + 1 && fake.streamOpen);
+    expect(fake.hangUpgrades).toBe(0);
   });
 
   it('never connects with a wrong secret, and stops trying once disconnected', async () => {
