@@ -107,6 +107,7 @@ export interface HandoffConfig {
   keepSeconds: number;
   businessHours: BusinessHours | null;
   queues: HandoffRouting;
+  resumeFlows: string[];
 }
 
 export interface LoggingConfig {

@@ -23,7 +23,7 @@ export async function createDeskAdapter(config: KefuConfig, queue: InMemoryAgent
     case 'slack': {
       // Loaded only when used: Bolt is large, and a shop on another desk never needs it.
       const { createSlackDeskAdapter } = await import('./slack/create-slack-desk.ts');
-      return createSlackDeskAdapter(config.agentDesk.slack!, { noteMarker: config.handoff.noteMarker, clock: systemClock, logger });
+      return createSlackDeskAdapter(config.agentDesk.slack!, { noteMarker: config.handoff.noteMarker, resumeFlows: config.handoff.resumeFlows, clock: systemClock, logger });
     }
     case 'dingtalk': {
       if (!stores) throw new Error('the DingTalk desk needs the session store');

@@ -167,8 +167,11 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
           return this.claim(record, event.agent, event.at);
         case 'message':
           return this.reply(record, event.text, event.at);
-        case 'back_to_bot':
-          return this.end(record, 'back_to_bot', event.agent, event.at, event.resumeFlow);
+        case 'back_to_bot': {
+          // Only the flows the shop lets agents pick: a forged event cannot start anything else.
+          const allowed = event.resumeFlow && this.options.settings.resumeFlows?.includes(event.resumeFlow);
+          return this.end(record, 'back_to_bot', event.agent, event.at, allowed ? event.resumeFlow : undefined);
+        }
         case 'close':
           return this.end(record, 'closed', event.agent, event.at);
       }

@@ -40,4 +40,6 @@ export interface HandoffSettings {
   /** IANA time zone of the shop (shop.timezone). */
   timezone: string;
   routing: HandoffRouting;
+  /** Flows an agent may hand the buyer back into ("Back to bot, then …"); none when absent. */
+  resumeFlows?: string[];
 }

@@ -158,6 +158,17 @@ describe('a hand-off in a Slack thread', () => {
   });
 });
 
+describe('back to the bot, then a flow', () => {
+  it('offers the allowed flows on the card and starts the one picked', async () => {
+    const { conversationId, channel, ts } = await handOff();
+    expect(cardText(channel, ts)).toContain('kefu_resume');
+    expect(cardText(channel, ts)).toContain('size_advice');
+    expect((await kefu.agentResumes(channel, ts, AGENT, 'size_advice')).status).toBe(200);
+    expect((await kefu.pushedToBuyer(conversationId)).at(-1)).toMatch(/身高/);
+    expect((await kefu.say(conversationId, '170')).texts.join('')).toMatch(/体重/);
+  });
+});
+
 describe('queues', () => {
   it('routes complaints, parcel tracking and order questions to their own channels', async () => {
     expect((await handOff('我要投诉你们,太差劲了')).channel).toBe(QUEUE_CHANNELS.complaints);

@@ -37,6 +37,9 @@ export class FakeSlackApi {
   private nextTs = 1_700_000_000_000_100;
   private readonly rateLimited: { method: string; retryAfterSeconds: number }[] = [];
 
+  /** For Socket Mode: the app-level token apps.connections.open takes, and the WebSocket URL it answers. */
+  socketMode: { appToken: string; url: string } | null = null;
+
   constructor(private readonly botToken: string) {}
 
   /** Base URL for the WebClient's slackApiUrl (ends with /api/). */
@@ -104,6 +107,11 @@ export class FakeSlackApi {
     const auth = String(request.headers.authorization ?? '');
     const token = auth.startsWith('Bearer ') ? auth.slice(7) : args.token;
     if (!token) return send(200, { ok: false, error: 'not_authed' });
+    if (method === 'apps.connections.open') {
+      // Only an app-level token opens a Socket Mode connection; a bot token is refused.
+      if (!this.socketMode || token !== this.socketMode.appToken) return send(200, { ok: false, error: 'invalid_auth' });
+      return send(200, { ok: true, url: this.socketMode.url });
+    }
     if (token !== this.botToken) return send(200, { ok: false, error: 'invalid_auth' });
 
     switch (method) {

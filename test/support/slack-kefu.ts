@@ -25,14 +25,25 @@ export interface SlackKefu {
   agentReplies(channel: string, threadTs: string, user: string, text: string, options?: { eventId?: string; retryNum?: number }): Promise<SlackAnswer>;
   /** An agent presses a card button. */
   agentPresses(channel: string, cardTs: string, user: string, action: 'kefu_claim' | 'kefu_back_to_bot' | 'kefu_close'): Promise<SlackAnswer>;
+  /** An agent picks a flow in the card's "Back to bot, then…" menu. */
+  agentResumes(channel: string, cardTs: string, user: string, flow: string): Promise<SlackAnswer>;
   /** What the buyer's web chat page has been pushed (agent replies, notices), oldest first. */
   pushedToBuyer(conversationId: string): Promise<string[]>;
   /** What the bot answered a web chat message. */
   say(conversationId: string, text: string, messageId?: string): Promise<{ status: number; texts: string[] }>;
 }
 
-export async function startSlackKefu(options: { redisUrl?: string; env?: Record<string, string>; retries?: number; socketMode?: boolean } = {}): Promise<SlackKefu> {
-  const slack = await new FakeSlackApi(SLACK_BOT_TOKEN).start();
+export interface SlackKefuOptions {
+  redisUrl?: string;
+  env?: Record<string, string>;
+  /** Share one Slack with another Kefu process (closed by whoever started it). */
+  slack?: FakeSlackApi;
+  socketMode?: boolean;
+}
+
+export async function startSlackKefu(options: SlackKefuOptions = {}): Promise<SlackKefu> {
+  const ownSlack = !options.slack;
+  const slack = options.slack ?? (await new FakeSlackApi(SLACK_BOT_TOKEN).start());
   const dir = mkdtempSync(join(tmpdir(), 'kefu-slack-'));
   const file = join(dir, 'kefu.yaml');
   writeFileSync(file, [
@@ -45,6 +56,8 @@ export async function startSlackKefu(options: { redisUrl?: string; env?: Record<
     `    channels: { aftersale: ${QUEUE_CHANNELS.aftersale}, logistics: ${QUEUE_CHANNELS.logistics}, complaints: ${QUEUE_CHANNELS.complaints} }`,
     `    apiUrl: ${slack.url}`,
     ...(options.socketMode ? ['    socketMode: true', '    appToken: ${env:SLACK_APP_TOKEN}'] : []),
+    'handoff:',
+    '  resumeFlows: [size_advice]',
     '',
   ].join('\n'));
   let server: RunningServer;
@@ -54,7 +67,7 @@ export async function startSlackKefu(options: { redisUrl?: string; env?: Record<
       env: { KEFU_CONFIG: file, SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN: 'xapp-kefu-test', ...options.env },
     });
   } catch (error) {
-    await slack.close();
+    if (ownSlack) await slack.close();
     throw error;
   }
   const eventsUrl = `${server.url}/slack/events`;
@@ -65,7 +78,7 @@ export async function startSlackKefu(options: { redisUrl?: string; env?: Record<
     eventsUrl,
     async close() {
       await server.close();
-      await slack.close();
+      if (ownSlack) await slack.close();
     },
     agentReplies(channel, threadTs, user, text, extra = {}) {
       const body = eventEnvelope(threadReply(channel, threadTs, user, text), extra.eventId);
@@ -73,6 +86,10 @@ export async function startSlackKefu(options: { redisUrl?: string; env?: Record<
     },
     agentPresses(channel, cardTs, user, action) {
       const body = blockActionBody({ channel, messageTs: cardTs, user, userName: user.toLowerCase(), actionId: action, value: 'x' });
+      return deliverToSlackEndpoint(eventsUrl, body, 'application/x-www-form-urlencoded', sign);
+    },
+    agentResumes(channel, cardTs, user, flow) {
+      const body = blockActionBody({ channel, messageTs: cardTs, user, actionId: 'kefu_resume', value: '', selected: flow });
       return deliverToSlackEndpoint(eventsUrl, body, 'application/x-www-form-urlencoded', sign);
     },
     async pushedToBuyer(conversationId) {

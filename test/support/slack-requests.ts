@@ -62,7 +62,8 @@ export function threadReply(channel: string, threadTs: string, user: string, tex
 }
 
 /** A button press on a message (interactivity), form-encoded with a JSON `payload` as Slack posts it. */
-export function blockActionBody(options: { channel: string; messageTs: string; user: string; userName?: string; actionId: string; value: string; actionTs?: string }): string {
+/** With `selected`, the action is a choice in a static_select menu instead of a button. */
+export function blockActionBody(options: { channel: string; messageTs: string; user: string; userName?: string; actionId: string; value: string; actionTs?: string; selected?: string }): string {
   const actionTs = options.actionTs ?? `${Math.floor(Date.now() / 1000)}.${String(++eventCounter).padStart(6, '0')}`;
   const payload = {
     type: 'block_actions',
@@ -78,7 +79,11 @@ export function blockActionBody(options: { channel: string; messageTs: string; u
     message: { type: 'message', ts: options.messageTs, bot_id: 'B0KEFUBOT', text: 'Hand-off' },
     state: { values: {} },
     response_url: 'https://hooks.slack.com/actions/T0KEFU/1/abc',
-    actions: [{ action_id: options.actionId, block_id: 'kefu_handoff', text: { type: 'plain_text', text: 'x', emoji: true }, value: options.value, type: 'button', action_ts: actionTs }],
+    actions: [
+      options.selected
+        ? { action_id: options.actionId, block_id: 'kefu_handoff', type: 'static_select', selected_option: { text: { type: 'plain_text', text: options.selected, emoji: true }, value: options.selected }, placeholder: { type: 'plain_text', text: 'x', emoji: true }, action_ts: actionTs }
+        : { action_id: options.actionId, block_id: 'kefu_handoff', text: { type: 'plain_text', text: 'x', emoji: true }, value: options.value, type: 'button', action_ts: actionTs },
+    ],
   };
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }

@@ -17,6 +17,7 @@ export const SLACK_EVENTS_PATH = '/slack/events';
 
 export interface SlackDeskAdapterOptions {
   noteMarker: string;
+  resumeFlows?: readonly string[];
   clock: Clock;
   logger: Logger;
   /** How often a failed Slack API call (5xx, network) is tried again before the error reaches the core. */
@@ -52,7 +53,7 @@ export function createSlackDeskAdapter(config: SlackDeskConfig, options: SlackDe
   const httpReceiver = config.socketMode ? null : new SlackHttpReceiver({ signingSecret: config.signingSecret, path: SLACK_EVENTS_PATH, clock, logger });
   const receiver = httpReceiver ?? new SocketModeReceiver({ appToken: config.appToken!, logger: log, installerOptions: { clientOptions } });
   const app = new App({ token: config.botToken, receiver, deferInitialization: true, clientOptions, logger: log });
-  const desk = new SlackDesk({ client: app.client, channel: config.channel, channels: config.channels ?? {}, noteMarker: options.noteMarker });
+  const desk = new SlackDesk({ client: app.client, channel: config.channel, channels: config.channels ?? {}, noteMarker: options.noteMarker, resumeFlows: options.resumeFlows ?? [] });
 
   let handler: AgentEventHandler | null = null;
   registerSlackListeners(app, {

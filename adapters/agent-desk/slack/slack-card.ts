@@ -5,7 +5,7 @@ import type { BuyerMessageLine, HandoffCard, StatusUpdate } from '../../../dialo
 import type { Turn } from '../../../dialogs/messages.ts';
 
 /** The action ids of the card's buttons. */
-export const SLACK_ACTIONS = { claim: 'kefu_claim', backToBot: 'kefu_back_to_bot', close: 'kefu_close' } as const;
+export const SLACK_ACTIONS = { claim: 'kefu_claim', backToBot: 'kefu_back_to_bot', resume: 'kefu_resume', close: 'kefu_close' } as const;
 
 /** Block Kit limits: a section's text is at most 3000 characters, a field's 2000, a button value 2000. */
 const SECTION_LIMIT = 3000;
@@ -50,7 +50,8 @@ export function cardFallback(card: HandoffCard): string {
   return clip(`Hand-off: ${card.reasonLabel} — ${card.buyerLabel} (${card.channel})`, 300);
 }
 
-export function cardBlocks(card: HandoffCard): object[] {
+/** The card; `resumeFlows` adds a "Back to bot, then…" menu of flows. */
+export function cardBlocks(card: HandoffCard, resumeFlows: readonly string[] = []): object[] {
   const fields: [string, string | undefined][] = [
     ['Buyer', card.buyerLabel],
     ['Channel', card.channel],
@@ -89,6 +90,14 @@ export function cardBlocks(card: HandoffCard): object[] {
   if (card.status === 'waiting' || card.status === 'claimed') {
     buttons.push(
       { type: 'button', action_id: SLACK_ACTIONS.backToBot, text: { type: 'plain_text', text: 'Back to bot' }, value: card.handoffId },
+      ...(resumeFlows.length > 0
+        ? [{
+            type: 'static_select',
+            action_id: SLACK_ACTIONS.resume,
+            placeholder: { type: 'plain_text', text: 'Back to bot, then…' },
+            options: resumeFlows.slice(0, 25).map((flow) => ({ text: { type: 'plain_text', text: clip(flow, 75) }, value: flow })),
+          }]
+        : []),
       {
         type: 'button',
         action_id: SLACK_ACTIONS.close,

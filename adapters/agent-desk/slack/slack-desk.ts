@@ -17,6 +17,8 @@ export interface SlackDeskOptions {
   /** Channel id per queue. */
   channels: Record<string, string>;
   noteMarker: string;
+  /** Flows offered in the card's "Back to bot, then…" menu. */
+  resumeFlows: readonly string[];
 }
 
 /** "C0123:1700000000.000100" ⇄ channel and thread ts. */
@@ -41,7 +43,7 @@ export class SlackDesk implements HandoffDesk {
 
   async openThread(card: HandoffCard): Promise<HandoffThread> {
     const channel = this.options.channels[card.queue] ?? this.options.channel;
-    const posted = await this.options.client.chat.postMessage({ channel, text: cardFallback(card), blocks: cardBlocks(card) as never, unfurl_links: false });
+    const posted = await this.options.client.chat.postMessage({ channel, text: cardFallback(card), blocks: cardBlocks(card, this.options.resumeFlows) as never, unfurl_links: false });
     if (!posted.ts) throw new Error('Slack did not return the card message ts');
     return { desk: SLACK_DESK, threadId: slackThreadId(posted.channel ?? channel, posted.ts) };
   }
@@ -53,7 +55,7 @@ export class SlackDesk implements HandoffDesk {
 
   async postStatus(thread: HandoffThread, update: StatusUpdate): Promise<void> {
     const { channel, ts } = parseSlackThreadId(thread.threadId);
-    await this.options.client.chat.update({ channel, ts, text: cardFallback(update.card), blocks: cardBlocks(update.card) as never });
+    await this.options.client.chat.update({ channel, ts, text: cardFallback(update.card), blocks: cardBlocks(update.card, this.options.resumeFlows) as never });
     await this.options.client.chat.postMessage({ channel, thread_ts: ts, text: statusLine(update, this.options.noteMarker) });
   }
 

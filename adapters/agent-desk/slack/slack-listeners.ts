@@ -5,7 +5,7 @@
 // they are dropped here, so nothing loops. Each event carries Slack's own id (event_id, or the
 // button press's action_ts) so a redelivery or a replayed request is handled once by the core.
 
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction, StaticSelectAction } from '@slack/bolt';
 import type { AgentEvent, AgentEventHandler, AgentEventResult } from '../../../dialogs/handoff/agent-events.ts';
 import type { Clock, Logger } from '../../../dialogs/ports.ts';
 import { SLACK_ACTIONS } from './slack-card.ts';
@@ -100,6 +100,23 @@ export function registerSlackListeners(app: App, options: SlackListenerOptions):
       await explain(result, channel, ts, body.user.id);
     });
   }
+
+  // "Back to bot, then…": the chosen flow starts for the buyer (the core checks it is one the shop allows).
+  app.action<BlockAction<StaticSelectAction>>(SLACK_ACTIONS.resume, async ({ ack, body, action }) => {
+    await ack();
+    const channel = body.container?.channel_id ?? body.channel?.id;
+    const ts = body.container?.message_ts ?? body.message?.ts;
+    if (!channel || !ts) return;
+    const result = await options.handler().handleAgentEvent({
+      kind: 'back_to_bot',
+      eventId: `${SLACK_ACTIONS.resume}:${action.action_ts}:${body.user.id}`,
+      thread: { desk: SLACK_DESK, threadId: slackThreadId(channel, ts) },
+      agent: { id: body.user.id, ...(body.user.name ? { name: body.user.name } : {}) },
+      at: platformTime(action.action_ts, clock),
+      resumeFlow: action.selected_option.value,
+    });
+    await explain(result, channel, ts, body.user.id);
+  });
 
   /** Tells the agent (only them) why nothing happened. Best effort: the event itself is handled. */
   async function explain(result: AgentEventResult, channel: string, threadTs: string, user: string): Promise<void> {
