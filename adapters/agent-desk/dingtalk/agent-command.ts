@@ -4,6 +4,7 @@
 // in English, Simplified and Traditional Chinese):
 //   #A7 claim | 认领 | 認領                 → claim the hand-off
 //   #A7 back | 转回机器人 | 轉回機器人       → give the buyer back to the bot
+//   #A7 back track_order                   → … and start that flow (one of handoff.resumeFlows)
 //   #A7 close | 关闭 | 關閉                 → close it (the bot takes the buyer back)
 //   #A7 anything else                      → a message: the hand-off core sends it to the buyer,
 //                                            or keeps it as an internal note when it starts with
@@ -12,7 +13,7 @@
 
 export type AgentCommand =
   | { kind: 'claim' }
-  | { kind: 'back' }
+  | { kind: 'back'; resumeFlow?: string }
   | { kind: 'close' }
   | { kind: 'reply'; text: string }
   | { kind: 'empty' };
@@ -32,7 +33,8 @@ const WORDS: Record<'claim' | 'back' | 'close', string[]> = {
   close: ['close', 'done', '关闭', '關閉', '结束', '結束'],
 };
 
-export function parseAgentText(raw: string): ParsedAgentText {
+/** `resumeFlows`: the flows "back <flow>" may name (handoff.resumeFlows); "back soon" stays a reply. */
+export function parseAgentText(raw: string, resumeFlows: readonly string[] = []): ParsedAgentText {
   // DingTalk leaves a space where the @robot mention was; full-width spaces and # are common on phones.
   let text = raw.replace(/\u3000/g, ' ').trim();
   let code: string | null = null;
@@ -45,6 +47,11 @@ export function parseAgentText(raw: string): ParsedAgentText {
   const word = text.toLowerCase().replace(/[.!。！]+$/, '');
   for (const kind of ['claim', 'back', 'close'] as const) {
     if (WORDS[kind].includes(word)) return { code, command: { kind } };
+  }
+  // "back <flow>", only for a flow the shop lets agents pick: "back soon" is a message to the buyer.
+  const resume = /^(\S+)\s+(\S+)$/.exec(text);
+  if (resume && WORDS.back.includes(resume[1]!.toLowerCase()) && resumeFlows.includes(resume[2]!)) {
+    return { code, command: { kind: 'back', resumeFlow: resume[2]! } };
   }
   return { code, command: { kind: 'reply', text } };
 }

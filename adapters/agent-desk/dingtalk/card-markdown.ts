@@ -34,6 +34,8 @@ const STATUS_WORDS: Record<HandoffCard['status'], string> = {
 export interface CardLook {
   code: string;
   noteMarker: string;
+  /** Flows an agent may send the buyer back into: `#A7 back <flow>`. */
+  resumeFlows?: readonly string[];
   timezone: string;
   /** Links for the buttons, when Kefu has a public address. */
   buttons?: { claim: string; back: string; close: string };
@@ -63,6 +65,9 @@ export function cardMessage(card: HandoffCard, look: CardLook): DeskMessage {
     '',
     `@ the robot with — claim: \`${at} claim\` · reply: \`${at} your answer\` · note (not sent): \`${at} ${look.noteMarker} text\` · back to bot: \`${at} back\` · close: \`${at} close\``,
   );
+  if (look.resumeFlows && look.resumeFlows.length > 0) {
+    lines.push(`Back to bot, then a flow: \`${at} back <flow>\` with one of ${look.resumeFlows.slice(0, 25).map((f) => plain(f, 64)).join(', ')}`);
+  }
   const title = `Hand-off #${code}: ${card.reasonLabel}`.slice(0, 100);
   const text = lines.join('\n\n').replace(/\n{3,}/g, '\n\n').slice(0, MAX_MESSAGE_CHARS);
   if (!look.buttons) return { kind: 'markdown', title, text };

@@ -49,6 +49,7 @@ export function createDingtalkDeskAdapter(config: KefuConfig, parts: DingtalkDes
     queues: Object.fromEntries(Object.entries(settings.queues ?? {}).map(([queue, group]) => [queue.toLowerCase(), group])),
     publicUrl: settings.publicUrl ?? null,
     noteMarker: config.handoff.noteMarker,
+    resumeFlows: config.handoff.resumeFlows ?? [],
     timezone: config.shop.timezone,
     clock,
     logger,

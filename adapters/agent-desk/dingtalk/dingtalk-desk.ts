@@ -31,6 +31,8 @@ export interface DingtalkDeskOptions {
   /** Kefu's public address for the card's buttons; null: no buttons. */
   publicUrl: string | null;
   noteMarker: string;
+  /** Flows an agent may send the buyer back into (handoff.resumeFlows), listed on the card. */
+  resumeFlows: readonly string[];
   timezone: string;
   clock: Clock;
   logger: Logger;
@@ -68,6 +70,7 @@ export class DingtalkDesk implements HandoffDesk {
     const message = cardMessage(card, {
       code,
       noteMarker: this.options.noteMarker,
+      resumeFlows: this.options.resumeFlows,
       timezone: this.options.timezone,
       ...(publicUrl ? { buttons: { claim: link('claim'), back: link('back'), close: link('close') } } : {}),
     });
@@ -120,7 +123,7 @@ export class DingtalkDesk implements HandoffDesk {
       await this.answer(message, null, 'Only text messages reach the buyer; send pictures and files from the buyer\'s channel.');
       return;
     }
-    const { code: named, command } = parseAgentText(message.text);
+    const { code: named, command } = parseAgentText(message.text, this.options.resumeFlows);
     const agent: AgentRef = { id: message.senderStaffId ?? message.senderId, ...(message.senderNick ? { name: message.senderNick } : {}) };
     let code = named;
     if (code === null) {
@@ -149,7 +152,7 @@ export class DingtalkDesk implements HandoffDesk {
     const base = { eventId: message.msgId, thread: { desk: DINGTALK_DESK, threadId: entry.handoff }, agent, at: message.createAt };
     const event: AgentEvent =
       command.kind === 'claim' ? { ...base, kind: 'claim' }
-      : command.kind === 'back' ? { ...base, kind: 'back_to_bot' }
+      : command.kind === 'back' ? { ...base, kind: 'back_to_bot', ...(command.resumeFlow ? { resumeFlow: command.resumeFlow } : {}) }
       : command.kind === 'close' ? { ...base, kind: 'close' }
       : { ...base, kind: 'message', text: command.text };
     const result = await handler.handleAgentEvent(event);

@@ -26,6 +26,16 @@ describe('agent messages in the DingTalk group', () => {
     expect(parseAgentText('#A7 please close the window').command).toEqual({ kind: 'reply', text: 'please close the window' });
   });
 
+  it('reads "back <flow>" as back to the bot, then that flow', () => {
+    const flows = ['track_order', 'return_refund'];
+    expect(parseAgentText('#A7 back track_order', flows)).toEqual({ code: 'A7', command: { kind: 'back', resumeFlow: 'track_order' } });
+    expect(parseAgentText('#A7 转回机器人 return_refund', flows)).toEqual({ code: 'A7', command: { kind: 'back', resumeFlow: 'return_refund' } });
+    // Not one of the shop's resume flows: a message to the buyer, never an accidental hand-back.
+    expect(parseAgentText('#A7 back soon', flows).command).toEqual({ kind: 'reply', text: 'back soon' });
+    expect(parseAgentText('#A7 back track_order').command.kind).toBe('reply');
+    expect(parseAgentText('#A7 come back', flows).command.kind).toBe('reply');
+  });
+
   it('passes notes on as they are written, for the core to recognise its note marker', () => {
     expect(parseAgentText('#A7 // ask Wang').command).toEqual({ kind: 'reply', text: '// ask Wang' });
   });
