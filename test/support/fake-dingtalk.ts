@@ -8,6 +8,8 @@
 // - a WebSocket at the endpoint (?ticket=, each ticket used once) speaking the Stream protocol:
 //   CALLBACK frames {specVersion, type, headers: {messageId, topic, …}, data}, ACKs
 //   {code, headers: {messageId}, message, data}, SYSTEM ping echoed back, SYSTEM disconnect.
+//   Like DingTalk, it accepts several connections of one app (one per Kefu process) and hands each
+//   frame to one of them, in turn.
 // Every call is recorded; failures (429, 500, a refused token) can be queued for the next calls.
 
 import { randomUUID } from 'node:crypto';
@@ -38,6 +40,8 @@ export interface GroupMessage {
 }
 
 export interface StreamAck {
+  /** Which connection ACKed it (1 for the first connection opened, 2 for the next, …). */
+  connection: number;
   messageId: string;
   code: number;
   headers: Record<string, string>;
@@ -79,7 +83,8 @@ export class FakeDingtalk {
   private readonly tickets = new Set<string>();
   private readonly sessions = new Map<string, number>();
   private readonly failures = new Map<string, QueuedFailure[]>();
-  private socket: WebSocket | null = null;
+  private readonly sockets: WebSocket[] = [];
+  private nextSocket = 0;
   private readonly waiters = new Set<() => void>();
   private readonly server = http.createServer((req, res) => void this.handle(req, res));
   private readonly wss = new WebSocketServer({ noServer: true });
@@ -142,7 +147,16 @@ export class FakeDingtalk {
   // ---- Stream side ---------------------------------------------------------------------------
 
   get streamOpen(): boolean {
-    return this.socket !== null && this.socket.readyState === 1;
+    return this.openSockets().length > 0;
+  }
+
+  /** Open Stream connections (one per connected Kefu process). */
+  get openConnections(): number {
+    return this.openSockets().length;
+  }
+
+  private openSockets(): WebSocket[] {
+    return this.sockets.filter((s) => s.readyState === 1);
   }
 
   /** Pushes a robot message as a CALLBACK frame; returns the frame's messageId. */
@@ -177,19 +191,26 @@ export class FakeDingtalk {
 
   /** DingTalk's notice before it closes a connection (e.g. a gateway restart), then the close. */
   disconnect(): void {
-    this.sendFrame({
+    const socket = this.pick();
+    socket.send(JSON.stringify({
       specVersion: '1.0',
       type: 'SYSTEM',
       headers: { contentType: 'application/json', messageId: `disconnect-${randomUUID()}`, time: String(Date.now()), topic: 'disconnect' },
       data: JSON.stringify({ reason: 'gateway restarting' }),
-    });
-    this.socket?.close(1000, 'disconnect');
+    }));
+    socket.close(1000, 'disconnect');
   }
 
   /** Sends text exactly as given (malformed frames). */
   sendRaw(text: string): void {
-    if (!this.socket) throw new Error('no Stream connection');
-    this.socket.send(text);
+    this.pick().send(text);
+  }
+
+  /** The connection the next frame goes to: each open one in turn. */
+  private pick(): WebSocket {
+    const open = this.openSockets();
+    if (open.length === 0) throw new Error('no Stream connection');
+    return open[this.nextSocket++ % open.length]!;
   }
 
   private sendFrame(frame: unknown): void {
@@ -219,9 +240,9 @@ export class FakeDingtalk {
   }
 
   private onConnection(ws: WebSocket): void {
-    this.socket?.terminate();
-    this.socket = ws;
+    this.sockets.push(ws);
     this.connectionCount++;
+    const connection = this.connectionCount;
     ws.on('message', (raw) => {
       let frame: any;
       try {
@@ -232,11 +253,11 @@ export class FakeDingtalk {
       const messageId = frame?.headers?.messageId;
       if (typeof messageId !== 'string') return;
       if (messageId.startsWith('ping-')) this.pongs.push(JSON.parse(frame.data).opaque);
-      else this.acks.push({ messageId, code: frame.code, headers: frame.headers, data: frame.data });
+      else this.acks.push({ connection, messageId, code: frame.code, headers: frame.headers, data: frame.data });
       this.notify();
     });
     ws.on('close', () => {
-      if (this.socket === ws) this.socket = null;
+      this.sockets.splice(this.sockets.indexOf(ws), 1);
       this.notify();
     });
     this.notify();
