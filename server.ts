@@ -140,7 +140,11 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
   });
   const outbound = new Map([[WEBCHAT_CHANNEL, new WebchatOutbound(stores.mailbox)]]);
   const handoffs = createHandoffService(config, { engine, ...stores, outbound, desk: deskAdapter, clock: systemClock, logger });
-  await deskAdapter.start(handoffs);
+  await deskAdapter.start(handoffs).catch(async (error: unknown) => {
+    await deskAdapter.close();
+    await stores.close();
+    return stopWatching(error);
+  });
   const conversations = new ConversationService({
     engine,
     sessions: stores.sessions,

@@ -108,6 +108,8 @@ export interface HandoffConfig {
   businessHours: BusinessHours | null;
   queues: HandoffRouting;
   resumeFlows: string[];
+  /** Mask phone numbers, e-mail and street addresses in buyer texts sent to the desk. */
+  maskPersonalData: boolean;
 }
 
 export interface LoggingConfig {

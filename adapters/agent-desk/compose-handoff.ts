@@ -6,11 +6,12 @@ import type { Engine } from '../../dialogs/engine/engine.ts';
 import { HandoffService, type HandoffTimers } from '../../dialogs/handoff/handoff-service.ts';
 import type { HandoffSettings } from '../../dialogs/handoff/handoff-settings.ts';
 import { systemClock, type Clock, type ConversationLine, type DeliveryLedger, type Logger, type OutboundChannel, type SessionStore } from '../../dialogs/ports.ts';
+import { maskPersonalData } from '../logging/mask-personal-data.ts';
 import type { DeskAdapter } from './desk-adapter.ts';
 import type { InMemoryAgentQueue } from './in-memory-agent-queue.ts';
 
 export function handoffSettings(config: KefuConfig): HandoffSettings {
-  const { queues, ...rest } = config.handoff;
+  const { queues, maskPersonalData: _mask, ...rest } = config.handoff;
   return { ...rest, timezone: config.shop.timezone, routing: queues };
 }
 
@@ -65,6 +66,7 @@ export function createHandoffService(config: KefuConfig, parts: HandoffParts): H
     clock: parts.clock,
     logger: parts.logger,
     ...(parts.timers ? { timers: parts.timers } : {}),
+    ...(config.handoff.maskPersonalData ? { maskText: maskPersonalData } : {}),
     sessionTtlSeconds: config.sessions.ttlSeconds,
     lastTurns: config.conversations.lastTurns,
     dedupeSeconds: config.conversations.dedupeSeconds,

@@ -59,6 +59,11 @@ export interface HandoffServiceOptions {
   clock: Clock;
   logger: Logger;
   timers?: HandoffTimers;
+  /**
+   * Applied to every buyer text that leaves Kefu for the desk (the card's last turns, relayed
+   * messages), e.g. masking phone numbers and addresses; none when absent.
+   */
+  maskText?: (text: string) => string;
   sessionTtlSeconds: number;
   lastTurns: number;
   dedupeSeconds: number;
@@ -101,7 +106,7 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
       ...(request.flow ? { flow: request.flow } : {}),
       ...(request.orderId ? { orderId: request.orderId } : {}),
       ...(request.productId ? { productId: request.productId } : {}),
-      lastTurns: request.lastTurns,
+      lastTurns: request.lastTurns.map((turn) => ({ ...turn, text: this.mask(turn.text) })),
       openedAt: request.at,
       afterHours: !this.isOpen(request.at),
       status: 'waiting',
@@ -121,7 +126,7 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
       this.options.logger.warn({ conversation: conversationKey(conversation) }, 'buyer message during a hand-off that has no open thread; kept in the transcript only');
       return;
     }
-    await this.options.desk.postBuyerMessage(record.thread, { text, at, buyerLabel: record.card.buyerLabel });
+    await this.options.desk.postBuyerMessage(record.thread, { text: this.mask(text), at, buyerLabel: record.card.buyerLabel });
     // The timer of the process that opened the hand-off may be gone (a restart): catch up here.
     if (this.waitNoticeDue(record, at)) this.timers.after(0, () => this.noticeIfUnclaimed(conversation, record.card.handoffId));
   }
@@ -261,6 +266,10 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
   }
 
   // ---- helpers ----
+
+  private mask(text: string): string {
+    return this.options.maskText ? this.options.maskText(text) : text;
+  }
 
   /** Sends a response to the buyer through their channel and writes it into the transcript. False when not sent. */
   private async tellBuyer(record: HandoffRecord, response: string, vars: Record<string, unknown>, at: number): Promise<boolean> {

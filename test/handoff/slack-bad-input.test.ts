@@ -84,6 +84,12 @@ describe('the Slack Request URL refuses what Slack did not sign', () => {
   });
 });
 
+describe('starting with a bad bot token', () => {
+  it('stops the start with Slack\'s error, instead of failing at the first hand-off', async () => {
+    await expect(startSlackKefu({ env: { SLACK_BOT_TOKEN: 'xoxb-revoked' } })).rejects.toThrow(/invalid_auth/);
+  });
+});
+
 describe('when Slack\'s Web API is unlucky', () => {
   it('waits out a 429 as Retry-After says, then opens the hand-off', async () => {
     kefu.slack.fail('chat.postMessage', { status: 429, retryAfterSeconds: 1 });

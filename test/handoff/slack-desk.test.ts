@@ -95,6 +95,18 @@ describe('a hand-off in a Slack thread', () => {
     expect(threadTexts(channel, ts).join('\n')).not.toContain('我穿多大码\n');
   });
 
+  it('masks phone numbers and addresses in what the buyer wrote, on the card and in the thread', async () => {
+    const conversationId = `buyer-${randomUUID()}`;
+    await kefu.say(conversationId, '我的手机是13800138000');
+    const { channel, ts } = await handOff('转人工', conversationId);
+    expect(cardText(channel, ts)).toContain('138****8000');
+    expect(cardText(channel, ts)).not.toContain('13800138000');
+    await kefu.say(conversationId, '寄到北京市朝阳区建国路88号3单元502');
+    const thread = threadTexts(channel, ts).join('\n');
+    expect(thread).toContain('北京市朝阳区');
+    expect(thread).not.toContain('建国路88号');
+  });
+
   it('ignores its own posts and other bots (no echo loop), edits and joins', async () => {
     const { conversationId, channel, ts } = await handOff();
     await kefu.agentPresses(channel, ts, AGENT, 'kefu_claim');
