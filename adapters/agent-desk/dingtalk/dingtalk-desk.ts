@@ -85,13 +85,12 @@ export class DingtalkDesk implements HandoffDesk {
 
   async postStatus(thread: HandoffThread, update: StatusUpdate): Promise<void> {
     const { code, group } = await this.placeOf(thread);
-    // Sample messages cannot be edited once sent, so a status change is a new line under the card.
-    await this.options.api.sendToGroup(group, statusMessage(code, update));
+    // Remembered first: the state changed whether or not the line below reaches the group.
     const claimer = update.card.claimedBy;
     if (update.change === 'claimed' && claimer) await this.rememberClaim(claimer.id, code, true);
-    else if (update.card.status === 'back_to_bot' || update.card.status === 'closed') {
-      if (claimer) await this.rememberClaim(claimer.id, code, false);
-    }
+    else if (claimer && (update.card.status === 'back_to_bot' || update.card.status === 'closed')) await this.rememberClaim(claimer.id, code, false);
+    // Sample messages cannot be edited once sent, so a status change is a new line under the card.
+    await this.options.api.sendToGroup(group, statusMessage(code, update));
   }
 
   /** The code on a hand-off's card, for the button pages. */
