@@ -124,7 +124,8 @@ export class DingtalkDesk implements HandoffDesk {
     }
     const { code: named, command } = parseAgentText(message.text, this.options.resumeFlows);
     const agent: AgentRef = { id: message.senderStaffId ?? message.senderId, ...(message.senderNick ? { name: message.senderNick } : {}) };
-    let code = named;
+    // A quoted card or line names its hand-off: "reply" to it in DingTalk instead of typing the code.
+    let code = named ?? quotedCode(message.quotedText);
     if (code === null) {
       const claimed = await this.claimedIn(agent.id, message.conversationId);
       if (claimed.length !== 1 || command.kind === 'empty') {
@@ -221,4 +222,10 @@ export class DingtalkDesk implements HandoffDesk {
     }
     return inGroup;
   }
+}
+
+/** The hand-off code in a quoted line of the desk's own ("Hand-off #A7: …", "#A7 · claimed …"). */
+function quotedCode(quoted: string | undefined): string | null {
+  const match = quoted ? /#([A-Z][0-9]{1,3})(?![0-9A-Za-z])/.exec(quoted) : null;
+  return match ? match[1]! : null;
 }

@@ -22,6 +22,12 @@ export interface RobotMessage {
   sessionWebhookExpiredTime?: number;
   createAt: number;
   robotCode?: string;
+  /**
+   * The text of the message this one quotes (DingTalk's "reply"), when it has one. DingTalk sends it
+   * as text.isReplyMsg / text.repliedMsg, which its documentation does not describe: used only as a
+   * hint (a hand-off code in the quoted line), never trusted for anything else.
+   */
+  quotedText?: string;
 }
 
 export type ParsedRobotMessage = { ok: true; message: RobotMessage } | { ok: false; reason: string };
@@ -52,11 +58,14 @@ export function parseRobotMessage(body: unknown): ParsedRobotMessage {
   const createAt = millis(b.createAt);
   if (createAt === null) return { ok: false, reason: 'createAt is not a time' };
   let text = '';
+  let quotedText: string | undefined;
   if (b.msgtype === 'text') {
     const content = (b.text as Record<string, unknown> | undefined)?.content;
     if (typeof content !== 'string') return { ok: false, reason: 'text.content is missing' };
     if (content.length > MAX_TEXT) return { ok: false, reason: 'text is too long' };
     text = content;
+    const quoted = quotedTextOf(b.text as Record<string, unknown>);
+    if (quoted) quotedText = quoted;
   }
   const message: RobotMessage = {
     msgId: b.msgId,
@@ -70,6 +79,7 @@ export function parseRobotMessage(body: unknown): ParsedRobotMessage {
   };
   if (shortString(b.senderStaffId, MAX_ID)) message.senderStaffId = b.senderStaffId;
   if (shortString(b.robotCode, MAX_ID)) message.robotCode = b.robotCode;
+  if (quotedText !== undefined) message.quotedText = quotedText;
   // Kept as given; the sender uses it only when it points at DingTalk's own host
   // (DingtalkOpenApi.canUseSessionWebhook), so no message can make Kefu post elsewhere.
   if (shortString(b.sessionWebhook, MAX_URL)) {
@@ -80,4 +90,17 @@ export function parseRobotMessage(body: unknown): ParsedRobotMessage {
     }
   }
   return { ok: true, message };
+}
+
+/** The quoted message's text: repliedMsg.content.text, or the text parts of repliedMsg.content.richText. */
+function quotedTextOf(text: Record<string, unknown>): string | undefined {
+  if (text.isReplyMsg !== true) return undefined;
+  const content = (text.repliedMsg as Record<string, unknown> | undefined)?.content as Record<string, unknown> | undefined;
+  if (typeof content !== 'object' || content === null) return undefined;
+  if (typeof content.text === 'string') return content.text.slice(0, 2000);
+  if (Array.isArray(content.richText)) {
+    const parts = content.richText.slice(0, 50).map((part) => (typeof part?.text === 'string' ? part.text : '')).join('');
+    return parts ? parts.slice(0, 2000) : undefined;
+  }
+  return undefined;
 }

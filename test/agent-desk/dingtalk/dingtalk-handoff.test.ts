@@ -22,6 +22,7 @@ interface Agent {
 }
 const WANG: Agent = { nick: '王芳', staffId: 'staff-wang' };
 const LI: Agent = { nick: 'Li Na', staffId: 'staff-li' };
+const ZHOU: Agent = { nick: '周强', staffId: 'staff-zhou' };
 
 for (const backend of ['memory', 'redis'] as const) {
   describe(`DingTalk desk end to end (${backend})`, () => {
@@ -149,11 +150,35 @@ for (const backend of ['memory', 'redis'] as const) {
       page.close();
     });
 
+    it('takes the code from a quoted card line when the agent replies to it without typing the code', async () => {
+      const { code, page } = await handOff('talk to a human');
+      await handled(agentWrites(LI, `#${code} claim`).frameId);
+      await page.until('the claim notice', (t) => t.includes('has joined the chat'));
+      // A second hand-off claimed by the same agent: without a code, a plain message would be ambiguous.
+      const second = await handOff('real person please');
+      await handled(agentWrites(LI, `#${second.code} claim`).frameId);
+      const expires = Date.now() + 5_400_000;
+      const frameId = fake.pushRobotMessage({
+        conversationId: PRESALE, msgId: `msg${randomUUID()}`, senderNick: LI.nick, senderStaffId: LI.staffId, senderId: '$:LWCP_v1:$li',
+        conversationType: '2', createAt: Date.now(), sessionWebhook: fake.newSessionWebhook(expires), sessionWebhookExpiredTime: expires,
+        msgtype: 'text', robotCode: 'dingrobot', chatbotUserId: '$:LWCP_v1:$bot',
+        text: { content: ' Which size did you order?', isReplyMsg: true, repliedMsg: { msgType: 'text', msgId: 'card', content: { text: `Hand-off #${code}: Asked for a person` } } },
+      });
+      await handled(frameId);
+      await page.until('the quoted reply', (t) => t === 'Which size did you order?');
+      expect(second.page.texts).not.toContain('Which size did you order?');
+      page.close();
+      second.page.close();
+    });
+
     it('answers unknown codes, missing codes and chats that are not hand-off groups', async () => {
       await handled(agentWrites(LI, '#Z999 hello').frameId);
       expect(notices().at(-1)).toMatch(/no hand-off #Z999/);
-      await handled(agentWrites(LI, 'hello?').frameId);
+      await handled(agentWrites(ZHOU, 'hello?').frameId);
       expect(notices().at(-1)).toMatch(/Which hand-off\?/);
+      // With two claimed hand-offs (the quote test above), a message without a code names them.
+      await handled(agentWrites(LI, 'hello?').frameId);
+      expect(notices().at(-1)).toMatch(/You have 2 hand-offs \(#[A-Z]\d+, #[A-Z]\d+\)/);
       fake.options.groups.push('cidNewGroup==');
       await handled(agentWrites(LI, 'what is this group id', { group: 'cidNewGroup==' }).frameId);
       expect(notices().at(-1)).toContain('cidNewGroup==');
