@@ -218,7 +218,7 @@ export class FakeDingtalk {
   }
 
   /** Resolves when `check` holds, re-checked on every recorded event; fails after `ms`. */
-  async until(what: string, check: () => boolean, ms = 10_000): Promise<void> {
+  async until(what: string, check: () => boolean, ms = 20_000): Promise<void> {
     const deadline = Date.now() + ms;
     while (!check()) {
       const left = deadline - Date.now();

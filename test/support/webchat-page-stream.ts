@@ -48,7 +48,7 @@ export class WebchatPageStream {
   }
 
   /** Waits until a pushed text satisfies `check` (a generous limit, polled; never a timed assertion). */
-  async until(what: string, check: (text: string) => boolean, ms = 10_000): Promise<string> {
+  async until(what: string, check: (text: string) => boolean, ms = 20_000): Promise<string> {
     const deadline = Date.now() + ms;
     for (;;) {
       const found = this.texts.find(check);
