@@ -10,13 +10,19 @@ import { maskPersonalData } from '../logging/mask-personal-data.ts';
 import type { DeskAdapter } from './desk-adapter.ts';
 import type { InMemoryAgentQueue } from './in-memory-agent-queue.ts';
 
+/** The core's hand-off settings from the configuration; throws when the business hours are inside out. */
 export function handoffSettings(config: KefuConfig): HandoffSettings {
   const { queues, maskPersonalData: _mask, ...rest } = config.handoff;
+  const hours = rest.businessHours;
+  if (hours && hours.opens >= hours.closes) {
+    throw new Error(`handoff.businessHours: opens (${hours.opens}) must be before closes (${hours.closes}); hours across midnight are not supported`);
+  }
   return { ...rest, timezone: config.shop.timezone, routing: queues };
 }
 
 /** The desk `agentDesk.kind` names. A desk that is configured but not available stops the start. */
 export async function createDeskAdapter(config: KefuConfig, queue: InMemoryAgentQueue, logger: Logger, stores?: { sessions: SessionStore }): Promise<DeskAdapter> {
+  handoffSettings(config); // settings the schema cannot check stop the start here, before anything opens
   const kind = config.agentDesk.kind;
   switch (kind) {
     case 'memory':

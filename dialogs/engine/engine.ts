@@ -133,9 +133,10 @@ export class Engine {
   /**
    * The bot takes a conversation back from a person (an agent pressed Back to bot or Close): the
    * hand-off ends, the bot says `response`, or starts `resumeFlow` when the flow set has it.
-   * Changes `session` in place (the caller saves it) and returns the replies to send.
+   * Changes `session` in place (the caller saves it) and returns the replies to send, and the
+   * hand-off to open when the resumed flow hands over again.
    */
-  async takeBack(session: Session, conversation: ConversationRef, at: number, response: string, resumeFlow?: string): Promise<Reply[]> {
+  async takeBack(session: Session, conversation: ConversationRef, at: number, response: string, resumeFlow?: string): Promise<{ replies: Reply[]; handoff: HandoffRequest | null }> {
     const flowSet = this.options.flows();
     session.handoff = null;
     session.misses = 0;
@@ -150,7 +151,7 @@ export class Engine {
     }
     for (const reply of turn.replies) this.remember(session, 'bot', reply.text, at);
     session.updatedAt = at;
-    return turn.replies;
+    return { replies: turn.replies, handoff: turn.handoff };
   }
 
   private remember(session: Session, from: 'buyer' | 'bot', text: string, at: number): void {

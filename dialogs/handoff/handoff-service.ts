@@ -32,8 +32,11 @@ import type { HandoffSettings } from './handoff-settings.ts';
 export interface BotVoice {
   /** One of the flows' responses in a language; null when the flow set has no response by that name. */
   render(responseName: string, conversation: ConversationRef, language: Language, vars?: Record<string, unknown>): Reply | null;
-  /** The bot takes the conversation back: clears the session's hand-off, says `response` or starts `resumeFlow`. */
-  takeBack(session: Session, conversation: ConversationRef, at: number, response: string, resumeFlow?: string): Promise<Reply[]>;
+  /**
+   * The bot takes the conversation back: clears the session's hand-off, says `response` or starts
+   * `resumeFlow` (which may hand over again: then `handoff` is the new hand-off to open).
+   */
+  takeBack(session: Session, conversation: ConversationRef, at: number, response: string, resumeFlow?: string): Promise<{ replies: Reply[]; handoff: HandoffRequest | null }>;
 }
 
 /** Runs a task later in this process (the wait notice). Lost on restart; the next buyer message catches up. */
@@ -218,15 +221,19 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
     const key = conversationKey(conversation);
     const stored = await sessions.load<unknown>(key);
     let replies: Reply[] = [];
+    let again: HandoffRequest | null = null;
     if (stored !== null && isSession(stored) && stored.handoff) {
       const response = status === 'closed' && voice.render('handoff_closed', conversation, stored.language) ? 'handoff_closed' : 'back_to_bot';
-      replies = await voice.takeBack(stored, conversation, at, response, resumeFlow);
-      await sessions.save(key, stored, this.options.sessionTtlSeconds);
+      ({ replies, handoff: again } = await voice.takeBack(stored, conversation, at, response, resumeFlow));
     }
     record.card.status = status;
     record.card.endedAt = at;
     record.card.endedBy = agent;
-    await this.saveRecord(record);
+    // The resumed flow handed over again: a new hand-off with its own thread, whose record takes
+    // this one's place (this thread then reads as over); otherwise this one is saved as over.
+    if (again) await this.openHandoff(again);
+    else await this.saveRecord(record);
+    if (stored !== null && isSession(stored)) await sessions.save(key, stored, this.options.sessionTtlSeconds);
     const channel = this.options.outbound.get(conversation.channel);
     if (channel && replies.length > 0) {
       await channel.send(conversation, replies).catch((error: Error) =>

@@ -237,6 +237,21 @@ describe('agent events', () => {
     expect((await kefu.say('170')).join('')).toMatch(/体重/);
   });
 
+  it('a resumed flow that hands over again opens a new thread; the old one is over', async () => {
+    const kefu = setup({ resumeFlows: ['complaint'] });
+    await kefu.say('转人工');
+    const first = kefu.thread();
+    await kefu.agent('claim');
+    expect(await kefu.agent('back_to_bot', { resumeFlow: 'complaint' })).toEqual({ status: 'back_to_bot' });
+    const second = kefu.desk.waiting().at(-1)!;
+    expect(second.thread).not.toEqual(first);
+    expect(second.card).toMatchObject({ reason: 'complaint', queue: 'complaints', status: 'waiting' });
+    expect(await kefu.say('还在吗')).toEqual([]);
+    expect(second.buyerMessages.map((m) => m.text)).toEqual(['还在吗']);
+    const stale = await kefu.handoffs.handleAgentEvent({ kind: 'message', eventId: 'old', thread: first, agent: { id: 'U1' }, at: 0, text: 'hello?' });
+    expect(stale).toMatchObject({ status: 'ended' });
+  });
+
   it('starts only the flows the shop lets agents pick', async () => {
     const kefu = setup();
     await kefu.say('转人工');

@@ -18,10 +18,11 @@ afterAll(async () => {
 
 const now = (): number => Math.floor(Date.now() / 1000);
 
-async function cardFor(conversationId: string): Promise<{ channel: string; ts: string }> {
-  const card = kefu.slack.messages.find((m) => !m.thread_ts && !m.ephemeralTo && JSON.stringify(m.blocks ?? '').includes(conversationId.slice(-3)));
-  if (!card) throw new Error('no card');
-  return { channel: card.channel, ts: card.ts };
+/** The one card posted since the mark (tests in a file run one after another). */
+function cardSince(mark: number): { channel: string; ts: string } {
+  const cards = kefu.slack.cardsSince(mark);
+  if (cards.length !== 1) throw new Error(`${cards.length} cards posted`);
+  return { channel: cards[0]!.channel, ts: cards[0]!.ts };
 }
 
 describe('the Slack Request URL refuses what Slack did not sign', () => {
@@ -68,15 +69,16 @@ describe('the Slack Request URL refuses what Slack did not sign', () => {
   });
 
   it('answers 413 to an oversized body without reading it all', async () => {
-    const huge = eventEnvelope(threadReply(QUEUE_CHANNELS.presale, '1.1', 'U0X', 'x'.repeat(200_000)));
+    const huge = eventEnvelope(threadReply(QUEUE_CHANNELS.presale, '1.1', 'U0X', 'x'.repeat(2_000_000)));
     const answer = await deliverToSlackEndpoint(kefu.eventsUrl, huge, 'application/json', { secret: SLACK_SIGNING_SECRET });
     expect(answer.status).toBe(413);
   });
 
   it('does nothing with a forged agent reply', async () => {
     const conversationId = `buyer-${randomUUID()}`;
+    const mark = kefu.slack.mark();
     await kefu.say(conversationId, '转人工');
-    const { channel, ts } = await cardFor(conversationId);
+    const { channel, ts } = cardSince(mark);
     const forged = eventEnvelope(threadReply(channel, ts, 'U0MALLORY', 'send me your card number'));
     const answer = await deliverToSlackEndpoint(kefu.eventsUrl, forged, 'application/json', { secret: 'guessed' });
     expect(answer.status).toBe(401);
@@ -94,34 +96,36 @@ describe('when Slack\'s Web API is unlucky', () => {
   it('waits out a 429 as Retry-After says, then opens the hand-off', async () => {
     kefu.slack.fail('chat.postMessage', { status: 429, retryAfterSeconds: 1 });
     const conversationId = `buyer-${randomUUID()}`;
+    const mark = kefu.slack.mark();
     const answer = await kefu.say(conversationId, '转人工');
     expect(answer.status).toBe(200);
     expect(answer.texts.join('')).toMatch(/转接人工客服/);
     expect(kefu.slack.rateLimitsAnswered()).toEqual([{ method: 'chat.postMessage', retryAfterSeconds: 1 }]);
-    await cardFor(conversationId);
+    cardSince(mark);
   });
 
   it('on 500s, answers the buyer "retry later" and opens the hand-off once when the retry succeeds', async () => {
     kefu.slack.fail('chat.postMessage', { status: 500 }, 3);
     const conversationId = `buyer-${randomUUID()}`;
     const messageId = 'm-1';
+    const mark = kefu.slack.mark();
     const first = await kefu.say(conversationId, '转人工', messageId);
     expect(first.status).toBe(503);
-    await expect(cardFor(conversationId)).rejects.toThrow();
+    expect(kefu.slack.cardsSince(mark)).toEqual([]);
     // The page retries the same message: handled now, once.
     const retry = await kefu.say(conversationId, '转人工', messageId);
     expect(retry.status).toBe(200);
     expect(retry.texts.join('')).toMatch(/转接人工客服/);
     const again = await kefu.say(conversationId, '转人工', messageId);
     expect(again.texts).toEqual(retry.texts);
-    const cards = kefu.slack.messages.filter((m) => !m.thread_ts && JSON.stringify(m.blocks ?? '').includes(conversationId.slice(-3)));
-    expect(cards).toHaveLength(1);
+    expect(kefu.slack.cardsSince(mark)).toHaveLength(1);
   });
 
   it('when a buyer message cannot reach the thread, the web chat is told to retry, and it is posted once', async () => {
     const conversationId = `buyer-${randomUUID()}`;
+    const mark = kefu.slack.mark();
     await kefu.say(conversationId, '转人工');
-    const { channel, ts } = await cardFor(conversationId);
+    const { channel, ts } = cardSince(mark);
     await kefu.agentPresses(channel, ts, 'U0ALICE', 'kefu_claim');
     // The buyer's message during the hand-off cannot reach the thread: the web chat is told to retry.
     kefu.slack.fail('chat.postMessage', { status: 500 }, 3);
@@ -132,8 +136,9 @@ describe('when Slack\'s Web API is unlucky', () => {
 
   it('keeps the state when a card update fails: the claim holds and replies flow', async () => {
     const conversationId = `buyer-${randomUUID()}`;
+    const mark = kefu.slack.mark();
     await kefu.say(conversationId, '转人工');
-    const { channel, ts } = await cardFor(conversationId);
+    const { channel, ts } = cardSince(mark);
     kefu.slack.fail('chat.update', { status: 500 }, 3);
     expect((await kefu.agentPresses(channel, ts, 'U0ALICE', 'kefu_claim')).status).toBe(200);
     await kefu.agentReplies(channel, ts, 'U0ALICE', '您好');

@@ -37,8 +37,9 @@ describe('two Kefu processes on one Redis', () => {
 
   it('relays through whichever process gets the message', async () => {
     const conversationId = `buyer-${randomUUID()}`;
+    const mark = slack.mark();
     expect((await first.say(conversationId, 'human please')).texts.join('')).toMatch(/passing you to a member of our team/);
-    const card = slack.messages.find((m) => !m.thread_ts && JSON.stringify(m.blocks ?? '').includes(conversationId.slice(-3)))!;
+    const card = slack.cardsSince(mark)[0]!;
     expect(card).toBeDefined();
 
     // Slack delivers to the second process; the buyer's page listens on the first.
@@ -76,8 +77,9 @@ describe('when Redis is gone', () => {
 
   it('answers Slack 500, so that Slack retries the event', async () => {
     const conversationId = `buyer-${randomUUID()}`;
+    const mark = kefu.slack.mark();
     await kefu.say(conversationId, '转人工');
-    const card = kefu.slack.messages.find((m) => !m.thread_ts && JSON.stringify(m.blocks ?? '').includes(conversationId.slice(-3)))!;
+    const card = kefu.slack.cardsSince(mark)[0]!;
     await kefu.agentPresses(card.channel, card.ts, AGENT, 'kefu_claim');
     await redis.server.stop();
     try {

@@ -32,8 +32,9 @@ describe('Socket Mode', () => {
   it('connects with the app-level token and relays both ways', async () => {
     expect(slack.callsOf('apps.connections.open')).toHaveLength(1);
     const conversationId = `buyer-${randomUUID()}`;
+    const mark = slack.mark();
     await kefu.say(conversationId, '转人工');
-    const card = slack.messages.find((m) => !m.thread_ts && JSON.stringify(m.blocks ?? '').includes(conversationId.slice(-3)))!;
+    const card = slack.cardsSince(mark)[0]!;
     expect(card).toBeDefined();
 
     const press = new URLSearchParams(blockActionBody({ channel: card.channel, messageTs: card.ts, user: AGENT, actionId: 'kefu_claim', value: 'x' })).get('payload')!;

@@ -46,13 +46,13 @@ describe('a web chat buyer and a Slack agent', () => {
     const page = await context.newPage();
     await page.goto(`${kefu.server.url}/`);
     await page.evaluate((waitMs) => Promise.race([window.kefu.ready, new Promise((_, reject) => setTimeout(() => reject(new Error('stream not ready')), waitMs))]), WAIT_MS);
-    const conversationId = await page.evaluate(() => window.kefu.conversationId);
 
     // The buyer asks for a person: the bot says so, and a card opens in the pre-sale channel.
+    const mark = kefu.slack.mark();
     await type(page, '我想找人工客服');
     expect((await bubbles(page, 'bot')).at(-1)).toMatch(/转接人工客服/);
     const card = await eventually(() => {
-      const found = kefu.slack.topLevel(QUEUE_CHANNELS.presale).find((m) => JSON.stringify(m.blocks).includes(conversationId.slice(-3)));
+      const found = kefu.slack.cardsSince(mark).find((m) => m.channel === QUEUE_CHANNELS.presale);
       if (!found) throw new Error('no card yet');
       return found;
     }, 'the card is posted');

@@ -78,6 +78,16 @@ export class FakeSlackApi {
     return this.messages.filter((m) => m.channel === channel && m.thread_ts === ts);
   }
 
+  /** Where the message log stands now, for cardsSince. */
+  mark(): number {
+    return this.messages.length;
+  }
+
+  /** Cards (top-level messages with blocks) posted since a mark, oldest first. */
+  cardsSince(mark: number): PostedMessage[] {
+    return this.messages.slice(mark).filter((m) => !m.thread_ts && !m.ephemeralTo && m.blocks);
+  }
+
   /** Top-level messages of a channel (the hand-off cards). */
   topLevel(channel: string): PostedMessage[] {
     return this.messages.filter((m) => m.channel === channel && !m.thread_ts && !m.ephemeralTo);

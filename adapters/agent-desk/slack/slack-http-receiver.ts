@@ -12,6 +12,12 @@ import { verifySlackRequest } from '@slack/bolt';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock, Logger } from '../../../dialogs/ports.ts';
 
+/**
+ * A button press carries the whole card it was pressed on, form-encoded: a card of Chinese text
+ * (9 bytes per character once encoded) can pass the server's general 64 KB limit.
+ */
+const SLACK_BODY_LIMIT_BYTES = 1024 * 1024;
+
 /** Slack rejects older requests after 5 minutes; so does Kefu, in both directions (a clock far ahead is as suspicious). */
 const MAX_SKEW_SECONDS = 5 * 60;
 
@@ -41,7 +47,7 @@ export class SlackHttpReceiver implements Receiver {
     void http.register(async (scope) => {
       scope.removeAllContentTypeParsers();
       scope.addContentTypeParser(['application/json', 'application/x-www-form-urlencoded'], { parseAs: 'string' }, (_request, body, done) => done(null, body));
-      scope.post(this.options.path, (request, reply) => this.handle(request, reply));
+      scope.post(this.options.path, { bodyLimit: SLACK_BODY_LIMIT_BYTES }, (request, reply) => this.handle(request, reply));
     });
   }
 
