@@ -134,7 +134,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
   const stores = await started(createStores(config, logger));
   const insight = await started(createInsight(config, logger, () => new Set(current.intents.keys())));
   const agentQueue = new InMemoryAgentQueue();
-  const deskAdapter = await started(createDeskAdapter(config, agentQueue, logger));
+  const deskAdapter = await started(createDeskAdapter(config, agentQueue, logger, stores));
   const engine = new Engine({
     flows: () => current,
     catalog,

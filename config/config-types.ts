@@ -81,8 +81,16 @@ export interface DingtalkDeskConfig {
   appKey: string;
   appSecret: string;
   robotCode: string;
-  /** Group conversation where hand-offs are posted. */
+  /** Group conversation where hand-offs are posted (queues without a group of their own too). */
   openConversationId: string;
+  /** How agents' messages reach Kefu: a Stream Mode WebSocket (default) or the HTTP callback. */
+  mode?: 'stream' | 'callback';
+  /** Group per hand-off queue (queue name → openConversationId); others go to openConversationId. */
+  queues?: Record<string, string>;
+  /** Kefu's public address (https://…), for the card's buttons; without it agents type commands. */
+  publicUrl?: string | null;
+  /** DingTalk's API host; only tests change it. */
+  apiBaseUrl?: string;
 }
 
 export interface AgentDeskConfig {

@@ -21,7 +21,7 @@ export function handoffSettings(config: KefuConfig): HandoffSettings {
 }
 
 /** The desk `agentDesk.kind` names. A desk that is configured but not available stops the start. */
-export async function createDeskAdapter(config: KefuConfig, queue: InMemoryAgentQueue, logger: Logger): Promise<DeskAdapter> {
+export async function createDeskAdapter(config: KefuConfig, queue: InMemoryAgentQueue, logger: Logger, stores?: { sessions: SessionStore }): Promise<DeskAdapter> {
   handoffSettings(config); // settings the schema cannot check stop the start here, before anything opens
   const kind = config.agentDesk.kind;
   switch (kind) {
@@ -32,10 +32,15 @@ export async function createDeskAdapter(config: KefuConfig, queue: InMemoryAgent
       const { createSlackDeskAdapter } = await import('./slack/create-slack-desk.ts');
       return createSlackDeskAdapter(config.agentDesk.slack!, { noteMarker: config.handoff.noteMarker, resumeFlows: config.handoff.resumeFlows, clock: systemClock, logger });
     }
+    case 'dingtalk': {
+      if (!stores) throw new Error('the DingTalk desk needs the session store');
+      const { createDingtalkDeskAdapter } = await import('./dingtalk/create-dingtalk-desk.ts');
+      return createDingtalkDeskAdapter(config, { sessions: stores.sessions, clock: systemClock, logger });
+    }
     default:
       // Hand-offs must reach a person: never fall back silently to a queue nobody reads.
       logger.error({ kind }, 'agent desk not available');
-      throw new Error(`agentDesk.kind "${kind}" is not available in this version of Kefu; use "memory" or "slack"`);
+      throw new Error(`agentDesk.kind "${kind}" is not available in this version of Kefu; use "memory", "slack" or "dingtalk"`);
   }
 }
 

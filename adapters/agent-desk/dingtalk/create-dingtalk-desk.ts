@@ -1,0 +1,96 @@
+// Builds the DingTalk desk from `agentDesk.dingtalk` (docs/handoff-dingtalk.md): the OpenAPI
+// client, the desk, its routes (the HTTP callback in callback mode, the card buttons' pages when
+// publicUrl is set) and, in Stream mode, the WebSocket to DingTalk. The Stream SDK is loaded only
+// in Stream mode.
+
+import type { FastifyInstance } from 'fastify';
+import type { KefuConfig } from '../../../config/config-types.ts';
+import type { Clock, Logger, SessionStore } from '../../../dialogs/ports.ts';
+import type { DeskAdapter } from '../desk-adapter.ts';
+import { registerDingtalkActionRoutes } from './action-routes.ts';
+import { registerDingtalkCallbackRoute } from './callback-route.ts';
+import { DingtalkDesk } from './dingtalk-desk.ts';
+import { HandoffCodes } from './handoff-codes.ts';
+import { DINGTALK_API_BASE, DINGTALK_SESSION_WEBHOOK_ORIGIN, DingtalkOpenApi } from './openapi-client.ts';
+import type { StreamReceiver } from './stream-receiver.ts';
+
+export interface DingtalkDeskParts {
+  sessions: SessionStore;
+  clock: Clock;
+  logger: Logger;
+}
+
+export function createDingtalkDeskAdapter(config: KefuConfig, parts: DingtalkDeskParts): DeskAdapter & { dingtalk: DingtalkDesk } {
+  const settings = config.agentDesk.dingtalk;
+  if (!settings) throw new Error('agentDesk.kind is dingtalk but agentDesk.dingtalk is not set');
+  const { clock, logger, sessions } = parts;
+  const apiBase = settings.apiBaseUrl ?? DINGTALK_API_BASE;
+  const api = new DingtalkOpenApi({
+    appKey: settings.appKey,
+    appSecret: settings.appSecret,
+    robotCode: settings.robotCode,
+    apiBase,
+    // Session webhooks are DingTalk's; a test's loopback DingTalk serves them on its own host.
+    sessionWebhookOrigins: [DINGTALK_SESSION_WEBHOOK_ORIGIN, new URL(apiBase).origin],
+    clock,
+    logger,
+  });
+  const keyPrefix = 'dingtalk-desk:';
+  const keepSeconds = config.handoff.keepSeconds;
+  const desk = new DingtalkDesk({
+    api,
+    codes: new HandoffCodes(sessions, keyPrefix, keepSeconds),
+    sessions,
+    keyPrefix,
+    keepSeconds,
+    appSecret: settings.appSecret,
+    openConversationId: settings.openConversationId,
+    // Queue names are lower case (handoff.queues); a name set from the environment arrives upper-cased.
+    queues: Object.fromEntries(Object.entries(settings.queues ?? {}).map(([queue, group]) => [queue.toLowerCase(), group])),
+    publicUrl: settings.publicUrl ?? null,
+    noteMarker: config.handoff.noteMarker,
+    resumeFlows: config.handoff.resumeFlows ?? [],
+    timezone: config.shop.timezone,
+    clock,
+    logger,
+  });
+  const mode = settings.mode ?? 'stream';
+  let receiver: StreamReceiver | null = null;
+
+  return {
+    desk,
+    dingtalk: desk,
+    registerRoutes(http: FastifyInstance) {
+      if (mode === 'callback') {
+        registerDingtalkCallbackRoute(http, { appSecret: settings.appSecret, handle: (message) => desk.handleRobotMessage(message), clock, logger });
+      }
+      if (settings.publicUrl) {
+        registerDingtalkActionRoutes(http, {
+          appSecret: settings.appSecret,
+          act: (threadId, action) => desk.handleCardAction(threadId, action),
+          codeOf: (threadId) => desk.codeOf(threadId),
+          clock,
+          logger,
+        });
+      }
+    },
+    async start(handler) {
+      desk.attach(handler);
+      if (mode !== 'stream') return;
+      const { StreamReceiver } = await import('./stream-receiver.ts');
+      receiver = new StreamReceiver({
+        clientId: settings.appKey,
+        clientSecret: settings.appSecret,
+        apiBase,
+        logger,
+        onRobotMessage: (message) => desk.handleRobotMessage(message),
+      });
+      // Resolves after the first attempt; a DingTalk that cannot be reached is retried in the
+      // background, so Kefu still starts and serves buyers.
+      await receiver.connect();
+    },
+    async close() {
+      receiver?.disconnect();
+    },
+  };
+}

@@ -1,0 +1,231 @@
+// The DingTalk agent desk: hand-off cards, buyer messages and status lines go to the queue's
+// group through the robot OpenAPI; agents' messages (from Stream Mode or the HTTP callback) and
+// card-button presses become agent events for the hand-off core, which decides what happens.
+// A group has no threads: each hand-off's "thread" is its card's code (#A7) in its group, and a
+// code is only accepted in the group its card was posted in, so only that group's members can act.
+
+import type { AgentEvent, AgentEventHandler, AgentEventResult } from '../../../dialogs/handoff/agent-events.ts';
+import type { AgentRef, BuyerMessageLine, HandoffCard, HandoffDesk, HandoffThread, StatusUpdate } from '../../../dialogs/handoff/handoff-desk.ts';
+import type { Clock, Logger, SessionStore } from '../../../dialogs/ports.ts';
+import { actionLink, type CardAction } from './action-links.ts';
+import { parseAgentText } from './agent-command.ts';
+import { buyerLineMessage, cardMessage, noticeMessage, statusMessage } from './card-markdown.ts';
+import type { DeskMessage } from './desk-message.ts';
+import type { HandoffCodes } from './handoff-codes.ts';
+import type { DingtalkOpenApi } from './openapi-client.ts';
+import type { RobotMessage } from './robot-message.ts';
+
+export const DINGTALK_DESK = 'dingtalk';
+
+export interface DingtalkDeskOptions {
+  api: DingtalkOpenApi;
+  codes: HandoffCodes;
+  /** For each agent's claimed hand-offs (so a message without a code finds its hand-off). */
+  sessions: SessionStore;
+  keyPrefix: string;
+  keepSeconds: number;
+  appSecret: string;
+  /** The default group, and a group per queue. */
+  openConversationId: string;
+  queues: Record<string, string>;
+  /** Kefu's public address for the card's buttons; null: no buttons. */
+  publicUrl: string | null;
+  noteMarker: string;
+  /** Flows an agent may send the buyer back into (handoff.resumeFlows), listed on the card. */
+  resumeFlows: readonly string[];
+  timezone: string;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** Who pressed a card button: a link cannot say, so the claim is recorded as made from the card. */
+export const CARD_BUTTON_AGENT: AgentRef = { id: 'dingtalk-card-button', name: 'an agent (card button)' };
+
+export class DingtalkDesk implements HandoffDesk {
+  readonly kind = DINGTALK_DESK;
+  private handler: AgentEventHandler | null = null;
+  private readonly groups: Set<string>;
+
+  constructor(private readonly options: DingtalkDeskOptions) {
+    this.groups = new Set([options.openConversationId, ...Object.values(options.queues)]);
+  }
+
+  attach(handler: AgentEventHandler): void {
+    this.handler = handler;
+  }
+
+  groupFor(queue: string): string {
+    return this.options.queues[queue] ?? this.options.openConversationId;
+  }
+
+  // ---- HandoffDesk: what the core asks the desk to post ----
+
+  async openThread(card: HandoffCard): Promise<HandoffThread> {
+    const group = this.groupFor(card.queue);
+    const thread: HandoffThread = { desk: DINGTALK_DESK, threadId: card.handoffId };
+    const code = await this.options.codes.codeFor(thread.threadId, group);
+    const { publicUrl, appSecret } = this.options;
+    const expiresAt = this.options.clock.now() + this.options.keepSeconds * 1000;
+    const link = (action: CardAction): string => actionLink(publicUrl!, { handoff: thread.threadId, action, expiresAt }, appSecret);
+    const message = cardMessage(card, {
+      code,
+      noteMarker: this.options.noteMarker,
+      resumeFlows: this.options.resumeFlows,
+      timezone: this.options.timezone,
+      ...(publicUrl ? { buttons: { claim: link('claim'), back: link('back'), close: link('close') } } : {}),
+    });
+    await this.options.api.sendToGroup(group, message);
+    return thread;
+  }
+
+  async postBuyerMessage(thread: HandoffThread, message: BuyerMessageLine): Promise<void> {
+    const { code, group } = await this.placeOf(thread);
+    await this.options.api.sendToGroup(group, buyerLineMessage(code, message, this.options.timezone));
+  }
+
+  async postStatus(thread: HandoffThread, update: StatusUpdate): Promise<void> {
+    const { code, group } = await this.placeOf(thread);
+    // Remembered first: the state changed whether or not the line below reaches the group.
+    const claimer = update.card.claimedBy;
+    if (update.change === 'claimed' && claimer) await this.rememberClaim(claimer.id, code, true);
+    else if (claimer && (update.card.status === 'back_to_bot' || update.card.status === 'closed')) await this.rememberClaim(claimer.id, code, false);
+    // Sample messages cannot be edited once sent, so a status change is a new line under the card.
+    await this.options.api.sendToGroup(group, statusMessage(code, update));
+  }
+
+  /** The code on a hand-off's card, for the button pages. */
+  async codeOf(threadId: string): Promise<string | null> {
+    return this.options.codes.codeForExisting(threadId);
+  }
+
+  private async placeOf(thread: HandoffThread): Promise<{ code: string; group: string }> {
+    const code = await this.options.codes.codeForExisting(thread.threadId);
+    const entry = code ? await this.options.codes.lookup(code) : null;
+    if (!code || !entry) throw new Error(`no DingTalk card for hand-off ${thread.threadId}`);
+    return { code, group: entry.openConversationId };
+  }
+
+  // ---- agents' side ----
+
+  /** An agent's message from the group (Stream or callback). Throws when DingTalk should deliver it again. */
+  async handleRobotMessage(message: RobotMessage): Promise<void> {
+    const handler = this.handler;
+    if (!handler) throw new Error('the DingTalk desk is not started');
+    const { logger } = this.options;
+    if (!this.groups.has(message.conversationId)) {
+      // A shop setting up finds its group's id here (docs/handoff-dingtalk.md, step 8).
+      logger.info({ openConversationId: message.conversationId }, 'DingTalk message from a chat that is not a hand-off group');
+      await this.answer(message, null, `This chat is not a hand-off group of Kefu. Its openConversationId is \`${message.conversationId}\`: put it under agentDesk.dingtalk (openConversationId or queues) to receive hand-offs here.`);
+      return;
+    }
+    if (message.msgtype !== 'text') {
+      await this.answer(message, null, 'Only text messages reach the buyer; send pictures and files from the buyer\'s channel.');
+      return;
+    }
+    const { code: named, command } = parseAgentText(message.text, this.options.resumeFlows);
+    const agent: AgentRef = { id: message.senderStaffId ?? message.senderId, ...(message.senderNick ? { name: message.senderNick } : {}) };
+    // A quoted card or line names its hand-off: "reply" to it in DingTalk instead of typing the code.
+    let code = named ?? quotedCode(message.quotedText);
+    if (code === null) {
+      const claimed = await this.claimedIn(agent.id, message.conversationId);
+      if (claimed.length !== 1 || command.kind === 'empty') {
+        await this.answer(message, null, claimed.length > 1
+          ? `You have ${claimed.length} hand-offs (${claimed.map((c) => `#${c}`).join(', ')}): start your message with one of their codes, e.g. \`#${claimed[0]} your answer\`.`
+          : 'Which hand-off? Start your message with the code on its card, e.g. `#A7 your answer` or `#A7 claim`.');
+        return;
+      }
+      code = claimed[0]!;
+    }
+    const entry = await this.options.codes.lookup(code);
+    if (!entry) {
+      await this.answer(message, code, `There is no hand-off #${code} (it may be too old).`);
+      return;
+    }
+    if (entry.openConversationId !== message.conversationId) {
+      await this.answer(message, code, `#${code} belongs to another group; answer it there.`);
+      return;
+    }
+    if (command.kind === 'empty') {
+      await this.answer(message, code, `Write \`#${code} claim\`, \`#${code} your answer\`, \`#${code} back\` or \`#${code} close\`.`);
+      return;
+    }
+    const base = { eventId: message.msgId, thread: { desk: DINGTALK_DESK, threadId: entry.handoff }, agent, at: message.createAt };
+    const event: AgentEvent =
+      command.kind === 'claim' ? { ...base, kind: 'claim' }
+      : command.kind === 'back' ? { ...base, kind: 'back_to_bot', ...(command.resumeFlow ? { resumeFlow: command.resumeFlow } : {}) }
+      : command.kind === 'close' ? { ...base, kind: 'close' }
+      : { ...base, kind: 'message', text: command.text };
+    const result = await handler.handleAgentEvent(event);
+    await this.showResult(message, code, result);
+  }
+
+  /** A card button, confirmed on Kefu's page. The event id is the link's: pressing twice acts once. */
+  async handleCardAction(threadId: string, action: CardAction): Promise<AgentEventResult> {
+    const handler = this.handler;
+    if (!handler) throw new Error('the DingTalk desk is not started');
+    const base = { eventId: `card:${action}:${threadId}`, thread: { desk: DINGTALK_DESK, threadId }, agent: CARD_BUTTON_AGENT, at: this.options.clock.now() };
+    const event: AgentEvent = action === 'claim' ? { ...base, kind: 'claim' } : action === 'back' ? { ...base, kind: 'back_to_bot' } : { ...base, kind: 'close' };
+    return handler.handleAgentEvent(event);
+  }
+
+  private async showResult(message: RobotMessage, code: string, result: AgentEventResult): Promise<void> {
+    if ('notice' in result) await this.answer(message, code, result.notice);
+  }
+
+  /**
+   * Answers the agent: through the message's session webhook while it is valid, else through the
+   * OpenAPI to the group. Best effort: the agent's event is already handled, so a failure is logged.
+   */
+  private async answer(message: RobotMessage, code: string | null, text: string): Promise<void> {
+    const reply: DeskMessage = noticeMessage(code, text);
+    const { api, logger } = this.options;
+    if (api.canUseSessionWebhook(message.sessionWebhook, message.sessionWebhookExpiredTime)) {
+      try {
+        await api.sendBySessionWebhook(message.sessionWebhook, reply);
+        return;
+      } catch (error) {
+        logger.warn({ err: (error as Error).message }, 'DingTalk session webhook failed; answering through the OpenAPI');
+      }
+    }
+    if (!this.groups.has(message.conversationId)) {
+      logger.warn({ msgId: message.msgId }, 'cannot answer the DingTalk message: its session webhook has expired and the chat is not a hand-off group');
+      return;
+    }
+    await api.sendToGroup(message.conversationId, reply).catch((error: Error) =>
+      logger.warn({ err: error.message, msgId: message.msgId }, 'could not answer the agent in DingTalk'),
+    );
+  }
+
+  // ---- each agent's claimed hand-offs ----
+
+  private agentKey(agentId: string): string {
+    return `${this.options.keyPrefix}agent-claims:${agentId}`;
+  }
+
+  private async rememberClaim(agentId: string, code: string, claimed: boolean): Promise<void> {
+    const key = this.agentKey(agentId);
+    const codes = new Set((await this.options.sessions.load<string[]>(key)) ?? []);
+    if (claimed) codes.add(code);
+    else codes.delete(code);
+    // Bounded: an agent never juggles hundreds; the oldest are dropped first.
+    const kept = [...codes].slice(-50);
+    if (kept.length === 0) await this.options.sessions.delete(key);
+    else await this.options.sessions.save(key, kept, this.options.keepSeconds);
+  }
+
+  private async claimedIn(agentId: string, group: string): Promise<string[]> {
+    const codes = (await this.options.sessions.load<string[]>(this.agentKey(agentId))) ?? [];
+    const inGroup: string[] = [];
+    for (const code of codes) {
+      const entry = await this.options.codes.lookup(code);
+      if (entry?.openConversationId === group) inGroup.push(code);
+    }
+    return inGroup;
+  }
+}
+
+/** The hand-off code in a quoted line of the desk's own ("Hand-off #A7: …", "#A7 · claimed …"). */
+function quotedCode(quoted: string | undefined): string | null {
+  const match = quoted ? /#([A-Z][0-9]{1,3})(?![0-9A-Za-z])/.exec(quoted) : null;
+  return match ? match[1]! : null;
+}
