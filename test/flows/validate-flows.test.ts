@@ -176,5 +176,5 @@ describe('flow validation', () => {
     expect(failed.stdout).toMatch(/shop\.yaml:13:14 trigger: unknown intent "ask_sise"/);
     const ok = await run('npx', ['tsx', 'cli/flows.ts', 'validate', flowsDir({ 'shop.yaml': GOOD })], { cwd: ROOT });
     expect(ok.stdout).toMatch(/^ok: /m);
-  });
+  }, 120_000); // two process starts: generous for a loaded machine, still catches a hang
 });

@@ -81,7 +81,10 @@ describe('adding examples to an intent', () => {
     const result = addIntentExamples(file, 'ask_stock', { zh: ['还有库存没'], en: ['any stock left'] });
     expect(result.ok).toBe(true);
     const text = (result as { text: string }).text;
-    expect(text.length).toBe(file.length + ', 还有库存没'.length + ', any stock left'.length);
+    // Whatever style the lists are written in (block or flow), only the two items were added.
+    const added = text.split('\n').filter((line) => !file.split('\n').includes(line));
+    expect(added.map((line) => line.trim())).toEqual(['- 还有库存没', '- any stock left']);
+    expect(text.split('\n').filter((line) => !added.includes(line)).join('\n')).toBe(file);
     expect(parse(text).intents.ask_stock.examples.zh.at(-1)).toBe('还有库存没');
   });
 });

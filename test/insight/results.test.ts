@@ -28,7 +28,7 @@ describe('results', () => {
     server = await startTestKefu({ env: { KEFU__INSIGHT__AGENTDAILYCAPACITY: '2' } });
     await say('left-mid-way', '我穿多大码'); // the bot asks for a height; the buyer never answers
     await say('wants-a-person', '转人工');
-    await say('furious', 'this is terrible, the worst shop ever, you are liars');
+    await say('furious', 'is the black one in stock?? this is awful, terrible, worst shop ever');
     await say('settled', '你好');
     await say('settled', 'thanks, bye');
     const { recorder, store } = server.kefu.insight;
@@ -49,7 +49,7 @@ describe('results', () => {
       resolutionRate: 0.25,
       handoffRate: 0.5,
       handoffRateByReason: { asked_for_human: 0.25, negative_sentiment: 0.25 },
-      presaleConversations: 1,
+      presaleConversations: 2, // the size question, and the furious one's stock question
       presaleResolvedByBot: 0,
       reminders: { sent: 10, paidWithin24h: 4, recoveryRate: 0.4 },
       agentEquivalents: 0.5,
