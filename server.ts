@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { InMemoryAgentQueue } from './adapters/agent-desk/in-memory-agent-queue.ts';
-import { DemoCatalog } from './adapters/commerce/demo/demo-catalog.ts';
+import { createCatalog, InvalidCatalogError } from './adapters/commerce/create-catalog.ts';
 import { LogEventSink } from './adapters/events/log-event-sink.ts';
 import { watchFolder, type FolderWatcher } from './adapters/files/watch-folder.ts';
 import { createHttpServer } from './adapters/http/http-server.ts';
@@ -115,8 +115,14 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
   if (!loaded.ok) return stopWatching(new InvalidFilesError(loaded.problems));
   let current = loaded.flowSet;
 
-  const catalog = options.catalog ?? (await DemoCatalog.load().catch(stopWatching));
-  const stores = await createStores(config, logger).catch(stopWatching);
+  const commerce = options.catalog
+    ? { catalog: options.catalog, source: 'given', close: async () => {} }
+    : await createCatalog(config.commerce, logger).catch(stopWatching);
+  const catalog = commerce.catalog;
+  const stores = await createStores(config, logger).catch(async (error: unknown) => {
+    await commerce.close();
+    return stopWatching(error);
+  });
   const agentQueue = new InMemoryAgentQueue();
   const engine = new Engine({
     flows: () => current,
@@ -181,6 +187,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     storage: config.redis.url ? 'redis' : 'memory',
     async close() {
       await watcher?.close();
+      await commerce.close();
       await stores.close();
     },
   };
@@ -236,6 +243,10 @@ async function main(): Promise<void> {
   try {
     server = await startServer(config, logger);
   } catch (error) {
+    if (error instanceof InvalidCatalogError) {
+      process.stderr.write(`Kefu cannot start: the catalog file has problems:\n${error.problems.map(formatProblem).join('\n')}\n`);
+      process.exit(1);
+    }
     if (error instanceof InvalidFilesError) {
       process.stderr.write(`Kefu cannot start: the flow files have problems:\n${error.problems.map(formatProblem).join('\n')}\n`);
       process.exit(1);

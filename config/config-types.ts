@@ -87,6 +87,27 @@ export interface LoggingConfig {
   level: LogLevel;
 }
 
+export interface CommerceHttpConfig {
+  /** Base URL of the shop's catalog API (docs/openapi/commerce-catalog.yaml). */
+  baseUrl: string;
+  /** Bearer token; a secret (`${env:NAME}`). */
+  token?: string | null;
+  timeoutMs?: number;
+  retries?: number;
+  /** How long the product list is reused for recognising product names and links. */
+  cacheSeconds?: number;
+}
+
+export interface CommerceConfig {
+  /** demo: a catalog file; http: the shop's own API. */
+  kind: 'demo' | 'http';
+  /** Absolute path of the catalog file (resolved by the loader); null for the demo shop's. */
+  catalogFile: string | null;
+  /** Reload the catalog file when it changes. */
+  watch: boolean;
+  http?: CommerceHttpConfig;
+}
+
 export interface KefuConfig {
   server: ServerConfig;
   redis: RedisConfig;
@@ -98,4 +119,5 @@ export interface KefuConfig {
   webchat: WebchatConfig;
   agentDesk: AgentDeskConfig;
   logging: LoggingConfig;
+  commerce: CommerceConfig;
 }
