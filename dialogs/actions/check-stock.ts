@@ -18,7 +18,7 @@ function colourName(product: Product, id: string | undefined | null, language: L
 }
 
 function sizeLabel(size: string, language: Language): string {
-  return language === 'en' ? size : `${size}码`;
+  return language === 'en' ? size : `${size}${language === 'zh-Hant' ? '碼' : '码'}`;
 }
 
 function describeAsked(product: Product, colour: string | null, size: string | null, language: Language): string {
@@ -60,7 +60,10 @@ export const checkStock: ActionDefinition = {
     set.asked = describeAsked(product, colour, size, language);
 
     if (!complete && !colour && !size && totalStock > 0 && context.args.final !== true) {
-      return { set: { ...set, status: 'needs_variant' }, ...switched };
+      const first = product.colours.length > 0 ? 'colour' : 'size';
+      const values = [...new Set(product.variants.filter((v) => v.stock > 0).map((v) => (first === 'colour' ? v.colour! : v.size!)))];
+      const labels = values.map((v) => (first === 'colour' ? colourName(product, v, language) : sizeLabel(v, language)));
+      return { set: { ...set, status: 'needs_variant', available: joinList(labels, language) }, ...switched };
     }
     if (matches.some(inStock)) {
       if (complete) {

@@ -18,7 +18,11 @@ export const pricePromo: ActionDefinition = {
     const running = (await catalog.promotions()).filter((p) => !p.endsOn || p.endsOn >= today);
     const applying = running.filter((p) => !p.productIds || (product !== null && p.productIds.includes(product.id)));
     const until = { 'zh-Hans': '截至', 'zh-Hant': '截至', en: 'until' }[language];
-    const promos = applying.map((p) => `· ${p.text[language]}${p.endsOn ? `(${until}${language === 'en' ? ' ' : ''}${formatDate(p.endsOn, language, now)})` : ''}`);
+    const promos = applying.map((p) => {
+      if (!p.endsOn) return `· ${p.text[language]}`;
+      const date = formatDate(p.endsOn, language, now);
+      return language === 'en' ? `· ${p.text.en} (${until} ${date})` : `· ${p.text[language]}(${until}${date})`;
+    });
     return {
       set: {
         status: product ? 'product' : 'shop',

@@ -18,7 +18,7 @@ const TOPICS = {
 type Topic = keyof typeof TOPICS;
 
 /** Places the shop's policy never covers; asking about them goes to a person rather than a guess. */
-const ABROAD = ['国外', '海外', '美国', '日本', '韩国', '新加坡', '马来西亚', '英国', '澳洲', '澳大利亚', '加拿大', '欧洲', '德国', '法国', 'abroad', 'overseas', 'international', 'usa', 'united states', 'america', 'uk', 'singapore', 'japan', 'korea', 'australia', 'canada', 'europe', 'germany', 'france', 'malaysia'];
+const ABROAD = ['国外', '海外', '美国', '日本', '韩国', '新加坡', '马来西亚', '英国', '澳洲', '澳大利亚', '加拿大', '欧洲', '德国', '法国', 'abroad', 'overseas', 'international', 'usa', 'the us', 'u.s.', 'united states', 'america', 'uk', 'singapore', 'japan', 'korea', 'australia', 'canada', 'europe', 'germany', 'france', 'malaysia'];
 
 function normalise(text: string): string {
   return ` ${toSimplified(text.normalize('NFKC')).toLowerCase()} `;
@@ -52,7 +52,9 @@ function feeRange(regions: readonly ShippingRegion[], currency: string): string 
 
 function overview(policy: ShippingPolicy, language: Language): string {
   const unit = { 'zh-Hans': '天', 'zh-Hant': '天', en: ' days' }[language];
-  return joinList(policy.regions.map((r) => `${r.name[language]}${language === 'en' ? ': ' : ''}${dayRange(r.days)}${unit}`), language === 'en' ? 'en' : language);
+  const parts = policy.regions.map((r) => `${r.name[language]}${language === 'en' ? ': ' : ''}${dayRange(r.days)}${unit}`);
+  // Region names hold commas in English, so the regions are set apart with semicolons.
+  return language === 'en' ? `${parts.join('; ')}` : joinList(parts, language);
 }
 
 export const shippingAnswer: ActionDefinition = {
