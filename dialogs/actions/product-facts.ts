@@ -38,9 +38,19 @@ const LABELS: Record<ProductAttribute, LocalText> = {
   netContent: { 'zh-Hans': '净含量', 'zh-Hant': '淨含量', en: 'Net content' },
 };
 
+/** Questions about keeping a product that single words miss ("how long do the walnuts keep"). */
+const SHELF_LIFE_QUESTION = /how long\b.*\b(keep|last)s?\b/;
+
+function asks(text: string, word: string): boolean {
+  // English words must start a word ("nut" is not in "walnuts"); they may end inside one ("allerg" → allergy).
+  return /^[a-z]/.test(word) ? new RegExp(`(?<![a-z])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`).test(text) : text.includes(word);
+}
+
 export function askedAttributes(question: string): ProductAttribute[] {
   const text = toSimplified(question.normalize('NFKC')).toLowerCase();
-  return PRODUCT_ATTRIBUTES.filter((attribute) => ASKS[attribute].some((word) => text.includes(word)));
+  return PRODUCT_ATTRIBUTES.filter(
+    (attribute) => ASKS[attribute].some((word) => asks(text, word)) || (attribute === 'shelfLife' && SHELF_LIFE_QUESTION.test(text)),
+  );
 }
 
 const OUTPUTS = ['status', 'question', 'product_name', 'facts', 'missing'] as const;
