@@ -57,11 +57,13 @@ export async function createCatalog(config: CommerceConfig, logger: Logger): Pro
   // One reload at a time, in order, so an older slow read never replaces a newer one.
   let reloading: Promise<unknown> = Promise.resolve();
   onChange = () => {
-    reloading = reloading.then(async () => {
-      const result = await catalog.reload();
-      if (result.ok) logger.info({ file, products: result.data.products.length }, 'catalog reloaded');
-      else logger.error({ problems: result.problems.map(formatProblem) }, 'the catalog file is invalid; still serving the previous catalog');
-    });
+    reloading = reloading
+      .then(async () => {
+        const result = await catalog.reload();
+        if (result.ok) logger.info({ file, products: result.data.products.length }, 'catalog reloaded');
+        else logger.error({ problems: result.problems.map(formatProblem) }, 'the catalog file is invalid; still serving the previous catalog');
+      })
+      .catch((error: unknown) => logger.error({ err: (error as Error).message }, 'catalog reload failed; still serving the previous catalog'));
   };
   if (changedWhileLoading) onChange();
   return {
