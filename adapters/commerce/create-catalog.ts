@@ -36,7 +36,9 @@ export async function createCatalog(config: CommerceConfig, logger: Logger): Pro
       retries: http.retries ?? 2,
       cacheSeconds: http.cacheSeconds ?? 60,
     });
-    return { catalog, source: `the shop's API at ${new URL(http.baseUrl).origin}`, close: async () => {} };
+    const source = `the shop's API at ${new URL(http.baseUrl).origin}`;
+    logger.info({ source }, 'catalog: the shop system\'s HTTP API');
+    return { catalog, source, close: async () => {} };
   }
 
   const file = config.catalogFile ?? DEMO_CATALOG_FILE;
@@ -66,6 +68,7 @@ export async function createCatalog(config: CommerceConfig, logger: Logger): Pro
       .catch((error: unknown) => logger.error({ err: (error as Error).message }, 'catalog reload failed; still serving the previous catalog'));
   };
   if (changedWhileLoading) onChange();
+  logger.info({ file, products: (await catalog.listProducts()).length }, 'catalog loaded');
   return {
     catalog,
     source: file === DEMO_CATALOG_FILE ? 'the demo shop' : file,
