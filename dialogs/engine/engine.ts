@@ -91,7 +91,11 @@ export class Engine {
     const session = stored ?? newSession(detectLanguage(text) ?? 'zh-Hans', message.receivedAt);
     session.language = detectLanguage(text, session.language) ?? session.language;
     session.turnCount += 1;
-    if (message.context?.productId) session.context.productId = message.context.productId;
+    const page = message.context?.productId;
+    if (page && page !== session.pageProductId) {
+      session.context.productId = page;
+      session.pageProductId = page;
+    }
     if (message.context?.orderId) session.context.orderId = message.context.orderId;
     this.dropStaleRuns(session, flowSet);
 
