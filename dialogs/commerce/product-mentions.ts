@@ -41,25 +41,48 @@ function containsWord(haystack: string, needle: string): boolean {
   }
 }
 
+interface MentionIndex {
+  /** Normalised names and aliases, longest first. */
+  names: { needle: string; product: Product }[];
+  urls: Map<string, Product>;
+}
+
+// Normalising every name (Traditional → Simplified through OpenCC) on every message would cost
+// milliseconds; catalogs hand out the same list until it changes, so the index is built once per list.
+const indexes = new WeakMap<readonly Product[], MentionIndex>();
+
+function indexOf(products: readonly Product[]): MentionIndex {
+  const cached = indexes.get(products);
+  if (cached) return cached;
+  const names: MentionIndex['names'] = [];
+  const urls = new Map<string, Product>();
+  for (const product of products) {
+    for (const name of new Set([product.name['zh-Hans'], product.name['zh-Hant'], product.name.en, ...product.aliases])) {
+      const needle = normalise(name).trim();
+      if (needle.length < 2 && !/[\u4e00-\u9fff]/.test(needle)) continue;
+      names.push({ needle, product });
+    }
+    const key = product.url ? urlKey(product.url) : null;
+    if (key && !urls.has(key)) urls.set(key, product);
+  }
+  names.sort((a, b) => b.needle.length - a.needle.length);
+  const index = { names, urls };
+  indexes.set(products, index);
+  return index;
+}
+
 /** The product the text names or links to, or null. */
 export function findProductMention(text: string, products: readonly Product[]): Product | null {
+  const index = indexOf(products);
   const links = linksIn(text);
-  if (links.length > 0) {
-    const keys = new Set(links.map(urlKey).filter((k): k is string => k !== null));
-    const linked = products.find((p) => p.url && keys.has(urlKey(p.url) ?? ''));
+  for (const link of links) {
+    const key = urlKey(link);
+    const linked = key ? index.urls.get(key) : undefined;
     if (linked) return linked;
   }
   const withoutLinks = normalise(text.replace(URL_PATTERN, ' '));
-  let best: { product: Product; length: number } | null = null;
-  for (const product of products) {
-    const names = [product.name['zh-Hans'], product.name['zh-Hant'], product.name.en, ...product.aliases];
-    for (const name of names) {
-      const needle = normalise(name).trim();
-      if (needle.length < 2 && !/[\u4e00-\u9fff]/.test(needle)) continue;
-      if (needle.length > (best?.length ?? 0) && containsWord(withoutLinks, needle)) best = { product, length: needle.length };
-    }
-  }
-  return best?.product ?? null;
+  // Longest first: the first name found is the most specific.
+  return index.names.find(({ needle }) => containsWord(withoutLinks, needle))?.product ?? null;
 }
 
 /** Finds a product by its id or by a mention in the text (for a product chosen with a button or typed). */
