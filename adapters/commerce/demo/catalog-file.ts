@@ -50,7 +50,8 @@ interface CatalogFile {
 }
 
 const MAX_FILE_BYTES = 10 * 1024 * 1024;
-const validateCatalogFile = compileSchema(schema);
+// Compiled on first use, so commands that never read a catalog do not pay for it.
+let validateCatalogFile: ReturnType<typeof compileSchema> | null = null;
 
 // schema-check.ts words every pattern mismatch for flow names; a catalog's patterns mean other things.
 const PATTERN_HINTS: Record<string, string> = {
@@ -96,6 +97,7 @@ export function parseCatalogText(text: string, shownName: string): CatalogReadRe
   }
   const { source, problems: parseProblems } = parsed;
   if (!source) return { ok: false, problems: parseProblems };
+  validateCatalogFile ??= compileSchema(schema);
   const shape = schemaProblems(validateCatalogFile, source).map(rewordPatternProblem);
   if (shape.length > 0) return { ok: false, problems: shape };
   const file = source.data as CatalogFile;
