@@ -10,7 +10,7 @@ import type { Redis } from 'ioredis';
 import { createDeskAdapter, createHandoffService, handoffSettings } from './adapters/agent-desk/compose-handoff.ts';
 import type { DeskAdapter } from './adapters/agent-desk/desk-adapter.ts';
 import { InMemoryAgentQueue } from './adapters/agent-desk/in-memory-agent-queue.ts';
-import { DemoCatalog } from './adapters/commerce/demo/demo-catalog.ts';
+import { createCatalog, InvalidCatalogError } from './adapters/commerce/create-catalog.ts';
 import { watchFolder, type FolderWatcher } from './adapters/files/watch-folder.ts';
 import { createHttpServer } from './adapters/http/http-server.ts';
 import { createInsight, type Insight } from './adapters/insight/create-insight.ts';
@@ -130,7 +130,10 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
   if (!loaded.ok) return stopWatching(new InvalidFilesError(loaded.problems));
   let current = loaded.flowSet;
 
-  const catalog = options.catalog ?? (await DemoCatalog.load().catch(stopWatching));
+  const commerce = await started(
+    options.catalog ? Promise.resolve({ catalog: options.catalog, source: 'given', close: async () => {} }) : createCatalog(config.commerce, logger),
+  );
+  const catalog = commerce.catalog;
   const stores = await started(createStores(config, logger));
   const insight = await started(createInsight(config, logger, () => new Set(current.intents.keys())));
   const agentQueue = new InMemoryAgentQueue();
@@ -264,6 +267,10 @@ async function main(): Promise<void> {
   try {
     server = await startServer(config, logger);
   } catch (error) {
+    if (error instanceof InvalidCatalogError) {
+      process.stderr.write(`Kefu cannot start: the catalog file has problems:\n${error.problems.map(formatProblem).join('\n')}\n`);
+      process.exit(1);
+    }
     if (error instanceof InvalidFilesError) {
       process.stderr.write(`Kefu cannot start: the flow files have problems:\n${error.problems.map(formatProblem).join('\n')}\n`);
       process.exit(1);

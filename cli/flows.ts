@@ -8,7 +8,7 @@ import { DemoCatalog } from '../adapters/commerce/demo/demo-catalog.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { builtInActions } from '../dialogs/actions/index.ts';
 import { TESTS_FOLDER, loadFlows } from '../dialogs/flows/load-flows.ts';
-import { formatProblem } from '../dialogs/flows/problems.ts';
+import { InvalidFilesError, formatProblem } from '../dialogs/flows/problems.ts';
 import { loadConversationTests, runConversationTest } from '../dialogs/testing/conversation-tests.ts';
 
 const USAGE = 'usage: npm run flows -- validate [dir] | test [dir] | actions';
@@ -39,7 +39,16 @@ async function main(argv: string[]): Promise<number> {
       }
       const { cases, problems } = await loadConversationTests(path.join(dir, TESTS_FOLDER));
       for (const problem of problems) console.log(formatProblem(problem));
-      const catalog = await DemoCatalog.load();
+      // The merchant's own catalog file when configured (commerce.catalogFile / KEFU_CATALOG), so tests
+      // check the answers buyers will get from it.
+      let catalog: DemoCatalog;
+      try {
+        catalog = await DemoCatalog.load(config.commerce.catalogFile ?? undefined);
+      } catch (error) {
+        if (!(error instanceof InvalidFilesError)) throw error;
+        for (const problem of error.problems) console.log(formatProblem(problem));
+        return 1;
+      }
       let failed = 0;
       for (const testCase of cases) {
         const outcome = await runConversationTest(testCase, { flows: result.flowSet, catalog, shopName: config.shop.name });

@@ -133,6 +133,27 @@ export interface AdminConfig {
   token: string | null;
 }
 
+export interface CommerceHttpConfig {
+  /** Base URL of the shop's catalog API (docs/openapi/commerce-catalog.yaml). */
+  baseUrl: string;
+  /** Bearer token; a secret (`${env:NAME}`). */
+  token?: string | null;
+  timeoutMs?: number;
+  retries?: number;
+  /** How long the product list is reused for recognising product names and links. */
+  cacheSeconds?: number;
+}
+
+export interface CommerceConfig {
+  /** demo: a catalog file; http: the shop's own API. */
+  kind: 'demo' | 'http';
+  /** Absolute path of the catalog file (resolved by the loader); null for the demo shop's. */
+  catalogFile: string | null;
+  /** Reload the catalog file when it changes. */
+  watch: boolean;
+  http?: CommerceHttpConfig;
+}
+
 export interface KefuConfig {
   server: ServerConfig;
   redis: RedisConfig;
@@ -147,4 +168,5 @@ export interface KefuConfig {
   logging: LoggingConfig;
   insight: InsightConfig;
   admin: AdminConfig;
+  commerce: CommerceConfig;
 }

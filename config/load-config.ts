@@ -65,6 +65,7 @@ const SHORTCUT_VARIABLES: readonly { variable: string; path: string[] }[] = [
   { variable: 'REDIS_URL', path: ['redis', 'url'] },
   { variable: 'LOG_LEVEL', path: ['logging', 'level'] },
   { variable: 'KEFU_FLOWS_DIR', path: ['flows', 'dir'] },
+  { variable: 'KEFU_CATALOG', path: ['commerce', 'catalogFile'] },
 ];
 
 /**
@@ -143,6 +144,8 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
 
   const valid = config as unknown as KefuConfig;
   if (!isAbsolute(valid.flows.dir)) valid.flows.dir = resolve(projectRoot, valid.flows.dir);
+  const catalogFile = valid.commerce.catalogFile;
+  if (catalogFile && !isAbsolute(catalogFile)) valid.commerce.catalogFile = resolve(projectRoot, catalogFile);
 
   return { config: valid, secretPaths: [...secretPaths].sort(), sources: describeSources(origins, config) };
 }

@@ -2,7 +2,7 @@
 // Implementations live in adapters/ (memory for the embedded default, Redis for production);
 // one contract test suite (test/contracts/) runs every implementation.
 
-import type { ConversationRef, HandoffReason, Language, LocalText, Reply, Turn } from './messages.ts';
+import type { ConversationRef, HandoffReason, Language, Reply, Turn } from './messages.ts';
 
 /** Key-value storage of conversation sessions, with expiry. Values are JSON-serialisable. */
 export interface SessionStore {
@@ -80,37 +80,8 @@ export interface AgentDesk {
   buyerReturnedToBot?(conversation: ConversationRef, at: number): Promise<void>;
 }
 
-/** One row of a size chart: a size fits buyers within these ranges (inclusive). */
-export interface SizeChartRow {
-  size: string;
-  heightCm?: [number, number];
-  weightKg?: [number, number];
-  chestCm?: [number, number];
-  waistCm?: [number, number];
-}
-
-export interface Product {
-  id: string;
-  name: LocalText;
-  /** Other names buyers use for it, in any language. */
-  aliases: string[];
-  category: string;
-  price: number;
-  currency: string;
-  colours: { id: string; name: LocalText }[];
-  sizes: string[];
-  sizeChart?: SizeChartRow[];
-  url?: string;
-  imageUrl?: string;
-}
-
-/** The shop's catalog (the pre-sale issue grows this port; orders come with the after-sale issue). */
-export interface Catalog {
-  getProduct(id: string): Promise<Product | null>;
-  listProducts(): Promise<Product[]>;
-  /** The chart used when a buyer asks about sizes without naming a product. */
-  defaultSizeChart(): Promise<SizeChartRow[]>;
-}
+// The catalog port moved to dialogs/commerce/catalog.ts; re-exported so existing imports keep working.
+export type { Catalog, Product, SizeChartRow } from './commerce/catalog.ts';
 
 /** One handled turn, for counters, hot topics and the trainer view. */
 export interface TurnEvent {

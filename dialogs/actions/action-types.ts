@@ -2,7 +2,7 @@
 // name, which reads slots and the shop's data through the ports and returns values for the flow.
 // Merchants cannot write actions in YAML (flows run no code); developers register them here.
 
-import type { ConversationRef, Language, MessageContext } from '../messages.ts';
+import type { Button, ConversationRef, Language, MessageContext } from '../messages.ts';
 import type { Catalog } from '../ports.ts';
 
 export interface ActionContext {
@@ -15,11 +15,17 @@ export interface ActionContext {
   context: Readonly<MessageContext>;
   catalog: Catalog;
   now: number;
+  /** What the buyer wrote this turn (empty for a pressed button), for actions that read details from it. */
+  text: string;
 }
 
 export interface ActionResult {
   /** Values stored into the flow's variables (must be among the action's declared outputs). */
   set?: Record<string, unknown>;
+  /** Buttons built from the shop's data (e.g. one per colour in stock), added to the flow's next reply this turn. */
+  buttons?: Button[];
+  /** Changes the conversation's context, e.g. the product a buyer switched to with a button. */
+  context?: Partial<MessageContext>;
 }
 
 export interface ActionDefinition {

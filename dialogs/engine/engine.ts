@@ -12,6 +12,8 @@ import type { ActionDefinition } from '../actions/action-types.ts';
 import type { FlowDefinition, SlotDefinition, Step } from '../flows/flow-types.ts';
 import { isTruthy } from '../flows/expressions.ts';
 import type { FlowSet } from '../flows/load-flows.ts';
+import { isCommerceUnavailable } from '../commerce/commerce-unavailable.ts';
+import { findProductMention } from '../commerce/product-mentions.ts';
 import { detectLanguage } from '../language/chinese-script.ts';
 import type { Button, ConversationRef, HandoffReason, InboundMessage, Language, LocalText, Reply } from '../messages.ts';
 import type { Catalog, HandoffRequest, Logger, Product, TurnEvent } from '../ports.ts';
@@ -79,6 +81,8 @@ class TurnState {
   product: Product | null = null;
   /** Values of a flow that ended this turn (the run itself is gone by then). */
   endedFlowVars: Record<string, unknown> | null = null;
+  /** Buttons an action built, for the flow's next reply. */
+  actionButtons: Button[] | null = null;
 
   constructor(
     readonly message: InboundMessage,
@@ -100,7 +104,11 @@ export class Engine {
     const session = stored ?? newSession(detectLanguage(text) ?? 'zh-Hans', message.receivedAt);
     session.language = detectLanguage(text, session.language) ?? session.language;
     session.turnCount += 1;
-    if (message.context?.productId) session.context.productId = message.context.productId;
+    const page = message.context?.productId;
+    if (page && page !== session.pageProductId) {
+      session.context.productId = page;
+      session.pageProductId = page;
+    }
     if (message.context?.orderId) session.context.orderId = message.context.orderId;
     this.dropStaleRuns(session, flowSet);
 
@@ -208,6 +216,8 @@ export class Engine {
 
     const input = payload ?? text;
     if (!HAS_CONTENT.test(input)) return this.say(turn, 'no_text');
+    await this.noticeProduct(turn, input);
+    await this.loadProduct(turn);
     const recognition = turn.flowSet.recogniser.recognise(input);
     turn.intent = recognition.intent;
     turn.confidence = recognition.confidence;
@@ -219,7 +229,6 @@ export class Engine {
     if (handoffAt !== null && turn.sentiment !== undefined && turn.sentiment <= handoffAt && !routedByIntent) {
       return this.handOff(turn, 'negative_sentiment', `sentiment score ${turn.sentiment}`);
     }
-    await this.loadProduct(turn);
     const forSlots: MessageForSlots = {
       text: input,
       normalised: normaliseForMatching(input),
@@ -396,6 +405,14 @@ export class Engine {
       status = await this.runSteps(turn);
     } catch (error) {
       const run = turn.session.run;
+      // The shop's system is down or slow: say so kindly and let the buyer try again or ask a person.
+      if (isCommerceUnavailable(error) && turn.flowSet.responses.has('commerce_unavailable')) {
+        this.options.logger.warn({ err: (error as Error).message, flow: run?.flow }, 'commerce backend unavailable; told the buyer');
+        turn.endedFlowVars = run ? { ...run.vars } : null;
+        turn.session.run = null;
+        turn.actionButtons = null;
+        return this.say(turn, 'commerce_unavailable');
+      }
       this.options.logger.error({ err: (error as Error).message, flow: run?.flow }, 'flow failed; handing off');
       return this.handOff(turn, 'flow', `the flow "${run?.flow}" failed: ${(error as Error).message}`);
     }
@@ -484,9 +501,25 @@ export class Engine {
       context: turn.session.context,
       catalog: this.options.catalog,
       now: turn.message.receivedAt,
+      text: turn.message.text ?? '',
     });
     for (const [key, value] of Object.entries(result.set ?? {})) {
       if (action.outputs.includes(key)) run.vars[key] = value;
+    }
+    if (result.buttons?.length) turn.actionButtons = result.buttons;
+    if (result.context?.productId && result.context.productId !== turn.session.context.productId) {
+      turn.session.context.productId = result.context.productId;
+      await this.loadProduct(turn);
+    }
+  }
+
+  /** A product the buyer names or links to becomes the conversation's product (over the page they came from). */
+  private async noticeProduct(turn: TurnState, text: string): Promise<void> {
+    try {
+      const mention = findProductMention(text, await this.options.catalog.listProducts());
+      if (mention) turn.session.context.productId = mention.id;
+    } catch (error) {
+      this.options.logger.warn({ err: (error as Error).message }, 'catalog unavailable; product names not recognised this turn');
     }
   }
 
@@ -586,7 +619,12 @@ export class Engine {
   }
 
   private say(turn: TurnState, responseName: string, extra: Record<string, unknown> = {}): void {
-    turn.replies.push(this.render(turn, responseName, extra));
+    const reply = this.render(turn, responseName, extra);
+    if (turn.actionButtons) {
+      reply.buttons = [...turn.actionButtons, ...(reply.buttons ?? [])];
+      turn.actionButtons = null;
+    }
+    turn.replies.push(reply);
   }
 }
 

@@ -26,6 +26,11 @@ export interface Session {
   suspended: FlowRun[];
   /** Product or order the buyer is writing about (from the channel or the conversation). */
   context: MessageContext;
+  /**
+   * The product page the channel last said the buyer writes from. Channels send it with every
+   * message; it replaces a product the buyer named only when the page changes.
+   */
+  pageProductId?: string;
   /** Messages in a row the bot did not understand. */
   misses: number;
   handoff: { reason: HandoffReason; since: number } | null;

@@ -57,6 +57,7 @@ describe('defaults', () => {
         liveUpdateSeconds: 5,
       },
       admin: { token: null },
+      commerce: { kind: 'demo', catalogFile: null, watch: true },
     });
     expect(secretPaths).toEqual([]);
     expect(sources['server.port']).toBe(`config/default.yaml:${positionInDefaults('3000')}`);
@@ -315,7 +316,7 @@ describe('hostile or broken files', () => {
     const file = merchantFile('__proto__:\n  polluted: yes\nserver:\n  __proto__:\n    polluted: yes\n');
     const problems = problemsOf({ env: { KEFU__SERVER__CONSTRUCTOR: 'x' }, file });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(problems).toContain(`${file}:1:1 __proto__ is not a known setting; known settings here: server, redis, flows, sessions, conversations, nlu, shop, webchat, agentDesk, handoff, logging, insight, admin`);
+    expect(problems).toContain(`${file}:1:1 __proto__ is not a known setting; known settings here: server, redis, flows, sessions, conversations, nlu, shop, webchat, agentDesk, handoff, logging, insight, admin, commerce`);
     expect(problems).toContain('server.CONSTRUCTOR is not a known setting; known settings here: host, port, bodyLimitBytes (from KEFU__SERVER__CONSTRUCTOR="x")');
   });
 
