@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { InMemoryAgentQueue } from './adapters/agent-desk/in-memory-agent-queue.ts';
+import { afterSalePolicy, chooseOrders } from './adapters/commerce/choose-orders.ts';
 import { DemoCatalog } from './adapters/commerce/demo/demo-catalog.ts';
 import { LogEventSink } from './adapters/events/log-event-sink.ts';
 import { watchFolder, type FolderWatcher } from './adapters/files/watch-folder.ts';
@@ -32,6 +33,7 @@ import { ConversationService } from './dialogs/conversations.ts';
 import { Engine } from './dialogs/engine/engine.ts';
 import { loadFlows, type FlowSet, type LoadResult } from './dialogs/flows/load-flows.ts';
 import { InvalidFilesError, formatProblem } from './dialogs/flows/problems.ts';
+import type { Orders } from './dialogs/commerce/orders.ts';
 import type { Catalog, ConversationLine, DeliveryLedger, Logger, SessionStore } from './dialogs/ports.ts';
 import { systemClock } from './dialogs/ports.ts';
 
@@ -87,6 +89,7 @@ async function createStores(config: KefuConfig, logger: Logger): Promise<Stores>
 export interface ComposeOptions {
   logger: Logger;
   catalog?: Catalog;
+  orders?: Orders;
 }
 
 /** Wires Kefu from its configuration; throws InvalidFilesError when the flows are invalid. */
@@ -116,6 +119,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
   let current = loaded.flowSet;
 
   const catalog = options.catalog ?? (await DemoCatalog.load().catch(stopWatching));
+  const orders = options.orders ?? (await chooseOrders(config, logger).catch(stopWatching));
   const stores = await createStores(config, logger).catch(stopWatching);
   const agentQueue = new InMemoryAgentQueue();
   const engine = new Engine({
@@ -129,6 +133,8 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
       ...(config.shop.orderIdPattern ? { orderIdPattern: new RegExp(config.shop.orderIdPattern) } : {}),
     },
     logger,
+    orders,
+    afterSale: afterSalePolicy(config),
   });
   const conversations = new ConversationService({
     engine,
