@@ -128,19 +128,21 @@ const SEPARATORS = /[\s,，;；、|/]+/;
 const ADDRESS_CHARS = /[省市区县镇乡街路道号楼室村巷弄栋幢单元座层大厦广场花园小区苑园里]/;
 const NAME = /^[\p{Script=Han}·]{2,5}$/u;
 
-/** Reads the phone: the first valid number wins; a run of digits that is not valid is reported. */
+/**
+ * Reads the phone: the first valid number wins. Every phone-like run of digits is taken out of the
+ * text (a corrected number often follows a wrong one); a run that is not valid is reported when no
+ * valid number was given.
+ */
 function takePhone(text: string, country: CountryCode): { rest: string; phone?: string; bad?: string } {
-  const runs = [...text.matchAll(/(?:\+\d{1,3}[\s-]?)?\d[\d\s-]{5,16}\d/g)];
+  let phone: string | undefined;
   let bad: string | undefined;
-  for (const run of runs) {
-    const parsed = parsePhoneNumberFromString(run[0], country);
-    if (parsed?.isValid()) {
-      return { rest: text.slice(0, run.index) + ' ' + text.slice(run.index! + run[0].length), phone: parsed.number, ...(bad ? {} : {}) };
-    }
-    bad ??= run[0].replace(/[\s-]/g, '');
-  }
-  if (!bad) return { rest: text };
-  return { rest: text.replace(runs.find((r) => r[0].replace(/[\s-]/g, '') === bad)![0], ' '), bad };
+  const rest = text.replace(/(?:\+\d{1,3}[\s-]?)?\d[\d\s-]{5,16}\d/g, (run) => {
+    const parsed = parsePhoneNumberFromString(run, country);
+    if (parsed?.isValid()) phone ??= parsed.number;
+    else bad ??= run.replace(/[\s-]/g, '');
+    return ' ';
+  });
+  return { rest, ...(phone ? { phone } : bad ? { bad } : {}) };
 }
 
 export function parseChineseAddress(input: string, country: CountryCode = 'CN'): ParsedChineseAddress {
@@ -175,9 +177,11 @@ export function parseChineseAddress(input: string, country: CountryCode = 'CN'):
 
   const found = [province, city, district].filter((f): f is Found => f !== null);
   const firstStart = found.length ? Math.min(...found.map((f) => f.start)) : text.length;
-  const lastEnd = found.length ? Math.max(...found.map((f) => f.end)) : 0;
-  const before = text.slice(0, firstStart).split(SEPARATORS).filter(Boolean);
-  const after = found.length ? text.slice(lastEnd).split(SEPARATORS).filter(Boolean) : [];
+  // The division names are cut out, so a part given later ("…文三路100号，西湖区") leaves the street whole.
+  let rest = text;
+  for (const f of [...found].sort((a, b) => b.start - a.start)) rest = `${rest.slice(0, f.start)}${' '.repeat(f.end - f.start)}${rest.slice(f.end)}`;
+  const before = rest.slice(0, firstStart).split(SEPARATORS).filter(Boolean);
+  const after = found.length ? rest.slice(firstStart).split(SEPARATORS).filter(Boolean) : [];
 
   // An unlabelled recipient: a short Han name standing on its own before or after the address.
   if (!result.recipient) {
