@@ -100,7 +100,10 @@ export class Engine {
     const flowSet = this.options.flows();
     const text = message.text ?? '';
     const session = stored ?? newSession(detectLanguage(text) ?? 'zh-Hans', message.receivedAt);
-    session.language = detectLanguage(text, session.language) ?? session.language;
+    // A free-text answer (an address, a card message) is content, not the buyer's choice of language:
+    // an English-speaking buyer pasting a Chinese address is still answered in English.
+    const askedSlot = session?.run?.asking ? flowSet.flows.get(session.run.flow)?.slots?.[session.run.asking.slot] : undefined;
+    if (askedSlot?.type !== 'text') session.language = detectLanguage(text, session.language) ?? session.language;
     session.turnCount += 1;
     if (message.context?.productId) session.context.productId = message.context.productId;
     if (message.context?.orderId) session.context.orderId = message.context.orderId;
