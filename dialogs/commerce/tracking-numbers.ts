@@ -72,7 +72,8 @@ export type TrackingReading =
 
 /** The carrier a buyer names in the message, if any. */
 export function namedCarrier(text: string): CarrierCode | null {
-  const t = toSimplified(text.normalize('NFKC')).toLowerCase();
+  // The number itself is not a name: "SF1234…" says SF only through its format.
+  const t = toSimplified(text.normalize('NFKC')).toLowerCase().replace(/[a-z0-9]*\d[a-z0-9]*/g, ' ');
   for (const [code, pattern] of CARRIER_WORDS) if (pattern.test(t)) return code;
   return null;
 }

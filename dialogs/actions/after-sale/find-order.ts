@@ -5,6 +5,7 @@
 // else's order number is "not found", word for word like a number that does not exist.
 
 import type { Order } from '../../commerce/orders.ts';
+import { carriersFor } from '../../commerce/tracking-numbers.ts';
 import type { ActionDefinition } from '../action-types.ts';
 import { buyerOf, orderButtonTitle, orderView } from './order-view.ts';
 
@@ -35,19 +36,21 @@ export const findOrder: ActionDefinition = {
     try {
       if (typed) {
         const order = await context.orders.getOrder(buyer, typed);
-        if (!order) return { set: { order_state: 'not_found', order: { id: typed } } };
-        return { set: { order_state: 'found', order_id: order.id, order: orderView(order, context) } };
+        if (order) return { set: { order_state: 'found', order_id: order.id, order: orderView(order, context) } };
+        // "SF1234567890123" fits the order-number pattern too: a parcel number is not a wrong order
+        // number, so the buyer's own orders are offered instead (and the slot is asked afresh).
+        if (carriersFor(typed).length === 0) return { set: { order_state: 'not_found', order: { id: typed } } };
       }
       const orders = await context.orders.listOrders(buyer);
-      if (orders.length === 0) return { set: { order_state: 'none', order_count: 0 } };
+      if (orders.length === 0) return { set: { order_state: 'none', order_id: undefined, order_count: 0 } };
       const fitting = orders.filter(fits);
-      if (fitting.length === 0) return { set: { order_state: 'none_fitting', order_count: orders.length } };
+      if (fitting.length === 0) return { set: { order_state: 'none_fitting', order_id: undefined, order_count: orders.length } };
       if (fitting.length === 1) {
         const order = fitting[0]!;
         return { set: { order_state: 'found', order_id: order.id, order: orderView(order, context), order_count: orders.length } };
       }
       return {
-        set: { order_state: 'choose', order_count: orders.length },
+        set: { order_state: 'choose', order_id: undefined, order_count: orders.length },
         buttons: fitting.slice(0, MAX_CHOICES).map((o) => ({ title: orderButtonTitle(o, context.language), payload: o.id })),
       };
     } catch (error) {

@@ -1,7 +1,7 @@
 // Returns: start one within the shop's return window, then take the buyer's return tracking
 // number (carrier told from the number's format) and attach it.
 
-import { readTrackingNumber } from '../../commerce/tracking-numbers.ts';
+import { carriersFor, readTrackingNumber } from '../../commerce/tracking-numbers.ts';
 import type { ActionDefinition } from '../action-types.ts';
 import { actorOf, buyerOf, carrierName, changeKey, orderView, returnDeadline, stringSlot } from './order-view.ts';
 
@@ -47,7 +47,7 @@ export const readReturnTracking: ActionDefinition = {
     let text = typeof context.args.text === 'string' ? context.args.text : context.text;
     // The buyer's order numbers are not tracking numbers.
     const orderId = stringSlot(context, 'order_id');
-    if (orderId) text = text.split(orderId).join(' ');
+    if (orderId && carriersFor(orderId).length === 0) text = text.split(orderId).join(' ');
     const reading = readTrackingNumber(text);
     switch (reading.kind) {
       case 'ok':
