@@ -1,17 +1,21 @@
 // Picks the orders backend from the configuration: the demo shop's order book, or the merchant's
-// order API over HTTP. Called once by server.ts (composeKefu).
+// order API over HTTP (docs/openapi/commerce-orders.yaml). Called once by server.ts (composeKefu).
 
 import type { AfterSaleConfig, KefuConfig } from '../../config/config-types.ts';
 import type { AfterSalePolicy } from '../../dialogs/commerce/after-sale-policy.ts';
 import type { Orders } from '../../dialogs/commerce/orders.ts';
 import type { Logger } from '../../dialogs/ports.ts';
 import { DemoOrders } from './demo/demo-orders.ts';
+import { HttpOrders } from './http/http-orders.ts';
 
 export async function chooseOrders(config: KefuConfig, logger: Logger): Promise<Orders> {
   const settings = config.orders;
   if (!settings || settings.backend === 'demo') return DemoOrders.load();
-  throw new Error(`orders.backend "${settings.backend}" is not available in this version of Kefu; use "demo"`);
-  void logger;
+  const { baseUrl, timeoutMs, token } = settings.http;
+  // The schema demands it too; this guards configurations built in code.
+  if (!baseUrl) throw new Error('orders.backend is "http" but orders.http.baseUrl is not set');
+  logger.info({ baseUrl }, 'orders come from the merchant order API');
+  return new HttpOrders({ baseUrl, timeoutMs, token: token ?? null, logger });
 }
 
 /** The after-sale rules for the engine, in the shop's time zone. */
