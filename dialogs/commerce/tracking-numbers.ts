@@ -129,7 +129,9 @@ function candidateTokens(text: string): string[] {
 export function readTrackingNumber(text: string): TrackingReading {
   const clean = text.normalize('NFKC').slice(0, 2000);
   const named = namedCarrier(clean);
-  const tokens = candidateTokens(clean);
+  // Joined groups first ("1Z 999 AA1 …"), then each word alone (a number repeated, or two numbers).
+  const words = clean.split(/[^A-Za-z0-9-]+/).map((w) => w.replace(/-/g, '').toUpperCase()).filter((w) => w.length >= 4 && w.length <= 40 && /\d{3}/.test(w));
+  const tokens = [...new Set([...candidateTokens(clean), ...words])];
   if (tokens.length === 0) return { kind: 'none' };
   for (const number of tokens) {
     const carriers = carriersFor(number);
