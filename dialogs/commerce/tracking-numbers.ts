@@ -7,7 +7,8 @@
 // A number that fits several carriers (a 12-digit ZTO number can also pass FedEx's check) is read
 // as the carrier the buyer named, else as the Chinese carrier (the shop ships from China).
 
-import { dhl, fedex, getTracking, s10, ups, usps, type TrackingCourier } from 'ts-tracking-number';
+import { createRequire } from 'node:module';
+import type { TrackingCourier } from 'ts-tracking-number';
 import { toSimplified } from '../language/chinese-script.ts';
 import type { LocalText } from '../messages.ts';
 
@@ -53,13 +54,16 @@ const CHINESE_FORMATS: [CarrierCode, RegExp][] = [
   ['ems', /^1\d{12}$/],
 ];
 
-const LIBRARY_COURIERS: [CarrierCode, TrackingCourier][] = [
-  ['ups', ups],
-  ['fedex', fedex],
-  ['dhl', dhl],
-  ['usps', usps],
-  ['ems', s10],
-];
+type TrackingLibrary = typeof import('ts-tracking-number');
+let library: { getTracking: TrackingLibrary['getTracking']; couriers: [CarrierCode, TrackingCourier][] } | null = null;
+
+/** Loaded on first use: it brings ramda along, which every `npm run flows` start would otherwise pay for. */
+function trackingLibrary(): NonNullable<typeof library> {
+  if (library) return library;
+  const lib = createRequire(import.meta.url)('ts-tracking-number') as TrackingLibrary;
+  library = { getTracking: lib.getTracking, couriers: [['ups', lib.ups], ['fedex', lib.fedex], ['dhl', lib.dhl], ['usps', lib.usps], ['ems', lib.s10]] };
+  return library;
+}
 
 export type TrackingReading =
   | { kind: 'ok'; carrier: CarrierCode; number: string }
@@ -82,7 +86,8 @@ export function namedCarrier(text: string): CarrierCode | null {
 export function carriersFor(number: string): CarrierCode[] {
   const found: CarrierCode[] = [];
   for (const [code, pattern] of CHINESE_FORMATS) if (pattern.test(number)) found.push(code);
-  for (const [code, courier] of LIBRARY_COURIERS) {
+  const { getTracking, couriers } = trackingLibrary();
+  for (const [code, courier] of couriers) {
     // S10 numbers ending in CN are China Post's; other countries' S10 numbers are not EMS China.
     if (code === 'ems' && !number.endsWith('CN')) continue;
     if (getTracking(number, [courier]) && !found.includes(code)) found.push(code);
