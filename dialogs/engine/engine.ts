@@ -344,6 +344,9 @@ export class Engine {
   private askSlot(turn: TurnState, flow: FlowDefinition, slotName: string, which: 'ask' | 'reask'): void {
     const slot = flow.slots![slotName]!;
     const reply = this.render(turn, (which === 'reask' && slot.reask) || slot.ask);
+    // Asked again in a later turn: the choices an action offered are offered again.
+    const offer = turn.session.run?.offer;
+    if (turn.pendingButtons.length === 0 && offer?.length) turn.pendingButtons = offer;
     this.attachPendingButtons(turn, reply);
     if (!reply.buttons?.length) {
       const buttons = slotButtons(slot, turn.language);
@@ -403,6 +406,7 @@ export class Engine {
           return 'waiting';
         }
         run.asking = null;
+        delete run.offer;
       } else if ('set' in step) {
         for (const [name, expression] of Object.entries(step.set)) {
           run.vars[name] = await flowSet.expression(expression).evaluate(this.variables(turn, run));
@@ -454,7 +458,10 @@ export class Engine {
     for (const [key, value] of Object.entries(result.set ?? {})) {
       if (action.outputs.includes(key)) run.vars[key] = value;
     }
-    if (result.buttons?.length) turn.pendingButtons = result.buttons;
+    if (result.buttons?.length) {
+      turn.pendingButtons = result.buttons;
+      run.offer = result.buttons;
+    }
   }
 
   private async cancel(turn: TurnState): Promise<void> {
