@@ -39,7 +39,9 @@ export const findOrder: ActionDefinition = {
         if (order) return { set: { order_state: 'found', order_id: order.id, order: orderView(order, context) } };
         // "SF1234567890123" fits the order-number pattern too: a parcel number is not a wrong order
         // number, so the buyer's own orders are offered instead (and the slot is asked afresh).
-        if (carriersFor(typed).length === 0) return { set: { order_state: 'not_found', order: { id: typed } } };
+        // Echoed back only when it looks like an order number: a forged button cannot make the bot say anything.
+        const shown = /^[A-Za-z0-9_-]{1,40}$/.test(typed) ? typed : '—';
+        if (carriersFor(typed).length === 0) return { set: { order_state: 'not_found', order: { id: shown } } };
       }
       const orders = await context.orders.listOrders(buyer);
       if (orders.length === 0) return { set: { order_state: 'none', order_id: undefined, order_count: 0 } };
