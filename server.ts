@@ -10,6 +10,7 @@ import type { Redis } from 'ioredis';
 import { createDeskAdapter, createHandoffService, handoffSettings } from './adapters/agent-desk/compose-handoff.ts';
 import type { DeskAdapter } from './adapters/agent-desk/desk-adapter.ts';
 import { InMemoryAgentQueue } from './adapters/agent-desk/in-memory-agent-queue.ts';
+import { afterSalePolicy, chooseOrders } from './adapters/commerce/choose-orders.ts';
 import { createCatalog, InvalidCatalogError } from './adapters/commerce/create-catalog.ts';
 import { watchFolder, type FolderWatcher } from './adapters/files/watch-folder.ts';
 import { createHttpServer } from './adapters/http/http-server.ts';
@@ -37,6 +38,7 @@ import { handoffNotice } from './dialogs/handoff/handoff-notice.ts';
 import type { HandoffService } from './dialogs/handoff/handoff-service.ts';
 import { loadFlows, type FlowSet, type LoadResult } from './dialogs/flows/load-flows.ts';
 import { InvalidFilesError, formatProblem } from './dialogs/flows/problems.ts';
+import type { Orders } from './dialogs/commerce/orders.ts';
 import type { Catalog, ConversationLine, DeliveryLedger, Logger, SessionStore } from './dialogs/ports.ts';
 import { systemClock } from './dialogs/ports.ts';
 
@@ -98,6 +100,7 @@ async function createStores(config: KefuConfig, logger: Logger): Promise<Stores>
 export interface ComposeOptions {
   logger: Logger;
   catalog?: Catalog;
+  orders?: Orders;
 }
 
 /** Wires Kefu from its configuration; throws InvalidFilesError when the flows are invalid. */
@@ -134,6 +137,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     options.catalog ? Promise.resolve({ catalog: options.catalog, source: 'given', close: async () => {} }) : createCatalog(config.commerce, logger),
   );
   const catalog = commerce.catalog;
+  const orders = options.orders ?? (await chooseOrders(config, logger).catch(stopWatching));
   const stores = await started(createStores(config, logger));
   const insight = await started(createInsight(config, logger, () => new Set(current.intents.keys())));
   const agentQueue = new InMemoryAgentQueue();
@@ -151,6 +155,8 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     logger,
     sentiment: insight.sentiment,
     handoffNotice: handoffNotice(handoffSettings(config)),
+    orders,
+    afterSale: afterSalePolicy(config),
   });
   const outbound = new Map([[WEBCHAT_CHANNEL, new WebchatOutbound(stores.mailbox)]]);
   const handoffs = createHandoffService(config, { engine, ...stores, outbound, desk: deskAdapter, clock: systemClock, logger });

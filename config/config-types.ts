@@ -112,6 +112,18 @@ export interface HandoffConfig {
   maskPersonalData: boolean;
 }
 
+export interface OrdersConfig {
+  /** demo: the demo shop's order book; http: the merchant's order API (docs/openapi/commerce-orders.yaml). */
+  backend: 'demo' | 'http';
+  http: { baseUrl: string | null; timeoutMs: number; token?: string };
+}
+
+export interface AfterSaleConfig {
+  returnWindowDays: number;
+  stalledAfterHours: number;
+  refundArrivalDays: number;
+}
+
 export interface LoggingConfig {
   level: LogLevel;
 }
@@ -169,4 +181,6 @@ export interface KefuConfig {
   insight: InsightConfig;
   admin: AdminConfig;
   commerce: CommerceConfig;
+  orders: OrdersConfig;
+  afterSale: AfterSaleConfig;
 }

@@ -2,8 +2,10 @@
 // name, which reads slots and the shop's data through the ports and returns values for the flow.
 // Merchants cannot write actions in YAML (flows run no code); developers register them here.
 
+import type { AfterSalePolicy } from '../commerce/after-sale-policy.ts';
+import type { Orders } from '../commerce/orders.ts';
 import type { Button, ConversationRef, Language, MessageContext } from '../messages.ts';
-import type { Catalog } from '../ports.ts';
+import type { Catalog, Logger } from '../ports.ts';
 
 export interface ActionContext {
   /** The flow's slots and variables so far. */
@@ -15,8 +17,13 @@ export interface ActionContext {
   context: Readonly<MessageContext>;
   catalog: Catalog;
   now: number;
-  /** What the buyer wrote this turn (empty for a pressed button), for actions that read details from it. */
+  /** The buyer's orders (after-sale actions); always the conversation's own buyer. */
+  orders: Orders;
+  /** The shop's after-sale rules (return window, stalled parcels, refund times). */
+  afterSale: AfterSalePolicy;
+  /** The buyer's message of this turn (the text, or the pressed button's payload). */
   text: string;
+  logger: Logger;
 }
 
 export interface ActionResult {

@@ -6,5 +6,24 @@ import { pricePromo } from './price-promo.ts';
 import { productFacts } from './product-facts.ts';
 import { recommendSize } from './recommend-size.ts';
 import { invoicePolicy, shippingAnswer } from './shipping-answer.ts';
+import { changeAddress, readAddress, readPartsAddress, requestInterception } from './after-sale/address-actions.ts';
+import { cancelOrder } from './after-sale/cancel-order.ts';
+import { findOrder } from './after-sale/find-order.ts';
+import { attachReturnTracking, readReturnTracking, startReturn } from './after-sale/return-actions.ts';
+import { trackParcel } from './after-sale/track-parcel.ts';
 
-export const builtInActions: readonly ActionDefinition[] = [recommendSize, checkStock, productFacts, shippingAnswer, invoicePolicy, pricePromo];
+/** After-sale actions: whose order, address changes, cancelling, returns, parcels (docs/after-sale.md). */
+const afterSaleActions: readonly ActionDefinition[] = [
+  findOrder,
+  readAddress,
+  readPartsAddress,
+  changeAddress,
+  requestInterception,
+  cancelOrder,
+  startReturn,
+  readReturnTracking,
+  attachReturnTracking,
+  trackParcel,
+];
+
+export const builtInActions: readonly ActionDefinition[] = [recommendSize, checkStock, productFacts, shippingAnswer, invoicePolicy, pricePromo, ...afterSaleActions];

@@ -9,8 +9,11 @@
 //   otherwise → start the intent's flow, or say "did you mean…" with suggestions (two misses → a person).
 
 import type { ActionDefinition } from '../actions/action-types.ts';
+import { DEFAULT_AFTER_SALE_POLICY, type AfterSalePolicy } from '../commerce/after-sale-policy.ts';
+import { OrdersUnavailableError, type Orders } from '../commerce/orders.ts';
 import type { FlowDefinition, SlotDefinition, Step } from '../flows/flow-types.ts';
 import { isTruthy } from '../flows/expressions.ts';
+import { renderTemplate } from '../flows/templates.ts';
 import type { FlowSet } from '../flows/load-flows.ts';
 import { isCommerceUnavailable } from '../commerce/commerce-unavailable.ts';
 import { findProductMention } from '../commerce/product-mentions.ts';
@@ -50,7 +53,17 @@ export interface EngineOptions {
    * dialogs/handoff/handoff-notice.ts); null or an unknown response name says `handoff`.
    */
   handoffNotice?: (at: number, language: Language) => { response: string; vars: Record<string, unknown> } | null;
+  /** The orders backend for after-sale actions; without one they answer as if it were down. */
+  orders?: Orders;
+  afterSale?: AfterSalePolicy;
 }
+
+/** Stands in when no orders backend is wired: every call fails the way an unreachable one does. */
+const noOrders: Orders = new Proxy({} as Orders, {
+  get: () => async () => {
+    throw new OrdersUnavailableError('no orders backend is configured');
+  },
+});
 
 export interface TurnOutcome {
   session: Session;
@@ -81,8 +94,8 @@ class TurnState {
   product: Product | null = null;
   /** Values of a flow that ended this turn (the run itself is gone by then). */
   endedFlowVars: Record<string, unknown> | null = null;
-  /** Buttons an action built, for the flow's next reply. */
-  actionButtons: Button[] | null = null;
+  /** Buttons an action offered, put on the next reply of this turn. */
+  pendingButtons: Button[] = [];
 
   constructor(
     readonly message: InboundMessage,
@@ -102,7 +115,10 @@ export class Engine {
     const flowSet = this.options.flows();
     const text = message.text ?? '';
     const session = stored ?? newSession(detectLanguage(text) ?? 'zh-Hans', message.receivedAt);
-    session.language = detectLanguage(text, session.language) ?? session.language;
+    // A free-text answer (an address, a card message) is content, not the buyer's choice of language:
+    // an English-speaking buyer pasting a Chinese address is still answered in English.
+    const askedSlot = session?.run?.asking ? flowSet.flows.get(session.run.flow)?.slots?.[session.run.asking.slot] : undefined;
+    if (askedSlot?.type !== 'text') session.language = detectLanguage(text, session.language) ?? session.language;
     session.turnCount += 1;
     const page = message.context?.productId;
     if (page && page !== session.pageProductId) {
@@ -392,6 +408,10 @@ export class Engine {
   private askSlot(turn: TurnState, flow: FlowDefinition, slotName: string, which: 'ask' | 'reask'): void {
     const slot = flow.slots![slotName]!;
     const reply = this.render(turn, (which === 'reask' && slot.reask) || slot.ask);
+    // Asked again in a later turn: the choices an action offered are offered again.
+    const offer = turn.session.run?.offer;
+    if (turn.pendingButtons.length === 0 && offer?.length) turn.pendingButtons = offer;
+    this.attachPendingButtons(turn, reply);
     if (!reply.buttons?.length) {
       const buttons = slotButtons(slot, turn.language);
       if (buttons.length > 0) reply.buttons = buttons;
@@ -410,7 +430,7 @@ export class Engine {
         this.options.logger.warn({ err: (error as Error).message, flow: run?.flow }, 'commerce backend unavailable; told the buyer');
         turn.endedFlowVars = run ? { ...run.vars } : null;
         turn.session.run = null;
-        turn.actionButtons = null;
+        turn.pendingButtons = [];
         return this.say(turn, 'commerce_unavailable');
       }
       this.options.logger.error({ err: (error as Error).message, flow: run?.flow }, 'flow failed; handing off');
@@ -458,6 +478,7 @@ export class Engine {
           return 'waiting';
         }
         run.asking = null;
+        delete run.offer;
       } else if ('set' in step) {
         for (const [name, expression] of Object.entries(step.set)) {
           run.vars[name] = await flowSet.expression(expression).evaluate(this.variables(turn, run));
@@ -478,8 +499,9 @@ export class Engine {
         session.run = { flow: step.goto, pc: [0], vars: {}, asking: null, version: flowSet.fingerprint(step.goto) };
         continue;
       } else if ('handoff' in step) {
-        if (typeof step.handoff === 'string') this.handOff(turn, 'flow', step.handoff);
-        else this.handOff(turn, step.handoff.reason, step.handoff.detail);
+        // The detail may name the flow's values ("order {{order.id}}") so the agent sees them.
+        const { reason, detail } = typeof step.handoff === 'string' ? { reason: 'flow' as const, detail: step.handoff } : step.handoff;
+        this.handOff(turn, reason, detail === undefined ? undefined : renderTemplate(detail, this.templateView(turn, {})));
         return 'handed_off';
       }
       advance(run);
@@ -501,12 +523,18 @@ export class Engine {
       context: turn.session.context,
       catalog: this.options.catalog,
       now: turn.message.receivedAt,
-      text: turn.message.text ?? '',
+      orders: this.options.orders ?? noOrders,
+      afterSale: this.options.afterSale ?? DEFAULT_AFTER_SALE_POLICY,
+      text: turn.message.text || turn.message.payload || '',
+      logger: this.options.logger,
     });
     for (const [key, value] of Object.entries(result.set ?? {})) {
       if (action.outputs.includes(key)) run.vars[key] = value;
     }
-    if (result.buttons?.length) turn.actionButtons = result.buttons;
+    if (result.buttons?.length) {
+      turn.pendingButtons = result.buttons;
+      run.offer = result.buttons;
+    }
     if (result.context?.productId && result.context.productId !== turn.session.context.productId) {
       turn.session.context.productId = result.context.productId;
       await this.loadProduct(turn);
@@ -552,6 +580,9 @@ export class Engine {
   private handOff(turn: TurnState, reason: HandoffReason, detail?: string): void {
     const { session, message } = turn;
     const flow = session.run?.flow;
+    // The order the flow is about (its order_id), when the channel did not name one.
+    const flowOrder = session.run?.vars.order_id;
+    const orderId = session.context.orderId ?? (typeof flowOrder === 'string' ? flowOrder : undefined);
     if (session.run) turn.endedFlowVars = { ...session.run.vars };
     session.handoff = { reason, since: message.receivedAt };
     session.run = null;
@@ -568,7 +599,7 @@ export class Engine {
       reason,
       ...(detail ? { detail } : {}),
       ...(flow ? { flow } : {}),
-      ...(session.context.orderId ? { orderId: session.context.orderId } : {}),
+      ...(orderId ? { orderId } : {}),
       ...(session.context.productId ? { productId: session.context.productId } : {}),
       lastTurns: [...session.turns],
       at: message.receivedAt,
@@ -620,11 +651,14 @@ export class Engine {
 
   private say(turn: TurnState, responseName: string, extra: Record<string, unknown> = {}): void {
     const reply = this.render(turn, responseName, extra);
-    if (turn.actionButtons) {
-      reply.buttons = [...turn.actionButtons, ...(reply.buttons ?? [])];
-      turn.actionButtons = null;
-    }
+    this.attachPendingButtons(turn, reply);
     turn.replies.push(reply);
+  }
+
+  private attachPendingButtons(turn: TurnState, reply: Reply): void {
+    if (turn.pendingButtons.length === 0) return;
+    reply.buttons = [...turn.pendingButtons, ...(reply.buttons ?? [])];
+    turn.pendingButtons = [];
   }
 }
 

@@ -225,6 +225,17 @@ class Checker {
           break;
         }
         case 'handoff':
+          try {
+            // The text for the agent: the step's string, or the detail of {reason, detail}.
+            const detailed = typeof s.handoff === 'object' && s.handoff !== null;
+            checkTemplate(String(detailed ? ((s.handoff as { detail?: string }).detail ?? '') : s.handoff));
+          } catch (error) {
+            const at = typeof s.handoff === 'object' && s.handoff !== null ? [...stepPath, 'handoff', 'detail'] : [...stepPath, 'handoff'];
+            if (error instanceof TemplateError) this.report(origin, at, `placeholder error: ${error.message}`);
+            else throw error;
+          }
+          terminatedAt = i;
+          break;
         case 'end':
           terminatedAt = i;
           break;

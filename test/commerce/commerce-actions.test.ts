@@ -3,6 +3,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { DemoCatalog } from '../../adapters/commerce/demo/demo-catalog.ts';
+import { DemoOrders } from '../../adapters/commerce/demo/demo-orders.ts';
+import { DEFAULT_AFTER_SALE_POLICY } from '../../dialogs/commerce/after-sale-policy.ts';
+import { silentLogger } from '../../dialogs/ports.ts';
 import { formatDate, formatMoney, joinAlternatives, stockBand } from '../../dialogs/actions/commerce-wording.ts';
 import { checkStock } from '../../dialogs/actions/check-stock.ts';
 import { askedAttributes } from '../../dialogs/actions/product-facts.ts';
@@ -13,6 +16,7 @@ import { findProductMention } from '../../dialogs/commerce/product-mentions.ts';
 import { findVariant } from '../../dialogs/commerce/variant-mentions.ts';
 
 const catalog = await DemoCatalog.load();
+const orders = await DemoOrders.load();
 const products = await catalog.listProducts();
 const product = (id: string) => products.find((p) => p.id === id)!;
 const mention = (text: string) => findProductMention(text, products)?.id ?? null;
@@ -105,6 +109,9 @@ describe('check_stock', () => {
       catalog,
       now: Date.UTC(2026, 11, 1),
       text,
+      orders,
+      afterSale: DEFAULT_AFTER_SALE_POLICY,
+      logger: silentLogger,
     } satisfies ActionContext);
 
   it('offers the same size in other colours with a button each', async () => {
