@@ -32,7 +32,8 @@ import { ConversationService } from './dialogs/conversations.ts';
 import { Engine } from './dialogs/engine/engine.ts';
 import { loadFlows, type FlowSet, type LoadResult } from './dialogs/flows/load-flows.ts';
 import { InvalidFilesError, formatProblem } from './dialogs/flows/problems.ts';
-import type { Catalog, ConversationLine, DeliveryLedger, Logger, SessionStore } from './dialogs/ports.ts';
+import type { Catalog, ConversationLine, DeliveryLedger, Logger, OutboundChannel, SessionStore } from './dialogs/ports.ts';
+import { registerMarketplaceChannels } from './adapters/channels/register-marketplace-channels.ts';
 import { systemClock } from './dialogs/ports.ts';
 
 export const PROJECT_ROOT = path.dirname(fileURLToPath(import.meta.url));
@@ -41,6 +42,8 @@ export interface Kefu {
   conversations: ConversationService;
   agentQueue: InMemoryAgentQueue;
   mailbox: PushMailbox;
+  /** The channels that can send later (agents' answers, reminders), by name; channels add themselves. */
+  outbound: Map<string, OutboundChannel>;
   /** The flow set serving now (replaced on a valid reload). */
   flows(): FlowSet;
   /** Reloads the flow files; keeps the current flows and returns the problems when they are invalid. */
@@ -130,6 +133,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     },
     logger,
   });
+  const outbound = new Map<string, OutboundChannel>([[WEBCHAT_CHANNEL, new WebchatOutbound(stores.mailbox)]]);
   const conversations = new ConversationService({
     engine,
     sessions: stores.sessions,
@@ -138,7 +142,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     agentDesk: agentQueue,
     events: new LogEventSink(logger),
     logger,
-    outbound: new Map([[WEBCHAT_CHANNEL, new WebchatOutbound(stores.mailbox)]]),
+    outbound,
     sessionTtlSeconds: config.sessions.ttlSeconds,
     lastTurns: config.conversations.lastTurns,
     dedupeSeconds: config.conversations.dedupeSeconds,
@@ -176,6 +180,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     conversations,
     agentQueue,
     mailbox: stores.mailbox,
+    outbound,
     flows: () => current,
     reloadFlows,
     storage: config.redis.url ? 'redis' : 'memory',
@@ -200,6 +205,7 @@ export async function startServer(config: KefuConfig, logger: Logger): Promise<R
   if (config.webchat.enabled) {
     registerWebchatRoutes(http, { conversations: kefu.conversations, mailbox: kefu.mailbox, clock: systemClock, logger });
   }
+  await registerMarketplaceChannels(http, kefu, config, logger);
   const address = await http.listen({ host: config.server.host, port: config.server.port });
   const port = (http.server.address() as { port: number }).port;
   const shownHost = config.server.host === '0.0.0.0' || config.server.host === '::' ? 'localhost' : config.server.host;
