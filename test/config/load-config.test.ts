@@ -47,6 +47,12 @@ describe('defaults', () => {
       webchat: { enabled: true },
       agentDesk: { kind: 'memory' },
       logging: { level: 'info' },
+      channels: {
+        inbox: { retryBaseMs: 1000, maxRetryMs: 60000, maxAttempts: 12, optionsSeconds: 3600 },
+        lazada: { enabled: false, apiBaseUrl: 'https://api.lazada.sg/rest', webhookPath: '/channels/lazada/push' },
+        tiktok: { enabled: false, apiBaseUrl: 'https://open-api.tiktokglobalshop.com', webhookPath: '/channels/tiktok/webhook' },
+        shopee: { enabled: false, apiBaseUrl: 'https://partner.shopeemobile.com', webhookPath: '/channels/shopee/push', sendThroughSellerchat: false, lostPushIntervalSeconds: 300 },
+      },
     });
     expect(secretPaths).toEqual([]);
     expect(sources['server.port']).toBe(`config/default.yaml:${positionInDefaults('3000')}`);
@@ -305,7 +311,7 @@ describe('hostile or broken files', () => {
     const file = merchantFile('__proto__:\n  polluted: yes\nserver:\n  __proto__:\n    polluted: yes\n');
     const problems = problemsOf({ env: { KEFU__SERVER__CONSTRUCTOR: 'x' }, file });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(problems).toContain(`${file}:1:1 __proto__ is not a known setting; known settings here: server, redis, flows, sessions, conversations, nlu, shop, webchat, agentDesk, logging`);
+    expect(problems).toContain(`${file}:1:1 __proto__ is not a known setting; known settings here: server, redis, flows, sessions, conversations, nlu, shop, webchat, agentDesk, logging, channels`);
     expect(problems).toContain('server.CONSTRUCTOR is not a known setting; known settings here: host, port, bodyLimitBytes (from KEFU__SERVER__CONSTRUCTOR="x")');
   });
 
