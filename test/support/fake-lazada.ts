@@ -39,5 +39,5 @@ export async function startFakeLazada(): Promise<FakeLazada> {
     accepted.push(api);
     return { status: 200, body: { code: '0', request_id: `req-${accepted.length}`, data: { message_id: `m-${accepted.length}` }, success: true } };
   });
-  return { ...server, sent: () => accepted };
+  return Object.assign(server, { sent: () => accepted });
 }

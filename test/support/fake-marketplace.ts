@@ -27,6 +27,8 @@ export interface FakeServer {
   requests: RecordedRequest[];
   /** Answers to give, first in first out, before the routes answer normally. */
   script: ScriptedAnswer[];
+  /** While set, every request waits for this promise before it is answered (a slow platform). */
+  hold: Promise<void> | null;
   close(): Promise<void>;
 }
 
@@ -36,26 +38,29 @@ export async function startFakeServer(route: Route): Promise<FakeServer> {
   const server: Server = createServer((incoming, outgoing) => {
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-    incoming.on('end', () => {
+    incoming.on('end', async () => {
       const url = new URL(incoming.url ?? '/', 'http://fake');
       const request: RecordedRequest = { method: incoming.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: incoming.headers, body: Buffer.concat(chunks).toString('utf8') };
       requests.push(request);
+      await fake.hold;
       const answer = script.shift() ?? route(request);
       outgoing.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
       outgoing.end(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  return {
-    url: `http://127.0.0.1:${port}`,
+  const fake: FakeServer = {
+    url: '',
     requests,
     script,
+    hold: null,
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());
     }),
   };
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  fake.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  return fake;
 }
 
 /** Polls `check` until it returns a value (not undefined), or fails after a generous limit. */

@@ -65,5 +65,5 @@ export async function startFakeShopee(): Promise<FakeShopee> {
     }
     return { status: 404, body: { error: 'error_not_found', message: 'no such api' } };
   });
-  return { ...server, sent: () => accepted, lost, confirmed };
+  return Object.assign(server, { sent: () => accepted, lost, confirmed });
 }

@@ -38,5 +38,5 @@ export async function startFakeTiktok(): Promise<FakeTiktok> {
     accepted.push({ conversationId: decodeURIComponent(match[1]!), type: body.type, content: JSON.parse(body.content) as Record<string, string> });
     return { status: 200, body: { code: 0, message: 'Success', request_id: `r${accepted.length}`, data: { message_id: `m${accepted.length}` } } };
   });
-  return { ...server, sent: () => accepted };
+  return Object.assign(server, { sent: () => accepted });
 }
