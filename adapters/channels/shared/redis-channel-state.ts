@@ -159,14 +159,28 @@ export class RedisChannelState implements ChannelState {
     // 2. entries a dead process left unfinished
     const claimed = (await this.client.xautoclaim(this.inbox, GROUP, this.consumer, this.options.claimIdleMs, '0-0', 'COUNT', 20)) as [string, [string, string[]][]];
     const taken = (claimed[1] ?? []).filter((raw) => raw && !this.retries.has(raw[0]));
-    if (taken.length > 0) return taken.flatMap((raw) => toEntry(raw, 2) ?? []);
+    if (taken.length > 0) return this.readable(taken, 2);
     // 3. new entries; a blocking read needs a connection of its own
     this.reader ??= this.client.duplicate();
     const block = this.retries.size > 0 ? Math.min(this.options.blockMs ?? 1000, 200) : (this.options.blockMs ?? 1000);
     const read = (await this.reader.xreadgroup('GROUP', GROUP, this.consumer, 'COUNT', 20, 'BLOCK', block, 'STREAMS', this.inbox, '>')) as
       | [string, [string, string[]][]][]
       | null;
-    return (read?.[0]?.[1] ?? []).flatMap((raw) => toEntry(raw, 1) ?? []);
+    return this.readable(read?.[0]?.[1] ?? [], 1);
+  }
+
+  /** The entries that hold a message; anything else (written by hand, say) is removed, not retried forever. */
+  private async readable(raws: [string, string[]][], attempt: number): Promise<Entry[]> {
+    const entries: Entry[] = [];
+    for (const raw of raws) {
+      const entry = toEntry(raw, attempt);
+      if (entry) entries.push(entry);
+      else {
+        this.options.logger.error({ entry: raw[0], channel: this.options.channel }, 'unreadable inbox entry removed');
+        await this.client.multi().xack(this.inbox, GROUP, raw[0]).xdel(this.inbox, raw[0]).exec();
+      }
+    }
+    return entries;
   }
 
   private async handleOne(handler: InboxHandler, entry: Entry): Promise<void> {
