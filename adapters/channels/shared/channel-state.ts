@@ -58,3 +58,29 @@ export function byConversation<T extends { message: InboundMessage }>(items: T[]
   }
   return [...groups.values()];
 }
+
+/**
+ * How many conversations one process works on at once. The bot's work is mostly CPU (understanding
+ * the message); more at once would not answer sooner but would make webhooks wait for their
+ * acknowledgement behind it, and TikTok allows 3 seconds.
+ */
+export const CONVERSATIONS_AT_ONCE = 4;
+
+/**
+ * Handles items grouped by conversation: in order within a conversation, a few conversations at a
+ * time, giving the event loop a turn between messages so waiting webhooks are acknowledged first.
+ */
+export async function handleByConversation<T extends { message: InboundMessage }>(items: T[], handle: (item: T) => Promise<void>): Promise<void> {
+  const groups = byConversation(items);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < groups.length) {
+      const group = groups[next++]!;
+      for (const item of group) {
+        await new Promise((resolve) => setImmediate(resolve));
+        await handle(item);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONVERSATIONS_AT_ONCE, groups.length) }, lane));
+}

@@ -5,7 +5,7 @@
 import type { InboundMessage } from '../../../dialogs/messages.ts';
 import { systemClock, type Clock, type Logger } from '../../../dialogs/ports.ts';
 import { ExpiringMap } from '../../stores/memory/expiring-map.ts';
-import { byConversation, retryDelayMs, type ChannelState, type ChannelStateOptions, type InboxHandler, type NoteName } from './channel-state.ts';
+import { handleByConversation, retryDelayMs, type ChannelState, type ChannelStateOptions, type InboxHandler, type NoteName } from './channel-state.ts';
 
 interface Queued {
   message: InboundMessage;
@@ -89,11 +89,7 @@ export class MemoryChannelState implements ChannelState {
     while (this.queue.length > 0 && !this.closed) {
       const batch = this.queue;
       this.queue = [];
-      await Promise.all(
-        byConversation(batch).map(async (group) => {
-          for (const item of group) await this.handleOne(handler, item);
-        }),
-      );
+      await handleByConversation(batch, (item) => this.handleOne(handler, item));
     }
   }
 

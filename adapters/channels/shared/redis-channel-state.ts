@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { InboundMessage } from '../../../dialogs/messages.ts';
 import type { Logger } from '../../../dialogs/ports.ts';
-import { byConversation, retryDelayMs, type ChannelState, type ChannelStateOptions, type InboxHandler, type NoteName } from './channel-state.ts';
+import { handleByConversation, retryDelayMs, type ChannelState, type ChannelStateOptions, type InboxHandler, type NoteName } from './channel-state.ts';
 
 export interface RedisChannelStateOptions extends ChannelStateOptions {
   client: Redis;
@@ -111,11 +111,7 @@ export class RedisChannelState implements ChannelState {
       try {
         await this.ensureGroup();
         const entries = await this.nextEntries();
-        await Promise.all(
-          byConversation(entries).map(async (group) => {
-            for (const entry of group) await this.handleOne(handler, entry);
-          }),
-        );
+        await handleByConversation(entries, (entry) => this.handleOne(handler, entry));
         pause = 50;
       } catch (error) {
         if (this.closed) return;
