@@ -11,6 +11,7 @@ import { silentLogger } from '../../dialogs/ports.ts';
 import type { RunningServer } from '../../server.ts';
 import { eventually } from '../support/fake-marketplace.ts';
 import { startTestKefu } from '../support/start-kefu.ts';
+import { usePrivateRedis } from '../support/redis-fixtures.ts';
 import type { BotkitBridge } from '../../adapters/channels/botkit-bridge/botkit-bridge.ts';
 
 const bridgeFolder = fileURLToPath(new URL('../../adapters/channels/botkit-bridge/', import.meta.url));
@@ -89,5 +90,36 @@ describe.skipIf(!installed)('the Botkit bridge (Botkit v4 web adapter in front o
     expect((await post('{"type":"message",')).status).toBe(400);
     const answer = await post(JSON.stringify({ type: 'message', user: `u-${Date.now()}-c`, text: '身高170体重60穿什么码' }));
     expect(answer.body[0].text).toBe('根据尺寸,您适合M号哦');
+  });
+});
+
+describe.skipIf(!installed)('the Botkit bridge when Redis is briefly away', () => {
+  const redis = usePrivateRedis();
+  let server: RunningServer;
+  let bridge: BotkitBridge;
+
+  beforeAll(async () => {
+    const { startBotkitBridge } = (await import(`${bridgeFolder}botkit-bridge.ts`)) as typeof import('../../adapters/channels/botkit-bridge/botkit-bridge.ts');
+    const { WebAdapter } = (await import(`${bridgeFolder}node_modules/botbuilder-adapter-web/lib/index.js`)) as typeof import('../../adapters/channels/botkit-bridge/node_modules/botbuilder-adapter-web/lib/index.js');
+    server = await startTestKefu({ redisUrl: redis.server.url });
+    bridge = await startBotkitBridge({ adapter: new WebAdapter({ noServer: true }), conversations: server.kefu.conversations, channel: 'botkit-web', host: '127.0.0.1', port: 0, logger: silentLogger });
+  });
+
+  afterAll(async () => {
+    await bridge?.close();
+    await server?.close();
+  });
+
+  it('answers the webhook 503 so the caller retries, and answers the retry once Redis is back', async () => {
+    const body = JSON.stringify({ type: 'message', user: `u-${Date.now()}-r`, text: '身高170体重60穿什么码' });
+    const send = () => fetch(`${bridge.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    await redis.server.stop();
+    expect((await send()).status).toBe(503);
+    await redis.server.start();
+    const answered = await eventually(async () => {
+      const response = await send();
+      return response.status === 200 ? ((await response.json()) as { text: string }[]) : undefined;
+    }, 'an answer once Redis is back');
+    expect(answered[0]!.text).toBe('根据尺寸,您适合M号哦');
   });
 });

@@ -42,9 +42,14 @@ export interface ChannelStateOptions {
   maxAttempts: number;
 }
 
-/** The pause before attempt `attempt + 1`. */
-export function retryDelayMs(options: Pick<ChannelStateOptions, 'retryBaseMs' | 'maxRetryMs'>, attempt: number): number {
-  return Math.min(options.retryBaseMs * 2 ** Math.min(attempt - 1, 20), options.maxRetryMs);
+/**
+ * The pause before attempt `attempt + 1`: exponential, capped, and never shorter than what the
+ * platform asked for (an error's `retryAfterMs`, from a rate-limit answer's Retry-After).
+ */
+export function retryDelayMs(options: Pick<ChannelStateOptions, 'retryBaseMs' | 'maxRetryMs'>, attempt: number, error?: unknown): number {
+  const backoff = Math.min(options.retryBaseMs * 2 ** Math.min(attempt - 1, 20), options.maxRetryMs);
+  const asked = (error as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
+  return typeof asked === 'number' && Number.isFinite(asked) ? Math.max(backoff, Math.min(asked, 3_600_000)) : backoff;
 }
 
 /** Groups messages by conversation, keeping their order within each group. */

@@ -101,7 +101,7 @@ export class MemoryChannelState implements ChannelState {
         this.logger.error({ err: (error as Error).message, messageId: item.message.id, channel: item.message.conversation.channel }, 'buyer message set aside after repeated failures');
         return;
       }
-      const delay = retryDelayMs(this.settings, item.attempt);
+      const delay = retryDelayMs(this.settings, item.attempt, error);
       this.logger.warn({ err: (error as Error).message, messageId: item.message.id, attempt: item.attempt, retryInMs: delay }, 'buyer message failed; will retry');
       const timer = setTimeout(() => {
         this.timers.delete(timer);

@@ -184,7 +184,7 @@ export class RedisChannelState implements ChannelState {
       await handler(entry.message, entry.attempt);
     } catch (error) {
       if (entry.attempt < this.options.maxAttempts) {
-        const delay = retryDelayMs(this.options, entry.attempt);
+        const delay = retryDelayMs(this.options, entry.attempt, error);
         this.options.logger.warn({ err: (error as Error).message, messageId: entry.message.id, attempt: entry.attempt, retryInMs: delay }, 'buyer message failed; will retry');
         this.retries.set(entry.id, { dueAt: Date.now() + delay, attempt: entry.attempt });
         return;
