@@ -13,11 +13,11 @@ export const LAZADA_BUYER = 1;
 export const LAZADA_TEMPLATE = { text: 1, item: 10006, order: 10007 } as const;
 
 export function readLazadaPush(push: Record<string, unknown>, receivedAt: number): PushReading {
-  if (push.message_type !== LAZADA_IM_PUSH) return { kind: 'ignored', reason: `push message_type ${String(push.message_type)} is not IM` };
+  if (Number(push.message_type) !== LAZADA_IM_PUSH) return { kind: 'ignored', reason: `push message_type ${String(push.message_type)} is not IM` };
   const data = push.data;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return { kind: 'invalid', reason: 'data must be an object' };
   const im = data as Record<string, unknown>;
-  if (im.from_account_type !== LAZADA_BUYER) return { kind: 'ignored', reason: `from_account_type ${String(im.from_account_type)} is not a buyer` };
+  if (Number(im.from_account_type) !== LAZADA_BUYER) return { kind: 'ignored', reason: `from_account_type ${String(im.from_account_type)} is not a buyer` };
   const sessionId = idOf(im.session_id);
   const messageId = idOf(im.message_id);
   const buyerId = idOf(im.from_user_id);
@@ -27,7 +27,8 @@ export function readLazadaPush(push: Record<string, unknown>, receivedAt: number
 
   let text = '';
   let context: MessageContext | undefined;
-  switch (im.template_id) {
+  // Numbers may come as numbers or as numeric strings.
+  switch (Number(im.template_id)) {
     case LAZADA_TEMPLATE.text:
       if (typeof content.txt !== 'string') return { kind: 'invalid', reason: 'a text message needs content.txt' };
       text = content.txt;

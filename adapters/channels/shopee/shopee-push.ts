@@ -11,15 +11,15 @@ export const SHOPEE_CHANNEL = 'shopee';
 export const SHOPEE_WEBCHAT_PUSH = 10;
 
 export function readShopeePush(push: Record<string, unknown>, receivedAt: number, shopId: number): PushReading {
-  if (push.code !== SHOPEE_WEBCHAT_PUSH) return { kind: 'ignored', reason: `push code ${String(push.code)} is not webchat` };
-  if (push.shop_id !== shopId) return { kind: 'ignored', reason: `push for shop ${String(push.shop_id)}, not this shop` };
+  if (Number(push.code) !== SHOPEE_WEBCHAT_PUSH) return { kind: 'ignored', reason: `push code ${String(push.code)} is not webchat` };
+  if (Number(push.shop_id) !== shopId) return { kind: 'ignored', reason: `push for shop ${String(push.shop_id)}, not this shop` };
   // The lost-push API hands data back as a JSON string; live pushes carry it as an object.
   const data = typeof push.data === 'string' ? parseJsonString(push.data) : push.data;
   if (!isObject(data)) return { kind: 'invalid', reason: 'data must be an object' };
   if (data.type !== 'message') return { kind: 'ignored', reason: `webchat push type ${String(data.type)} is not a message` };
   const message = data.content;
   if (!isObject(message)) return { kind: 'invalid', reason: 'data.content must be an object' };
-  if (message.from_shop_id === shopId) return { kind: 'ignored', reason: 'sent by the shop (seller side)' };
+  if (Number(message.from_shop_id) === shopId) return { kind: 'ignored', reason: 'sent by the shop (seller side)' };
   const messageId = idOf(message.message_id);
   const conversationId = idOf(message.conversation_id);
   const buyerId = idOf(message.from_id);

@@ -12,7 +12,7 @@ export const TIKTOK_CHANNEL = 'tiktok';
 export const TIKTOK_NEW_MESSAGE = 14;
 
 export function readTiktokWebhook(webhook: Record<string, unknown>, receivedAt: number): PushReading {
-  if (webhook.type !== TIKTOK_NEW_MESSAGE) return { kind: 'ignored', reason: `webhook type ${String(webhook.type)} is not a new message` };
+  if (Number(webhook.type) !== TIKTOK_NEW_MESSAGE) return { kind: 'ignored', reason: `webhook type ${String(webhook.type)} is not a new message` };
   const notificationId = idOf(webhook.tts_notification_id);
   if (!notificationId) return { kind: 'invalid', reason: 'tts_notification_id is required' };
   const data = webhook.data;
