@@ -9,9 +9,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { InMemoryAgentQueue } from './adapters/agent-desk/in-memory-agent-queue.ts';
 import { DemoCatalog } from './adapters/commerce/demo/demo-catalog.ts';
-import { LogEventSink } from './adapters/events/log-event-sink.ts';
 import { watchFolder, type FolderWatcher } from './adapters/files/watch-folder.ts';
 import { createHttpServer } from './adapters/http/http-server.ts';
+import { createInsight, type Insight } from './adapters/insight/create-insight.ts';
+import { attachRobotTrainer, registerInsightRoutes } from './adapters/insight/register-insight.ts';
 import { createLogger } from './adapters/logging/create-logger.ts';
 import { MemoryConversationLine } from './adapters/stores/memory/memory-conversation-line.ts';
 import { MemoryDeliveryLedger } from './adapters/stores/memory/memory-delivery-ledger.ts';
@@ -49,6 +50,8 @@ export interface Kefu {
   /** Reloads the flow files; keeps the current flows and returns the problems when they are invalid. */
   reloadFlows(): Promise<{ ok: boolean; problems: string[] }>;
   storage: 'memory' | 'redis';
+  /** Merchant insight: counters, trainer, metrics (docs/insight.md). */
+  insight: Insight;
   close(): Promise<void>;
 }
 
@@ -120,6 +123,10 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
 
   const catalog = options.catalog ?? (await DemoCatalog.load().catch(stopWatching));
   const stores = await createStores(config, logger).catch(stopWatching);
+  const insight = await createInsight(config, logger, () => new Set(current.intents.keys())).catch(async (error) => {
+    await stores.close();
+    return stopWatching(error);
+  });
   const agentQueue = new InMemoryAgentQueue();
   const engine = new Engine({
     flows: () => current,
@@ -132,6 +139,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
       ...(config.shop.orderIdPattern ? { orderIdPattern: new RegExp(config.shop.orderIdPattern) } : {}),
     },
     logger,
+    sentiment: insight.sentiment,
   });
   const outbound = new Map<string, OutboundChannel>([[WEBCHAT_CHANNEL, new WebchatOutbound(stores.mailbox)]]);
   const conversations = new ConversationService({
@@ -140,7 +148,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     line: stores.line,
     ledger: stores.ledger,
     agentDesk: agentQueue,
-    events: new LogEventSink(logger),
+    events: insight.sink,
     logger,
     outbound,
     sessionTtlSeconds: config.sessions.ttlSeconds,
@@ -173,6 +181,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     reloading = next.catch(() => {});
     return next;
   };
+  attachRobotTrainer(insight, config, reloadFlows, logger);
   onFlowsChanged = () => void reloadFlows();
   if (changedWhileStarting) onFlowsChanged();
 
@@ -184,8 +193,10 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     flows: () => current,
     reloadFlows,
     storage: config.redis.url ? 'redis' : 'memory',
+    insight,
     async close() {
       await watcher?.close();
+      await insight.close();
       await stores.close();
     },
   };
@@ -205,6 +216,7 @@ export async function startServer(config: KefuConfig, logger: Logger): Promise<R
   if (config.webchat.enabled) {
     registerWebchatRoutes(http, { conversations: kefu.conversations, mailbox: kefu.mailbox, clock: systemClock, logger });
   }
+  registerInsightRoutes(http, kefu, config, logger);
   await registerMarketplaceChannels(http, kefu, config, logger);
   const address = await http.listen({ host: config.server.host, port: config.server.port });
   const port = (http.server.address() as { port: number }).port;

@@ -147,6 +147,23 @@ export interface LoggingConfig {
   level: LogLevel;
 }
 
+export interface InsightConfig {
+  /** A conversation without a message this long is settled (resolved / handed off / abandoned). */
+  quietAfterMinutes: number;
+  /** Conversations one agent settles in a day, for "agent-equivalents". */
+  agentDailyCapacity: number;
+  /** Intents that make a conversation pre-sale. */
+  presaleIntents: string[];
+  sentiment: { handoffAtOrBelow: number | null };
+  trainer: { keepMessages: number; clusterThreshold: number; newIntentsFile: string };
+  liveUpdateSeconds: number;
+}
+
+export interface AdminConfig {
+  /** Opens /admin and /metrics; null turns them off. */
+  token: string | null;
+}
+
 export interface KefuConfig {
   server: ServerConfig;
   redis: RedisConfig;
@@ -158,5 +175,7 @@ export interface KefuConfig {
   webchat: WebchatConfig;
   agentDesk: AgentDeskConfig;
   logging: LoggingConfig;
+  insight: InsightConfig;
+  admin: AdminConfig;
   channels: ChannelsConfig;
 }

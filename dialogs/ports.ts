@@ -120,6 +120,10 @@ export interface TurnEvent {
   confidence: number;
   flow: string | null;
   outcome: 'answered' | 'asked' | 'not_understood' | 'handed_off' | 'cancelled' | 'relayed' | 'completed';
+  /** Lexicon sentiment score of the buyer's text (below 0 unhappy); absent when not scored. */
+  sentiment?: number;
+  /** Why the conversation was handed to a person, when this turn did. */
+  handoffReason?: HandoffReason;
 }
 
 export interface EventSink {

@@ -37,6 +37,11 @@ export interface EngineOptions {
   lastTurns: number;
   entities?: EntityOptions;
   logger: Logger;
+  /**
+   * Scores how the buyer feels (dialogs/insight/sentiment.ts); a score at or below
+   * `handoffAtOrBelow` hands the buyer to a person with reason negative_sentiment (null: never).
+   */
+  sentiment?: { score(text: string): number; handoffAtOrBelow: number | null };
 }
 
 export interface TurnOutcome {
@@ -63,6 +68,8 @@ class TurnState {
   intent: string | null = null;
   confidence = 0;
   outcome: TurnEvent['outcome'] = 'answered';
+  sentiment: number | undefined;
+  handoffReason: HandoffReason | undefined;
   product: Product | null = null;
   /** Values of a flow that ended this turn (the run itself is gone by then). */
   endedFlowVars: Record<string, unknown> | null = null;
@@ -112,6 +119,8 @@ export class Engine {
         confidence: turn.confidence,
         flow: session.run?.flow ?? null,
         outcome: turn.outcome,
+        ...(turn.sentiment !== undefined ? { sentiment: turn.sentiment } : {}),
+        ...(turn.handoffReason ? { handoffReason: turn.handoffReason } : {}),
       },
     };
   }
@@ -146,6 +155,7 @@ export class Engine {
       return this.say(turn, 'message_too_long');
     }
     const payload = message.payload?.trim() || undefined;
+    if (this.options.sentiment && text) turn.sentiment = this.options.sentiment.score(text);
     if (session.handoff) {
       if (payload === '/back_to_bot') {
         session.handoff = null;
@@ -159,6 +169,11 @@ export class Engine {
 
     const input = payload ?? text;
     if (!HAS_CONTENT.test(input)) return this.say(turn, 'no_text');
+    // A strongly unhappy buyer gets a person at once, whatever they asked.
+    const handoffAt = this.options.sentiment?.handoffAtOrBelow ?? null;
+    if (handoffAt !== null && turn.sentiment !== undefined && turn.sentiment <= handoffAt) {
+      return this.handOff(turn, 'negative_sentiment', `sentiment score ${turn.sentiment}`);
+    }
     await this.loadProduct(turn);
     const recognition = turn.flowSet.recogniser.recognise(input);
     turn.intent = recognition.intent;
@@ -466,6 +481,7 @@ export class Engine {
     session.run = null;
     session.suspended = [];
     turn.outcome = 'handed_off';
+    turn.handoffReason = reason;
     this.say(turn, 'handoff');
     turn.handoff = {
       conversation: message.conversation,

@@ -46,7 +46,7 @@ export interface LoadFlowsOptions {
 
 export type LoadResult = { ok: true; flowSet: FlowSet } | { ok: false; problems: Problem[] };
 
-async function listFlowFiles(dir: string): Promise<string[]> {
+export async function listFlowFiles(dir: string): Promise<string[]> {
   const found: string[] = [];
   const walk = async (folder: string, depth: number): Promise<void> => {
     const entries = await readdir(folder, { withFileTypes: true });

@@ -3,6 +3,7 @@
 // engine with the shop's real flows and catalog, and a failure reads as a diff of what was
 // expected against what the bot said.
 
+import { DEFAULT_SENTIMENT_HANDOFF, scoreSentiment } from '../insight/sentiment.ts';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import schema from './conversation-tests.schema.json' with { type: 'json' };
@@ -132,6 +133,8 @@ export interface RunOptions {
   flows: FlowSet;
   catalog: Catalog;
   shopName: Record<Language, string>;
+  /** The bot's sentiment hand-off threshold (insight.sentiment.handoffAtOrBelow); the default when absent. */
+  sentimentHandoffAtOrBelow?: number | null;
 }
 
 export async function runConversationTest(testCase: TestCase, options: RunOptions): Promise<TestResult> {
@@ -142,6 +145,7 @@ export async function runConversationTest(testCase: TestCase, options: RunOption
     maxTextLength: 2000,
     lastTurns: 10,
     logger: silentLogger,
+    sentiment: { score: scoreSentiment, handoffAtOrBelow: options.sentimentHandoffAtOrBelow === undefined ? DEFAULT_SENTIMENT_HANDOFF : options.sentimentHandoffAtOrBelow },
   });
   let stored: string | null = null;
   const start = Date.UTC(2026, 0, 1, 2, 0, 0);

@@ -47,6 +47,15 @@ describe('defaults', () => {
       webchat: { enabled: true },
       agentDesk: { kind: 'memory' },
       logging: { level: 'info' },
+      insight: {
+        quietAfterMinutes: 30,
+        agentDailyCapacity: 120,
+        presaleIntents: ['ask_size', 'ask_stock', 'ask_product_info', 'ask_price_promo', 'ask_shipping'],
+        sentiment: { handoffAtOrBelow: -6 },
+        trainer: { keepMessages: 2000, clusterThreshold: 0.35, newIntentsFile: 'trained.yaml' },
+        liveUpdateSeconds: 5,
+      },
+      admin: { token: null },
       channels: {
         inbox: { retryBaseMs: 1000, maxRetryMs: 60000, maxAttempts: 12, optionsSeconds: 3600 },
         lazada: { enabled: false, apiBaseUrl: 'https://api.lazada.sg/rest', webhookPath: '/channels/lazada/push' },
@@ -311,7 +320,7 @@ describe('hostile or broken files', () => {
     const file = merchantFile('__proto__:\n  polluted: yes\nserver:\n  __proto__:\n    polluted: yes\n');
     const problems = problemsOf({ env: { KEFU__SERVER__CONSTRUCTOR: 'x' }, file });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(problems).toContain(`${file}:1:1 __proto__ is not a known setting; known settings here: server, redis, flows, sessions, conversations, nlu, shop, webchat, agentDesk, logging, channels`);
+    expect(problems).toContain(`${file}:1:1 __proto__ is not a known setting; known settings here: server, redis, flows, sessions, conversations, nlu, shop, webchat, agentDesk, logging, insight, admin, channels`);
     expect(problems).toContain('server.CONSTRUCTOR is not a known setting; known settings here: host, port, bodyLimitBytes (from KEFU__SERVER__CONSTRUCTOR="x")');
   });
 

@@ -1,0 +1,281 @@
+// The merchant's dashboard and its APIs, all behind the admin token (admin-access.ts):
+//   GET  /admin                         the dashboard page (a login form without access)
+//   POST /admin/login                   {"token": "..."} → the dashboard cookie
+//   GET  /admin/assets/*                uPlot (from node_modules) and the page's script
+//   GET  /admin/api/overview            live series, hot topics (5 m, 1 h, 1 d), results
+//   GET  /admin/api/stream              the same overview as Server-Sent Events, refreshed live
+//   GET  /admin/api/trainer/clusters    what the bot did not understand, grouped, and the intents
+//   POST /admin/api/trainer/teach       teach a group to an intent (validated, written, reloaded)
+//   GET  /admin/api/flows               flow names;  GET /admin/api/flows/<name>.svg  its diagram
+//   GET  /metrics                       Prometheus text format (Authorization: Bearer <token>)
+// Without a configured token all of it answers 404 saying that the dashboard is off.
+
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FlowSet } from '../../dialogs/flows/load-flows.ts';
+import { hotTopics, PERIODS } from '../../dialogs/insight/hot-topics.ts';
+import { computeResults, minuteSeries } from '../../dialogs/insight/results.ts';
+import { INTENT_NAME, type TeachRequest } from '../../dialogs/insight/robot-trainer.ts';
+import type { Clock, Logger } from '../../dialogs/ports.ts';
+import { strictBodyValidator } from '../http/http-server.ts';
+import { hasAdminAccess, sameSecret, sessionCookie } from './admin-access.ts';
+import type { Insight } from './create-insight.ts';
+import { flowDiagramSvg } from './flow-diagram.ts';
+
+export interface AdminRoutesOptions {
+  token: string | null;
+  insight: Insight;
+  flows: () => FlowSet;
+  agentDailyCapacity: number;
+  liveUpdateMs: number;
+  clock: Clock;
+  logger: Logger;
+}
+
+const require = createRequire(import.meta.url);
+const PAGE = readFileSync(new URL('./public/admin.html', import.meta.url), 'utf8');
+const LOGIN_PAGE = readFileSync(new URL('./public/login.html', import.meta.url), 'utf8');
+const ASSETS: Record<string, { type: string; body: Buffer }> = {
+  'uplot.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js')) },
+  'uplot.css': { type: 'text/css; charset=utf-8', body: readFileSync(require.resolve('uplot/dist/uPlot.min.css')) },
+  'admin.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('./public/admin.js', import.meta.url)) },
+};
+const OFF_MESSAGE = 'The dashboard is off: set admin.token (as ${env:KEFU_ADMIN_TOKEN}) to turn on /admin and /metrics.';
+const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+/** Wrong tokens allowed per client address per minute before /admin/login answers 429. */
+const LOGIN_ATTEMPTS_PER_MINUTE = 10;
+
+const LOCAL_TEXT = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['zh-Hans', 'zh-Hant', 'en'],
+  properties: Object.fromEntries(['zh-Hans', 'zh-Hant', 'en'].map((l) => [l, { type: 'string', minLength: 1, maxLength: 100 }])),
+} as const;
+
+const teachSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['clusterId'],
+  properties: {
+    clusterId: { type: 'string', pattern: '^[0-9a-f]{12}$' },
+    intent: { type: 'string', pattern: INTENT_NAME.source },
+    newIntent: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name', 'label'],
+      properties: { name: { type: 'string', pattern: INTENT_NAME.source }, label: LOCAL_TEXT },
+    },
+    examples: { type: 'array', minItems: 1, maxItems: 100, items: { type: 'string', minLength: 1, maxLength: 200 } },
+  },
+} as const;
+
+const loginSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['token'],
+  properties: { token: { type: 'string', minLength: 1, maxLength: 1024 } },
+} as const;
+
+function securityHeaders(reply: FastifyReply): FastifyReply {
+  return reply
+    .header('content-security-policy', CSP)
+    .header('x-content-type-options', 'nosniff')
+    .header('referrer-policy', 'no-referrer')
+    .header('cache-control', 'no-store');
+}
+
+export function registerAdminRoutes(http: FastifyInstance, options: AdminRoutesOptions): void {
+  const { token, insight, clock, logger } = options;
+  if (token === null) {
+    const off = async (_request: FastifyRequest, reply: FastifyReply) => reply.status(404).send({ error: OFF_MESSAGE });
+    http.all('/admin', off);
+    http.all('/admin/*', off);
+    http.all('/metrics', off);
+    return;
+  }
+
+  const failures = new Map<string, { count: number; since: number }>();
+  const tooManyFailures = (address: string): boolean => {
+    const entry = failures.get(address);
+    return Boolean(entry && clock.now() - entry.since < 60_000 && entry.count >= LOGIN_ATTEMPTS_PER_MINUTE);
+  };
+  const noteFailure = (address: string): void => {
+    const now = clock.now();
+    const entry = failures.get(address);
+    if (!entry || now - entry.since >= 60_000) failures.set(address, { count: 1, since: now });
+    else entry.count += 1;
+    if (failures.size > 10_000) failures.clear(); // bounded memory under a spray of addresses
+  };
+
+  const guard = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+    if (hasAdminAccess(request, token)) return undefined;
+    securityHeaders(reply);
+    if (request.method === 'GET' && (request.url === '/admin' || request.url.startsWith('/admin?'))) {
+      return reply.status(401).type('text/html; charset=utf-8').send(LOGIN_PAGE);
+    }
+    return reply.status(401).header('www-authenticate', 'Bearer realm="kefu-admin"').send({ error: 'the admin token is missing or wrong' });
+  };
+
+  http.register(async (admin) => {
+    admin.addHook('onRequest', async (request, reply) => {
+      if (request.url === '/admin/login' && request.method === 'POST') return;
+      return guard(request, reply);
+    });
+    // The login page is a plain HTML form (no script runs before access is granted).
+    admin.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_request, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    });
+
+    admin.post<{ Body: { token: string } }>('/admin/login', { schema: { body: loginSchema }, validatorCompiler: strictBodyValidator }, async (request, reply) => {
+      securityHeaders(reply);
+      const fromForm = String(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+      if (tooManyFailures(request.ip)) return reply.status(429).send({ error: 'too many wrong tokens; wait a minute' });
+      if (!sameSecret(request.body.token, token)) {
+        noteFailure(request.ip);
+        logger.warn({ ip: request.ip }, 'wrong admin token');
+        if (fromForm) return reply.status(401).type('text/html; charset=utf-8').send(LOGIN_PAGE.replace('<p id="wrong" hidden>', '<p id="wrong">'));
+        return reply.status(401).send({ error: 'wrong token' });
+      }
+      reply.header('set-cookie', sessionCookie(token, request.protocol === 'https'));
+      return fromForm ? reply.redirect('/admin', 303) : reply.status(204).send();
+    });
+
+    admin.all('/admin/*', async (_request, reply) => reply.status(404).send({ error: 'not found' }));
+
+    admin.get('/admin', async (_request, reply) => securityHeaders(reply).type('text/html; charset=utf-8').send(PAGE));
+
+    admin.get<{ Params: { name: string } }>('/admin/assets/:name', async (request, reply) => {
+      const asset = ASSETS[request.params.name];
+      if (!asset) return reply.status(404).send({ error: 'not found' });
+      return securityHeaders(reply).type(asset.type).send(asset.body);
+    });
+
+    // Every open dashboard in this process shares one read of the store per refresh.
+    let cached: { at: number; value: Promise<Overview> } | null = null;
+    const overview = (): Promise<Overview> => {
+      const now = clock.now();
+      if (cached && now - cached.at < Math.min(1000, options.liveUpdateMs / 2)) return cached.value;
+      const value = readOverview(now);
+      cached = { at: now, value };
+      value.catch(() => (cached = null));
+      return value;
+    };
+    const readOverview = async (now: number) => {
+      const [series, hot, results] = await Promise.all([
+        minuteSeries(insight.store, now, 60),
+        Promise.all(PERIODS.map((period) => hotTopics(insight.store, period, now))),
+        computeResults(insight.store, now, { agentDailyCapacity: options.agentDailyCapacity, reminders: insight.reminders }),
+      ]);
+      return { at: now, series, hotTopics: hot, results };
+    };
+    type Overview = Awaited<ReturnType<typeof readOverview>>;
+
+    admin.get('/admin/api/overview', async (_request, reply) => {
+      securityHeaders(reply);
+      try {
+        return reply.send(await overview());
+      } catch (error) {
+        logger.warn({ err: (error as Error).message }, 'dashboard could not read the insight store');
+        return reply.status(503).header('retry-after', '5').send({ error: 'the numbers are unavailable right now (is Redis reachable?); try again shortly' });
+      }
+    });
+
+    admin.get('/admin/api/stream', (request, reply) => {
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        connection: 'keep-alive',
+      });
+      raw.write('retry: 3000\n\n');
+      let closed = false;
+      let sending = false;
+      let again = false;
+      let soon: NodeJS.Timeout | null = null;
+      const send = async (): Promise<void> => {
+        if (closed) return;
+        if (sending) {
+          again = true;
+          return;
+        }
+        sending = true;
+        try {
+          const data = await overview();
+          if (!closed) raw.write(`event: overview\ndata: ${JSON.stringify(data)}\n\n`);
+        } catch (error) {
+          if (!closed) raw.write(`event: problem\ndata: ${JSON.stringify({ error: 'numbers unavailable' })}\n\n`);
+          logger.warn({ err: (error as Error).message }, 'dashboard stream could not read the insight store');
+        } finally {
+          sending = false;
+          if (again) {
+            again = false;
+            void send();
+          }
+        }
+      };
+      // A turn in this process refreshes at once (coalesced); other processes' turns show at the next tick.
+      const onRecorded = (): void => {
+        soon ??= setTimeout(() => {
+          soon = null;
+          void send();
+        }, 200);
+      };
+      insight.onRecorded.add(onRecorded);
+      const timer = setInterval(() => void send(), options.liveUpdateMs);
+      raw.on('close', () => {
+        closed = true;
+        clearInterval(timer);
+        if (soon) clearTimeout(soon);
+        insight.onRecorded.delete(onRecorded);
+      });
+      void send();
+    });
+
+    admin.get('/admin/api/trainer/clusters', async (_request, reply) => {
+      if (!insight.trainer) return reply.status(503).send({ error: 'the trainer is not available' });
+      const intents = [...options.flows().intents].map(([name, definition]) => ({ name, label: definition.label }));
+      securityHeaders(reply);
+      try {
+        return reply.send({ clusters: await insight.trainer.clusters(), intents });
+      } catch (error) {
+        logger.warn({ err: (error as Error).message }, 'trainer could not read the insight store');
+        return reply.status(503).header('retry-after', '5').send({ error: 'the kept messages are unavailable right now (is Redis reachable?); try again shortly' });
+      }
+    });
+
+    admin.post<{ Body: TeachRequest }>('/admin/api/trainer/teach', { schema: { body: teachSchema }, validatorCompiler: strictBodyValidator }, async (request, reply) => {
+      if (!insight.trainer) return reply.status(503).send({ error: 'the trainer is not available' });
+      securityHeaders(reply);
+      let result;
+      try {
+        result = await insight.trainer.teach(request.body);
+      } catch (error) {
+        logger.warn({ err: (error as Error).message }, 'trainer could not teach');
+        return reply.status(503).header('retry-after', '5').send({ error: 'the trainer cannot work right now (is Redis reachable?); nothing was changed' });
+      }
+      if (!result.ok) return reply.status(result.status).send({ error: result.error, ...(result.problems ? { problems: result.problems } : {}) });
+      return reply.send(result);
+    });
+
+    admin.get('/admin/api/flows', async (_request, reply) => securityHeaders(reply).send({ flows: [...options.flows().flows.keys()].sort() }));
+
+    admin.get<{ Params: { file: string } }>('/admin/api/flows/:file', async (request, reply) => {
+      const match = /^([A-Za-z0-9_-]{1,100})\.svg$/.exec(request.params.file);
+      const flow = match ? options.flows().flows.get(match[1]!) : undefined;
+      if (!match || !flow) return reply.status(404).send({ error: 'no such flow' });
+      return securityHeaders(reply).type('image/svg+xml; charset=utf-8').send(flowDiagramSvg(match[1]!, flow));
+    });
+
+    admin.get('/metrics', async (request, reply) => {
+      const authorization = request.headers.authorization;
+      const match = typeof authorization === 'string' ? /^Bearer ([^\s]+)$/.exec(authorization) : null;
+      if (!match || !sameSecret(match[1]!, token)) {
+        return reply.status(401).header('www-authenticate', 'Bearer realm="kefu-metrics"').send({ error: 'the admin token is missing or wrong' });
+      }
+      return reply.type(insight.metrics.contentType).send(await insight.metrics.metrics());
+    });
+  });
+}

@@ -1,0 +1,86 @@
+// Wires the merchant-insight parts for one Kefu process: the store (Redis when configured, else
+// memory), the recorder behind the event sink (with the log and Prometheus beside it), the
+// sentiment scorer the engine uses, and the timer that settles quiet conversations.
+// The robot trainer needs the flows' reload, so it is attached once Kefu is composed.
+
+import type { Redis } from 'ioredis';
+import type { KefuConfig } from '../../config/config-types.ts';
+import { InsightRecorder } from '../../dialogs/insight/insight-recorder.ts';
+import type { InsightStore } from '../../dialogs/insight/insight-store.ts';
+import type { ReminderResults } from '../../dialogs/insight/reminder-results.ts';
+import type { RobotTrainer } from '../../dialogs/insight/robot-trainer.ts';
+import { scoreSentiment } from '../../dialogs/insight/sentiment.ts';
+import type { EventSink, Logger } from '../../dialogs/ports.ts';
+import { FanOutEventSink } from '../events/fan-out-event-sink.ts';
+import { LogEventSink } from '../events/log-event-sink.ts';
+import { createRedisClient, waitForRedisReady } from '../stores/redis/redis-connection.ts';
+import { MemoryInsightStore } from './memory-insight-store.ts';
+import { PrometheusMetrics } from './prometheus-metrics.ts';
+import { RedisInsightStore } from './redis-insight-store.ts';
+
+export interface Insight {
+  store: InsightStore;
+  recorder: InsightRecorder;
+  metrics: PrometheusMetrics;
+  /** The event sink to give the conversation service: log + counters + Prometheus. */
+  sink: EventSink;
+  /** The engine's sentiment option. */
+  sentiment: { score(text: string): number; handoffAtOrBelow: number | null };
+  /** Set by composeKefu once flows can be reloaded. */
+  trainer: RobotTrainer | null;
+  /** Payment reminders' results, once that part is wired (see docs/insight.md, "Hooks"). */
+  reminders: ReminderResults | null;
+  /** Listeners told after each turn recorded in this process (the dashboard's live stream). */
+  onRecorded: Set<() => void>;
+  close(): Promise<void>;
+}
+
+/** How often this process looks for conversations that went quiet. */
+const SETTLE_EVERY_MS = 30_000;
+
+export async function createInsight(config: KefuConfig, logger: Logger, knownIntents: () => ReadonlySet<string>): Promise<Insight> {
+  let client: Redis | null = null;
+  let store: InsightStore;
+  if (config.redis.url) {
+    client = createRedisClient(config.redis.url, { logger });
+    await waitForRedisReady(client);
+    store = new RedisInsightStore({ client, prefix: config.sessions.keyPrefix });
+  } else {
+    store = new MemoryInsightStore();
+  }
+  const onRecorded = new Set<() => void>();
+  const recorder = new InsightRecorder({
+    store,
+    logger,
+    presaleIntents: config.insight.presaleIntents,
+    quietAfterMs: config.insight.quietAfterMinutes * 60_000,
+    keepMisunderstood: config.insight.trainer.keepMessages,
+    onRecorded: () => onRecorded.forEach((listener) => listener()),
+  });
+  const metrics = new PrometheusMetrics(knownIntents);
+  let settling = false;
+  const timer = setInterval(() => {
+    if (settling) return;
+    settling = true;
+    recorder
+      .settleQuietConversations(Date.now())
+      .catch((error: Error) => logger.warn({ err: error.message }, 'could not settle quiet conversations'))
+      .finally(() => (settling = false));
+  }, SETTLE_EVERY_MS);
+  timer.unref();
+  return {
+    store,
+    recorder,
+    metrics,
+    sink: new FanOutEventSink([new LogEventSink(logger), recorder, metrics], logger),
+    sentiment: { score: scoreSentiment, handoffAtOrBelow: config.insight.sentiment.handoffAtOrBelow },
+    trainer: null,
+    reminders: null,
+    onRecorded,
+    async close() {
+      clearInterval(timer);
+      await recorder.flush();
+      client?.disconnect();
+    },
+  };
+}

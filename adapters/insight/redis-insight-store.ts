@@ -1,0 +1,127 @@
+// The insight store on Redis, shared by every Kefu process:
+//   <prefix>insight:<family>:<m|h>:<bucket>   hash of counters for one minute / hour (HINCRBY; expiring)
+//   <prefix>insight:open                      hash conversation key → state (JSON)
+//   <prefix>insight:open:quiet                sorted set conversation key by last message time
+//   <prefix>insight:presale:<buyer>           time of the buyer's last pre-sale turn (expiring)
+//   <prefix>insight:once:<key>                SET NX markers (expiring)
+//   <prefix>insight:misunderstood             list of not-understood messages, newest first, trimmed
+
+import type { Redis } from 'ioredis';
+import {
+  BUCKET_MS,
+  bucketOf,
+  type CounterFamily,
+  type Granularity,
+  type InsightStore,
+  type MisunderstoodMessage,
+  type OpenConversation,
+} from '../../dialogs/insight/insight-store.ts';
+import { BUCKET_KEEP_MS } from './bucket-retention.ts';
+
+const GRANULARITIES: readonly Granularity[] = ['minute', 'hour'];
+/** A read covers at most this many buckets (a week of hours); a larger range is a caller's bug. */
+const MAX_READ_BUCKETS = 200;
+
+// Takes quiet conversations out of the open set atomically, so each goes to one process only.
+const TAKE_QUIET = `
+local keys = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local out = {}
+for _, key in ipairs(keys) do
+  redis.call('ZREM', KEYS[1], key)
+  local state = redis.call('HGET', KEYS[2], key)
+  redis.call('HDEL', KEYS[2], key)
+  if state then table.insert(out, state) end
+end
+return out`;
+
+export class RedisInsightStore implements InsightStore {
+  private readonly client: Redis;
+  private readonly prefix: string;
+
+  constructor(options: { client: Redis; prefix: string }) {
+    this.client = options.client;
+    this.prefix = `${options.prefix}insight:`;
+  }
+
+  private bucketKey(family: CounterFamily, granularity: Granularity, bucket: number): string {
+    return `${this.prefix}${family === 'counts' ? 'c' : 'p'}:${granularity === 'minute' ? 'm' : 'h'}:${bucket}`;
+  }
+
+  async add(at: number, family: CounterFamily, increments: Record<string, number>): Promise<void> {
+    const entries = Object.entries(increments).filter(([, by]) => by !== 0);
+    if (entries.length === 0) return;
+    const multi = this.client.multi();
+    for (const granularity of GRANULARITIES) {
+      const bucket = bucketOf(at, granularity);
+      const key = this.bucketKey(family, granularity, bucket);
+      for (const [field, by] of entries) multi.hincrby(key, field, by);
+      // Expire counted from the bucket's end, so a late write never makes a bucket live longer.
+      multi.pexpireat(key, (bucket + 1) * BUCKET_MS[granularity] + BUCKET_KEEP_MS[family][granularity]);
+    }
+    await multi.exec();
+  }
+
+  async read(family: CounterFamily, granularity: Granularity, from: number, to: number): Promise<Record<string, number>[]> {
+    if (to < from) return [];
+    if (to - from + 1 > MAX_READ_BUCKETS) throw new Error(`cannot read more than ${MAX_READ_BUCKETS} buckets at once`);
+    const pipeline = this.client.pipeline();
+    for (let bucket = from; bucket <= to; bucket++) pipeline.hgetall(this.bucketKey(family, granularity, bucket));
+    const answers = (await pipeline.exec()) ?? [];
+    return answers.map(([error, value]) => {
+      if (error) throw error;
+      const record: Record<string, number> = {};
+      for (const [field, count] of Object.entries(value as Record<string, string>)) record[field] = Number(count);
+      return record;
+    });
+  }
+
+  async saveOpenConversation(conversation: OpenConversation): Promise<void> {
+    await this.client
+      .multi()
+      .hset(`${this.prefix}open`, conversation.key, JSON.stringify(conversation))
+      .zadd(`${this.prefix}open:quiet`, conversation.lastAt, conversation.key)
+      .exec();
+  }
+
+  async openConversation(key: string): Promise<OpenConversation | null> {
+    const value = await this.client.hget(`${this.prefix}open`, key);
+    return value ? (JSON.parse(value) as OpenConversation) : null;
+  }
+
+  async takeQuietConversations(quietSince: number, limit: number): Promise<OpenConversation[]> {
+    const states = (await this.client.eval(TAKE_QUIET, 2, `${this.prefix}open:quiet`, `${this.prefix}open`, quietSince, limit)) as string[];
+    return states.map((s) => JSON.parse(s) as OpenConversation);
+  }
+
+  async markPresaleBuyer(buyerKey: string, at: number, keepMs: number): Promise<void> {
+    await this.client.set(`${this.prefix}presale:${buyerKey}`, String(at), 'PX', keepMs);
+  }
+
+  async lastPresale(buyerKey: string): Promise<number | null> {
+    const value = await this.client.get(`${this.prefix}presale:${buyerKey}`);
+    return value === null ? null : Number(value);
+  }
+
+  async claimOnce(key: string, keepMs: number): Promise<boolean> {
+    return (await this.client.set(`${this.prefix}once:${key}`, '1', 'PX', keepMs, 'NX')) === 'OK';
+  }
+
+  async keepMisunderstood(message: MisunderstoodMessage, keep: number): Promise<void> {
+    await this.client.multi().lpush(`${this.prefix}misunderstood`, JSON.stringify(message)).ltrim(`${this.prefix}misunderstood`, 0, keep - 1).exec();
+  }
+
+  async listMisunderstood(): Promise<MisunderstoodMessage[]> {
+    const values = await this.client.lrange(`${this.prefix}misunderstood`, 0, -1);
+    return values.map((v) => JSON.parse(v) as MisunderstoodMessage);
+  }
+
+  async forgetMisunderstood(texts: string[]): Promise<void> {
+    const forget = new Set(texts);
+    const values = await this.client.lrange(`${this.prefix}misunderstood`, 0, -1);
+    const pipeline = this.client.pipeline();
+    for (const value of new Set(values)) {
+      if (forget.has((JSON.parse(value) as MisunderstoodMessage).text)) pipeline.lrem(`${this.prefix}misunderstood`, 0, value);
+    }
+    await pipeline.exec();
+  }
+}

@@ -1,0 +1,47 @@
+// The two calls server.ts makes for merchant insight: attach the robot trainer once Kefu can
+// reload its flows, and mount the dashboard, its APIs and /metrics on the HTTP server.
+
+import type { FastifyInstance } from 'fastify';
+import type { KefuConfig } from '../../config/config-types.ts';
+import { builtInActions } from '../../dialogs/actions/index.ts';
+import type { FlowSet } from '../../dialogs/flows/load-flows.ts';
+import { RobotTrainer } from '../../dialogs/insight/robot-trainer.ts';
+import type { Logger } from '../../dialogs/ports.ts';
+import { systemClock } from '../../dialogs/ports.ts';
+import { registerAdminRoutes } from './admin-routes.ts';
+import type { Insight } from './create-insight.ts';
+
+export function attachRobotTrainer(
+  insight: Insight,
+  config: KefuConfig,
+  reload: () => Promise<{ ok: boolean; problems: string[] }>,
+  logger: Logger,
+): void {
+  insight.trainer = new RobotTrainer({
+    store: insight.store,
+    flowsDir: config.flows.dir,
+    newIntentsFile: config.insight.trainer.newIntentsFile,
+    clusterThreshold: config.insight.trainer.clusterThreshold,
+    actions: builtInActions,
+    nluThreshold: config.nlu.threshold,
+    reload,
+    logger,
+  });
+}
+
+export function registerInsightRoutes(
+  http: FastifyInstance,
+  kefu: { insight: Insight; flows(): FlowSet },
+  config: KefuConfig,
+  logger: Logger,
+): void {
+  registerAdminRoutes(http, {
+    token: config.admin.token,
+    insight: kefu.insight,
+    flows: () => kefu.flows(),
+    agentDailyCapacity: config.insight.agentDailyCapacity,
+    liveUpdateMs: config.insight.liveUpdateSeconds * 1000,
+    clock: systemClock,
+    logger,
+  });
+}

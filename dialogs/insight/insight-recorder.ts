@@ -1,0 +1,182 @@
+// Records every turn for the merchant's view: counters per minute and hour (intent, outcome,
+// language, channel, sentiment, hand-off reason), the buyer's phrase for hot topics, messages the
+// bot did not understand (for the robot trainer), and the state of open conversations, which are
+// settled as resolved / handed off / abandoned once they go quiet. Orders reported through
+// recordOrder are credited to the bot when the buyer had a pre-sale conversation within 24 h.
+//
+// Recording never holds up or breaks a buyer's turn: `record` returns at once, the writes run
+// after, and a failing store is logged (rate-limited), never thrown.
+
+import type { HandoffReason } from '../messages.ts';
+import type { EventSink, Logger, TurnEvent } from '../ports.ts';
+import type { InsightStore, OpenConversation } from './insight-store.ts';
+import { normalisePhrase } from './phrases.ts';
+import { sentimentLabel } from './sentiment.ts';
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** How a conversation ended, once it went quiet. */
+export type ConversationResult = 'resolved' | 'handed_off' | 'abandoned';
+
+export interface InsightRecorderOptions {
+  store: InsightStore;
+  logger: Logger;
+  /** Intents that make a conversation pre-sale (their buyers' orders can be credited to the bot). */
+  presaleIntents: readonly string[];
+  /** A conversation quiet this long is settled; see settleQuietConversations. */
+  quietAfterMs: number;
+  /** How many not-understood messages the trainer keeps. */
+  keepMisunderstood: number;
+  /** Called after each recorded turn (live views). */
+  onRecorded?: () => void;
+}
+
+/** Where a buyer's order stands when it is reported. */
+export interface OrderReport {
+  channel: string;
+  buyerId: string;
+  orderId: string;
+  at: number;
+}
+
+/** Messages longer than this are not kept for the trainer (they are letters, not questions). */
+const MAX_TRAINER_TEXT = 200;
+const SETTLE_BATCH = 500;
+/** Turns waiting to be written; beyond this (a store far slower than buyers) new ones are dropped. */
+const MAX_QUEUED = 10_000;
+
+/**
+ * The result of a quiet conversation: handed off when a person took over; abandoned when the bot's
+ * last turn left the buyer mid-way (it asked a question, or did not understand) and the buyer never
+ * came back; otherwise resolved by the bot (it answered, a flow completed, or the buyer cancelled).
+ */
+export function resultOf(conversation: OpenConversation): ConversationResult {
+  if (conversation.handoffReason) return 'handed_off';
+  if (conversation.lastOutcome === 'asked' || conversation.lastOutcome === 'not_understood') return 'abandoned';
+  return 'resolved';
+}
+
+export class InsightRecorder implements EventSink {
+  private pending: Promise<void> = Promise.resolve();
+  private lastFailureLog = 0;
+  private queued = 0;
+  /** Turns not counted because the store could not keep up (shown in the log). */
+  dropped = 0;
+  private readonly presale: ReadonlySet<string>;
+
+  constructor(private readonly options: InsightRecorderOptions) {
+    this.presale = new Set(options.presaleIntents);
+  }
+
+  record(event: TurnEvent): void {
+    // Writes run one after another in this process (so a conversation's state is updated in turn
+    // order); a failure is logged and the chain goes on.
+    if (this.queued >= MAX_QUEUED) {
+      this.dropped += 1;
+      this.failed(new Error(`${this.dropped} turns not counted: the insight store is too slow`));
+      return;
+    }
+    this.queued += 1;
+    this.pending = this.pending
+      .then(() => this.write(event))
+      .catch((error: Error) => this.failed(error))
+      .finally(() => (this.queued -= 1));
+  }
+
+  /** Resolves when everything recorded so far has been written (tests, shutdown). */
+  flush(): Promise<void> {
+    return this.pending;
+  }
+
+  private failed(error: Error): void {
+    const now = Date.now();
+    if (now - this.lastFailureLog > 60_000) {
+      this.lastFailureLog = now;
+      this.options.logger.warn({ err: error.message }, 'insight counters unavailable; turns are answered but not counted');
+    }
+  }
+
+  private async write(event: TurnEvent): Promise<void> {
+    const { store } = this.options;
+    const { conversation } = event;
+    const key = `${conversation.channel}:${conversation.conversationId}`;
+    const counts: Record<string, number> = {
+      turns: 1,
+      [`intent:${event.intent ?? '-'}`]: 1,
+      [`outcome:${event.outcome}`]: 1,
+      [`lang:${event.language}`]: 1,
+      [`channel:${conversation.channel}`]: 1,
+    };
+    if (event.sentiment !== undefined) counts[`sentiment:${sentimentLabel(event.sentiment)}`] = 1;
+    if (event.handoffReason) counts[`handoff:${event.handoffReason}`] = 1;
+
+    const previous = await store.openConversation(key);
+    // Claimed in the store, so a conversation whose messages land on two processes counts once.
+    if (!previous && (await store.claimOnce(`started:${key}`, DAY_MS))) counts['conversations:started'] = 1;
+
+    // The remaining writes are independent: sent together, they cost one round trip to Redis.
+    const writes: Promise<void>[] = [store.add(event.at, 'counts', counts)];
+    const phrase = event.outcome === 'relayed' || !event.text ? null : normalisePhrase(event.text);
+    if (phrase) writes.push(store.add(event.at, 'phrases', { [phrase]: 1 }));
+    const misunderstood = event.outcome === 'not_understood' || event.handoffReason === 'not_understood';
+    if (misunderstood && event.text && event.text.length <= MAX_TRAINER_TEXT && phrase) {
+      // Kept normalised: personal numbers and addresses are already masked in what is stored.
+      writes.push(store.keepMisunderstood({ text: phrase, at: event.at, language: event.language }, this.options.keepMisunderstood));
+    }
+    const presale = Boolean(event.intent && this.presale.has(event.intent));
+    if (presale) writes.push(store.markPresaleBuyer(`${conversation.channel}:${conversation.buyerId}`, event.at, DAY_MS));
+    const handoffReason: HandoffReason | null = (previous?.handoffReason as HandoffReason | null) ?? event.handoffReason ?? null;
+    writes.push(
+      store.saveOpenConversation({
+        key,
+        channel: conversation.channel,
+        buyerId: conversation.buyerId,
+        firstAt: previous?.firstAt ?? event.at,
+        lastAt: Math.max(previous?.lastAt ?? 0, event.at),
+        lastOutcome: event.outcome,
+        handoffReason,
+        presale: Boolean(previous?.presale) || presale,
+      }),
+    );
+    await Promise.all(writes);
+    this.options.onRecorded?.();
+  }
+
+  /**
+   * Settles conversations quiet since `now - quietAfterMs`: counts each as resolved, handed off
+   * (by reason) or abandoned, in the minute of its last message. Safe to run in every process at
+   * once: the store hands each conversation to one caller. Returns how many were settled.
+   */
+  async settleQuietConversations(now: number): Promise<number> {
+    let settled = 0;
+    for (;;) {
+      const batch = await this.options.store.takeQuietConversations(now - this.options.quietAfterMs, SETTLE_BATCH);
+      for (const conversation of batch) {
+        const result = resultOf(conversation);
+        const counts: Record<string, number> = { [`conv:${result}`]: 1 };
+        if (conversation.handoffReason) counts[`conv:handed_off:${conversation.handoffReason}`] = 1;
+        if (conversation.presale) {
+          counts['conv:presale'] = 1;
+          if (result === 'resolved') counts['conv:presale_resolved'] = 1;
+        }
+        await this.options.store.add(conversation.lastAt, 'counts', counts);
+      }
+      settled += batch.length;
+      if (batch.length < SETTLE_BATCH) return settled;
+    }
+  }
+
+  /**
+   * The hook for the orders part of Kefu: call it once an order is placed (a repeated report of
+   * the same order id is counted once). The order is "influenced by the bot" when the same buyer
+   * had a pre-sale conversation with the bot within the 24 h before it.
+   */
+  async recordOrder(order: OrderReport): Promise<{ counted: boolean; influenced: boolean }> {
+    const { store } = this.options;
+    if (!(await store.claimOnce(`order:${order.channel}:${order.orderId}`, 2 * DAY_MS))) return { counted: false, influenced: false };
+    const last = await store.lastPresale(`${order.channel}:${order.buyerId}`);
+    const influenced = last !== null && last <= order.at && order.at - last <= DAY_MS;
+    await store.add(order.at, 'counts', { 'orders:total': 1, ...(influenced ? { 'orders:influenced': 1 } : {}) });
+    return { counted: true, influenced };
+  }
+}
