@@ -190,7 +190,14 @@ export class RedisChannelState implements ChannelState {
         return;
       }
       this.options.logger.error({ err: (error as Error).message, messageId: entry.message.id, channel: this.options.channel }, 'buyer message set aside after repeated failures');
-      await this.client.xadd(`${this.base}dead`, 'MAXLEN', '~', '10000', '*', FIELD, JSON.stringify(entry.message));
+      // Moved in one transaction: the message is in the dead-letter list or still in the inbox, never in neither.
+      await this.client
+        .multi()
+        .xadd(`${this.base}dead`, 'MAXLEN', '~', '10000', '*', FIELD, JSON.stringify(entry.message))
+        .xack(this.inbox, GROUP, entry.id)
+        .xdel(this.inbox, entry.id)
+        .exec();
+      return;
     }
     await this.client.multi().xack(this.inbox, GROUP, entry.id).xdel(this.inbox, entry.id).exec();
   }
