@@ -39,7 +39,8 @@ import type { HandoffService } from './dialogs/handoff/handoff-service.ts';
 import { loadFlows, type FlowSet, type LoadResult } from './dialogs/flows/load-flows.ts';
 import { InvalidFilesError, formatProblem } from './dialogs/flows/problems.ts';
 import type { Orders } from './dialogs/commerce/orders.ts';
-import type { Catalog, ConversationLine, DeliveryLedger, Logger, SessionStore } from './dialogs/ports.ts';
+import type { Catalog, ConversationLine, DeliveryLedger, Logger, OutboundChannel, SessionStore } from './dialogs/ports.ts';
+import { registerMarketplaceChannels } from './adapters/channels/register-marketplace-channels.ts';
 import { systemClock } from './dialogs/ports.ts';
 
 export const PROJECT_ROOT = path.dirname(fileURLToPath(import.meta.url));
@@ -52,6 +53,8 @@ export interface Kefu {
   handoffs: HandoffService;
   deskAdapter: DeskAdapter;
   mailbox: PushMailbox;
+  /** The channels that can send later (agents' answers, reminders), by name; channels add themselves. */
+  outbound: Map<string, OutboundChannel>;
   /** The flow set serving now (replaced on a valid reload). */
   flows(): FlowSet;
   /** Reloads the flow files; keeps the current flows and returns the problems when they are invalid. */
@@ -158,7 +161,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     orders,
     afterSale: afterSalePolicy(config),
   });
-  const outbound = new Map([[WEBCHAT_CHANNEL, new WebchatOutbound(stores.mailbox)]]);
+  const outbound = new Map<string, OutboundChannel>([[WEBCHAT_CHANNEL, new WebchatOutbound(stores.mailbox)]]);
   const handoffs = createHandoffService(config, { engine, ...stores, outbound, desk: deskAdapter, clock: systemClock, logger });
   await deskAdapter.start(handoffs).catch(stopWatching);
   const conversations = new ConversationService({
@@ -210,6 +213,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     handoffs,
     deskAdapter,
     mailbox: stores.mailbox,
+    outbound,
     flows: () => current,
     reloadFlows,
     storage: config.redis.url ? 'redis' : 'memory',
@@ -237,6 +241,7 @@ export async function startServer(config: KefuConfig, logger: Logger): Promise<R
   }
   registerInsightRoutes(http, kefu, config, logger);
   kefu.deskAdapter.registerRoutes?.(http);
+  await registerMarketplaceChannels(http, kefu, config, logger);
   const address = await http.listen({ host: config.server.host, port: config.server.port });
   const port = (http.server.address() as { port: number }).port;
   const shownHost = config.server.host === '0.0.0.0' || config.server.host === '::' ? 'localhost' : config.server.host;

@@ -124,6 +124,66 @@ export interface AfterSaleConfig {
   refundArrivalDays: number;
 }
 
+/** How marketplace channels retry the messages they queued (see docs/channels.md). */
+export interface ChannelInboxConfig {
+  /** Pause before the first retry of a message whose handling failed; doubles each time. */
+  retryBaseMs: number;
+  /** Longest pause between two retries. */
+  maxRetryMs: number;
+  /** After this many failed attempts a message is set aside and logged as an error. */
+  maxAttempts: number;
+  /** How long a buyer may answer numbered options with a number, and a product/order card stays the context. */
+  optionsSeconds: number;
+}
+
+export interface LazadaChannelConfig {
+  enabled: boolean;
+  appKey?: string;
+  appSecret?: string;
+  /** The seller's access token (from Lazada's seller authorisation). */
+  accessToken?: string;
+  /** e.g. https://api.lazada.sg/rest */
+  apiBaseUrl: string;
+  /** Path Lazada pushes to, e.g. /channels/lazada/push. */
+  webhookPath: string;
+}
+
+export interface TiktokChannelConfig {
+  enabled: boolean;
+  appKey?: string;
+  appSecret?: string;
+  accessToken?: string;
+  /** The shop's cipher (from Get Authorized Shops). */
+  shopCipher?: string;
+  /** e.g. https://open-api.tiktokglobalshop.com */
+  apiBaseUrl: string;
+  webhookPath: string;
+}
+
+export interface ShopeeChannelConfig {
+  enabled: boolean;
+  partnerId?: number;
+  partnerKey?: string;
+  shopId?: number;
+  accessToken?: string;
+  /** The callback URL exactly as registered in Shopee's console: it is part of what Shopee signs. */
+  callbackUrl?: string;
+  /** e.g. https://partner.shopeemobile.com */
+  apiBaseUrl: string;
+  webhookPath: string;
+  /** Send replies through the sellerchat API (whitelisted partners only); off: read only. */
+  sendThroughSellerchat: boolean;
+  /** How often missed pushes are fetched from the lost-push API, in seconds; 0 turns it off. */
+  lostPushIntervalSeconds: number;
+}
+
+export interface ChannelsConfig {
+  inbox: ChannelInboxConfig;
+  lazada: LazadaChannelConfig;
+  tiktok: TiktokChannelConfig;
+  shopee: ShopeeChannelConfig;
+}
+
 export interface LoggingConfig {
   level: LogLevel;
 }
@@ -183,4 +243,5 @@ export interface KefuConfig {
   commerce: CommerceConfig;
   orders: OrdersConfig;
   afterSale: AfterSaleConfig;
+  channels: ChannelsConfig;
 }

@@ -52,6 +52,10 @@ export interface Card {
   subtitle?: string;
   imageUrl?: string;
   url?: string;
+  /** The product the card shows: marketplaces render it as their own product card. */
+  productId?: string;
+  /** The order the card shows: marketplaces render it as their own order card. */
+  orderId?: string;
 }
 
 /** One reply bubble. Channels that cannot show buttons render them as numbered options. */

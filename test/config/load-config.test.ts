@@ -60,6 +60,12 @@ describe('defaults', () => {
       commerce: { kind: 'demo', catalogFile: null, watch: true },
       orders: { backend: 'demo', http: { baseUrl: null, timeoutMs: 5000 } },
       afterSale: { returnWindowDays: 7, stalledAfterHours: 48, refundArrivalDays: 3 },
+      channels: {
+        inbox: { retryBaseMs: 1000, maxRetryMs: 60000, maxAttempts: 12, optionsSeconds: 3600 },
+        lazada: { enabled: false, apiBaseUrl: 'https://api.lazada.sg/rest', webhookPath: '/channels/lazada/push' },
+        tiktok: { enabled: false, apiBaseUrl: 'https://open-api.tiktokglobalshop.com', webhookPath: '/channels/tiktok/webhook' },
+        shopee: { enabled: false, apiBaseUrl: 'https://partner.shopeemobile.com', webhookPath: '/channels/shopee/push', sendThroughSellerchat: false, lostPushIntervalSeconds: 300 },
+      },
     });
     expect(secretPaths).toEqual([]);
     expect(sources['server.port']).toBe(`config/default.yaml:${positionInDefaults('3000')}`);
@@ -318,7 +324,7 @@ describe('hostile or broken files', () => {
     const file = merchantFile('__proto__:\n  polluted: yes\nserver:\n  __proto__:\n    polluted: yes\n');
     const problems = problemsOf({ env: { KEFU__SERVER__CONSTRUCTOR: 'x' }, file });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(problems).toContain(`${file}:1:1 __proto__ is not a known setting; known settings here: server, redis, flows, sessions, conversations, nlu, shop, webchat, agentDesk, handoff, orders, afterSale, logging, insight, admin, commerce`);
+    expect(problems).toContain(`${file}:1:1 __proto__ is not a known setting; known settings here: server, redis, flows, sessions, conversations, nlu, shop, webchat, agentDesk, handoff, orders, afterSale, logging, insight, admin, commerce, channels`);
     expect(problems).toContain('server.CONSTRUCTOR is not a known setting; known settings here: host, port, bodyLimitBytes (from KEFU__SERVER__CONSTRUCTOR="x")');
   });
 

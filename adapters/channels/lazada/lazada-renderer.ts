@@ -1,0 +1,22 @@
+// Renders one reply bubble as Lazada IM messages: the text with its buttons as numbered options
+// (template 1), then the card as Lazada's own item card (10006) or order card (10007) when it names
+// a product or an order, else as lines of text.
+
+import type { Reply } from '../../../dialogs/messages.ts';
+import { cardAsText } from '../shared/card-text.ts';
+import { textWithNumberedOptions } from '../shared/numbered-options.ts';
+import { LAZADA_TEMPLATE } from './lazada-push.ts';
+
+/** The API parameters of one /im/message/send call, without the session and the signature. */
+export type LazadaMessageParams = Record<string, string>;
+
+export function renderLazadaReply(reply: Reply): LazadaMessageParams[] {
+  const messages: LazadaMessageParams[] = [];
+  let text = textWithNumberedOptions(reply);
+  const card = reply.card;
+  if (card && !card.productId && !card.orderId) text = [text, cardAsText(card)].filter(Boolean).join('\n');
+  if (text) messages.push({ template_id: String(LAZADA_TEMPLATE.text), txt: text });
+  if (card?.productId) messages.push({ template_id: String(LAZADA_TEMPLATE.item), item_id: card.productId });
+  else if (card?.orderId) messages.push({ template_id: String(LAZADA_TEMPLATE.order), order_id: card.orderId });
+  return messages;
+}

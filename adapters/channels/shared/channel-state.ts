@@ -1,0 +1,91 @@
+// What a marketplace channel keeps between the webhook and the worker, behind one interface with a
+// memory implementation (the embedded default) and a Redis one (production, several processes):
+//   - the inbox: a buyer's message is acknowledged to the platform only once it is queued here, and
+//     the bot's work happens afterwards, from the queue; a redelivered message id is queued once;
+//   - notes about a conversation: the numbered options a buyer was last shown, so "2" can be read
+//     as the second button, and the product or order card the buyer wrote from, for their next message;
+//   - how many bubbles of an answer were already sent, so a retry after a failed send does not
+//     send the first bubbles twice.
+
+import type { InboundMessage } from '../../../dialogs/messages.ts';
+
+/** What a channel notes about a conversation between messages. */
+export type NoteName = 'options' | 'context';
+
+/** Handles one queued message; throwing leaves it queued and it is tried again after a pause. */
+export type InboxHandler = (message: InboundMessage, attempt: number) => Promise<void>;
+
+export interface ChannelState {
+  /** Queues the message unless its id was queued within the dedupe window ("duplicate" then). */
+  enqueue(message: InboundMessage): Promise<'queued' | 'duplicate'>;
+  /** Starts handing queued messages to `handler`, in order within a conversation. */
+  start(handler: InboxHandler): void;
+  /** Keeps a note about a conversation for `optionsSeconds`; null removes it. */
+  remember(conversationKey: string, note: NoteName, value: unknown): Promise<void>;
+  recall<T>(conversationKey: string, note: NoteName): Promise<T | null>;
+  /** How many bubbles of the answer to `messageId` were sent already. */
+  sentCount(messageId: string): Promise<number>;
+  setSentCount(messageId: string, count: number): Promise<void>;
+  /** Stops the worker after the message in hand; queued messages stay queued (in Redis). */
+  close(): Promise<void>;
+}
+
+export interface ChannelStateOptions {
+  /** How long a message id is remembered against redeliveries. */
+  dedupeSeconds: number;
+  /** How long the last numbered options stay answerable. */
+  optionsSeconds: number;
+  /** Pause before the first retry of a failed message; doubles on each attempt up to maxRetryMs. */
+  retryBaseMs: number;
+  maxRetryMs: number;
+  /** After this many failed attempts a message is set aside (logged as an error, kept in a dead-letter list). */
+  maxAttempts: number;
+}
+
+/**
+ * The pause before attempt `attempt + 1`: exponential, capped, and never shorter than what the
+ * platform asked for (an error's `retryAfterMs`, from a rate-limit answer's Retry-After).
+ */
+export function retryDelayMs(options: Pick<ChannelStateOptions, 'retryBaseMs' | 'maxRetryMs'>, attempt: number, error?: unknown): number {
+  const backoff = Math.min(options.retryBaseMs * 2 ** Math.min(attempt - 1, 20), options.maxRetryMs);
+  const asked = (error as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
+  return typeof asked === 'number' && Number.isFinite(asked) ? Math.max(backoff, Math.min(asked, 3_600_000)) : backoff;
+}
+
+/** Groups messages by conversation, keeping their order within each group. */
+export function byConversation<T extends { message: InboundMessage }>(items: T[]): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = `${item.message.conversation.channel}:${item.message.conversation.conversationId}`;
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * How many conversations one process works on at once. The bot's work is mostly CPU (understanding
+ * the message); more at once would not answer sooner but would make webhooks wait for their
+ * acknowledgement behind it, and TikTok allows 3 seconds.
+ */
+export const CONVERSATIONS_AT_ONCE = 4;
+
+/**
+ * Handles items grouped by conversation: in order within a conversation, a few conversations at a
+ * time, giving the event loop a turn between messages so waiting webhooks are acknowledged first.
+ */
+export async function handleByConversation<T extends { message: InboundMessage }>(items: T[], handle: (item: T) => Promise<void>): Promise<void> {
+  const groups = byConversation(items);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < groups.length) {
+      const group = groups[next++]!;
+      for (const item of group) {
+        await new Promise((resolve) => setImmediate(resolve));
+        await handle(item);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONVERSATIONS_AT_ONCE, groups.length) }, lane));
+}

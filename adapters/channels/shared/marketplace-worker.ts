@@ -1,0 +1,44 @@
+// The work done after a marketplace webhook was acknowledged, for one queued buyer message:
+//   a card alone (the buyer opened the chat from a product or an order) is noted for the
+//   conversation's next message; a number answering the last numbered options becomes that
+//   button's payload; then the core answers (deduplicated on the message id, in line with the
+//   conversation's other messages) and the replies are sent. Any failure throws: the inbox keeps
+//   the message and tries again, and the core's ledger and the sent-count keep that from answering
+//   or sending twice.
+
+import { conversationKey, type ConversationService } from '../../../dialogs/conversations.ts';
+import type { Button, InboundMessage, MessageContext } from '../../../dialogs/messages.ts';
+import type { ChannelState } from './channel-state.ts';
+import type { MarketplaceOutbound } from './marketplace-outbound.ts';
+import { chosenOption } from './numbered-options.ts';
+
+export interface MarketplaceWorkerOptions {
+  conversations: ConversationService;
+  state: ChannelState;
+  outbound: MarketplaceOutbound;
+}
+
+export function marketplaceWorker(options: MarketplaceWorkerOptions): (message: InboundMessage) => Promise<void> {
+  const { conversations, state, outbound } = options;
+  return async (queued) => {
+    const key = conversationKey(queued.conversation);
+    if (queued.text.trim() === '' && !queued.payload) {
+      // A product or order card with nothing typed: context for what the buyer writes next.
+      if (queued.context) await state.remember(key, 'context', queued.context);
+      return;
+    }
+    let message: InboundMessage = queued;
+    if (!message.context) {
+      const context = await state.recall<MessageContext>(key, 'context');
+      if (context) message = { ...message, context };
+    }
+    if (!message.payload) {
+      const shown = (await state.recall<Button[]>(key, 'options')) ?? [];
+      const chosen = chosenOption(message.text, shown);
+      if (chosen) message = { ...message, text: chosen.title, payload: chosen.payload };
+    }
+    const result = await conversations.receive(message);
+    const alreadySent = await state.sentCount(queued.id);
+    await outbound.sendFrom(queued.conversation, result.replies, alreadySent, (count) => state.setSentCount(queued.id, count));
+  };
+}

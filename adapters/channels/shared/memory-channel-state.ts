@@ -1,0 +1,115 @@
+// The in-process ChannelState: what Kefu uses without Redis. The queue lives in this process's
+// memory, like the sessions do in that mode: a crash loses what was queued and not yet answered
+// (docs/channels.md says so; production runs on Redis, see redis-channel-state.ts).
+
+import type { InboundMessage } from '../../../dialogs/messages.ts';
+import { systemClock, type Clock, type Logger } from '../../../dialogs/ports.ts';
+import { ExpiringMap } from '../../stores/memory/expiring-map.ts';
+import { handleByConversation, retryDelayMs, type ChannelState, type ChannelStateOptions, type InboxHandler, type NoteName } from './channel-state.ts';
+
+interface Queued {
+  message: InboundMessage;
+  attempt: number;
+}
+
+export class MemoryChannelState implements ChannelState {
+  private readonly seen: ExpiringMap<true>;
+  private readonly notes: ExpiringMap<string>;
+  private readonly sent: ExpiringMap<number>;
+  private queue: Queued[] = [];
+  private handler: InboxHandler | null = null;
+  private running = false;
+  private closed = false;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private idle: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly settings: ChannelStateOptions,
+    private readonly logger: Logger,
+    clock: Clock = systemClock,
+  ) {
+    this.seen = new ExpiringMap(clock);
+    this.notes = new ExpiringMap(clock);
+    this.sent = new ExpiringMap(clock);
+  }
+
+  async enqueue(message: InboundMessage): Promise<'queued' | 'duplicate'> {
+    if (this.closed) throw new Error('the channel is shutting down');
+    const key = message.id;
+    if (this.seen.get(key)) return 'duplicate';
+    this.seen.set(key, true, this.settings.dedupeSeconds * 1000);
+    this.queue.push({ message, attempt: 1 });
+    this.pump();
+    return 'queued';
+  }
+
+  start(handler: InboxHandler): void {
+    this.handler = handler;
+    this.pump();
+  }
+
+  async remember(conversationKey: string, note: NoteName, value: unknown): Promise<void> {
+    const key = `${note}:${conversationKey}`;
+    if (value === null) this.notes.delete(key);
+    // Stored as JSON, as in Redis, so a caller never shares an object with the store.
+    else this.notes.set(key, JSON.stringify(value), this.settings.optionsSeconds * 1000);
+  }
+
+  async recall<T>(conversationKey: string, note: NoteName): Promise<T | null> {
+    const stored = this.notes.get(`${note}:${conversationKey}`);
+    return stored === undefined ? null : (JSON.parse(stored) as T);
+  }
+
+  async sentCount(messageId: string): Promise<number> {
+    return this.sent.get(messageId) ?? 0;
+  }
+
+  async setSentCount(messageId: string, count: number): Promise<void> {
+    this.sent.set(messageId, count, this.settings.dedupeSeconds * 1000);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    await this.idle;
+  }
+
+  private pump(): void {
+    if (this.running || !this.handler || this.closed || this.queue.length === 0) return;
+    this.running = true;
+    this.idle = this.drain().finally(() => {
+      this.running = false;
+      this.pump();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    const handler = this.handler!;
+    while (this.queue.length > 0 && !this.closed) {
+      const batch = this.queue;
+      this.queue = [];
+      await handleByConversation(batch, (item) => this.handleOne(handler, item));
+    }
+  }
+
+  private async handleOne(handler: InboxHandler, item: Queued): Promise<void> {
+    try {
+      await handler(item.message, item.attempt);
+    } catch (error) {
+      if (item.attempt >= this.settings.maxAttempts) {
+        this.logger.error({ err: (error as Error).message, messageId: item.message.id, channel: item.message.conversation.channel }, 'buyer message set aside after repeated failures');
+        return;
+      }
+      const delay = retryDelayMs(this.settings, item.attempt, error);
+      this.logger.warn({ err: (error as Error).message, messageId: item.message.id, attempt: item.attempt, retryInMs: delay }, 'buyer message failed; will retry');
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        if (this.closed) return;
+        this.queue.push({ message: item.message, attempt: item.attempt + 1 });
+        this.pump();
+      }, delay);
+      this.timers.add(timer);
+    }
+  }
+}

@@ -1,0 +1,220 @@
+// The production ChannelState, on Redis, shared by every Kefu process:
+//   <prefix>channel:<name>:inbox        a Stream with a consumer group; the webhook answers the
+//                                       platform only after XADD succeeded, so an acknowledged
+//                                       message is in Redis; an entry is deleted once handled
+//   <prefix>channel:<name>:seen:<id>    SET NX, written in the same Lua call as the XADD: a
+//                                       redelivered message id is queued once, and a failed XADD
+//                                       never marks an id as seen
+//   <prefix>channel:<name>:dead         messages set aside after maxAttempts, for a person to look at
+//   <prefix>channel:<name>:options:<c>  the numbered options conversation c was last shown
+//   <prefix>channel:<name>:context:<c>  the product / order card conversation c last wrote from
+//   <prefix>channel:<name>:sent:<id>    how many bubbles of the answer to message id were sent
+// A failed message stays pending in the group: this process retries it after a growing pause, and if
+// this process dies, another claims it (XAUTOCLAIM) once it has been idle for claimIdleMs.
+
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { InboundMessage } from '../../../dialogs/messages.ts';
+import type { Logger } from '../../../dialogs/ports.ts';
+import { handleByConversation, retryDelayMs, type ChannelState, type ChannelStateOptions, type InboxHandler, type NoteName } from './channel-state.ts';
+
+export interface RedisChannelStateOptions extends ChannelStateOptions {
+  client: Redis;
+  /** Key prefix (the sessions' prefix, e.g. "kefu:"). */
+  prefix: string;
+  /** The channel's name, e.g. "lazada". */
+  channel: string;
+  /** An entry another process took and did not finish for this long is taken over (its process died). */
+  claimIdleMs: number;
+  /** How long one read waits for new messages; bounds how quickly close() returns. */
+  blockMs?: number;
+  logger: Logger;
+}
+
+const GROUP = 'kefu';
+const FIELD = 'm';
+
+// SET NX and XADD together, atomically: queued exactly when first seen.
+const ENQUEUE = `
+if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
+  redis.call('XADD', KEYS[2], '*', '${FIELD}', ARGV[2])
+  return 1
+end
+return 0`;
+
+interface Entry {
+  id: string;
+  message: InboundMessage;
+  attempt: number;
+}
+
+export class RedisChannelState implements ChannelState {
+  private readonly client: Redis;
+  private reader: Redis | null = null;
+  private readonly base: string;
+  private readonly inbox: string;
+  private readonly consumer = `c-${randomUUID()}`;
+  private closed = false;
+  private loop: Promise<void> | null = null;
+  /** Entries that failed here: id → when to try again and how many attempts so far. */
+  private readonly retries = new Map<string, { dueAt: number; attempt: number }>();
+
+  constructor(private readonly options: RedisChannelStateOptions) {
+    this.client = options.client;
+    this.base = `${options.prefix}channel:${options.channel}:`;
+    this.inbox = `${this.base}inbox`;
+  }
+
+  async enqueue(message: InboundMessage): Promise<'queued' | 'duplicate'> {
+    const added = await this.client.eval(ENQUEUE, 2, `${this.base}seen:${message.id}`, this.inbox, String(this.options.dedupeSeconds), JSON.stringify(message));
+    return added === 1 ? 'queued' : 'duplicate';
+  }
+
+  start(handler: InboxHandler): void {
+    if (this.loop) return;
+    this.loop = this.run(handler);
+  }
+
+  async remember(conversationKey: string, note: NoteName, value: unknown): Promise<void> {
+    const key = `${this.base}${note}:${conversationKey}`;
+    if (value === null) await this.client.del(key);
+    else await this.client.set(key, JSON.stringify(value), 'EX', this.options.optionsSeconds);
+  }
+
+  async recall<T>(conversationKey: string, note: NoteName): Promise<T | null> {
+    const stored = await this.client.get(`${this.base}${note}:${conversationKey}`);
+    if (!stored) return null;
+    try {
+      return JSON.parse(stored) as T;
+    } catch {
+      return null;
+    }
+  }
+
+  async sentCount(messageId: string): Promise<number> {
+    return Number((await this.client.get(`${this.base}sent:${messageId}`)) ?? 0);
+  }
+
+  async setSentCount(messageId: string, count: number): Promise<void> {
+    await this.client.set(`${this.base}sent:${messageId}`, String(count), 'EX', this.options.dedupeSeconds);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.reader?.disconnect();
+    await this.loop?.catch(() => {});
+  }
+
+  private async run(handler: InboxHandler): Promise<void> {
+    let pause = 50;
+    while (!this.closed) {
+      try {
+        await this.ensureGroup();
+        const entries = await this.nextEntries();
+        await handleByConversation(entries, (entry) => this.handleOne(handler, entry));
+        pause = 50;
+      } catch (error) {
+        if (this.closed) return;
+        // A Redis that came back empty has lost the consumer group too: make it again next time.
+        this.groupReady = false;
+        // Redis is away: keep trying, with a capped pause; nothing is acknowledged meanwhile.
+        this.options.logger.warn({ err: (error as Error).message, channel: this.options.channel }, 'channel inbox unavailable; retrying');
+        await sleep(pause);
+        pause = Math.min(pause * 2, 2000);
+      }
+    }
+  }
+
+  private groupReady = false;
+
+  private async ensureGroup(): Promise<void> {
+    if (this.groupReady) return;
+    try {
+      await this.client.xgroup('CREATE', this.inbox, GROUP, '0', 'MKSTREAM');
+    } catch (error) {
+      if (!String((error as Error).message).includes('BUSYGROUP')) throw error;
+    }
+    this.groupReady = true;
+  }
+
+  private async nextEntries(): Promise<Entry[]> {
+    // 1. this process's own failed entries that are due again
+    const now = Date.now();
+    const due = [...this.retries].filter(([, retry]) => retry.dueAt <= now).map(([id]) => id);
+    if (due.length > 0) {
+      const entries: Entry[] = [];
+      for (const id of due.slice(0, 20)) {
+        const attempt = this.retries.get(id)!.attempt + 1;
+        this.retries.delete(id);
+        const found = (await this.client.xrange(this.inbox, id, id)) as [string, string[]][];
+        const entry = found[0] && toEntry(found[0], attempt);
+        if (entry) entries.push(entry);
+      }
+      if (entries.length > 0) return entries;
+    }
+    // 2. entries a dead process left unfinished
+    const claimed = (await this.client.xautoclaim(this.inbox, GROUP, this.consumer, this.options.claimIdleMs, '0-0', 'COUNT', 20)) as [string, [string, string[]][]];
+    const taken = (claimed[1] ?? []).filter((raw) => raw && !this.retries.has(raw[0]));
+    if (taken.length > 0) return this.readable(taken, 2);
+    // 3. new entries; a blocking read needs a connection of its own
+    this.reader ??= this.client.duplicate();
+    const block = this.retries.size > 0 ? Math.min(this.options.blockMs ?? 1000, 200) : (this.options.blockMs ?? 1000);
+    const read = (await this.reader.xreadgroup('GROUP', GROUP, this.consumer, 'COUNT', 20, 'BLOCK', block, 'STREAMS', this.inbox, '>')) as
+      | [string, [string, string[]][]][]
+      | null;
+    return this.readable(read?.[0]?.[1] ?? [], 1);
+  }
+
+  /** The entries that hold a message; anything else (written by hand, say) is removed, not retried forever. */
+  private async readable(raws: [string, string[]][], attempt: number): Promise<Entry[]> {
+    const entries: Entry[] = [];
+    for (const raw of raws) {
+      const entry = toEntry(raw, attempt);
+      if (entry) entries.push(entry);
+      else {
+        this.options.logger.error({ entry: raw[0], channel: this.options.channel }, 'unreadable inbox entry removed');
+        await this.client.multi().xack(this.inbox, GROUP, raw[0]).xdel(this.inbox, raw[0]).exec();
+      }
+    }
+    return entries;
+  }
+
+  private async handleOne(handler: InboxHandler, entry: Entry): Promise<void> {
+    try {
+      await handler(entry.message, entry.attempt);
+    } catch (error) {
+      if (entry.attempt < this.options.maxAttempts) {
+        const delay = retryDelayMs(this.options, entry.attempt, error);
+        this.options.logger.warn({ err: (error as Error).message, messageId: entry.message.id, attempt: entry.attempt, retryInMs: delay }, 'buyer message failed; will retry');
+        this.retries.set(entry.id, { dueAt: Date.now() + delay, attempt: entry.attempt });
+        return;
+      }
+      this.options.logger.error({ err: (error as Error).message, messageId: entry.message.id, channel: this.options.channel }, 'buyer message set aside after repeated failures');
+      // Moved in one transaction: the message is in the dead-letter list or still in the inbox, never in neither.
+      await this.client
+        .multi()
+        .xadd(`${this.base}dead`, 'MAXLEN', '~', '10000', '*', FIELD, JSON.stringify(entry.message))
+        .xack(this.inbox, GROUP, entry.id)
+        .xdel(this.inbox, entry.id)
+        .exec();
+      return;
+    }
+    await this.client.multi().xack(this.inbox, GROUP, entry.id).xdel(this.inbox, entry.id).exec();
+  }
+}
+
+function toEntry(raw: [string, string[]], attempt: number): Entry | null {
+  const [id, fields] = raw;
+  const index = fields.indexOf(FIELD);
+  const data = index >= 0 ? fields[index + 1] : undefined;
+  if (!data) return null;
+  try {
+    return { id, message: JSON.parse(data) as InboundMessage, attempt };
+  } catch {
+    return null;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,43 @@
+// Wires the TikTok Shop customer-service channel into a running Kefu: the webhook route, the queue
+// and worker, and the signed send-message API for replies. Called when channels.tiktok.enabled.
+
+import type { FastifyInstance } from 'fastify';
+import type { KefuConfig, TiktokChannelConfig } from '../../../config/config-types.ts';
+import type { ConversationRef, Reply } from '../../../dialogs/messages.ts';
+import { systemClock, type Clock, type Logger } from '../../../dialogs/ports.ts';
+import type { Kefu } from '../../../server.ts';
+import { setUpMarketplaceChannel, type MarketplaceChannel } from '../shared/set-up-marketplace-channel.ts';
+import { TiktokApiClient } from './tiktok-api-client.ts';
+import { renderTiktokReply } from './tiktok-renderer.ts';
+import { registerTiktokRoutes } from './tiktok-routes.ts';
+import { TIKTOK_CHANNEL } from './tiktok-webhook.ts';
+
+/** The customer-service Send Message API for one conversation. */
+export function tiktokSendMessagePath(conversationId: string): string {
+  return `/customer_service/202309/conversations/${encodeURIComponent(conversationId)}/messages`;
+}
+
+export class TiktokReplySender {
+  constructor(private readonly api: TiktokApiClient) {}
+
+  async sendReply(conversation: ConversationRef, reply: Reply): Promise<void> {
+    for (const body of renderTiktokReply(reply)) await this.api.post(tiktokSendMessagePath(conversation.conversationId), body);
+  }
+}
+
+export async function registerTiktokChannel(http: FastifyInstance, kefu: Kefu, config: KefuConfig, logger: Logger, clock: Clock = systemClock): Promise<MarketplaceChannel> {
+  const tiktok = config.channels.tiktok as Required<TiktokChannelConfig>;
+  const api = new TiktokApiClient({ baseUrl: tiktok.apiBaseUrl, appKey: tiktok.appKey, appSecret: tiktok.appSecret, accessToken: tiktok.accessToken, shopCipher: tiktok.shopCipher, clock });
+  const channel = await setUpMarketplaceChannel(http, kefu, config, logger, TIKTOK_CHANNEL, new TiktokReplySender(api));
+  await registerTiktokRoutes(http, {
+    path: tiktok.webhookPath,
+    appKey: tiktok.appKey,
+    appSecret: tiktok.appSecret,
+    state: channel.state,
+    clock,
+    logger,
+    maxAgeSeconds: config.conversations.dedupeSeconds,
+  });
+  logger.info({ path: tiktok.webhookPath }, 'TikTok Shop customer-service channel is on');
+  return channel;
+}

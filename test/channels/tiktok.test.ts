@@ -1,0 +1,99 @@
+// What is TikTok Shop's own: its webhook and API signatures (vectors computed with openssl), how
+// type-14 notifications are read and replies rendered, and TikTok's 3-second rule: the webhook is
+// acknowledged before the bot's work, even while TikTok's API is slow to take the reply.
+
+import { randomInt } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderTiktokReply } from '../../adapters/channels/tiktok/tiktok-renderer.ts';
+import { isTiktokWebhookSigned, tiktokApiSignature, tiktokApiStringToSign, tiktokWebhookSignature } from '../../adapters/channels/tiktok/tiktok-signature.ts';
+import { readTiktokWebhook } from '../../adapters/channels/tiktok/tiktok-webhook.ts';
+import type { RunningServer } from '../../server.ts';
+import { eventually } from '../support/fake-marketplace.ts';
+import { tiktokKit } from '../support/marketplace-kits.ts';
+import { startTestKefu } from '../support/start-kefu.ts';
+import type { FakeTiktok } from '../support/fake-tiktok.ts';
+import { startFakeTiktok } from '../support/fake-tiktok.ts';
+
+describe('TikTok Shop signatures', () => {
+  it('signs webhooks as lowercase hex HMAC-SHA256(app_secret, app_key + raw body)', () => {
+    const raw = Buffer.from('{"type":14,"tts_notification_id":"7327"}');
+    const expected = '1c35135bb79d7fd18b9586694b385fc071d7513f4e6efd1a5f8d2003d613f2be';
+    expect(tiktokWebhookSignature('6abc123', 'tiktok-secret', raw)).toBe(expected);
+    expect(isTiktokWebhookSigned(expected, '6abc123', 'tiktok-secret', raw)).toBe(true);
+    // TikTok documents lowercase hex: an uppercase copy is not what TikTok sends.
+    expect(isTiktokWebhookSigned(expected.toUpperCase(), '6abc123', 'tiktok-secret', raw)).toBe(false);
+    expect(isTiktokWebhookSigned(expected, '6abc124', 'tiktok-secret', raw)).toBe(false);
+  });
+
+  it('signs API calls over secret + path + sorted query (without sign and access_token) + body + secret', () => {
+    const body = '{"type":"TEXT","content":"{\\"content\\":\\"hi\\"}"}';
+    const query = { timestamp: '1700000000', shop_cipher: 'ROW_x', app_key: '6abc123', access_token: 'never-signed', sign: 'old' };
+    const path = '/customer_service/202309/conversations/576/messages';
+    expect(tiktokApiStringToSign('tiktok-secret', path, query, body)).toBe(`tiktok-secret${path}app_key6abc123shop_cipherROW_xtimestamp1700000000${body}tiktok-secret`);
+    expect(tiktokApiSignature('tiktok-secret', path, query, body)).toBe('ec54bdbfd85404a1ab96b48fced5a9a1291651283fc031bdf3c6bfc3ca3818e8');
+  });
+});
+
+describe('TikTok Shop messages', () => {
+  const webhook = (data: Record<string, unknown>, type = 14) => ({
+    type,
+    tts_notification_id: 'n1',
+    timestamp: 1,
+    data: { conversation_id: 'c1', type: 'TEXT', content: '{"content":"hi"}', sender: { im_user_id: 'u1', role: 'BUYER' }, ...data },
+  });
+
+  it('reads buyer text and cards, with the notification id as the message id', () => {
+    expect(readTiktokWebhook(webhook({}), 9)).toEqual({ kind: 'message', message: { id: 'n1', conversation: { channel: 'tiktok', conversationId: 'c1', buyerId: 'u1' }, text: 'hi', receivedAt: 9 } });
+    expect(readTiktokWebhook(webhook({ type: 'ORDER_CARD', content: '{"order_id":"5761"}' }), 9)).toMatchObject({ kind: 'message', message: { text: '', context: { orderId: '5761' } } });
+    expect(readTiktokWebhook(webhook({ type: 'PRODUCT_CARD', content: '{"product_id":"1729"}' }), 9)).toMatchObject({ kind: 'message', message: { context: { productId: '1729' } } });
+  });
+
+  it('ignores shop, agent, system and robot messages, and other webhook types', () => {
+    for (const role of ['SHOP', 'CUSTOMER_SERVICE', 'SYSTEM', 'ROBOT']) {
+      expect(readTiktokWebhook(webhook({ sender: { im_user_id: 'x', role } }), 9).kind).toBe('ignored');
+    }
+    expect(readTiktokWebhook(webhook({}, 1), 9).kind).toBe('ignored');
+    expect(readTiktokWebhook(webhook({ type: 'IMAGE', content: '{"url":"https://x"}' }), 9).kind).toBe('ignored');
+    expect(readTiktokWebhook({ ...webhook({}), tts_notification_id: undefined }, 9).kind).toBe('invalid');
+    expect(readTiktokWebhook(webhook({ sender: 'BUYER' }), 9).kind).toBe('invalid');
+  });
+
+  it('renders numbered options and product / order cards', () => {
+    expect(renderTiktokReply({ text: 'Pick one', buttons: [{ title: 'S', payload: '/s' }, { title: 'M', payload: '/m' }], card: { title: 'Order', orderId: '5761' } })).toEqual([
+      { type: 'TEXT', content: '{"content":"Pick one\\n1. S\\n2. M"}' },
+      { type: 'ORDER_CARD', content: '{"order_id":"5761"}' },
+    ]);
+  });
+});
+
+describe('TikTok Shop: acknowledge first, work after', () => {
+  let fake: FakeTiktok;
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    fake = await startFakeTiktok();
+    server = await startTestKefu({ env: tiktokKit.env(fake.url) });
+  });
+
+  afterAll(async () => {
+    fake.hold = null;
+    await server?.close();
+    await fake?.close();
+  });
+
+  it('acknowledges the webhook while TikTok has not yet taken the reply, then sends it', async () => {
+    let release!: () => void;
+    fake.hold = new Promise<void>((resolve) => (release = resolve));
+    const conversation = `57${randomInt(1e12)}`;
+    const raw = tiktokKit.buyerText(conversation, '身高170体重60穿什么码');
+    const response = await fetch(server.url + tiktokKit.pushPath, { method: 'POST', headers: tiktokKit.headers(raw), body: raw });
+    expect(response.status).toBe(200);
+    // The send call is waiting at TikTok's door: the webhook did not wait for it.
+    await eventually(() => (fake.requests.some((r) => r.path.includes(conversation)) ? true : undefined), 'the send call to reach TikTok');
+    expect(fake.sent().filter((m) => m.conversationId === conversation)).toEqual([]);
+    release();
+    fake.hold = null;
+    const sent = await eventually(() => fake.sent().find((m) => m.conversationId === conversation), 'the reply to be taken');
+    expect(sent).toEqual({ conversationId: conversation, type: 'TEXT', content: { content: '根据尺寸,您适合M号哦' } });
+  });
+});
