@@ -62,6 +62,16 @@ export interface WebchatConfig {
   enabled: boolean;
 }
 
+export interface RemindersConfig {
+  enabled: boolean;
+  delayMinutes: number;
+  maxPerOrder: number;
+  quietHours: { start: string; end: string } | null;
+  language: 'zh-Hans' | 'zh-Hant' | 'en';
+  /** Signs POST /events/orders; the route is off without it. */
+  webhookSecret?: string;
+}
+
 export interface SlackDeskConfig {
   botToken: string;
   signingSecret: string;
@@ -97,5 +107,6 @@ export interface KefuConfig {
   shop: ShopConfig;
   webchat: WebchatConfig;
   agentDesk: AgentDeskConfig;
+  reminders: RemindersConfig;
   logging: LoggingConfig;
 }
