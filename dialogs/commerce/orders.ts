@@ -70,15 +70,119 @@ export interface Order {
   shipment?: Shipment;
   /** Where an unpaid order is paid (the reminder's pay button). */
   payUrl?: string;
+  /** When the parcel reached the buyer (starts the return window). */
+  deliveredAt?: number;
+  /** The buyer's return, once one is started. */
+  returnRequest?: ReturnRequest;
+  /** The refund, once the merchant has started one. */
+  refund?: Refund;
+}
+
+export interface ReturnRequest {
+  id: string;
+  /** The reason the buyer gave: a code such as "size", "quality", "not_as_described", "changed_mind". */
+  reason: string;
+  status: 'awaiting_parcel' | 'parcel_sent' | 'received' | 'refunded' | 'rejected';
+  createdAt: number;
+  /** The buyer's parcel back to the shop. */
+  carrier?: string;
+  trackingNumber?: string;
+}
+
+export interface Refund {
+  status: 'processing' | 'issued' | 'received' | 'rejected';
+  amount: number;
+  currency: string;
+  /** Where the money goes back, e.g. "alipay", "wechat_pay", "card". */
+  method?: string;
+  requestedAt: number;
+  /** When the shop sent the money (status issued or received). */
+  issuedAt?: number;
+  /** When the money should reach the buyer's account, when the backend knows. */
+  expectedBy?: number;
+}
+
+export type TrackingEventKind =
+  | 'picked_up'
+  | 'in_transit'
+  | 'out_for_delivery'
+  | 'delivered'
+  | 'failed_delivery'
+  | 'returned_to_sender'
+  | 'exception';
+
+export interface TrackingEvent {
+  at: number;
+  kind: TrackingEventKind;
+  /** Where it happened, as the carrier reports it (e.g. "杭州转运中心"). */
+  location?: string;
+  /** The carrier's own words. */
+  description?: string;
+}
+
+/** Who asked for a change, recorded with it in the merchant's order history (the audit trail). */
+export interface ChangeRequest {
+  /** The same key applies a change at most once: a retried request answers with the first result. */
+  idempotencyKey: string;
+  /** Who asked, e.g. "kefu-bot for webchat:abc123". */
+  actor: string;
+  at: number;
+}
+
+/** How a change went: `not_found` is also the answer for someone else's order. */
+export type ChangeOutcome<Extra extends string = never> =
+  | 'applied'
+  | 'already_applied'
+  | 'not_allowed'
+  | 'not_found'
+  | Extra;
+
+export interface ChangeResult<Extra extends string = never> {
+  outcome: ChangeOutcome<Extra>;
+  /** The order after the change (absent when not_found). */
+  order?: Order;
+}
+
+export interface InterceptionRequest extends ChangeRequest {
+  /** Where the parcel should go instead, if that is why it is intercepted. */
+  newAddress?: PostalAddress;
+  /** Free text for the warehouse and the carrier. */
+  note: string;
+}
+
+/** Thrown (or rejected with) when the backend cannot be reached or answers with an error. */
+export class OrdersUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'OrdersUnavailableError';
+  }
 }
 
 /**
- * Reading orders. The after-sale issue adds the operations (change address, cancel, returns,
- * refunds, tracking events) to this port; payment reminders read orders through it.
+ * Reading and changing orders. After-sale flows use all of it; payment reminders read orders.
+ * Every change carries an idempotency key (applied at most once) and who asked (the audit trail);
+ * an order that is not the buyer's answers exactly like one that does not exist.
  */
 export interface Orders {
   /** The buyer's orders, newest first. */
   listOrders(buyer: BuyerIdentity): Promise<Order[]>;
   /** One of the buyer's orders; null when it does not exist or is not theirs. */
   getOrder(buyer: BuyerIdentity, orderId: string): Promise<Order | null>;
+  /** The parcel's tracking events, oldest first; null when the order is not the buyer's. */
+  trackingEvents(buyer: BuyerIdentity, orderId: string): Promise<TrackingEvent[] | null>;
+  /** New delivery address for an order not shipped yet (`not_allowed` once shipped). */
+  changeAddress(buyer: BuyerIdentity, orderId: string, address: PostalAddress, request: ChangeRequest): Promise<ChangeResult>;
+  /** Cancels an unpaid or unshipped order (`not_allowed` once shipped). */
+  cancelOrder(buyer: BuyerIdentity, orderId: string, request: ChangeRequest): Promise<ChangeResult>;
+  /** Asks the warehouse and carrier to stop a shipped parcel; an agent follows it up. */
+  requestInterception(buyer: BuyerIdentity, orderId: string, request: InterceptionRequest): Promise<ChangeResult>;
+  /** Starts a return of a delivered (or shipped) order; the return window is the caller's policy. */
+  startReturn(buyer: BuyerIdentity, orderId: string, reason: string, request: ChangeRequest): Promise<ChangeResult>;
+  /** Attaches the buyer's return parcel (carrier code and number) to the order's return. */
+  attachReturnTracking(
+    buyer: BuyerIdentity,
+    orderId: string,
+    parcel: { carrier: string; trackingNumber: string },
+    request: ChangeRequest,
+  ): Promise<ChangeResult>;
 }
