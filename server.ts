@@ -9,10 +9,12 @@ import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { InMemoryAgentQueue } from './adapters/agent-desk/in-memory-agent-queue.ts';
 import { DemoCatalog } from './adapters/commerce/demo/demo-catalog.ts';
+import { DemoOrders } from './adapters/commerce/demo/demo-orders.ts';
 import { LogEventSink } from './adapters/events/log-event-sink.ts';
 import { watchFolder, type FolderWatcher } from './adapters/files/watch-folder.ts';
 import { createHttpServer } from './adapters/http/http-server.ts';
 import { createLogger } from './adapters/logging/create-logger.ts';
+import { registerPaymentReminderRoutes, setUpPaymentReminders, type PaymentRemindersRuntime } from './adapters/reminders/payment-reminders-setup.ts';
 import { MemoryConversationLine } from './adapters/stores/memory/memory-conversation-line.ts';
 import { MemoryDeliveryLedger } from './adapters/stores/memory/memory-delivery-ledger.ts';
 import { MemoryPushMailbox } from './adapters/stores/memory/memory-push-mailbox.ts';
@@ -28,6 +30,7 @@ import { registerWebchatRoutes } from './adapters/webchat/webchat-routes.ts';
 import type { KefuConfig } from './config/config-types.ts';
 import { ConfigError, describeConfig, loadConfig } from './config/load-config.ts';
 import { builtInActions } from './dialogs/actions/index.ts';
+import type { Orders } from './dialogs/commerce/orders.ts';
 import { ConversationService } from './dialogs/conversations.ts';
 import { Engine } from './dialogs/engine/engine.ts';
 import { loadFlows, type FlowSet, type LoadResult } from './dialogs/flows/load-flows.ts';
@@ -46,6 +49,10 @@ export interface Kefu {
   /** Reloads the flow files; keeps the current flows and returns the problems when they are invalid. */
   reloadFlows(): Promise<{ ok: boolean; problems: string[] }>;
   storage: 'memory' | 'redis';
+  /** The shop's orders (the demo shop's unless composeKefu was given others). */
+  orders: Orders;
+  /** Payment reminders (null when reminders.enabled is false); see docs/reminders.md. */
+  reminders: PaymentRemindersRuntime | null;
   close(): Promise<void>;
 }
 
@@ -87,6 +94,7 @@ async function createStores(config: KefuConfig, logger: Logger): Promise<Stores>
 export interface ComposeOptions {
   logger: Logger;
   catalog?: Catalog;
+  orders?: Orders;
 }
 
 /** Wires Kefu from its configuration; throws InvalidFilesError when the flows are invalid. */
@@ -145,6 +153,18 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     claimSeconds: Math.ceil(config.conversations.leaseMs / 1000),
   });
 
+  const orders = options.orders ?? (await DemoOrders.load().catch(stopWatching));
+  const reminders = await setUpPaymentReminders({
+    config,
+    logger,
+    clock: systemClock,
+    orders,
+    conversations,
+    sessions: stores.sessions,
+    deliveryLedger: stores.ledger,
+    flows: () => current,
+  }).catch(stopWatching);
+
   const loadAndApply: Kefu['reloadFlows'] = async () => {
     let result: LoadResult;
     try {
@@ -179,8 +199,11 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     flows: () => current,
     reloadFlows,
     storage: config.redis.url ? 'redis' : 'memory',
+    orders,
+    reminders,
     async close() {
       await watcher?.close();
+      await reminders?.close();
       await stores.close();
     },
   };
@@ -200,6 +223,7 @@ export async function startServer(config: KefuConfig, logger: Logger): Promise<R
   if (config.webchat.enabled) {
     registerWebchatRoutes(http, { conversations: kefu.conversations, mailbox: kefu.mailbox, clock: systemClock, logger });
   }
+  registerPaymentReminderRoutes(http, kefu.reminders, config, { clock: systemClock, logger });
   const address = await http.listen({ host: config.server.host, port: config.server.port });
   const port = (http.server.address() as { port: number }).port;
   const shownHost = config.server.host === '0.0.0.0' || config.server.host === '::' ? 'localhost' : config.server.host;
