@@ -17,7 +17,6 @@ import type { ReminderCounters, ReminderCounterValues } from '../../dialogs/remi
 import { PAYMENT_REMINDER_RESPONSE } from '../../dialogs/reminders/reminder-message.ts';
 import type { Scheduler } from '../../dialogs/scheduling/scheduler.ts';
 import { registerOrderEventsRoute } from '../order-events/order-events-route.ts';
-import { BullmqScheduler } from '../schedulers/bullmq/bullmq-scheduler.ts';
 import { InProcessScheduler } from '../schedulers/in-process/in-process-scheduler.ts';
 import { MemoryReminderCounters } from '../stores/memory/memory-reminder-counters.ts';
 import { MemoryReminderLedger } from '../stores/memory/memory-reminder-ledger.ts';
@@ -66,6 +65,8 @@ export async function setUpPaymentReminders(deps: PaymentRemindersDeps): Promise
   const redisUrl = config.redis.url;
   if (redisUrl) {
     const client = createRedisClient(redisUrl, { connectionName: 'kefu-reminders', logger });
+    // BullMQ is loaded only when Redis is configured: an in-memory Kefu does not need it.
+    const { BullmqScheduler } = await import('../schedulers/bullmq/bullmq-scheduler.ts');
     const bullmq = new BullmqScheduler({ url: redisUrl, prefix: `${config.sessions.keyPrefix}bull`, queueName: REMINDER_QUEUE, logger });
     try {
       await Promise.all([waitForRedisReady(client), bullmq.ready()]);
