@@ -46,6 +46,7 @@ describe('defaults', () => {
       shop: { name: { 'zh-Hans': '小蜜演示店', 'zh-Hant': '小蜜演示店', en: 'Kefu Demo Shop' }, timezone: 'Asia/Shanghai', defaultCountry: 'CN', orderIdPattern: null },
       webchat: { enabled: true },
       agentDesk: { kind: 'memory' },
+      reminders: { enabled: true, delayMinutes: 30, maxPerOrder: 2, quietHours: { start: '22:00', end: '08:00' }, language: 'zh-Hans' },
       logging: { level: 'info' },
     });
     expect(secretPaths).toEqual([]);
@@ -305,7 +306,7 @@ describe('hostile or broken files', () => {
     const file = merchantFile('__proto__:\n  polluted: yes\nserver:\n  __proto__:\n    polluted: yes\n');
     const problems = problemsOf({ env: { KEFU__SERVER__CONSTRUCTOR: 'x' }, file });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(problems).toContain(`${file}:1:1 __proto__ is not a known setting; known settings here: server, redis, flows, sessions, conversations, nlu, shop, webchat, agentDesk, logging`);
+    expect(problems).toContain(`${file}:1:1 __proto__ is not a known setting; known settings here: server, redis, flows, sessions, conversations, nlu, shop, webchat, agentDesk, reminders, logging`);
     expect(problems).toContain('server.CONSTRUCTOR is not a known setting; known settings here: host, port, bodyLimitBytes (from KEFU__SERVER__CONSTRUCTOR="x")');
   });
 
