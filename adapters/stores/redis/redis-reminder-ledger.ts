@@ -57,6 +57,7 @@ export interface RedisReminderLedgerOptions {
 }
 
 export class RedisReminderLedger implements ReminderLedger {
+  private readonly client: Redis;
   private readonly commands: LedgerCommands;
   private readonly prefix: string;
 
@@ -70,8 +71,6 @@ export class RedisReminderLedger implements ReminderLedger {
     this.commands = client as unknown as LedgerCommands;
     this.client = client;
   }
-
-  private readonly client: Redis;
 
   async open(orderId: string, conversation: ConversationRef, createdAt: number, keepSeconds: number) {
     const [created, fields] = await this.commands.kefuReminderOpen(this.key(orderId), JSON.stringify(conversation), createdAt, ttlWholeSeconds(keepSeconds, 'keepSeconds'));
