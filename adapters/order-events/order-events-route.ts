@@ -18,6 +18,7 @@ import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyOrderEventSignature } from '.
 export const ORDER_EVENTS_PATH = '/events/orders';
 /** An event is a few hundred bytes; anything much larger is not one. */
 export const ORDER_EVENT_MAX_BYTES = 16 * 1024;
+const MAX_FUTURE_MS = 60 * 60 * 1000;
 
 const ID = { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.:@-]+$' } as const;
 // ISO 8601 with a time zone, e.g. 2026-12-01T10:00:00Z or 2026-12-01T18:00:00.123+08:00.
@@ -101,6 +102,8 @@ export function registerOrderEventsRoute(app: FastifyInstance, options: OrderEve
       }
       const occurredAt = Date.parse(parsed.occurredAt);
       if (!Number.isFinite(occurredAt)) return reply.status(400).send({ error: 'body/occurredAt is not a real date and time' });
+      // A time far ahead would schedule the reminder far ahead: a sender's clock or a unit mistake.
+      if (occurredAt > clock.now() + MAX_FUTURE_MS) return reply.status(400).send({ error: 'body/occurredAt is more than an hour in the future' });
       const event: OrderEvent = { id: parsed.id, type: parsed.type, orderId: parsed.orderId, buyer: parsed.buyer, occurredAt };
       try {
         const receipt = await inbox.receive(event);

@@ -172,6 +172,7 @@ describe('POST /events/orders', () => {
         [{ ...good, occurredAt: 'yesterday' }, /occurredAt/],
         [{ ...good, occurredAt: '2026-13-45T99:00:00Z' }, /occurredAt/],
         [{ ...good, occurredAt: 1764583200000 }, /occurredAt/],
+        [{ ...good, occurredAt: new Date(Date.now() + 2 * 3600_000).toISOString() }, /future/],
         [{ ...good, buyer: { channel: 'webchat', buyerId: 'b' } }, /conversationId/],
         [{ ...good, extra: true }, /extra/],
         [[good], /object/],

@@ -10,7 +10,7 @@ import { MemoryReminderLedger } from '../../adapters/stores/memory/memory-remind
 import { MemorySessionStore } from '../../adapters/stores/memory/memory-session-store.ts';
 import { builtInActions } from '../../dialogs/actions/index.ts';
 import type { OrderEvent } from '../../dialogs/commerce/order-events.ts';
-import type { Order } from '../../dialogs/commerce/orders.ts';
+import { OrdersUnavailableError, type Order } from '../../dialogs/commerce/orders.ts';
 import { newSession } from '../../dialogs/engine/session.ts';
 import { loadFlows, type FlowSet } from '../../dialogs/flows/load-flows.ts';
 import type { ConversationRef, Language, Reply } from '../../dialogs/messages.ts';
@@ -45,6 +45,17 @@ async function setUp(overrides: Partial<PaymentReminderSettings> = {}, start = s
   const sessions = new MemorySessionStore({ clock });
   const sent: Sent[] = [];
   let failSends = 0;
+  let failOrderReads = 0;
+  // The demo shop's orders, whose reads can be made to fail as an unreachable backend's do.
+  const flakyOrders = Object.assign(Object.create(orders) as DemoOrders, {
+    async getOrder(...args: Parameters<DemoOrders['getOrder']>) {
+      if (failOrderReads > 0) {
+        failOrderReads -= 1;
+        throw new OrdersUnavailableError('shop backend answered 503');
+      }
+      return orders.getOrder(...args);
+    },
+  });
   const reminders = new PaymentReminders({
     settings: {
       delayMs: 30 * MINUTE,
@@ -59,7 +70,7 @@ async function setUp(overrides: Partial<PaymentReminderSettings> = {}, start = s
     scheduler,
     ledger,
     counters,
-    orders,
+    orders: flakyOrders,
     conversations: {
       async sendToBuyer(conversation, replies, _from, at) {
         if (failSends > 0) {
@@ -100,6 +111,7 @@ async function setUp(overrides: Partial<PaymentReminderSettings> = {}, start = s
   return {
     clock, orders, scheduler, ledger, counters, sessions, sent, reminders, buyer, event, runUntil,
     failNextSends: (n: number) => void (failSends = n),
+    failNextOrderReads: (n: number) => void (failOrderReads = n),
   };
 }
 
@@ -247,6 +259,16 @@ describe('payment reminders', () => {
     expect(t.sent).toHaveLength(1);
     expect((await t.ledger.get(order.id))!.sent).toBe(1);
     expect(await t.counters.read()).toEqual({ remindersSent: 1, paidAfterReminder: 0 });
+  });
+
+  it('retries a reminder while the shop’s backend cannot be read, then sends it once', async () => {
+    const t = await setUp({ maxPerOrder: 1 });
+    const { conversation, order } = await t.buyer('backend-down');
+    await t.reminders.handleEvent(t.event('created_unpaid', order.id, conversation));
+    t.failNextOrderReads(3);
+    await t.runUntil(t.clock.now() + 2 * HOUR);
+    expect(t.sent).toHaveLength(1);
+    expect((await t.ledger.get(order.id))!.sent).toBe(1);
   });
 
   it('counts an order paid within 24 hours after a reminder, once', async () => {
