@@ -8,8 +8,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { InMemoryAgentQueue } from './adapters/agent-desk/in-memory-agent-queue.ts';
+import { afterSalePolicy, chooseOrders } from './adapters/commerce/choose-orders.ts';
 import { DemoCatalog } from './adapters/commerce/demo/demo-catalog.ts';
-import { DemoOrders } from './adapters/commerce/demo/demo-orders.ts';
 import { LogEventSink } from './adapters/events/log-event-sink.ts';
 import { watchFolder, type FolderWatcher } from './adapters/files/watch-folder.ts';
 import { createHttpServer } from './adapters/http/http-server.ts';
@@ -30,11 +30,11 @@ import { registerWebchatRoutes } from './adapters/webchat/webchat-routes.ts';
 import type { KefuConfig } from './config/config-types.ts';
 import { ConfigError, describeConfig, loadConfig } from './config/load-config.ts';
 import { builtInActions } from './dialogs/actions/index.ts';
-import type { Orders } from './dialogs/commerce/orders.ts';
 import { ConversationService } from './dialogs/conversations.ts';
 import { Engine } from './dialogs/engine/engine.ts';
 import { loadFlows, type FlowSet, type LoadResult } from './dialogs/flows/load-flows.ts';
 import { InvalidFilesError, formatProblem } from './dialogs/flows/problems.ts';
+import type { Orders } from './dialogs/commerce/orders.ts';
 import type { Catalog, ConversationLine, DeliveryLedger, Logger, SessionStore } from './dialogs/ports.ts';
 import { systemClock } from './dialogs/ports.ts';
 
@@ -49,7 +49,7 @@ export interface Kefu {
   /** Reloads the flow files; keeps the current flows and returns the problems when they are invalid. */
   reloadFlows(): Promise<{ ok: boolean; problems: string[] }>;
   storage: 'memory' | 'redis';
-  /** The shop's orders (the demo shop's unless composeKefu was given others). */
+  /** The shop's orders (as orders.backend chooses, unless composeKefu was given others). */
   orders: Orders;
   /** Payment reminders (null when reminders.enabled is false); see docs/reminders.md. */
   reminders: PaymentRemindersRuntime | null;
@@ -124,6 +124,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
   let current = loaded.flowSet;
 
   const catalog = options.catalog ?? (await DemoCatalog.load().catch(stopWatching));
+  const orders = options.orders ?? (await chooseOrders(config, logger).catch(stopWatching));
   const stores = await createStores(config, logger).catch(stopWatching);
   const agentQueue = new InMemoryAgentQueue();
   const engine = new Engine({
@@ -137,6 +138,8 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
       ...(config.shop.orderIdPattern ? { orderIdPattern: new RegExp(config.shop.orderIdPattern) } : {}),
     },
     logger,
+    orders,
+    afterSale: afterSalePolicy(config),
   });
   const conversations = new ConversationService({
     engine,
@@ -153,7 +156,6 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     claimSeconds: Math.ceil(config.conversations.leaseMs / 1000),
   });
 
-  const orders = options.orders ?? (await DemoOrders.load().catch(stopWatching));
   const reminders = await setUpPaymentReminders({
     config,
     logger,

@@ -4,7 +4,9 @@
 // dir defaults to the configured flows folder (flows/, or KEFU_FLOWS_DIR).
 
 import path from 'node:path';
+import { afterSalePolicy } from '../adapters/commerce/choose-orders.ts';
 import { DemoCatalog } from '../adapters/commerce/demo/demo-catalog.ts';
+import { DemoOrders } from '../adapters/commerce/demo/demo-orders.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { builtInActions } from '../dialogs/actions/index.ts';
 import { TESTS_FOLDER, loadFlows } from '../dialogs/flows/load-flows.ts';
@@ -42,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
       const catalog = await DemoCatalog.load();
       let failed = 0;
       for (const testCase of cases) {
-        const outcome = await runConversationTest(testCase, { flows: result.flowSet, catalog, shopName: config.shop.name });
+        const outcome = await runConversationTest(testCase, { flows: result.flowSet, catalog, shopName: config.shop.name, createOrders: (clock) => DemoOrders.load({ clock }), afterSale: afterSalePolicy(config) });
         if (outcome.passed) {
           console.log(`  ✓ ${testCase.name}`);
         } else {

@@ -93,6 +93,18 @@ export interface AgentDeskConfig {
   dingtalk?: DingtalkDeskConfig;
 }
 
+export interface OrdersConfig {
+  /** demo: the demo shop's order book; http: the merchant's order API (docs/openapi/commerce-orders.yaml). */
+  backend: 'demo' | 'http';
+  http: { baseUrl: string | null; timeoutMs: number; token?: string };
+}
+
+export interface AfterSaleConfig {
+  returnWindowDays: number;
+  stalledAfterHours: number;
+  refundArrivalDays: number;
+}
+
 export interface LoggingConfig {
   level: LogLevel;
 }
@@ -109,4 +121,6 @@ export interface KefuConfig {
   agentDesk: AgentDeskConfig;
   reminders: RemindersConfig;
   logging: LoggingConfig;
+  orders: OrdersConfig;
+  afterSale: AfterSaleConfig;
 }

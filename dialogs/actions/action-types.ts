@@ -2,8 +2,10 @@
 // name, which reads slots and the shop's data through the ports and returns values for the flow.
 // Merchants cannot write actions in YAML (flows run no code); developers register them here.
 
-import type { ConversationRef, Language, MessageContext } from '../messages.ts';
-import type { Catalog } from '../ports.ts';
+import type { AfterSalePolicy } from '../commerce/after-sale-policy.ts';
+import type { Orders } from '../commerce/orders.ts';
+import type { Button, ConversationRef, Language, MessageContext } from '../messages.ts';
+import type { Catalog, Logger } from '../ports.ts';
 
 export interface ActionContext {
   /** The flow's slots and variables so far. */
@@ -15,11 +17,20 @@ export interface ActionContext {
   context: Readonly<MessageContext>;
   catalog: Catalog;
   now: number;
+  /** The buyer's orders (after-sale actions); always the conversation's own buyer. */
+  orders: Orders;
+  /** The shop's after-sale rules (return window, stalled parcels, refund times). */
+  afterSale: AfterSalePolicy;
+  /** The buyer's message of this turn (the text, or the pressed button's payload). */
+  text: string;
+  logger: Logger;
 }
 
 export interface ActionResult {
   /** Values stored into the flow's variables (must be among the action's declared outputs). */
   set?: Record<string, unknown>;
+  /** Buttons offered with the next reply of this turn (e.g. one per order to choose from). */
+  buttons?: Button[];
 }
 
 export interface ActionDefinition {

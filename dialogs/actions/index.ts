@@ -2,5 +2,24 @@
 
 import type { ActionDefinition } from './action-types.ts';
 import { recommendSize } from './recommend-size.ts';
+import { changeAddress, readAddress, readPartsAddress, requestInterception } from './after-sale/address-actions.ts';
+import { cancelOrder } from './after-sale/cancel-order.ts';
+import { findOrder } from './after-sale/find-order.ts';
+import { attachReturnTracking, readReturnTracking, startReturn } from './after-sale/return-actions.ts';
+import { trackParcel } from './after-sale/track-parcel.ts';
 
-export const builtInActions: readonly ActionDefinition[] = [recommendSize];
+/** After-sale actions: whose order, address changes, cancelling, returns, parcels (docs/after-sale.md). */
+const afterSaleActions: readonly ActionDefinition[] = [
+  findOrder,
+  readAddress,
+  readPartsAddress,
+  changeAddress,
+  requestInterception,
+  cancelOrder,
+  startReturn,
+  readReturnTracking,
+  attachReturnTracking,
+  trackParcel,
+];
+
+export const builtInActions: readonly ActionDefinition[] = [recommendSize, ...afterSaleActions];

@@ -9,8 +9,11 @@
 //   otherwise → start the intent's flow, or say "did you mean…" with suggestions (two misses → a person).
 
 import type { ActionDefinition } from '../actions/action-types.ts';
+import { DEFAULT_AFTER_SALE_POLICY, type AfterSalePolicy } from '../commerce/after-sale-policy.ts';
+import { OrdersUnavailableError, type Orders } from '../commerce/orders.ts';
 import type { FlowDefinition, SlotDefinition, Step } from '../flows/flow-types.ts';
 import { isTruthy } from '../flows/expressions.ts';
+import { renderTemplate } from '../flows/templates.ts';
 import type { FlowSet } from '../flows/load-flows.ts';
 import { detectLanguage } from '../language/chinese-script.ts';
 import type { Button, HandoffReason, InboundMessage, Language, LocalText, Reply } from '../messages.ts';
@@ -37,7 +40,17 @@ export interface EngineOptions {
   lastTurns: number;
   entities?: EntityOptions;
   logger: Logger;
+  /** The orders backend for after-sale actions; without one they answer as if it were down. */
+  orders?: Orders;
+  afterSale?: AfterSalePolicy;
 }
+
+/** Stands in when no orders backend is wired: every call fails the way an unreachable one does. */
+const noOrders: Orders = new Proxy({} as Orders, {
+  get: () => async () => {
+    throw new OrdersUnavailableError('no orders backend is configured');
+  },
+});
 
 export interface TurnOutcome {
   session: Session;
@@ -66,6 +79,8 @@ class TurnState {
   product: Product | null = null;
   /** Values of a flow that ended this turn (the run itself is gone by then). */
   endedFlowVars: Record<string, unknown> | null = null;
+  /** Buttons an action offered, put on the next reply of this turn. */
+  pendingButtons: Button[] = [];
 
   constructor(
     readonly message: InboundMessage,
@@ -85,7 +100,10 @@ export class Engine {
     const flowSet = this.options.flows();
     const text = message.text ?? '';
     const session = stored ?? newSession(detectLanguage(text) ?? 'zh-Hans', message.receivedAt);
-    session.language = detectLanguage(text, session.language) ?? session.language;
+    // A free-text answer (an address, a card message) is content, not the buyer's choice of language:
+    // an English-speaking buyer pasting a Chinese address is still answered in English.
+    const askedSlot = session?.run?.asking ? flowSet.flows.get(session.run.flow)?.slots?.[session.run.asking.slot] : undefined;
+    if (askedSlot?.type !== 'text') session.language = detectLanguage(text, session.language) ?? session.language;
     session.turnCount += 1;
     if (message.context?.productId) session.context.productId = message.context.productId;
     if (message.context?.orderId) session.context.orderId = message.context.orderId;
@@ -326,6 +344,7 @@ export class Engine {
   private askSlot(turn: TurnState, flow: FlowDefinition, slotName: string, which: 'ask' | 'reask'): void {
     const slot = flow.slots![slotName]!;
     const reply = this.render(turn, (which === 'reask' && slot.reask) || slot.ask);
+    this.attachPendingButtons(turn, reply);
     if (!reply.buttons?.length) {
       const buttons = slotButtons(slot, turn.language);
       if (buttons.length > 0) reply.buttons = buttons;
@@ -404,7 +423,8 @@ export class Engine {
         session.run = { flow: step.goto, pc: [0], vars: {}, asking: null, version: flowSet.fingerprint(step.goto) };
         continue;
       } else if ('handoff' in step) {
-        this.handOff(turn, 'flow', step.handoff);
+        // The detail may name the flow's values ("order {{order.id}}") so the agent sees them.
+        this.handOff(turn, step.reason ?? 'flow', renderTemplate(step.handoff, this.templateView(turn, {})));
         return 'handed_off';
       }
       advance(run);
@@ -426,10 +446,15 @@ export class Engine {
       context: turn.session.context,
       catalog: this.options.catalog,
       now: turn.message.receivedAt,
+      orders: this.options.orders ?? noOrders,
+      afterSale: this.options.afterSale ?? DEFAULT_AFTER_SALE_POLICY,
+      text: turn.message.text || turn.message.payload || '',
+      logger: this.options.logger,
     });
     for (const [key, value] of Object.entries(result.set ?? {})) {
       if (action.outputs.includes(key)) run.vars[key] = value;
     }
+    if (result.buttons?.length) turn.pendingButtons = result.buttons;
   }
 
   private async cancel(turn: TurnState): Promise<void> {
@@ -461,6 +486,9 @@ export class Engine {
   private handOff(turn: TurnState, reason: HandoffReason, detail?: string): void {
     const { session, message } = turn;
     const flow = session.run?.flow;
+    // The order the flow is about (its order_id), when the channel did not name one.
+    const flowOrder = session.run?.vars.order_id;
+    const orderId = session.context.orderId ?? (typeof flowOrder === 'string' ? flowOrder : undefined);
     if (session.run) turn.endedFlowVars = { ...session.run.vars };
     session.handoff = { reason, since: message.receivedAt };
     session.run = null;
@@ -474,7 +502,7 @@ export class Engine {
       reason,
       ...(detail ? { detail } : {}),
       ...(flow ? { flow } : {}),
-      ...(session.context.orderId ? { orderId: session.context.orderId } : {}),
+      ...(orderId ? { orderId } : {}),
       ...(session.context.productId ? { productId: session.context.productId } : {}),
       lastTurns: [...session.turns],
       at: message.receivedAt,
@@ -525,7 +553,15 @@ export class Engine {
   }
 
   private say(turn: TurnState, responseName: string, extra: Record<string, unknown> = {}): void {
-    turn.replies.push(this.render(turn, responseName, extra));
+    const reply = this.render(turn, responseName, extra);
+    this.attachPendingButtons(turn, reply);
+    turn.replies.push(reply);
+  }
+
+  private attachPendingButtons(turn: TurnState, reply: Reply): void {
+    if (turn.pendingButtons.length === 0) return;
+    reply.buttons = [...turn.pendingButtons, ...(reply.buttons ?? [])];
+    turn.pendingButtons = [];
   }
 }
 

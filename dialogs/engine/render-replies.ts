@@ -26,7 +26,9 @@ export function pickVariation(variations: readonly ResponseVariation[], seed: st
 export function renderVariation(variation: ResponseVariation, language: Language, view: Record<string, unknown>): Reply {
   const reply: Reply = { text: renderTemplate(variation.text[language], view) };
   if (variation.buttons?.length) {
-    reply.buttons = variation.buttons.map((b) => ({ title: renderTemplate(b.title[language], view), payload: b.payload }));
+    // Payloads may carry the flow's values ('/return_refund{"order_id": "{{order.id}}"}'); a prefilled
+    // value is checked like a typed one when the button is pressed.
+    reply.buttons = variation.buttons.map((b) => ({ title: renderTemplate(b.title[language], view), payload: renderTemplate(b.payload, view) }));
   }
   if (variation.card) {
     const card = variation.card;

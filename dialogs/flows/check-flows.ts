@@ -184,6 +184,7 @@ class Checker {
       const s = step as Record<string, unknown>;
       if (kind !== 'if' && ('then' in s || 'else' in s)) this.report(origin, stepPath, '"then"/"else" belong to an "if" step');
       if (kind !== 'action' && 'with' in s) this.report(origin, stepPath, '"with" belongs to an "action" step');
+      if (kind !== 'handoff' && 'reason' in s) this.report(origin, stepPath, '"reason" belongs to a "handoff" step');
       switch (kind) {
         case 'say':
           if (!this.collected.responses.has(String(s.say))) this.report(origin, [...stepPath, 'say'], `unknown response "${String(s.say)}"`);
@@ -225,6 +226,14 @@ class Checker {
           break;
         }
         case 'handoff':
+          try {
+            checkTemplate(String(s.handoff));
+          } catch (error) {
+            if (error instanceof TemplateError) this.report(origin, [...stepPath, 'handoff'], `placeholder error: ${error.message}`);
+            else throw error;
+          }
+          terminatedAt = i;
+          break;
         case 'end':
           terminatedAt = i;
           break;

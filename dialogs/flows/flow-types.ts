@@ -65,7 +65,7 @@ export type Step =
   | { if: string; then: Step[]; else?: Step[] }
   | { action: string; with?: Record<string, string> }
   | { goto: string }
-  | { handoff: string }
+  | { handoff: string; reason?: 'flow' | 'logistics_exception' | 'complaint' }
   | 'end';
 
 export interface FlowDefinition {

@@ -44,7 +44,10 @@ const NEUTRAL_LATIN = new Set(['cm', 'mm', 'm', 'kg', 'g', 'lb', 'lbs', 'ft', 'i
 /** English when the Latin words are more than units and sizes (or a Latin word follows English). */
 function looksEnglish(text: string, previous?: Language): boolean {
   if (!LATIN_LETTER.test(text)) return false;
-  const words = (text.toLowerCase().match(/[a-z]+/g) ?? []).filter((w) => !NEUTRAL_LATIN.has(w) && !/^\d*x*l$/.test(w));
+  // Letters glued to digits are codes (order numbers KF2026…, tracking numbers SF123…, 170cm), not words.
+  const words = (text.toLowerCase().match(/[a-z0-9]+/g) ?? [])
+    .filter((w) => !/\d/.test(w))
+    .filter((w) => !NEUTRAL_LATIN.has(w) && !/^\d*x*l$/.test(w));
   if (words.length > 0) return true;
   return previous === undefined || previous === 'en';
 }

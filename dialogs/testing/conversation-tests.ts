@@ -13,7 +13,9 @@ import { formatProblem, type Problem } from '../flows/problems.ts';
 import { compileSchema, schemaProblems } from '../flows/schema-check.ts';
 import { parseYamlSource, problemAt, type YamlSource } from '../flows/yaml-source.ts';
 import type { InboundMessage, Language, MessageContext, Reply } from '../messages.ts';
-import { silentLogger, type Catalog } from '../ports.ts';
+import { silentLogger, type Catalog, type Clock } from '../ports.ts';
+import type { AfterSalePolicy } from '../commerce/after-sale-policy.ts';
+import { OrdersUnavailableError, type Orders } from '../commerce/orders.ts';
 
 const validateTestFile = compileSchema(schema);
 
@@ -34,6 +36,10 @@ interface TestStep {
 interface ConversationTest {
   name: string;
   context?: MessageContext;
+  /** The buyer's id on the test channel (default buyer-test): whose orders the test sees. */
+  buyer?: string;
+  /** "down": every call to the orders backend fails, as when the shop's system is unreachable. */
+  orders_backend?: 'up' | 'down';
   steps: TestStep[];
 }
 
@@ -132,9 +138,22 @@ export interface RunOptions {
   flows: FlowSet;
   catalog: Catalog;
   shopName: Record<Language, string>;
+  /** A fresh orders backend for one test, on the test's clock (the demo shop's, in `npm run flows -- test`). */
+  createOrders?: (clock: Clock) => Promise<Orders>;
+  afterSale?: AfterSalePolicy;
 }
 
+const ordersDown: Orders = new Proxy({} as Orders, {
+  get: () => async () => {
+    throw new OrdersUnavailableError('the orders backend is down (conversation test)');
+  },
+});
+
 export async function runConversationTest(testCase: TestCase, options: RunOptions): Promise<TestResult> {
+  const start = Date.UTC(2026, 0, 1, 2, 0, 0);
+  let now = start;
+  const clock: Clock = { now: () => now };
+  const orders = testCase.test.orders_backend === 'down' ? ordersDown : await options.createOrders?.(clock);
   const engine = new Engine({
     flows: () => options.flows,
     catalog: options.catalog,
@@ -142,17 +161,19 @@ export async function runConversationTest(testCase: TestCase, options: RunOption
     maxTextLength: 2000,
     lastTurns: 10,
     logger: silentLogger,
+    ...(orders ? { orders } : {}),
+    ...(options.afterSale ? { afterSale: options.afterSale } : {}),
   });
   let stored: string | null = null;
-  const start = Date.UTC(2026, 0, 1, 2, 0, 0);
   for (const [index, step] of testCase.test.steps.entries()) {
+    now = start + index * 1000;
     const message: InboundMessage = {
       id: `test-${index}`,
-      conversation: { channel: 'test', conversationId: 'conversation-test', buyerId: 'buyer-test' },
+      conversation: { channel: 'test', conversationId: 'conversation-test', buyerId: testCase.test.buyer ?? 'buyer-test' },
       text: step.buyer ?? '',
       ...(step.press !== undefined ? { payload: step.press } : {}),
       ...(testCase.test.context ? { context: testCase.test.context } : {}),
-      receivedAt: start + index * 1000,
+      receivedAt: now,
     };
     // Through JSON, as a session store would keep it, so a test catches state that does not survive storage.
     const session = stored === null ? null : (JSON.parse(stored) as Session);

@@ -48,6 +48,8 @@ describe('defaults', () => {
       agentDesk: { kind: 'memory' },
       reminders: { enabled: true, delayMinutes: 30, maxPerOrder: 2, quietHours: { start: '22:00', end: '08:00' }, language: 'zh-Hans' },
       logging: { level: 'info' },
+      orders: { backend: 'demo', http: { baseUrl: null, timeoutMs: 5000 } },
+      afterSale: { returnWindowDays: 7, stalledAfterHours: 48, refundArrivalDays: 3 },
     });
     expect(secretPaths).toEqual([]);
     expect(sources['server.port']).toBe(`config/default.yaml:${positionInDefaults('3000')}`);
@@ -306,7 +308,7 @@ describe('hostile or broken files', () => {
     const file = merchantFile('__proto__:\n  polluted: yes\nserver:\n  __proto__:\n    polluted: yes\n');
     const problems = problemsOf({ env: { KEFU__SERVER__CONSTRUCTOR: 'x' }, file });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(problems).toContain(`${file}:1:1 __proto__ is not a known setting; known settings here: server, redis, flows, sessions, conversations, nlu, shop, webchat, agentDesk, reminders, logging`);
+    expect(problems).toContain(`${file}:1:1 __proto__ is not a known setting; known settings here: server, redis, flows, sessions, conversations, nlu, shop, webchat, agentDesk, orders, afterSale, reminders, logging`);
     expect(problems).toContain('server.CONSTRUCTOR is not a known setting; known settings here: host, port, bodyLimitBytes (from KEFU__SERVER__CONSTRUCTOR="x")');
   });
 

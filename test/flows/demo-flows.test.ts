@@ -3,7 +3,9 @@
 
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { afterSalePolicy } from '../../adapters/commerce/choose-orders.ts';
 import { DemoCatalog } from '../../adapters/commerce/demo/demo-catalog.ts';
+import { DemoOrders } from '../../adapters/commerce/demo/demo-orders.ts';
 import { loadConfig } from '../../config/load-config.ts';
 import { builtInActions } from '../../dialogs/actions/index.ts';
 import { TESTS_FOLDER, loadFlows } from '../../dialogs/flows/load-flows.ts';
@@ -25,7 +27,13 @@ describe('the demo shop', () => {
   describe.each(cases.map((c) => [c.name, c] as const))('conversation test: %s', (_name, testCase) => {
     it(`follows the transcript (${testCase.location})`, async () => {
       if (!loaded.ok) throw new Error('flows did not load');
-      const result = await runConversationTest(testCase, { flows: loaded.flowSet, catalog, shopName: config.shop.name });
+      const result = await runConversationTest(testCase, {
+        flows: loaded.flowSet,
+        catalog,
+        shopName: config.shop.name,
+        createOrders: (clock) => DemoOrders.load({ clock }),
+        afterSale: afterSalePolicy(config),
+      });
       expect(result.failure).toBe('');
       expect(result.passed).toBe(true);
     });

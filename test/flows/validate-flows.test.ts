@@ -92,7 +92,7 @@ describe('flow validation', () => {
       'shop.yaml:13:14 trigger: unknown intent "ask_sise"',
       'shop.yaml:18:14 unknown response "dnoe"',
       'shop.yaml:19:14 unknown slot "weight" (declare it under this flow\'s slots)',
-      'shop.yaml:20:17 unknown action "launch_rocket" (known: recommend_size)',
+      expect.stringMatching(/^shop\.yaml:20:17 unknown action "launch_rocket" \(known: recommend_size, /),
       'shop.yaml:21:15 unknown flow "nowhere"',
     ]);
   });

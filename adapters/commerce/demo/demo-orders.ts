@@ -22,6 +22,8 @@ import type {
   Order,
   Orders,
   PostalAddress,
+  Refund,
+  ReturnRequest,
   TrackingEvent,
 } from '../../../dialogs/commerce/orders.ts';
 import { systemClock, type Clock } from '../../../dialogs/ports.ts';
@@ -48,8 +50,10 @@ interface Book {
   sample: boolean;
 }
 
-interface FileOrder extends Omit<Order, 'buyer' | 'createdAt' | 'paidAt' | 'deliveredAt' | 'shipment'> {
+interface FileOrder extends Omit<Order, 'buyer' | 'createdAt' | 'paidAt' | 'deliveredAt' | 'shipment' | 'refund' | 'returnRequest'> {
   createdAt: string;
+  refund?: Omit<Refund, 'requestedAt' | 'issuedAt' | 'expectedBy'> & { requestedAt: string; issuedAt?: string; expectedBy?: string };
+  returnRequest?: Omit<ReturnRequest, 'createdAt'> & { createdAt: string };
   paidAt?: string;
   deliveredAt?: string;
   shipment?: { carrier: string; trackingNumber: string; shippedAt: string };
@@ -92,7 +96,7 @@ export class DemoOrders implements Orders {
       const buyer = { channel: String(entry.channel), buyerId: String(entry.buyerId) };
       const book: Book = { orders: [], events: new Map(), audit: new Map(), applied: new Map(), sample: false };
       for (const raw of entry.orders ?? []) {
-        const { events, createdAt, paidAt, deliveredAt, shipment, ...rest } = raw;
+        const { events, createdAt, paidAt, deliveredAt, shipment, refund, returnRequest, ...rest } = raw;
         book.orders.push({
           ...rest,
           buyer,
@@ -100,6 +104,20 @@ export class DemoOrders implements Orders {
           ...(paidAt ? { paidAt: relativeTime(paidAt, origin) } : {}),
           ...(deliveredAt ? { deliveredAt: relativeTime(deliveredAt, origin) } : {}),
           ...(shipment ? { shipment: { ...shipment, shippedAt: relativeTime(shipment.shippedAt, origin) } } : {}),
+          ...(returnRequest ? { returnRequest: { ...returnRequest, createdAt: relativeTime(returnRequest.createdAt, origin) } } : {}),
+          ...(refund
+            ? {
+                refund: {
+                  status: refund.status,
+                  amount: refund.amount,
+                  currency: refund.currency,
+                  ...(refund.method ? { method: refund.method } : {}),
+                  requestedAt: relativeTime(refund.requestedAt, origin),
+                  ...(refund.issuedAt ? { issuedAt: relativeTime(refund.issuedAt, origin) } : {}),
+                  ...(refund.expectedBy ? { expectedBy: relativeTime(refund.expectedBy, origin) } : {}),
+                },
+              }
+            : {}),
         });
         if (events) book.events.set(raw.id, events.map((e) => ({ ...e, at: relativeTime(e.at, origin) })));
       }

@@ -1,0 +1,160 @@
+// The orders port over a merchant's HTTP API (contract: docs/openapi/commerce-orders.yaml), through
+// the shared merchant-API client (timeouts, retries, bearer token). Every path names the buyer, so
+// the merchant's system answers for that buyer only; a 404 is "not found" (also for another buyer's
+// order). Answers are checked before they are used: an order that is not shaped as the contract says,
+// or that belongs to another buyer than the one asked about, is never shown (the latter is dropped
+// and logged, the former makes the call fail as "unavailable").
+
+import { CommerceUnavailableError } from '../../../dialogs/commerce/commerce-unavailable.ts';
+import type {
+  BuyerIdentity,
+  ChangeRequest,
+  ChangeResult,
+  InterceptionRequest,
+  Order,
+  Orders,
+  PostalAddress,
+  TrackingEvent,
+} from '../../../dialogs/commerce/orders.ts';
+import type { Logger } from '../../../dialogs/ports.ts';
+import { CommerceHttpClient } from './commerce-http-client.ts';
+
+export interface HttpOrdersOptions {
+  baseUrl: string;
+  token?: string | null;
+  timeoutMs: number;
+  /** Extra attempts on network errors, 5xx and 429 (reads only; changes carry an idempotency key, so they are retried too). */
+  retries?: number;
+  logger: Logger;
+  /** For tests: no real waiting between retries. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const STATUSES = new Set(['unpaid', 'paid', 'shipped', 'delivered', 'cancelled', 'return_requested', 'returned', 'refunded']);
+const EVENT_KINDS = new Set(['picked_up', 'in_transit', 'out_for_delivery', 'delivered', 'failed_delivery', 'returned_to_sender', 'exception']);
+const OUTCOMES = new Set(['applied', 'already_applied', 'not_allowed']);
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 1000;
+const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+
+/** Whether a value has the shape of the contract's Order (the fields flows rely on). */
+function isOrder(v: unknown): v is Order {
+  if (!isRecord(v) || !isText(v.id) || !STATUSES.has(v.status as string) || !isTime(v.createdAt)) return false;
+  if (!isRecord(v.buyer) || !isText(v.buyer.channel) || !isText(v.buyer.buyerId)) return false;
+  if (!Array.isArray(v.lines) || !v.lines.every((l) => isRecord(l) && isRecord(l.name) && typeof l.quantity === 'number')) return false;
+  if (typeof v.total !== 'number' || !isText(v.currency)) return false;
+  const a = v.address;
+  if (!isRecord(a) || !isText(a.country) || typeof a.street !== 'string' || typeof a.recipient !== 'string' || typeof a.phone !== 'string') return false;
+  if (v.shipment !== undefined && (!isRecord(v.shipment) || !isText(v.shipment.carrier) || !isText(v.shipment.trackingNumber))) return false;
+  return true;
+}
+
+function isEvent(v: unknown): v is TrackingEvent {
+  return isRecord(v) && isTime(v.at) && EVENT_KINDS.has(v.kind as string);
+}
+
+export class HttpOrders implements Orders {
+  private readonly client: CommerceHttpClient;
+  private readonly logger: Logger;
+
+  constructor(options: HttpOrdersOptions) {
+    this.client = new CommerceHttpClient({
+      baseUrl: options.baseUrl,
+      token: options.token ?? null,
+      timeoutMs: options.timeoutMs,
+      retries: options.retries ?? 2,
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+    });
+    this.logger = options.logger;
+  }
+
+  async listOrders(buyer: BuyerIdentity): Promise<Order[]> {
+    const path = `${this.buyerPath(buyer)}/orders`;
+    const body = await this.client.getJson<{ orders?: unknown }>(path);
+    if (body === null) return [];
+    if (!isRecord(body) || !Array.isArray(body.orders)) throw this.mismatch(path, 'expected {"orders": [...]}');
+    if (!body.orders.every(isOrder)) throw this.mismatch(path, 'an order does not match the contract');
+    return body.orders.filter((order) => this.owned(buyer, order, path));
+  }
+
+  async getOrder(buyer: BuyerIdentity, orderId: string): Promise<Order | null> {
+    const path = this.orderPath(buyer, orderId);
+    const body = await this.client.getJson<unknown>(path);
+    if (body === null) return null;
+    if (!isOrder(body)) throw this.mismatch(path, 'the order does not match the contract');
+    return this.owned(buyer, body, path) && body.id === orderId ? body : null;
+  }
+
+  async trackingEvents(buyer: BuyerIdentity, orderId: string): Promise<TrackingEvent[] | null> {
+    const path = `${this.orderPath(buyer, orderId)}/tracking`;
+    const body = await this.client.getJson<{ events?: unknown }>(path);
+    if (body === null) return null;
+    if (!isRecord(body) || !Array.isArray(body.events) || !body.events.every(isEvent)) throw this.mismatch(path, 'expected {"events": [...]}');
+    return [...body.events].sort((a, b) => a.at - b.at);
+  }
+
+  changeAddress(buyer: BuyerIdentity, orderId: string, address: PostalAddress, request: ChangeRequest): Promise<ChangeResult> {
+    return this.change(buyer, orderId, 'address', { ...this.requestBody(request), address });
+  }
+
+  cancelOrder(buyer: BuyerIdentity, orderId: string, request: ChangeRequest): Promise<ChangeResult> {
+    return this.change(buyer, orderId, 'cancel', this.requestBody(request));
+  }
+
+  requestInterception(buyer: BuyerIdentity, orderId: string, request: InterceptionRequest): Promise<ChangeResult> {
+    return this.change(buyer, orderId, 'interception', {
+      ...this.requestBody(request),
+      note: request.note,
+      ...(request.newAddress ? { newAddress: request.newAddress } : {}),
+    });
+  }
+
+  startReturn(buyer: BuyerIdentity, orderId: string, reason: string, request: ChangeRequest): Promise<ChangeResult> {
+    return this.change(buyer, orderId, 'return', { ...this.requestBody(request), reason });
+  }
+
+  attachReturnTracking(
+    buyer: BuyerIdentity,
+    orderId: string,
+    parcel: { carrier: string; trackingNumber: string },
+    request: ChangeRequest,
+  ): Promise<ChangeResult> {
+    return this.change(buyer, orderId, 'return/parcel', { ...this.requestBody(request), ...parcel });
+  }
+
+  private async change(buyer: BuyerIdentity, orderId: string, what: string, body: Record<string, unknown>): Promise<ChangeResult> {
+    const path = `${this.orderPath(buyer, orderId)}/${what}`;
+    const answer = await this.client.postJson<unknown>(path, body);
+    if (answer === null) return { outcome: 'not_found' };
+    if (!isRecord(answer) || !OUTCOMES.has(answer.outcome as string)) throw this.mismatch(path, 'expected {"outcome": …}');
+    if (answer.order !== undefined && !isOrder(answer.order)) throw this.mismatch(path, 'the order does not match the contract');
+    const order = answer.order as Order | undefined;
+    if (order && (!this.owned(buyer, order, path) || order.id !== orderId)) return { outcome: 'not_found' };
+    return { outcome: answer.outcome as ChangeResult['outcome'], ...(order ? { order } : {}) };
+  }
+
+  private requestBody(request: ChangeRequest): Record<string, unknown> {
+    return { idempotencyKey: request.idempotencyKey, actor: request.actor, at: request.at };
+  }
+
+  private buyerPath(buyer: BuyerIdentity): string {
+    return `/buyers/${encodeURIComponent(buyer.channel)}/${encodeURIComponent(buyer.buyerId)}`;
+  }
+
+  private orderPath(buyer: BuyerIdentity, orderId: string): string {
+    return `${this.buyerPath(buyer)}/orders/${encodeURIComponent(orderId)}`;
+  }
+
+  /** Defence in depth: an order of another buyer is never passed on, whatever the API answers. */
+  private owned(buyer: BuyerIdentity, order: Order, path: string): boolean {
+    const mine = order.buyer.channel === buyer.channel && order.buyer.buyerId === buyer.buyerId;
+    if (!mine) this.logger.error({ path, orderId: order.id }, 'the order API answered with another buyer\'s order; dropped');
+    return mine;
+  }
+
+  private mismatch(path: string, reason: string): CommerceUnavailableError {
+    this.logger.error({ path, reason }, 'the order API answered outside its contract');
+    return new CommerceUnavailableError(path, `contract mismatch: ${reason}`);
+  }
+}
