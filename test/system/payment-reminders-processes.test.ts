@@ -86,6 +86,7 @@ describe('payment reminders across server processes', LIMIT, () => {
     expect(JSON.parse((await pushes(orders[0]!.conversationId))[0]!).replies[0].text).toContain('经典纯棉圆领T恤');
     expect(await counters()).toMatchObject({ remindersSent: String(orders.length + 1) });
     const sentBy = (server: SpawnedKefu): number => server.stdout().split('\n').filter((line) => line.includes('payment reminder sent')).length;
+    await until(async () => sentBy(a) + sentBy(b) >= orders.length + 1, 'every reminder to be logged');
     expect(sentBy(a) + sentBy(b)).toBe(orders.length + 1);
     await Promise.all([a.stop(), b.stop()]);
   });
@@ -100,7 +101,8 @@ describe('payment reminders across server processes', LIMIT, () => {
     expect(await pushes(conversationId)).toEqual([]);
     const second = await spawn(0.25);
     await until(async () => (await pushes(conversationId)).length > 0, 'the reminder after the restart', 60_000);
-    expect(second.stdout()).toContain('payment reminder sent');
+    // The log line follows the push, and a pipe may bring it a moment later.
+    await until(async () => second.stdout().includes('payment reminder sent'), 'the second process to log the reminder');
     expect(first.stdout()).not.toContain('payment reminder sent');
   });
 });
