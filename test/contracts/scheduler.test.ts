@@ -9,7 +9,7 @@ import { InProcessScheduler } from '../../adapters/schedulers/in-process/in-proc
 import { silentLogger, systemClock } from '../../dialogs/ports.ts';
 import type { ScheduledJob, Scheduler } from '../../dialogs/scheduling/scheduler.ts';
 import { connectSharedRedis, type SharedRedis } from '../support/redis-fixtures.ts';
-import { keysWithPrefix, sharedRedisUrl } from '../support/redis-server.ts';
+import { keysWithPrefix, sharedRedisUrl, startPrivateRedis } from '../support/redis-server.ts';
 
 interface Fixture {
   /** A new scheduler on the same backing store ("another process", or the same process after a restart). */
@@ -187,5 +187,36 @@ describe('BullMQ scheduler across processes', () => {
     await second.start(handler);
     await until(() => runs.length === 1, 'the job ran after the restart');
     expect(runs[0]!.data).toEqual({ orderId: 'ORD-9' });
+  });
+
+  it('lets a running job finish before close() returns', async () => {
+    const { open } = await twoSchedulers();
+    const scheduler = open();
+    let finished = false;
+    let started = false;
+    await scheduler.start(async () => {
+      started = true;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      finished = true;
+    });
+    await scheduler.schedule({ key: 'slow', runAt: Date.now(), data: {} });
+    await until(() => started, 'the job started');
+    await scheduler.close();
+    expect(finished).toBe(true);
+  });
+
+  it('closes after Redis went away and came back (a worker parked by the outage does not hold it)', { timeout: 60_000 }, async () => {
+    const redis = await startPrivateRedis();
+    try {
+      const scheduler = new BullmqScheduler({ url: redis.url, prefix: 'kefu-test:bull', queueName: 'outage', logger: silentLogger });
+      await scheduler.ready();
+      await scheduler.start(async () => {});
+      await redis.stop();
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await redis.start();
+      await scheduler.close(); // resolves: the test's time limit is the check
+    } finally {
+      await redis.stop();
+    }
   });
 });

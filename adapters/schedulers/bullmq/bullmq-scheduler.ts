@@ -28,6 +28,9 @@ export interface BullmqSchedulerOptions {
   concurrency?: number;
 }
 
+/** How long close() waits for running jobs. */
+const CLOSE_WAIT_MS = 10_000;
+
 interface StoredJob {
   key: string;
   runAt: number;
@@ -43,6 +46,8 @@ export class BullmqScheduler implements Scheduler {
   private readonly client: Redis;
   private readonly queue: Queue<StoredJob>;
   private worker: Worker<StoredJob> | null = null;
+  /** Handlers running in this process, so close() can let them finish. */
+  private readonly running = new Set<Promise<void>>();
   private readonly attempts: number;
   private readonly backoffMs: number;
 
@@ -93,10 +98,22 @@ export class BullmqScheduler implements Scheduler {
     this.worker = new Worker<StoredJob>(
       queueName,
       async (job: Job<StoredJob>) => {
-        await handler({ key: job.data.key, runAt: job.data.runAt, data: job.data.data });
+        const run = handler({ key: job.data.key, runAt: job.data.runAt, data: job.data.data });
+        this.running.add(run);
+        try {
+          await run;
+        } finally {
+          this.running.delete(run);
+        }
       },
       {
-        connection: { url, connectionName: 'kefu-scheduler-worker', maxRetriesPerRequest: null },
+        connection: {
+          url,
+          connectionName: 'kefu-scheduler-worker',
+          maxRetriesPerRequest: null,
+          // BullMQ's default waits up to 20 s between attempts; reconnect as fast as the other clients.
+          retryStrategy: (attempt: number) => Math.min(50 * 2 ** Math.min(attempt - 1, 16), 2000),
+        },
         prefix,
         concurrency: this.options.concurrency ?? 5,
       },
@@ -113,7 +130,13 @@ export class BullmqScheduler implements Scheduler {
   }
 
   async close(): Promise<void> {
-    await this.worker?.close();
+    // Let this process's running jobs finish (bounded), then close without waiting on BullMQ's own
+    // loop, which after a Redis outage can stay parked waiting for a job that never comes. A job
+    // that is still running when the bound passes is picked up again as stalled by a worker, and
+    // the handler's own checks make that harmless (payment reminders claim each reminder once).
+    const settled = Promise.allSettled([...this.running]);
+    await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
+    await this.worker?.close(true);
     await this.queue.close();
     this.client.disconnect();
   }
