@@ -31,7 +31,7 @@ export interface Scheduler {
   cancel(key: string): Promise<boolean>;
   /** Starts handing due jobs to the handler (each due job to one process, once). Call once. */
   start(handler: JobHandler): Promise<void>;
-  /** Stops taking jobs and waits for the running ones; waiting jobs stay scheduled (BullMQ) or are dropped (in-process). */
+  /** Stops taking jobs and waits for the running ones (BullMQ: up to 10 s); waiting jobs stay scheduled (BullMQ) or are dropped (in-process). */
   close(): Promise<void>;
 }
 
