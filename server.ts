@@ -17,6 +17,7 @@ import { createHttpServer } from './adapters/http/http-server.ts';
 import { createInsight, type Insight } from './adapters/insight/create-insight.ts';
 import { attachRobotTrainer, registerInsightRoutes } from './adapters/insight/register-insight.ts';
 import { createLogger } from './adapters/logging/create-logger.ts';
+import { registerPaymentReminderRoutes, reminderResults, setUpPaymentReminders, type PaymentRemindersRuntime } from './adapters/reminders/payment-reminders-setup.ts';
 import { MemoryConversationLine } from './adapters/stores/memory/memory-conversation-line.ts';
 import { MemoryDeliveryLedger } from './adapters/stores/memory/memory-delivery-ledger.ts';
 import { MemoryPushMailbox } from './adapters/stores/memory/memory-push-mailbox.ts';
@@ -62,6 +63,10 @@ export interface Kefu {
   storage: 'memory' | 'redis';
   /** Merchant insight: counters, trainer, metrics (docs/insight.md). */
   insight: Insight;
+  /** The shop's orders (as orders.backend chooses, unless composeKefu was given others). */
+  orders: Orders;
+  /** Payment reminders (null when reminders.enabled is false); see docs/reminders.md. */
+  reminders: PaymentRemindersRuntime | null;
   close(): Promise<void>;
 }
 
@@ -179,6 +184,25 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     claimSeconds: Math.ceil(config.conversations.leaseMs / 1000),
   });
 
+  const reminders = await setUpPaymentReminders({
+    config,
+    logger,
+    clock: systemClock,
+    orders,
+    conversations,
+    sessions: stores.sessions,
+    deliveryLedger: stores.ledger,
+    flows: () => current,
+    // An order placed within 24 h of a pre-sale conversation is credited to the bot.
+    onOrderPlaced: async (event) => {
+      await insight.recorder.recordOrder({ channel: event.buyer.channel, buyerId: event.buyer.buyerId, orderId: event.orderId, at: event.occurredAt });
+    },
+  }).catch(stopWatching);
+  if (reminders) {
+    opened.push(reminders);
+    insight.reminders = reminderResults(reminders.counters);
+  }
+
   const loadAndApply: Kefu['reloadFlows'] = async () => {
     let result: LoadResult;
     try {
@@ -218,6 +242,8 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     reloadFlows,
     storage: config.redis.url ? 'redis' : 'memory',
     insight,
+    orders,
+    reminders,
     async close() {
       // Newest first: the desk stops relaying before the stores it writes to go away.
       for (const each of [...opened].reverse()) await each.close();
@@ -242,6 +268,7 @@ export async function startServer(config: KefuConfig, logger: Logger): Promise<R
   registerInsightRoutes(http, kefu, config, logger);
   kefu.deskAdapter.registerRoutes?.(http);
   await registerMarketplaceChannels(http, kefu, config, logger);
+  registerPaymentReminderRoutes(http, kefu.reminders, config, { clock: systemClock, logger });
   const address = await http.listen({ host: config.server.host, port: config.server.port });
   const port = (http.server.address() as { port: number }).port;
   const shownHost = config.server.host === '0.0.0.0' || config.server.host === '::' ? 'localhost' : config.server.host;

@@ -63,6 +63,16 @@ export interface WebchatConfig {
   enabled: boolean;
 }
 
+export interface RemindersConfig {
+  enabled: boolean;
+  delayMinutes: number;
+  maxPerOrder: number;
+  quietHours: { start: string; end: string } | null;
+  language: 'zh-Hans' | 'zh-Hant' | 'en';
+  /** Signs POST /events/orders; the route is off without it. */
+  webhookSecret?: string;
+}
+
 export interface SlackDeskConfig {
   botToken: string;
   signingSecret: string;
@@ -237,6 +247,7 @@ export interface KefuConfig {
   webchat: WebchatConfig;
   agentDesk: AgentDeskConfig;
   handoff: HandoffConfig;
+  reminders: RemindersConfig;
   logging: LoggingConfig;
   insight: InsightConfig;
   admin: AdminConfig;

@@ -14,7 +14,7 @@ import type { ActionDefinition } from '../actions/action-types.ts';
 /** Payloads the engine answers itself (see docs/flows.md). */
 export const BUILT_IN_PAYLOADS = ['/resume', '/back_to_bot'] as const;
 /** Names every template may read besides flow variables. */
-export const BUILT_IN_TEMPLATE_NAMES = ['product', 'shop', 'buyer', 'flow', 'handoff'] as const;
+export const BUILT_IN_TEMPLATE_NAMES = ['product', 'shop', 'buyer', 'flow', 'handoff', 'reminder'] as const;
 
 const STEP_KINDS = ['say', 'ask', 'set', 'if', 'action', 'goto', 'handoff', 'end'] as const;
 type StepKind = (typeof STEP_KINDS)[number];

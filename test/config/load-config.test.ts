@@ -47,6 +47,7 @@ describe('defaults', () => {
       webchat: { enabled: true },
       agentDesk: { kind: 'memory' },
       handoff: expect.objectContaining({ noteMarker: '//', unclaimedNoticeSeconds: 180, businessHours: null }),
+      reminders: { enabled: true, delayMinutes: 30, maxPerOrder: 2, quietHours: { start: '22:00', end: '08:00' }, language: 'zh-Hans' },
       logging: { level: 'info' },
       insight: {
         quietAfterMinutes: 30,
