@@ -325,7 +325,7 @@ describe('hostile or broken files', () => {
     const file = merchantFile('__proto__:\n  polluted: yes\nserver:\n  __proto__:\n    polluted: yes\n');
     const problems = problemsOf({ env: { KEFU__SERVER__CONSTRUCTOR: 'x' }, file });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(problems).toContain(`${file}:1:1 __proto__ is not a known setting; known settings here: server, redis, flows, sessions, conversations, nlu, shop, webchat, agentDesk, handoff, orders, afterSale, logging, insight, admin, commerce, channels`);
+    expect(problems).toContain(`${file}:1:1 __proto__ is not a known setting; known settings here: server, redis, flows, sessions, conversations, nlu, shop, webchat, agentDesk, handoff, orders, afterSale, reminders, logging, insight, admin, commerce, channels`);
     expect(problems).toContain('server.CONSTRUCTOR is not a known setting; known settings here: host, port, bodyLimitBytes (from KEFU__SERVER__CONSTRUCTOR="x")');
   });
 
