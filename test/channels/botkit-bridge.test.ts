@@ -28,13 +28,13 @@ describe.skipIf(!installed)('the Botkit bridge (Botkit v4 web adapter in front o
   let server: RunningServer;
   let bridge: BotkitBridge;
   // Loaded at run time: where the bridge is not installed, nothing here is imported.
-  let WebSocketClient: typeof import('ws');
+  let WebSocketClient: typeof import('ws').default;
 
   beforeAll(async () => {
     const bridgeModule = `${bridgeFolder}botkit-bridge.ts`;
     const { startBotkitBridge } = (await import(bridgeModule)) as typeof import('../../adapters/channels/botkit-bridge/botkit-bridge.ts');
     const { WebAdapter } = (await import(`${bridgeFolder}node_modules/botbuilder-adapter-web/lib/index.js`)) as typeof import('../../adapters/channels/botkit-bridge/node_modules/botbuilder-adapter-web/lib/index.js');
-    WebSocketClient = ((await import(`${bridgeFolder}node_modules/ws/index.js`)) as { default: typeof import('ws') }).default;
+    WebSocketClient = ((await import(`${bridgeFolder}node_modules/ws/index.js`)) as { default: typeof import('ws').default }).default;
     server = await startTestKefu();
     bridge = await startBotkitBridge({ adapter: new WebAdapter({ noServer: true }), conversations: server.kefu.conversations, channel: 'botkit-web', host: '127.0.0.1', port: 0, logger: silentLogger });
     server.kefu.outbound.set('botkit-web', bridge.outbound);
