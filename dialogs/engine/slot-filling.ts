@@ -75,19 +75,42 @@ function quantityFor(slot: SlotDefinition, message: MessageForSlots, asked: bool
   return null;
 }
 
+/** One way a buyer may name an enum value, normalised once. */
+interface EnumName {
+  id: string;
+  normalised: string;
+  /** For Latin names: matches the name as a whole word ("s" must not match "size"); Chinese has no spaces. */
+  wholeWord: RegExp | null;
+}
+
+// Normalising every name of every value on every message (OpenCC conversion included) was a hot
+// spot; slot definitions do not change until the flows reload, which replaces the objects.
+const enumNamesBySlot = new WeakMap<SlotDefinition, EnumName[]>();
+
+function enumNames(slot: SlotDefinition): EnumName[] {
+  let names = enumNamesBySlot.get(slot);
+  if (!names) {
+    names = [];
+    for (const value of slot.values ?? []) {
+      for (const name of [value.id, value.label['zh-Hans'], value.label['zh-Hant'], value.label.en, ...(value.synonyms ?? [])]) {
+        const normalised = normaliseForMatching(name);
+        if (normalised.length === 0) continue;
+        const wholeWord = /^[\x20-\x7e]+$/.test(normalised)
+          ? new RegExp(`(^|[^a-z0-9])${normalised.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^a-z0-9])`)
+          : null;
+        names.push({ id: value.id, normalised, wholeWord });
+      }
+    }
+    enumNamesBySlot.set(slot, names);
+  }
+  return names;
+}
+
 function enumValueFor(slot: SlotDefinition, message: MessageForSlots): string | null {
   let best: { id: string; length: number } | null = null;
-  for (const value of slot.values ?? []) {
-    const names = [value.id, value.label['zh-Hans'], value.label['zh-Hant'], value.label.en, ...(value.synonyms ?? [])];
-    for (const name of names) {
-      const n = normaliseForMatching(name);
-      if (n.length === 0) continue;
-      // Latin names must match whole words ("s" must not match "size"); Chinese has no spaces.
-      const found = /^[\x20-\x7e]+$/.test(n)
-        ? new RegExp(`(^|[^a-z0-9])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^a-z0-9])`).test(message.normalised)
-        : message.normalised.includes(n);
-      if (found && (!best || n.length > best.length)) best = { id: value.id, length: n.length };
-    }
+  for (const { id, normalised, wholeWord } of enumNames(slot)) {
+    const found = wholeWord ? wholeWord.test(message.normalised) : message.normalised.includes(normalised);
+    if (found && (!best || normalised.length > best.length)) best = { id, length: normalised.length };
   }
   return best?.id ?? null;
 }
