@@ -9,10 +9,10 @@
 // Every problem is a LabelledExamplesError with a message that names the file and what is wrong,
 // so the CLI can print it as it is.
 
-import { readdir, readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { parse as parseYaml } from 'yaml';
+import { listFlowFiles } from '../flows/load-flows.ts';
 import type { TrainingExample } from './intent-recogniser.ts';
 
 /** The labels that mean "none of the intents". */
@@ -20,8 +20,6 @@ export const OUT_OF_SCOPE_LABELS: ReadonlySet<string> = new Set(['oos', 'out_of_
 
 /** Larger files are refused: CLINC150's biggest split is under 1 MB. */
 export const MAX_DATASET_BYTES = 50 * 1024 * 1024;
-/** Conversation tests live beside the flows but hold no intents. */
-const TESTS_FOLDER = 'tests';
 
 export interface LabelledExamples {
   examples: TrainingExample[];
@@ -132,20 +130,8 @@ async function readIntentsFile(file: string): Promise<{ examples: TrainingExampl
 }
 
 async function readIntentsFolder(dir: string): Promise<LabelledExamples> {
-  const files: string[] = [];
-  const walk = async (folder: string, depth: number): Promise<void> => {
-    const entries = await readdir(folder, { withFileTypes: true });
-    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      if (entry.name.startsWith('.')) continue;
-      const full = path.join(folder, entry.name);
-      if (entry.isDirectory()) {
-        if (!(depth === 0 && entry.name === TESTS_FOLDER)) await walk(full, depth + 1);
-      } else if (/\.ya?ml$/i.test(entry.name)) {
-        files.push(full);
-      }
-    }
-  };
-  await walk(dir, 0);
+  // The same files the bot loads its flows from (tests/ left out).
+  const files = await listFlowFiles(dir);
   const examples: TrainingExample[] = [];
   const keywords: Record<string, string[]> = {};
   for (const file of files) {
