@@ -127,25 +127,25 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
   // cannot start, so a failed start leaves no connection or timer behind.
   const opened: { close(): Promise<void> }[] = [];
   if (watcher) opened.push(watcher);
-  const stopWatching = async (error: unknown): Promise<never> => {
+  const abandonStart = async (error: unknown): Promise<never> => {
     for (const each of opened.reverse()) await each.close().catch(() => {});
     throw error;
   };
   const started = async <T extends { close(): Promise<void> }>(part: Promise<T>): Promise<T> => {
-    const value = await part.catch(stopWatching);
+    const value = await part.catch(abandonStart);
     opened.push(value);
     return value;
   };
   await watcher?.ready;
-  const loaded = await loadFlows(config.flows.dir, loadOptions).catch(stopWatching);
-  if (!loaded.ok) return stopWatching(new InvalidFilesError(loaded.problems));
+  const loaded = await loadFlows(config.flows.dir, loadOptions).catch(abandonStart);
+  if (!loaded.ok) return abandonStart(new InvalidFilesError(loaded.problems));
   let current = loaded.flowSet;
 
   const commerce = await started(
     options.catalog ? Promise.resolve({ catalog: options.catalog, source: 'given', close: async () => {} }) : createCatalog(config.commerce, logger),
   );
   const catalog = commerce.catalog;
-  const orders = options.orders ?? (await chooseOrders(config, logger).catch(stopWatching));
+  const orders = options.orders ?? (await chooseOrders(config, logger).catch(abandonStart));
   const stores = await started(createStores(config, logger));
   const insight = await started(createInsight(config, logger, () => new Set(current.intents.keys())));
   const agentQueue = new InMemoryAgentQueue();
@@ -168,7 +168,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
   });
   const outbound = new Map<string, OutboundChannel>([[WEBCHAT_CHANNEL, new WebchatOutbound(stores.mailbox)]]);
   const handoffs = createHandoffService(config, { engine, ...stores, outbound, desk: deskAdapter, clock: systemClock, logger });
-  await deskAdapter.start(handoffs).catch(stopWatching);
+  await deskAdapter.start(handoffs).catch(abandonStart);
   const conversations = new ConversationService({
     engine,
     sessions: stores.sessions,
@@ -197,7 +197,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     onOrderPlaced: async (event) => {
       await insight.recorder.recordOrder({ channel: event.buyer.channel, buyerId: event.buyer.buyerId, orderId: event.orderId, at: event.occurredAt });
     },
-  }).catch(stopWatching);
+  }).catch(abandonStart);
   if (reminders) {
     opened.push(reminders);
     insight.reminders = reminderResults(reminders.counters);
