@@ -18,8 +18,8 @@ export interface MerchantOrdersApi {
   answerRawOnce(body: string): void;
   /** Every list answer also carries this order (another buyer's), as a buggy API might. */
   leakOrder: Order | null;
-  /** Adds an order event to the feed GET /order-events serves (occurredAt: ISO 8601). */
-  publishEvent(event: OrderEventJson): void;
+  /** Adds an order event to the feed GET /order-events serves (occurredAt: ISO 8601); returns the cursor just after it. */
+  publishEvent(event: OrderEventJson): string;
   close(): Promise<void>;
 }
 
@@ -55,6 +55,7 @@ export async function startMerchantOrdersApi(options: { token?: string; clock?: 
     leakOrder: null,
     publishEvent(event) {
       feed.push(event);
+      return `c${feed.length}`;
     },
     close: () => app.close(),
   };
