@@ -10,6 +10,7 @@ import { parse } from 'yaml';
 import { HttpOrders } from '../../adapters/commerce/http/http-orders.ts';
 import { readOrderEventsPage } from '../../adapters/commerce/http/order-events-poller.ts';
 import { eventSchema } from '../../adapters/order-events/order-events-route.ts';
+import { ConfigError, loadConfig } from '../../config/load-config.ts';
 import type { OrderEvent } from '../../dialogs/commerce/order-events.ts';
 import type { Logger } from '../../dialogs/ports.ts';
 import { startMerchantOrdersApi, type MerchantOrdersApi, type OrderEventJson } from '../support/merchant-orders-api.ts';
@@ -205,5 +206,16 @@ describe('the order-event page contract', () => {
     expect(documented.properties.id.pattern).toBe(eventSchema.properties.id.pattern);
     expect(Object.keys(documented.properties.buyer.properties).sort()).toEqual([...eventSchema.properties.buyer.required].sort());
     expect(doc.paths['/order-events'].get.responses['200'].content['application/json'].schema.required).toEqual(['events', 'next']);
+  });
+});
+
+describe('orders.http.eventsPollSeconds', () => {
+  it('defaults to 10, takes 0 and fractions, and refuses what is not a sane number of seconds', () => {
+    expect(loadConfig({ env: {} }).config.orders.http.eventsPollSeconds).toBe(10);
+    expect(loadConfig({ env: { KEFU__ORDERS__HTTP__EVENTSPOLLSECONDS: '0' } }).config.orders.http.eventsPollSeconds).toBe(0);
+    expect(loadConfig({ env: { KEFU__ORDERS__HTTP__EVENTSPOLLSECONDS: '2.5' } }).config.orders.http.eventsPollSeconds).toBe(2.5);
+    for (const bad of ['-1', '3601', 'often', '1e9']) {
+      expect(() => loadConfig({ env: { KEFU__ORDERS__HTTP__EVENTSPOLLSECONDS: bad } }), bad).toThrow(ConfigError);
+    }
   });
 });
