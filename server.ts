@@ -146,6 +146,8 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
   );
   const catalog = commerce.catalog;
   const orders = options.orders ?? (await chooseOrders(config, logger).catch(abandonStart));
+  // An orders backend that holds something open (the HTTP one's order-event polls) closes with Kefu.
+  if (!options.orders && typeof (orders as Partial<{ close: unknown }>).close === 'function') opened.push(orders as Orders & { close(): Promise<void> });
   const stores = await started(createStores(config, logger));
   const insight = await started(createInsight(config, logger, () => new Set(current.intents.keys())));
   const agentQueue = new InMemoryAgentQueue();

@@ -125,7 +125,13 @@ export interface HandoffConfig {
 export interface OrdersConfig {
   /** demo: the demo shop's order book; http: the merchant's order API (docs/openapi/commerce-orders.yaml). */
   backend: 'demo' | 'http';
-  http: { baseUrl: string | null; timeoutMs: number; token?: string };
+  http: {
+    baseUrl: string | null;
+    timeoutMs: number;
+    token?: string;
+    /** Seconds between polls of the API's GET /order-events (payment reminders); 0: no polling. */
+    eventsPollSeconds?: number;
+  };
 }
 
 export interface AfterSaleConfig {

@@ -11,11 +11,13 @@ import { HttpOrders } from './http/http-orders.ts';
 export async function chooseOrders(config: KefuConfig, logger: Logger): Promise<Orders> {
   const settings = config.orders;
   if (!settings || settings.backend === 'demo') return DemoOrders.load();
-  const { baseUrl, timeoutMs, token } = settings.http;
+  const { baseUrl, timeoutMs, token, eventsPollSeconds } = settings.http;
   // The schema demands it too; this guards configurations built in code.
   if (!baseUrl) throw new Error('orders.backend is "http" but orders.http.baseUrl is not set');
   logger.info({ baseUrl }, 'orders come from the merchant order API');
-  return new HttpOrders({ baseUrl, timeoutMs, token: token ?? null, logger });
+  // Order events are polled unless switched off (0); 10 s when a configuration built in code leaves it out.
+  const eventsPollMs = Math.round((eventsPollSeconds ?? 10) * 1000);
+  return new HttpOrders({ baseUrl, timeoutMs, token: token ?? null, logger, eventsPollMs });
 }
 
 /** The after-sale rules for the engine, in the shop's time zone. */

@@ -18,13 +18,14 @@ import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyOrderEventSignature } from '.
 export const ORDER_EVENTS_PATH = '/events/orders';
 /** An event is a few hundred bytes; anything much larger is not one. */
 export const ORDER_EVENT_MAX_BYTES = 16 * 1024;
-const MAX_FUTURE_MS = 60 * 60 * 1000;
+/** Shared with the merchant-API poller (adapters/commerce/http/order-events-poller.ts). */
+export const MAX_FUTURE_MS = 60 * 60 * 1000;
 
 const ID = { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.:@-]+$' } as const;
 // ISO 8601 with a time zone, e.g. 2026-12-01T10:00:00Z or 2026-12-01T18:00:00.123+08:00.
 const ISO_TIME = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})$';
 
-const eventSchema = {
+export const eventSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['id', 'type', 'orderId', 'buyer', 'occurredAt'],

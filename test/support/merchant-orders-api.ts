@@ -18,7 +18,18 @@ export interface MerchantOrdersApi {
   answerRawOnce(body: string): void;
   /** Every list answer also carries this order (another buyer's), as a buggy API might. */
   leakOrder: Order | null;
+  /** Adds an order event to the feed GET /order-events serves (occurredAt: ISO 8601); returns the cursor just after it. */
+  publishEvent(event: OrderEventJson): string;
   close(): Promise<void>;
+}
+
+/** An order event as the contract's OrderEvent schema has it. */
+export interface OrderEventJson {
+  id: string;
+  type: 'created_unpaid' | 'paid' | 'cancelled';
+  orderId: string;
+  occurredAt: string;
+  buyer: { channel: string; buyerId: string; conversationId: string };
 }
 
 type Params = { channel: string; buyerId: string; orderId: string };
@@ -29,6 +40,8 @@ export async function startMerchantOrdersApi(options: { token?: string; clock?: 
   const requests: string[] = [];
   let failures: { status: number; left: number; retryAfter?: string } | null = null;
   let raw: string | null = null;
+  // The event feed: a cursor is the count of events before it, written "c<n>".
+  const feed: OrderEventJson[] = [];
   const api: MerchantOrdersApi = {
     url: '',
     orders,
@@ -40,6 +53,10 @@ export async function startMerchantOrdersApi(options: { token?: string; clock?: 
       raw = body;
     },
     leakOrder: null,
+    publishEvent(event) {
+      feed.push(event);
+      return `c${feed.length}`;
+    },
     close: () => app.close(),
   };
 
@@ -96,6 +113,15 @@ export async function startMerchantOrdersApi(options: { token?: string; clock?: 
       carrier: String(req.body.carrier),
       trackingNumber: String(req.body.trackingNumber),
     }, request(req.body)), reply));
+
+  app.get<{ Querystring: { after?: string; limit?: string } }>('/order-events', async (req, reply) => {
+    const { after, limit = '100' } = req.query;
+    if (!/^\d{1,3}$/.test(limit) || Number(limit) < 1 || Number(limit) > 500) return reply.code(400).send({ error: 'limit must be 1 to 500' });
+    const start = after === undefined ? 0 : /^c\d{1,9}$/.test(after) ? Number(after.slice(1)) : -1;
+    if (start < 0 || start > feed.length) return reply.code(400).send({ error: 'unknown cursor' });
+    const events = feed.slice(start, start + Number(limit));
+    return { events, next: `c${start + events.length}` };
+  });
 
   await app.listen({ host: '127.0.0.1', port: 0 });
   api.url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;

@@ -4,6 +4,7 @@
 // order). Answers are checked before they are used: an order that is not shaped as the contract says,
 // or that belongs to another buyer than the one asked about, is never shown (the latter is dropped
 // and logged, the former makes the call fail as "unavailable").
+// It is also an OrderEventSource: it polls GET /order-events every eventsPollMs (order-events-poller.ts).
 
 import { CommerceUnavailableError } from '../../../dialogs/commerce/commerce-unavailable.ts';
 import type {
@@ -16,8 +17,10 @@ import type {
   PostalAddress,
   TrackingEvent,
 } from '../../../dialogs/commerce/orders.ts';
+import type { OrderEventListener, OrderEventSource } from '../../../dialogs/commerce/order-events.ts';
 import type { Logger } from '../../../dialogs/ports.ts';
 import { CommerceHttpClient } from './commerce-http-client.ts';
+import { OrderEventsPoller } from './order-events-poller.ts';
 
 export interface HttpOrdersOptions {
   baseUrl: string;
@@ -28,6 +31,10 @@ export interface HttpOrdersOptions {
   logger: Logger;
   /** For tests: no real waiting between retries. */
   sleep?: (ms: number) => Promise<void>;
+  /** Pause between polls of GET /order-events (orders.http.eventsPollSeconds); 0 or absent: no polling. */
+  eventsPollMs?: number;
+  /** Events asked for per poll page (default 100). */
+  eventsPageSize?: number;
 }
 
 const STATUSES = new Set(['unpaid', 'paid', 'shipped', 'delivered', 'cancelled', 'return_requested', 'returned', 'refunded']);
@@ -54,19 +61,45 @@ function isEvent(v: unknown): v is TrackingEvent {
   return isRecord(v) && isTime(v.at) && EVENT_KINDS.has(v.kind as string);
 }
 
-export class HttpOrders implements Orders {
+export class HttpOrders implements Orders, OrderEventSource {
   private readonly client: CommerceHttpClient;
+  /** For polls: no retries inside one, the next interval is the retry. */
+  private readonly pollClient: CommerceHttpClient;
   private readonly logger: Logger;
+  private readonly pollers = new Set<OrderEventsPoller>();
 
-  constructor(options: HttpOrdersOptions) {
-    this.client = new CommerceHttpClient({
-      baseUrl: options.baseUrl,
-      token: options.token ?? null,
-      timeoutMs: options.timeoutMs,
-      retries: options.retries ?? 2,
-      ...(options.sleep ? { sleep: options.sleep } : {}),
-    });
+  constructor(private readonly options: HttpOrdersOptions) {
+    const common = { baseUrl: options.baseUrl, token: options.token ?? null, timeoutMs: options.timeoutMs, ...(options.sleep ? { sleep: options.sleep } : {}) };
+    this.client = new CommerceHttpClient({ ...common, retries: options.retries ?? 2 });
+    this.pollClient = new CommerceHttpClient({ ...common, retries: 0 });
     this.logger = options.logger;
+  }
+
+  /** Polls the API's order events for this listener until the returned function (or close) stops it. */
+  onOrderEvent(listener: OrderEventListener): () => void {
+    const intervalMs = this.options.eventsPollMs ?? 0;
+    if (intervalMs <= 0) return () => {};
+    const poller = new OrderEventsPoller({
+      client: this.pollClient,
+      listener,
+      intervalMs,
+      ...(this.options.eventsPageSize ? { pageSize: this.options.eventsPageSize } : {}),
+      logger: this.logger,
+    });
+    this.pollers.add(poller);
+    poller.start();
+    this.logger.info({ everyMs: intervalMs }, 'polling the order API for order events');
+    return () => {
+      this.pollers.delete(poller);
+      void poller.stop();
+    };
+  }
+
+  /** Stops every poll (and waits for one under way). */
+  async close(): Promise<void> {
+    const pollers = [...this.pollers];
+    this.pollers.clear();
+    await Promise.all(pollers.map((poller) => poller.stop()));
   }
 
   async listOrders(buyer: BuyerIdentity): Promise<Order[]> {
