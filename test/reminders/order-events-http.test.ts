@@ -8,6 +8,7 @@ import { readReminderCounters } from '../../adapters/reminders/payment-reminders
 import type { Reply } from '../../dialogs/messages.ts';
 import type { RunningServer } from '../../server.ts';
 import { orderEvent, postOrderEvent, TEST_SECRET, until } from '../support/order-events.ts';
+import { readServerSentEvents } from '../support/server-sent-events.ts';
 import { startTestKefu } from '../support/start-kefu.ts';
 
 let server: RunningServer;
@@ -43,20 +44,17 @@ async function pushed(conversationId: string): Promise<Reply[][]> {
 async function firstPushOnPage(conversationId: string): Promise<{ ready: Promise<void>; replies: Promise<Reply[]>; close(): void }> {
   const controller = new AbortController();
   const response = await fetch(`${server.url}/webchat/events?conversationId=${conversationId}`, { signal: controller.signal });
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
   let markReady!: () => void;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
-  const replies = (async () => {
-    let buffer = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error('stream ended before a push');
-      buffer += value;
-      if (buffer.includes('event: ready')) markReady();
-      const match = /event: replies\ndata: (.*)\n/.exec(buffer);
-      if (match) return (JSON.parse(match[1]!) as { replies: Reply[] }).replies;
-    }
-  })();
+  let gotReplies!: (replies: Reply[]) => void;
+  const first = new Promise<Reply[]>((resolve) => (gotReplies = resolve));
+  const ended = readServerSentEvents(response, ({ event, data }) => {
+    if (event === 'ready') markReady();
+    if (event === 'replies') gotReplies((JSON.parse(data) as { replies: Reply[] }).replies);
+  }).then((): never => {
+    throw new Error('stream ended before a push');
+  });
+  const replies = Promise.race([first, ended]);
   return { ready, replies, close: () => controller.abort() };
 }
 

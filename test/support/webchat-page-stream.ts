@@ -2,6 +2,7 @@
 // streaming. Collects every "replies" event's texts; tests wait for a text with `until`.
 
 import type { Reply } from '../../dialogs/messages.ts';
+import { readServerSentEvents } from './server-sent-events.ts';
 
 export class WebchatPageStream {
   /** Texts of every pushed reply, oldest first. */
@@ -24,27 +25,10 @@ export class WebchatPageStream {
   }
 
   private async pump(response: Response, markReady: () => void): Promise<void> {
-    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = '';
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += value.replace(/\r\n?/g, '\n');
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const lines = block.split('\n');
-          const event = lines.find((l) => l.startsWith('event:'))?.slice(6).trim() ?? 'message';
-          const data = lines.filter((l) => l.startsWith('data:')).map((l) => l.slice(5).replace(/^ /, '')).join('\n');
-          if (event === 'ready') markReady();
-          if (event === 'replies') this.texts.push(...(JSON.parse(data) as { replies: Reply[] }).replies.map((r) => r.text));
-        }
-      }
-    } catch {
-      // closed
-    }
+    await readServerSentEvents(response, ({ event, data }) => {
+      if (event === 'ready') markReady();
+      if (event === 'replies') this.texts.push(...(JSON.parse(data) as { replies: Reply[] }).replies.map((r) => r.text));
+    });
   }
 
   /** Waits until a pushed text satisfies `check` (a generous limit, polled; never a timed assertion). */

@@ -10,16 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../../dialogs/messages.ts';
 import type { RunningServer } from '../../server.ts';
 import { deleteKeysByPrefix, sharedRedisUrl, uniquePrefix } from '../support/redis-server.ts';
+import { readServerSentEvents, type ServerSentEvent } from '../support/server-sent-events.ts';
 import { startTestKefu } from '../support/start-kefu.ts';
 
 /** Longest wait for one event: far above any real delay, well inside vitest's 30 s, so a miss names what it waited for. */
 const EVENT_WAIT_MS = 10_000;
-
-interface ServerSentEvent {
-  event: string;
-  id: string | undefined;
-  data: string;
-}
 
 /** A page's connection to /webchat/events, read with fetch streaming and a small SSE parser. */
 class EventStream {
@@ -66,49 +61,10 @@ class EventStream {
   }
 
   private async pump(): Promise<void> {
-    const reader = this.response.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = '';
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += value.replace(/\r\n?/g, '\n');
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const event = parseBlock(block);
-          if (event) this.events.push(event);
-        }
-        this.waiter?.();
-      }
-    } catch {
-      // aborted by close(), or the server went away
-    } finally {
-      this.ended = true;
-      this.waiter?.();
-    }
+    await readServerSentEvents(this.response, (event) => this.events.push(event), () => this.waiter?.());
+    this.ended = true;
+    this.waiter?.();
   }
-}
-
-function parseBlock(block: string): ServerSentEvent | null {
-  let event = 'message';
-  let id: string | undefined;
-  const data: string[] = [];
-  let hasData = false;
-  for (const line of block.split('\n')) {
-    if (line === '' || line.startsWith(':')) continue;
-    const colon = line.indexOf(':');
-    const field = colon < 0 ? line : line.slice(0, colon);
-    const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-    if (field === 'event') event = value;
-    else if (field === 'id') id = value;
-    else if (field === 'data') {
-      data.push(value);
-      hasData = true;
-    }
-  }
-  return hasData ? { event, id, data: data.join('\n') } : null;
 }
 
 /** Opens a page's stream and waits for its "ready" event. */
