@@ -141,6 +141,16 @@ async function startChild(
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const { output, lineCount } = keepOutput(spawned);
+  const exited = new Promise<void>((resolve) => spawned.once('exit', () => resolve()));
+  const child: Child = { name, process: spawned, url: `http://127.0.0.1:${port}`, output, lineCount, exited };
+  children.add(child);
+  await waitUntilHealthy(child, options.signal);
+  return child;
+}
+
+/** The last 4000 characters a child wrote (for error messages) and how many lines it wrote in all. */
+function keepOutput(spawned: ChildProcess): { output: () => string; lineCount: () => number } {
   let tail = '';
   let lines = 0;
   const keep = (chunk: Buffer): void => {
@@ -150,11 +160,7 @@ async function startChild(
   };
   spawned.stdout?.on('data', keep);
   spawned.stderr?.on('data', keep);
-  const exited = new Promise<void>((resolve) => spawned.once('exit', () => resolve()));
-  const child: Child = { name, process: spawned, url: `http://127.0.0.1:${port}`, output: () => tail.trim(), lineCount: () => lines, exited };
-  children.add(child);
-  await waitUntilHealthy(child, options.signal);
-  return child;
+  return { output: () => tail.trim(), lineCount: () => lines };
 }
 
 /**
@@ -193,18 +199,10 @@ async function startOwnRedis(cpus: string | null, signal: AbortSignal): Promise<
   const redisArgs = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', os.tmpdir(), '--loglevel', 'warning'];
   const [command, args] = cpus === null ? ['redis-server', redisArgs] : ['taskset', ['-c', cpus, 'redis-server', ...redisArgs]];
   const spawned = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let tail = '';
-  let lines = 0;
-  const keep = (chunk: Buffer): void => {
-    const text = chunk.toString('utf8');
-    for (const char of text) if (char === '\n') lines += 1;
-    tail = (tail + text).slice(-4000);
-  };
-  spawned.stdout?.on('data', keep);
-  spawned.stderr?.on('data', keep);
+  const { output, lineCount } = keepOutput(spawned);
   const spawnFailed = new Promise<Error>((resolve) => spawned.once('error', resolve));
   const exited = new Promise<void>((resolve) => spawned.once('exit', () => resolve()));
-  const child: Child = { name: 'redis-server', process: spawned, url: `redis://127.0.0.1:${port}`, output: () => tail.trim(), lineCount: () => lines, exited };
+  const child: Child = { name: 'redis-server', process: spawned, url: `redis://127.0.0.1:${port}`, output, lineCount, exited };
   children.add(child);
   const probe = new Redis(child.url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
   probe.on('error', () => {});
