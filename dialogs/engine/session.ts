@@ -33,6 +33,8 @@ export interface Session {
    * message; it replaces a product the buyer named only when the page changes.
    */
   pageProductId?: string;
+  /** The flow that last ran to its end, for "再来一个" / "another one". */
+  lastFlow?: string;
   /** Messages in a row the bot did not understand. */
   misses: number;
   handoff: { reason: HandoffReason; since: number } | null;
