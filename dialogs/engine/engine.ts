@@ -20,11 +20,11 @@ import { findProductMention } from '../commerce/product-mentions.ts';
 import { detectLanguage } from '../language/chinese-script.ts';
 import type { Button, ConversationRef, HandoffReason, InboundMessage, Language, LocalText, Reply } from '../messages.ts';
 import type { Catalog, HandoffRequest, Logger, Product, TurnEvent } from '../ports.ts';
-import { extractEntities, type EntityOptions, type QuantityEntity } from '../understanding/entities.ts';
+import { extractEntities, type EntityOptions } from '../understanding/entities.ts';
 import type { IntentScore } from '../understanding/intent-recogniser.ts';
 import { pickVariation, renderVariation, slotButtons } from './render-replies.ts';
 import { appendTurns, MAX_SUSPENDED_FLOWS, newSession, type FlowRun, type Session } from './session.ts';
-import { normaliseForMatching, readSlotValue, type MessageForSlots } from './slot-filling.ts';
+import { normaliseForMatching, readSlotValues, type MessageForSlots } from './slot-filling.ts';
 
 /** Steps one turn may run before the engine decides a flow is stuck (a safety net under the validator). */
 const MAX_STEPS_PER_TURN = 200;
@@ -247,6 +247,7 @@ export class Engine {
       text: input,
       normalised: normaliseForMatching(input),
       entities: extractEntities(input, this.options.entities),
+      language: session.language,
     };
     return this.handleUnderstood(turn, recognition.intent, forSlots, recognition.ranking, {});
   }
@@ -363,16 +364,12 @@ export class Engine {
   ): Promise<{ filled: number; askedRejected: boolean }> {
     let filled = 0;
     let askedRejected = false;
-    if (message.text === '') return { filled, askedRejected };
-    const taken = new Set<QuantityEntity>();
-    const slots = Object.entries(flow.slots ?? {});
-    // The asked slot reads first with the looser rules; the others only take what is clearly theirs.
-    slots.sort(([a], [b]) => Number(b === asked) - Number(a === asked));
-    for (const [name, slot] of slots) {
-      if (run.vars[name] !== undefined && name !== asked) continue;
-      const value = readSlotValue(slot, message, name === asked, taken);
-      if (value === null || value === undefined) continue;
-      if (await this.isValid(turn, slot, value, run)) {
+    const values = readSlotValues(flow.slots ?? {}, message, asked, run.vars);
+    // The asked slot first, so that its refusal is known whatever else the message filled.
+    const names = [...values.keys()].sort((a, b) => Number(b === asked) - Number(a === asked));
+    for (const name of names) {
+      const value = values.get(name);
+      if (await this.isValid(turn, flow.slots![name]!, value, run)) {
         run.vars[name] = value;
         filled++;
       } else if (name === asked) {
