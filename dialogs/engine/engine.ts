@@ -24,7 +24,7 @@ import type { Catalog, HandoffRequest, Logger, Product, TurnEvent } from '../por
 import { extractEntities, type EntityOptions } from '../understanding/entities.ts';
 import type { IntentScore } from '../understanding/intent-recogniser.ts';
 import { pickVariation, renderVariation, slotButtons } from './render-replies.ts';
-import { MAX_SUSPENDED_FLOWS, newSession, type FlowRun, type Session } from './session.ts';
+import { appendTurns, MAX_SUSPENDED_FLOWS, newSession, type FlowRun, type Session } from './session.ts';
 import { normaliseForMatching, readSlotValues, type MessageForSlots } from './slot-filling.ts';
 import { asksForAgain, expandShorthand, isAcknowledgement, isLanguageNeutral, isNeverMind, readYesNo } from './short-replies.ts';
 
@@ -193,9 +193,7 @@ export class Engine {
   }
 
   private remember(session: Session, from: 'buyer' | 'bot', text: string, at: number): void {
-    if (!text) return;
-    session.turns.push({ from, text: text.slice(0, 1000), at });
-    if (session.turns.length > this.options.lastTurns) session.turns.splice(0, session.turns.length - this.options.lastTurns);
+    appendTurns(session, [{ from, text, at }], this.options.lastTurns);
   }
 
   /**

@@ -68,3 +68,17 @@ export function isSession(value: unknown): value is Session {
     Array.isArray(s.turns) && Array.isArray(s.suspended) && typeof s.turnCount === 'number'
   );
 }
+
+/** A transcript turn keeps at most this many characters (hand-off cards need the gist, not essays). */
+export const MAX_TURN_TEXT = 1000;
+
+/**
+ * Appends turns to a session's transcript, each cut to MAX_TURN_TEXT (empty ones skipped), and
+ * keeps the last `keep`. The one way every writer of the transcript adds to it.
+ */
+export function appendTurns(session: Session, turns: Turn[], keep: number): void {
+  for (const turn of turns) {
+    if (turn.text) session.turns.push({ ...turn, text: turn.text.slice(0, MAX_TURN_TEXT) });
+  }
+  if (session.turns.length > keep) session.turns.splice(0, session.turns.length - keep);
+}
