@@ -11,6 +11,7 @@
 import type { ActionDefinition } from '../actions/action-types.ts';
 import { DEFAULT_AFTER_SALE_POLICY, type AfterSalePolicy } from '../commerce/after-sale-policy.ts';
 import { OrdersUnavailableError, type Orders } from '../commerce/orders.ts';
+import { buyerOrders } from '../commerce/buyer-orders.ts';
 import type { FlowDefinition, SlotDefinition, Step } from '../flows/flow-types.ts';
 import { isTruthy } from '../flows/expressions.ts';
 import { renderTemplate } from '../flows/templates.ts';
@@ -23,7 +24,7 @@ import type { Catalog, HandoffRequest, Logger, Product, TurnEvent } from '../por
 import { extractEntities, type EntityOptions, type QuantityEntity } from '../understanding/entities.ts';
 import type { IntentScore } from '../understanding/intent-recogniser.ts';
 import { pickVariation, renderVariation, slotButtons } from './render-replies.ts';
-import { MAX_SUSPENDED_FLOWS, newSession, type FlowRun, type Session } from './session.ts';
+import { forgetOrders, identityOf, MAX_SUSPENDED_FLOWS, newSession, type FlowRun, type Session } from './session.ts';
 import { normaliseForMatching, readSlotValue, type MessageForSlots } from './slot-filling.ts';
 
 /** Steps one turn may run before the engine decides a flow is stuck (a safety net under the validator). */
@@ -120,6 +121,13 @@ export class Engine {
     const askedSlot = session?.run?.asking ? flowSet.flows.get(session.run.flow)?.slots?.[session.run.asking.slot] : undefined;
     if (askedSlot?.type !== 'text') session.language = detectLanguage(text, session.language) ?? session.language;
     session.turnCount += 1;
+    const identity = identityOf(message.conversation);
+    if (session.identity !== identity) {
+      // A session built for someone else (or before sessions were bound to an identity) keeps
+      // its transcript and language, never its orders.
+      if (stored) forgetOrders(session);
+      session.identity = identity;
+    }
     const page = message.context?.productId;
     if (page && page !== session.pageProductId) {
       session.context.productId = page;
@@ -523,7 +531,7 @@ export class Engine {
       context: turn.session.context,
       catalog: this.options.catalog,
       now: turn.message.receivedAt,
-      orders: this.options.orders ?? noOrders,
+      orders: buyerOrders(this.options.orders ?? noOrders, turn.message.conversation, turn.session.provenOrder ?? null),
       afterSale: this.options.afterSale ?? DEFAULT_AFTER_SALE_POLICY,
       text: turn.message.text || turn.message.payload || '',
       logger: this.options.logger,
