@@ -6,8 +6,9 @@
 // Any failure gives the claim back and rethrows, so the channel reports an error and the
 // platform retries: a message is never silently dropped.
 
+import { ConversationSessions, conversationKey } from './conversation-sessions.ts';
 import { Engine } from './engine/engine.ts';
-import { isSession, type Session } from './engine/session.ts';
+import { handleOnce, type HandleOnceOptions } from './handle-once.ts';
 import type { ConversationRef, InboundMessage, Reply } from './messages.ts';
 import type {
   AgentDesk,
@@ -18,6 +19,10 @@ import type {
   OutboundChannel,
   SessionStore,
 } from './ports.ts';
+
+// Moved to their own files; re-exported so channels keep one import for the front door.
+export { conversationKey } from './conversation-sessions.ts';
+export { DeliveryInProgressError } from './handle-once.ts';
 
 export interface ConversationServiceOptions {
   engine: Engine;
@@ -43,53 +48,33 @@ export interface ReceiveResult {
   duplicate: boolean;
 }
 
-/** The same message id is being handled right now (a platform retried quickly): retry later. */
-export class DeliveryInProgressError extends Error {
-  constructor(messageId: string) {
-    super(`message ${messageId} is being handled; retry later`);
-    this.name = 'DeliveryInProgressError';
-  }
-}
-
-export function conversationKey(conversation: ConversationRef): string {
-  return `${conversation.channel}:${conversation.conversationId}`;
-}
-
 export class ConversationService {
-  constructor(private readonly options: ConversationServiceOptions) {}
+  private readonly sessions: ConversationSessions;
+  private readonly once: HandleOnceOptions<Reply[]>;
+
+  constructor(private readonly options: ConversationServiceOptions) {
+    const { logger, ledger } = options;
+    this.sessions = new ConversationSessions({ store: options.sessions, ttlSeconds: options.sessionTtlSeconds, lastTurns: options.lastTurns, logger });
+    this.once = { ledger, logger, claimSeconds: options.claimSeconds, keepSeconds: options.dedupeSeconds, what: 'message' };
+  }
 
   async receive(message: InboundMessage): Promise<ReceiveResult> {
-    const { ledger, line } = this.options;
     const messageKey = `${message.conversation.channel}:${message.id}`;
-    const claim = await ledger.claim(messageKey, this.options.claimSeconds);
-    if (claim.status === 'done') return { replies: JSON.parse(claim.result) as Reply[], duplicate: true };
-    if (claim.status === 'in_progress') throw new DeliveryInProgressError(message.id);
-    try {
-      const replies = await line.run(conversationKey(message.conversation), () => this.runTurn(message));
-      await ledger.complete(messageKey, JSON.stringify(replies), this.options.dedupeSeconds);
-      return { replies, duplicate: false };
-    } catch (error) {
-      await ledger.release(messageKey).catch((releaseError: Error) =>
-        this.options.logger.warn({ err: releaseError.message }, 'could not release message claim; it lapses by itself'),
-      );
-      throw error;
-    }
+    const { result, duplicate } = await handleOnce(this.once, messageKey, message.id, () =>
+      this.options.line.run(conversationKey(message.conversation), () => this.runTurn(message)),
+    );
+    return { replies: result, duplicate };
   }
 
   private async runTurn(message: InboundMessage): Promise<Reply[]> {
-    const { sessions, agentDesk, engine, logger } = this.options;
-    const key = conversationKey(message.conversation);
-    const stored = await sessions.load<unknown>(key);
-    let session: Session | null = null;
-    if (stored !== null && isSession(stored)) session = stored;
-    else if (stored !== null) logger.warn({ conversation: conversationKey(message.conversation) }, 'unreadable session replaced');
-
+    const { agentDesk, engine, logger } = this.options;
+    const session = await this.sessions.load(message.conversation);
     const wasHandedOff = Boolean(session?.handoff);
     const outcome = await engine.handle(session, message);
     if (outcome.handoff) await agentDesk.openHandoff(outcome.handoff);
     if (outcome.relay) await agentDesk.relayBuyerMessage(message.conversation, message.text || message.payload || '', message.receivedAt);
     if (wasHandedOff && !outcome.session.handoff) await agentDesk.buyerReturnedToBot?.(message.conversation, message.receivedAt);
-    await sessions.save(key, outcome.session, this.options.sessionTtlSeconds);
+    await this.sessions.save(message.conversation, outcome.session);
     try {
       this.options.events.record(outcome.event);
     } catch (error) {
@@ -105,14 +90,8 @@ export class ConversationService {
   async sendToBuyer(conversation: ConversationRef, replies: Reply[], from: 'bot' | 'agent', at: number): Promise<void> {
     const channel = this.options.outbound?.get(conversation.channel);
     if (!channel) throw new Error(`channel "${conversation.channel}" cannot send messages later`);
-    const key = conversationKey(conversation);
     await this.options.line.run(conversationKey(conversation), async () => {
-      const stored = await this.options.sessions.load<unknown>(key);
-      if (stored !== null && isSession(stored)) {
-        for (const reply of replies) stored.turns.push({ from, text: reply.text, at });
-        stored.turns.splice(0, Math.max(0, stored.turns.length - this.options.lastTurns));
-        await this.options.sessions.save(key, stored, this.options.sessionTtlSeconds);
-      }
+      await this.sessions.appendTurns(conversation, replies.map((reply) => ({ from, text: reply.text, at })));
       await channel.send(conversation, replies);
     });
   }

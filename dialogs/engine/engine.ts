@@ -16,16 +16,18 @@ import type { FlowDefinition, SlotDefinition, Step } from '../flows/flow-types.t
 import { isTruthy } from '../flows/expressions.ts';
 import { renderTemplate } from '../flows/templates.ts';
 import type { FlowSet } from '../flows/load-flows.ts';
+import { triggersOf } from '../flows/check-flows.ts';
 import { isCommerceUnavailable } from '../commerce/commerce-unavailable.ts';
 import { findProductMention } from '../commerce/product-mentions.ts';
 import { detectLanguage } from '../language/chinese-script.ts';
 import type { Button, ConversationRef, HandoffReason, InboundMessage, Language, LocalText, Reply } from '../messages.ts';
 import type { Catalog, HandoffRequest, Logger, Product, TurnEvent } from '../ports.ts';
-import { extractEntities, type EntityOptions, type QuantityEntity } from '../understanding/entities.ts';
+import { extractEntities, type EntityOptions } from '../understanding/entities.ts';
 import type { IntentScore } from '../understanding/intent-recogniser.ts';
 import { pickVariation, renderVariation, slotButtons } from './render-replies.ts';
-import { forgetOrders, identityOf, MAX_SUSPENDED_FLOWS, newSession, type FlowRun, type Session } from './session.ts';
-import { normaliseForMatching, readSlotValue, type MessageForSlots } from './slot-filling.ts';
+import { appendTurns, forgetOrders, identityOf, MAX_SUSPENDED_FLOWS, newSession, type FlowRun, type Session } from './session.ts';
+import { normaliseForMatching, readSlotValues, type MessageForSlots } from './slot-filling.ts';
+import { asksForAgain, expandShorthand, isAcknowledgement, isLanguageNeutral, isNeverMind, readYesNo } from './short-replies.ts';
 
 /** Steps one turn may run before the engine decides a flow is stuck (a safety net under the validator). */
 const MAX_STEPS_PER_TURN = 200;
@@ -119,7 +121,9 @@ export class Engine {
     // A free-text answer (an address, a card message) is content, not the buyer's choice of language:
     // an English-speaking buyer pasting a Chinese address is still answered in English.
     const askedSlot = session?.run?.asking ? flowSet.flows.get(session.run.flow)?.slots?.[session.run.asking.slot] : undefined;
-    if (askedSlot?.type !== 'text') session.language = detectLanguage(text, session.language) ?? session.language;
+    // "ok", "no", "88" in a Chinese chat are a Chinese buyer's short reply, not a switch to English.
+    const keepsLanguage = askedSlot?.type === 'text' || (stored !== null && isLanguageNeutral(text));
+    if (!keepsLanguage) session.language = detectLanguage(text, session.language) ?? session.language;
     session.turnCount += 1;
     const identity = identityOf(message.conversation);
     if (session.identity !== identity) {
@@ -197,9 +201,7 @@ export class Engine {
   }
 
   private remember(session: Session, from: 'buyer' | 'bot', text: string, at: number): void {
-    if (!text) return;
-    session.turns.push({ from, text: text.slice(0, 1000), at });
-    if (session.turns.length > this.options.lastTurns) session.turns.splice(0, session.turns.length - this.options.lastTurns);
+    appendTurns(session, [{ from, text, at }], this.options.lastTurns);
   }
 
   /**
@@ -242,7 +244,9 @@ export class Engine {
     if (!HAS_CONTENT.test(input)) return this.say(turn, 'no_text');
     await this.noticeProduct(turn, input);
     await this.loadProduct(turn);
-    const recognition = turn.flowSet.recogniser.recognise(input);
+    // Chat shorthand is recognised as the words it stands for ("88" → 拜拜, "nvm" → never mind);
+    // slots still read what the buyer typed.
+    const recognition = turn.flowSet.recogniser.recognise(expandShorthand(input));
     turn.intent = recognition.intent;
     turn.confidence = recognition.confidence;
     // A strongly unhappy buyer gets a person at once, whatever they asked — unless what they asked
@@ -257,8 +261,12 @@ export class Engine {
       text: input,
       normalised: normaliseForMatching(input),
       entities: extractEntities(input, this.options.entities),
+      language: session.language,
+      question: lastQuestion(session),
     };
-    return this.handleUnderstood(turn, recognition.intent, forSlots, recognition.ranking, {});
+    const intent = shortReplyIntent(input, recognition.intent);
+    if (intent !== recognition.intent) turn.intent = intent;
+    return this.handleUnderstood(turn, intent, forSlots, recognition.ranking, {});
   }
 
   /** "/intent" or "/intent{"slot": "value"}" from a button; "/resume" and "/back_to_bot" are the engine's own. */
@@ -333,10 +341,21 @@ export class Engine {
       return this.wrongAnswer(turn, flow, run);
     }
 
+    // "再来一个" / "another one": the flow that just ended, once more (another joke).
+    if (intent === null && session.lastFlow && flowSet.flows.has(session.lastFlow) && asksForAgain(message.text)) {
+      session.misses = 0;
+      turn.intent = triggersOf(flowSet.flows.get(session.lastFlow)!)[0] ?? null;
+      return this.startFlow(turn, session.lastFlow, message, prefill);
+    }
     const flowName = intent ? flowSet.flowByIntent.get(intent) : undefined;
     if (flowName) {
       session.misses = 0;
       return this.startFlow(turn, flowName, message, prefill);
+    }
+    // "好的", "ok" with nothing asked: acknowledged, not a failure to understand.
+    if (isAcknowledgement(message.text)) {
+      session.misses = 0;
+      return this.say(turn, 'no_text');
     }
     return this.notUnderstood(turn, ranking);
   }
@@ -373,16 +392,12 @@ export class Engine {
   ): Promise<{ filled: number; askedRejected: boolean }> {
     let filled = 0;
     let askedRejected = false;
-    if (message.text === '') return { filled, askedRejected };
-    const taken = new Set<QuantityEntity>();
-    const slots = Object.entries(flow.slots ?? {});
-    // The asked slot reads first with the looser rules; the others only take what is clearly theirs.
-    slots.sort(([a], [b]) => Number(b === asked) - Number(a === asked));
-    for (const [name, slot] of slots) {
-      if (run.vars[name] !== undefined && name !== asked) continue;
-      const value = readSlotValue(slot, message, name === asked, taken);
-      if (value === null || value === undefined) continue;
-      if (await this.isValid(turn, slot, value, run)) {
+    const values = readSlotValues(flow.slots ?? {}, message, asked, run.vars);
+    // The asked slot first, so that its refusal is known whatever else the message filled.
+    const names = [...values.keys()].sort((a, b) => Number(b === asked) - Number(a === asked));
+    for (const name of names) {
+      const value = values.get(name);
+      if (await this.isValid(turn, flow.slots![name]!, value, run)) {
         run.vars[name] = value;
         filled++;
       } else if (name === asked) {
@@ -450,6 +465,7 @@ export class Engine {
     }
     if (status === 'completed') {
       turn.endedFlowVars = { ...turn.session.run!.vars };
+      turn.session.lastFlow = turn.session.run!.flow;
       turn.session.run = null;
       turn.outcome = 'completed';
       const previous = turn.session.suspended.at(-1);
@@ -559,13 +575,17 @@ export class Engine {
     }
   }
 
+  /** Never mind: the running flow (or the one waiting to be resumed) is dropped, and the buyer is told which. */
   private async cancel(turn: TurnState): Promise<void> {
     const { session } = turn;
     turn.outcome = 'cancelled';
-    if (!session.run && session.suspended.length === 0) return this.say(turn, 'nothing_to_cancel');
+    const dropped = session.run ?? session.suspended.at(-1);
+    if (!dropped) return this.say(turn, 'nothing_to_cancel');
+    const label = this.flowLabel(turn, dropped.flow);
+    turn.endedFlowVars = { ...dropped.vars };
     session.run = null;
     session.suspended = [];
-    return this.say(turn, 'cancelled');
+    return this.say(turn, 'cancelled', { flow: { label } });
   }
 
   private notUnderstood(turn: TurnState, ranking: IntentScore[]): void {
@@ -668,6 +688,25 @@ export class Engine {
     reply.buttons = [...turn.pendingButtons, ...(reply.buttons ?? [])];
     turn.pendingButtons = [];
   }
+}
+
+/** What the bot said since the buyer's previous message: the question a short answer answers. */
+function lastQuestion(session: Session): string {
+  const said: string[] = [];
+  // The buyer's current message is the last turn already.
+  for (let i = session.turns.length - 2; i >= 0 && session.turns[i]!.from === 'bot'; i--) said.unshift(session.turns[i]!.text);
+  return said.join('\n');
+}
+
+/**
+ * Short replies the recogniser is not asked to judge: a message that only says never mind ("先不",
+ * "别了", "不用了") is `cancel`; a bare "no" with nothing else understood is too.
+ */
+function shortReplyIntent(text: string, recognised: string | null): string | null {
+  if (recognised === 'human_agent') return recognised;
+  if (isNeverMind(text)) return 'cancel';
+  if (recognised === null && readYesNo(text) === 'no') return 'cancel';
+  return recognised;
 }
 
 /** The step at a position such as [2, "then", 0], or undefined past the end of its list. */

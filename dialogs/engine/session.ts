@@ -34,6 +34,8 @@ export interface Session {
    * message; it replaces a product the buyer named only when the page changes.
    */
   pageProductId?: string;
+  /** The flow that last ran to its end, for "再来一个" / "another one". */
+  lastFlow?: string;
   /** Messages in a row the bot did not understand. */
   misses: number;
   handoff: { reason: HandoffReason; since: number } | null;
@@ -95,4 +97,18 @@ export function isSession(value: unknown): value is Session {
     typeof s === 'object' && s !== null && s.version === 1 && typeof s.language === 'string' &&
     Array.isArray(s.turns) && Array.isArray(s.suspended) && typeof s.turnCount === 'number'
   );
+}
+
+/** A transcript turn keeps at most this many characters (hand-off cards need the gist, not essays). */
+export const MAX_TURN_TEXT = 1000;
+
+/**
+ * Appends turns to a session's transcript, each cut to MAX_TURN_TEXT (empty ones skipped), and
+ * keeps the last `keep`. The one way every writer of the transcript adds to it.
+ */
+export function appendTurns(session: Session, turns: Turn[], keep: number): void {
+  for (const turn of turns) {
+    if (turn.text) session.turns.push({ ...turn, text: turn.text.slice(0, MAX_TURN_TEXT) });
+  }
+  if (session.turns.length > keep) session.turns.splice(0, session.turns.length - keep);
 }

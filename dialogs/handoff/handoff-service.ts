@@ -9,8 +9,9 @@
 // All state is in the session store (handoff-record.ts), so any server process can relay.
 
 import { randomUUID } from 'node:crypto';
-import { conversationKey, DeliveryInProgressError } from '../conversations.ts';
-import { isSession, type Session } from '../engine/session.ts';
+import { ConversationSessions, conversationKey } from '../conversation-sessions.ts';
+import type { Session } from '../engine/session.ts';
+import { handleOnce, type HandleOnceOptions } from '../handle-once.ts';
 import type { ConversationRef, Language, Reply } from '../messages.ts';
 import type { AgentDesk, Clock, ConversationLine, DeliveryLedger, HandoffRequest, Logger, OutboundChannel, SessionStore } from '../ports.ts';
 import type { AgentEvent, AgentEventHandler, AgentEventResult } from './agent-events.ts';
@@ -82,9 +83,22 @@ const NOTICES = {
 
 export class HandoffService implements AgentDesk, AgentEventHandler {
   private readonly timers: HandoffTimers;
+  private readonly conversations: ConversationSessions;
+  private readonly once: HandleOnceOptions<AgentEventResult['status']>;
 
   constructor(private readonly options: HandoffServiceOptions) {
+    const { logger, ledger } = options;
     this.timers = options.timers ?? processTimers;
+    this.conversations = new ConversationSessions({ store: options.sessions, ttlSeconds: options.sessionTtlSeconds, lastTurns: options.lastTurns, logger });
+    this.once = {
+      ledger,
+      logger,
+      claimSeconds: options.claimSeconds,
+      keepSeconds: options.dedupeSeconds,
+      what: 'agent event',
+      encode: (status) => status,
+      decode: (stored) => stored as AgentEventResult['status'],
+    };
   }
 
   /** Whether agents are at work at `at` (shop time). */
@@ -147,19 +161,13 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
   // ---- desk side ----
 
   async handleAgentEvent(event: AgentEvent): Promise<AgentEventResult> {
-    const { ledger, logger } = this.options;
-    const eventKey = `desk:${event.thread.desk}:${event.eventId}`;
-    const claim = await ledger.claim(eventKey, this.options.claimSeconds);
-    if (claim.status === 'done') return { status: 'duplicate' };
-    if (claim.status === 'in_progress') throw new DeliveryInProgressError(event.eventId);
-    try {
-      const result = await this.apply(event);
-      await ledger.complete(eventKey, result.status, this.options.dedupeSeconds);
-      return result;
-    } catch (error) {
-      await ledger.release(eventKey).catch((releaseError: Error) => logger.warn({ err: releaseError.message }, 'could not release agent event claim; it lapses by itself'));
-      throw error;
-    }
+    // The ledger keeps the status only: a repeat is answered "duplicate", whatever the first did.
+    let applied: AgentEventResult | undefined;
+    const { duplicate } = await handleOnce(this.once, `desk:${event.thread.desk}:${event.eventId}`, event.eventId, async () => {
+      applied = await this.apply(event);
+      return applied.status;
+    });
+    return duplicate || !applied ? { status: 'duplicate' } : applied;
   }
 
   private async apply(event: AgentEvent): Promise<AgentEventResult> {
@@ -216,13 +224,13 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
   }
 
   private async end(record: HandoffRecord, status: 'back_to_bot' | 'closed', agent: AgentRef, at: number, resumeFlow?: string): Promise<AgentEventResult> {
-    const { sessions, voice } = this.options;
+    const { voice } = this.options;
     const conversation = record.card.conversation;
     const key = conversationKey(conversation);
-    const stored = await sessions.load<unknown>(key);
+    const stored = await this.conversations.load(conversation);
     let replies: Reply[] = [];
     let again: HandoffRequest | null = null;
-    if (stored !== null && isSession(stored) && stored.handoff) {
+    if (stored?.handoff) {
       const response = status === 'closed' && voice.render('handoff_closed', conversation, stored.language) ? 'handoff_closed' : 'back_to_bot';
       ({ replies, handoff: again } = await voice.takeBack(stored, conversation, at, response, resumeFlow));
     }
@@ -233,7 +241,7 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
     // this one's place (this thread then reads as over); otherwise this one is saved as over.
     if (again) await this.openHandoff(again);
     else await this.saveRecord(record);
-    if (stored !== null && isSession(stored)) await sessions.save(key, stored, this.options.sessionTtlSeconds);
+    if (stored) await this.conversations.save(conversation, stored);
     const channel = this.options.outbound.get(conversation.channel);
     if (channel && replies.length > 0) {
       await channel.send(conversation, replies).catch((error: Error) =>
@@ -282,8 +290,7 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
   private async tellBuyer(record: HandoffRecord, response: string, vars: Record<string, unknown>, at: number): Promise<boolean> {
     const conversation = record.card.conversation;
     const channel = this.options.outbound.get(conversation.channel);
-    const stored = await this.options.sessions.load<unknown>(conversationKey(conversation));
-    const language = stored !== null && isSession(stored) ? stored.language : record.card.language;
+    const language = (await this.conversations.load(conversation))?.language ?? record.card.language;
     const reply = this.options.voice.render(response, conversation, language, vars);
     if (!channel || !reply) return false;
     try {
@@ -297,12 +304,7 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
   }
 
   private async appendTurns(conversation: ConversationRef, replies: Reply[], from: 'bot' | 'agent', at: number): Promise<void> {
-    const key = conversationKey(conversation);
-    const stored = await this.options.sessions.load<unknown>(key);
-    if (stored === null || !isSession(stored)) return;
-    for (const reply of replies) stored.turns.push({ from, text: reply.text.slice(0, 1000), at });
-    stored.turns.splice(0, Math.max(0, stored.turns.length - this.options.lastTurns));
-    await this.options.sessions.save(key, stored, this.options.sessionTtlSeconds);
+    await this.conversations.appendTurns(conversation, replies.map((reply) => ({ from, text: reply.text, at })));
   }
 
   /** Status lines are best effort: the stored state is the truth, and the next update re-draws the card. */

@@ -3,7 +3,7 @@
 // a failure gives the id back so the sender's retry is handled — nothing is lost, nothing doubled.
 
 import type { OrderEvent } from '../commerce/order-events.ts';
-import { DeliveryInProgressError } from '../conversations.ts';
+import { handleOnce } from '../handle-once.ts';
 import type { DeliveryLedger, Logger } from '../ports.ts';
 import type { OrderEventOutcome, PaymentReminders } from './payment-reminders.ts';
 
@@ -29,20 +29,17 @@ export class OrderEventInbox {
   /** Throws DeliveryInProgressError while the same id is being handled, or the failure that stopped it: retry later. */
   async receive(event: OrderEvent): Promise<OrderEventReceipt> {
     const { ledger, logger } = this.options;
-    const key = `order-event:${event.id}`;
-    const claim = await ledger.claim(key, this.options.claimSeconds);
-    if (claim.status === 'done') return { outcome: claim.result as OrderEventOutcome, duplicate: true };
-    if (claim.status === 'in_progress') throw new DeliveryInProgressError(event.id);
-    try {
-      const outcome = await this.options.reminders.handleEvent(event);
-      await ledger.complete(key, outcome, this.options.dedupeSeconds);
-      logger.info({ event: event.id, type: event.type, orderId: event.orderId, outcome }, 'order event handled');
-      return { outcome, duplicate: false };
-    } catch (error) {
-      await ledger.release(key).catch((releaseError: Error) =>
-        logger.warn({ err: releaseError.message }, 'could not release order event claim; it lapses by itself'),
-      );
-      throw error;
-    }
+    const once = {
+      ledger,
+      logger,
+      claimSeconds: this.options.claimSeconds,
+      keepSeconds: this.options.dedupeSeconds,
+      what: 'order event',
+      encode: (outcome: OrderEventOutcome) => outcome,
+      decode: (stored: string) => stored as OrderEventOutcome,
+    };
+    const { result: outcome, duplicate } = await handleOnce(once, `order-event:${event.id}`, event.id, () => this.options.reminders.handleEvent(event));
+    if (!duplicate) logger.info({ event: event.id, type: event.type, orderId: event.orderId, outcome }, 'order event handled');
+    return { outcome, duplicate };
   }
 }

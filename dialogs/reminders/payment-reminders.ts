@@ -11,10 +11,10 @@
 //                    the buyer's own channel → schedule the next one, if any.
 // Every step can be repeated safely, so a retried event or job never sends twice.
 
-import { conversationKey, type ConversationService } from '../conversations.ts';
+import { loadSession } from '../conversation-sessions.ts';
+import type { ConversationService } from '../conversations.ts';
 import type { OrderEvent } from '../commerce/order-events.ts';
 import type { Orders } from '../commerce/orders.ts';
-import { isSession } from '../engine/session.ts';
 import type { FlowSet } from '../flows/load-flows.ts';
 import type { ConversationRef, Language, LocalText } from '../messages.ts';
 import type { Clock, Logger, SessionStore } from '../ports.ts';
@@ -161,8 +161,8 @@ export class PaymentReminders {
 
   private async buyerLanguage(conversation: ConversationRef): Promise<Language> {
     try {
-      const stored = await this.options.sessions.load<unknown>(conversationKey(conversation));
-      if (stored !== null && isSession(stored)) return stored.language;
+      const session = await loadSession(this.options.sessions, conversation, this.options.logger);
+      if (session) return session.language;
     } catch (error) {
       this.options.logger.warn({ err: (error as Error).message }, 'could not read the buyer session; reminding in the default language');
     }

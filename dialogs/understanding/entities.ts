@@ -35,6 +35,8 @@ const DEFAULT_ORDER_ID_PATTERN = /(?<![A-Za-z0-9])(?:[A-Z]{1,4})?\d{12,24}(?![A-
 const MAX_QUANTITY_INTEGER_DIGITS = 4;
 const MAX_QUANTITY_VALUE = 10_000;
 const MAX_SPACES_BEFORE_UNIT = 3;
+// Between a number and its unit, "-odd" or "about": 60多公斤, 120来斤, 六十几公斤, 60余公斤.
+const APPROXIMATE_MARKERS: ReadonlySet<string> = new Set(['多', '来', '來', '几', '幾', '余', '餘']);
 
 /** Entities in the order they appear, non-overlapping. start/end are UTF-16 offsets into the ORIGINAL text. */
 export function extractEntities(text: string, options: EntityOptions = {}): Entity[] {
@@ -363,8 +365,8 @@ function skipWord(text: string, at: number): number {
 
 function readUnitAfter(text: string, start: number, number: NumberToken): FoundQuantity | null {
   if (number.value >= MAX_QUANTITY_VALUE) return null;
-  // 60多公斤 ("sixty-odd kilos"): the number is the best value the buyer gave.
-  const approximate = text[number.end] === '多' ? 1 : 0;
+  // 60多公斤, 120来斤, 六十几公斤 ("sixty-odd kilos"): the number is the best value the buyer gave.
+  const approximate = APPROXIMATE_MARKERS.has(text[number.end] ?? '') ? 1 : 0;
   const unitAt = skipSpaces(text, number.end + approximate);
   const unit = matchUnit(text, unitAt, unitAt === number.end + approximate);
   if (!unit || (approximate && unit.unit.role !== 'plain' && unit.unit.role !== 'centimetre')) return null;

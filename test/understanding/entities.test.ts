@@ -102,6 +102,14 @@ describe('masses are read in kilograms', () => {
     // 多 is "-odd": sixty-odd kilos is best read as 60.
     ['60多公斤', 60],
     ['一百多斤', 50],
+    // 来, 几 and 余 say the same ("120-odd jin", "sixty-some kilos"), in both scripts.
+    ['120来斤', 60],
+    ['120來斤', 60],
+    ['一百二十来斤', 60],
+    ['六十多公斤', 60],
+    ['六十几公斤', 60],
+    ['六十幾公斤', 60],
+    ['60余公斤', 60],
   ])('%s = %s kg', (text, kg) => {
     expect(only(text)).toEqual({ type: 'quantity', dimension: 'mass', value: kg, unit: 'kg', text, start: 0, end: text.length });
   });

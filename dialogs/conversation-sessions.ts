@@ -1,0 +1,51 @@
+// Where a conversation's session is read and written, for everything that touches one outside
+// the engine: the buyer's turn, an agent's reply, a hand-off ending, a reminder's language. One
+// place names the key, replaces what cannot be read, and appends to the transcript, so the three
+// callers cannot drift apart (one of them once skipped the transcript's length cut).
+
+import { appendTurns, isSession, type Session } from './engine/session.ts';
+import type { ConversationRef, Turn } from './messages.ts';
+import type { Logger, SessionStore } from './ports.ts';
+
+/** The key of everything stored per conversation: "<channel>:<conversation id>". */
+export function conversationKey(conversation: ConversationRef): string {
+  return `${conversation.channel}:${conversation.conversationId}`;
+}
+
+/** The stored session; null when there is none, or when what is stored is not a session (logged: it gets replaced). */
+export async function loadSession(store: SessionStore, conversation: ConversationRef, logger: Logger): Promise<Session | null> {
+  const stored = await store.load<unknown>(conversationKey(conversation));
+  if (stored === null) return null;
+  if (isSession(stored)) return stored;
+  logger.warn({ conversation: conversationKey(conversation) }, 'unreadable session set aside; a fresh one takes its place');
+  return null;
+}
+
+export interface ConversationSessionsOptions {
+  store: SessionStore;
+  /** A session is forgotten this long after its last save. */
+  ttlSeconds: number;
+  /** How many turns of transcript a session keeps (for hand-off cards). */
+  lastTurns: number;
+  logger: Logger;
+}
+
+export class ConversationSessions {
+  constructor(private readonly options: ConversationSessionsOptions) {}
+
+  load(conversation: ConversationRef): Promise<Session | null> {
+    return loadSession(this.options.store, conversation, this.options.logger);
+  }
+
+  async save(conversation: ConversationRef, session: Session): Promise<void> {
+    await this.options.store.save(conversationKey(conversation), session, this.options.ttlSeconds);
+  }
+
+  /** Adds turns to the stored transcript (cut and trimmed as the engine does); nothing when there is no session. */
+  async appendTurns(conversation: ConversationRef, turns: Turn[]): Promise<void> {
+    const session = await this.load(conversation);
+    if (!session) return;
+    appendTurns(session, turns, this.options.lastTurns);
+    await this.save(conversation, session);
+  }
+}
