@@ -30,6 +30,7 @@ import { RedisPushMailbox } from './adapters/stores/redis/redis-push-mailbox.ts'
 import { RedisSessionStore } from './adapters/stores/redis/redis-session-store.ts';
 import { WebchatOutbound, WEBCHAT_CHANNEL } from './adapters/webchat/webchat-outbound.ts';
 import { registerWebchatRoutes } from './adapters/webchat/webchat-routes.ts';
+import { IdentityVerifier } from './adapters/webchat/identity-token.ts';
 import type { KefuConfig } from './config/config-types.ts';
 import { ConfigError, describeConfig, loadConfig } from './config/load-config.ts';
 import { builtInActions } from './dialogs/actions/index.ts';
@@ -265,7 +266,9 @@ export async function startServer(config: KefuConfig, logger: Logger): Promise<R
   const kefu = await composeKefu(config, { logger });
   const http = createHttpServer({ bodyLimitBytes: config.server.bodyLimitBytes, logger });
   if (config.webchat.enabled) {
-    registerWebchatRoutes(http, { conversations: kefu.conversations, mailbox: kefu.mailbox, clock: systemClock, logger });
+    const { secret, audience, maxAgeSeconds } = config.webchat.identity;
+    const identity = secret ? new IdentityVerifier({ secret, audience, maxAgeSeconds, clock: systemClock }) : null;
+    registerWebchatRoutes(http, { conversations: kefu.conversations, mailbox: kefu.mailbox, clock: systemClock, logger, identity });
   }
   registerInsightRoutes(http, kefu, config, logger);
   kefu.deskAdapter.registerRoutes?.(http);

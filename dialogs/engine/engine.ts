@@ -11,6 +11,7 @@
 import type { ActionDefinition } from '../actions/action-types.ts';
 import { DEFAULT_AFTER_SALE_POLICY, type AfterSalePolicy } from '../commerce/after-sale-policy.ts';
 import { OrdersUnavailableError, type Orders } from '../commerce/orders.ts';
+import { buyerOrders } from '../commerce/buyer-orders.ts';
 import type { FlowDefinition, SlotDefinition, Step } from '../flows/flow-types.ts';
 import { isTruthy } from '../flows/expressions.ts';
 import { renderTemplate } from '../flows/templates.ts';
@@ -24,7 +25,7 @@ import type { Catalog, HandoffRequest, Logger, Product, TurnEvent } from '../por
 import { extractEntities, type EntityOptions } from '../understanding/entities.ts';
 import type { IntentScore } from '../understanding/intent-recogniser.ts';
 import { pickVariation, renderVariation, slotButtons } from './render-replies.ts';
-import { appendTurns, MAX_SUSPENDED_FLOWS, newSession, type FlowRun, type Session } from './session.ts';
+import { appendTurns, forgetOrders, identityOf, MAX_SUSPENDED_FLOWS, newSession, type FlowRun, type Session } from './session.ts';
 import { normaliseForMatching, readSlotValues, type MessageForSlots } from './slot-filling.ts';
 import { asksForAgain, expandShorthand, isAcknowledgement, isLanguageNeutral, isNeverMind, onlySaysYes, readYesNo } from './short-replies.ts';
 import { intentFromProductPage } from './page-context.ts';
@@ -125,6 +126,13 @@ export class Engine {
     const keepsLanguage = askedSlot?.type === 'text' || (stored !== null && isLanguageNeutral(text));
     if (!keepsLanguage) session.language = detectLanguage(text, session.language) ?? session.language;
     session.turnCount += 1;
+    const identity = identityOf(message.conversation);
+    if (session.identity !== identity) {
+      // A session built for someone else (or before sessions were bound to an identity) keeps
+      // its transcript and language, never its orders.
+      if (stored) forgetOrders(session);
+      session.identity = identity;
+    }
     const page = message.context?.productId;
     if (page && page !== session.pageProductId) {
       session.context.productId = page;
@@ -587,7 +595,7 @@ export class Engine {
       context: turn.session.context,
       catalog: this.options.catalog,
       now: turn.message.receivedAt,
-      orders: this.options.orders ?? noOrders,
+      orders: buyerOrders(this.options.orders ?? noOrders, turn.message.conversation, turn.session.provenOrder ?? null),
       afterSale: this.options.afterSale ?? DEFAULT_AFTER_SALE_POLICY,
       text: turn.message.text || turn.message.payload || '',
       logger: this.options.logger,

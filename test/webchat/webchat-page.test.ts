@@ -8,6 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Reply } from '../../dialogs/messages.ts';
 import type { RunningServer } from '../../server.ts';
 import { launchBrowser } from '../support/browser.ts';
+import { identityEnv, signedBuyer } from '../support/buyer-tokens.ts';
 import { startTestKefu } from '../support/start-kefu.ts';
 
 // What the page exposes for tests and embedding shops (see adapters/webchat/public/index.html).
@@ -15,6 +16,8 @@ declare global {
   interface Window {
     kefu: { conversationId: string; ready: Promise<unknown> };
     __xss?: number;
+    kefuIdentity?: () => Promise<string | null>;
+    identityAsks?: number;
   }
 }
 
@@ -26,7 +29,7 @@ let browser: Browser;
 let contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestKefu(), launchBrowser()]);
+  [server, browser] = await Promise.all([startTestKefu({ env: identityEnv }), launchBrowser()]);
 });
 
 afterEach(async () => {
@@ -43,9 +46,19 @@ afterAll(async () => {
  * A buyer opens the chat page: every call is a new browser profile (so a new conversation), in the
  * given browser language, and returns once the page's stream of later replies is connected.
  */
-async function openChat(options: { locale?: string; query?: string } = {}): Promise<Page> {
+async function openChat(options: { locale?: string; query?: string; identityTokens?: string[] } = {}): Promise<Page> {
   const context = await browser.newContext({ locale: options.locale ?? 'zh-CN' });
   contexts.push(context);
+  if (options.identityTokens) {
+    // The shop's site: hands the page these tokens one by one, then none, and counts the asks.
+    await context.addInitScript((tokens) => {
+      window.identityAsks = 0;
+      window.kefuIdentity = async () => {
+        window.identityAsks! += 1;
+        return tokens.shift() ?? null;
+      };
+    }, options.identityTokens);
+  }
   const page = await context.newPage();
   await page.goto(`${server.url}/${options.query ?? ''}`);
   await pageReady(page);
@@ -301,4 +314,47 @@ describe('the web chat page', () => {
     await sendLater(page, [{ text: '您好,我是客服小王' }]);
     expect(await bubbles(page, 'agent')).toEqual(['您好,我是客服小王']);
   });
+});
+
+describe('the web chat page with the shop\'s signed-in buyer', () => {
+  const buyerId = 'page-buyer-1';
+  /** The titles of the order buttons under the bot's first bubble. */
+  const orderButtons = async (page: Page): Promise<string[]> => page.locator('.bubble.bot').first().getByRole('button').allTextContents();
+
+  it('asks the site for the buyer\'s token and shows that buyer\'s own orders', async () => {
+    const page = await openChat({ identityTokens: [await signedBuyer(buyerId)] });
+    await type(page, '我的快递到哪了');
+    expect((await bubbles(page, 'bot'))[0]).toContain('您问的是哪一笔订单');
+    expect(await orderButtons(page)).toContain(`…${await ownOrderSuffix(3)} 修身弹力牛仔裤 · 已发货`);
+    expect(await page.evaluate(() => window.identityAsks)).toBe(1);
+  });
+
+  it('asks for a fresh token once when Kefu says the token has expired, and sends the same message again', async () => {
+    const expired = await signedBuyer(buyerId, { issuedAt: Date.now() - 3600_000, lifetimeSeconds: 600 });
+    const page = await openChat({ identityTokens: [expired, await signedBuyer(buyerId)] });
+    await type(page, '我的快递到哪了');
+    expect((await bubbles(page, 'bot'))[0]).toContain('您问的是哪一笔订单');
+    expect(await page.evaluate(() => window.identityAsks)).toBe(2);
+    expect(await page.locator('.bubble.notice').count()).toBe(0);
+  });
+
+  it('goes on as a guest when the site has no better token than a refused one', async () => {
+    const forged = await signedBuyer(buyerId, { secret: 'not-the-shop-secret-0123456789abcdef' });
+    const page = await openChat({ identityTokens: [forged, forged] });
+    await type(page, '我的快递到哪了');
+    const [answer] = await bubbles(page, 'bot');
+    expect(answer).not.toContain('您问的是哪一笔订单');
+    expect(await orderButtons(page)).not.toContain(expect.stringContaining('修身弹力牛仔裤'));
+    expect(await page.locator('.bubble.notice').count()).toBe(0);
+    // Later messages go as a guest's too, without asking the site again and again.
+    await type(page, '你好');
+    await bubbles(page, 'bot', 2);
+    expect(await page.evaluate(() => window.identityAsks)).toBe(2);
+  });
+
+  /** The last four characters of the buyer's sample order number n (docs/after-sale.md), e.g. "4203" for …03. */
+  async function ownOrderSuffix(n: number): Promise<string> {
+    const orders = await server.kefu.orders.listOrders({ channel: 'webchat', buyerId });
+    return orders.find((o) => o.id.endsWith(String(n).padStart(2, '0')))!.id.slice(-4);
+  }
 });
