@@ -296,7 +296,10 @@ export class Engine {
     let leadingStart: number | null = null;
     for (const piece of meaningful) {
       const understood = this.understandText(turn, withoutCourtesyBefore(piece.text), false);
-      const own = understood.intent !== null && understood.confidence >= PIECE_CONFIDENCE;
+      // Venting beside a question ("what size?? worst shop ever") is not a request for a person of its
+      // own: the whole message decides that (and the sentiment rule, where the shop has it on).
+      const toPerson = (this.options.sentiment?.unlessIntents ?? []).includes(understood.intent ?? '') && whole.intent !== understood.intent;
+      const own = understood.intent !== null && understood.confidence >= PIECE_CONFIDENCE && !toPerson;
       const last = groups.at(-1);
       if (!own || last?.understood.intent === understood.intent) {
         if (last) last.end = piece.end;
