@@ -21,7 +21,7 @@ export function handoffSettings(config: KefuConfig): HandoffSettings {
 }
 
 /** The desk `agentDesk.kind` names. A desk that is configured but not available stops the start. */
-export async function createDeskAdapter(config: KefuConfig, queue: InMemoryAgentQueue, logger: Logger, stores?: { sessions: SessionStore }): Promise<DeskAdapter> {
+export async function createDeskAdapter(config: KefuConfig, queue: InMemoryAgentQueue, logger: Logger, stores?: { sessions: SessionStore; ledger: DeliveryLedger }): Promise<DeskAdapter> {
   handoffSettings(config); // settings the schema cannot check stop the start here, before anything opens
   const kind = config.agentDesk.kind;
   switch (kind) {
@@ -33,9 +33,9 @@ export async function createDeskAdapter(config: KefuConfig, queue: InMemoryAgent
       return createSlackDeskAdapter(config.agentDesk.slack!, { noteMarker: config.handoff.noteMarker, resumeFlows: config.handoff.resumeFlows, clock: systemClock, logger });
     }
     case 'dingtalk': {
-      if (!stores) throw new Error('the DingTalk desk needs the session store');
+      if (!stores) throw new Error('the DingTalk desk needs the session store and the delivery ledger');
       const { createDingtalkDeskAdapter } = await import('./dingtalk/create-dingtalk-desk.ts');
-      return createDingtalkDeskAdapter(config, { sessions: stores.sessions, clock: systemClock, logger });
+      return createDingtalkDeskAdapter(config, { sessions: stores.sessions, ledger: stores.ledger, clock: systemClock, logger });
     }
     default:
       // Hand-offs must reach a person: never fall back silently to a queue nobody reads.

@@ -5,7 +5,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import type { KefuConfig } from '../../../config/config-types.ts';
-import type { Clock, Logger, SessionStore } from '../../../dialogs/ports.ts';
+import type { Clock, DeliveryLedger, Logger, SessionStore } from '../../../dialogs/ports.ts';
 import type { DeskAdapter } from '../desk-adapter.ts';
 import { registerDingtalkActionRoutes } from './action-routes.ts';
 import { registerDingtalkCallbackRoute } from './callback-route.ts';
@@ -16,6 +16,8 @@ import type { StreamReceiver } from './stream-receiver.ts';
 
 export interface DingtalkDeskParts {
   sessions: SessionStore;
+  /** Keeps the HTTP callback's used timestamp + sign pairs (shared across processes on Redis). */
+  ledger: DeliveryLedger;
   clock: Clock;
   logger: Logger;
 }
@@ -23,7 +25,7 @@ export interface DingtalkDeskParts {
 export function createDingtalkDeskAdapter(config: KefuConfig, parts: DingtalkDeskParts): DeskAdapter & { dingtalk: DingtalkDesk } {
   const settings = config.agentDesk.dingtalk;
   if (!settings) throw new Error('agentDesk.kind is dingtalk but agentDesk.dingtalk is not set');
-  const { clock, logger, sessions } = parts;
+  const { clock, logger, sessions, ledger } = parts;
   const apiBase = settings.apiBaseUrl ?? DINGTALK_API_BASE;
   const api = new DingtalkOpenApi({
     appKey: settings.appKey,
@@ -62,7 +64,7 @@ export function createDingtalkDeskAdapter(config: KefuConfig, parts: DingtalkDes
     dingtalk: desk,
     registerRoutes(http: FastifyInstance) {
       if (mode === 'callback') {
-        registerDingtalkCallbackRoute(http, { appSecret: settings.appSecret, handle: (message) => desk.handleRobotMessage(message), clock, logger });
+        registerDingtalkCallbackRoute(http, { appSecret: settings.appSecret, handle: (message) => desk.handleRobotMessage(message), ledger, clock, logger });
       }
       if (settings.publicUrl) {
         registerDingtalkActionRoutes(http, {

@@ -118,12 +118,18 @@ export class DingtalkDesk implements HandoffDesk {
       await this.answer(message, null, `This chat is not a hand-off group of Kefu. Its openConversationId is \`${message.conversationId}\`: put it under agentDesk.dingtalk (openConversationId or queues) to receive hand-offs here.`);
       return;
     }
+    if (!isOrganisationMemberInGroup(message)) {
+      logger.warn({ msgId: message.msgId, openConversationId: message.conversationId }, 'DingTalk message not from a member of the organisation in a group: ignored');
+      await this.answer(message, null, "Hand-offs take commands only from members of the shop's DingTalk organisation, in the hand-off group.");
+      return;
+    }
     if (message.msgtype !== 'text') {
       await this.answer(message, null, 'Only text messages reach the buyer; send pictures and files from the buyer\'s channel.');
       return;
     }
     const { code: named, command } = parseAgentText(message.text, this.options.resumeFlows);
-    const agent: AgentRef = { id: message.senderStaffId ?? message.senderId, ...(message.senderNick ? { name: message.senderNick } : {}) };
+    // Checked above: a member of the organisation always has a staff id.
+    const agent: AgentRef = { id: message.senderStaffId!, ...(message.senderNick ? { name: message.senderNick } : {}) };
     // A quoted card or line names its hand-off: "reply" to it in DingTalk instead of typing the code.
     let code = named ?? quotedCode(message.quotedText);
     if (code === null) {
@@ -222,6 +228,19 @@ export class DingtalkDesk implements HandoffDesk {
     }
     return inGroup;
   }
+}
+
+/**
+ * Whether the sender may act on the group's hand-offs: a group chat ("conversationType: 1 单聊, 2 群聊"),
+ * a sender DingTalk names by staff id (it does so for members of the robot's organisation only), and,
+ * when DingTalk gives both, the sender's organisation is the robot's (not a member of a partner
+ * organisation in a cross-organisation group). Field meanings: DingTalk, "接收消息的消息协议",
+ * https://open.dingtalk.com/document/orgapp/receive-message. That the message comes from the
+ * hand-off's own group is checked against the card's code (a code is only valid in its group).
+ */
+function isOrganisationMemberInGroup(message: RobotMessage): boolean {
+  if (message.conversationType !== '2' || !message.senderStaffId) return false;
+  return !(message.senderCorpId && message.chatbotCorpId && message.senderCorpId !== message.chatbotCorpId);
 }
 
 /** The hand-off code in a quoted line of the desk's own ("Hand-off #A7: …", "#A7 · claimed …"). */

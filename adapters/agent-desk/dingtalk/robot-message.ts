@@ -14,8 +14,16 @@ export interface RobotMessage {
   /** "1" one-to-one with the robot, "2" a group. */
   conversationType: '1' | '2';
   senderNick: string;
-  /** The agent's staff id in the company (absent for people outside it). */
+  /**
+   * The sender's userid in the organisation. DingTalk sends it only for members of the
+   * organisation the robot belongs to ("senderStaffId: 企业内部群中@该机器人的成员userid",
+   * https://open.dingtalk.com/document/orgapp/receive-message), so an outside contact in the group has none.
+   */
   senderStaffId?: string;
+  /** The organisation of the sender in this group ("senderCorpId: 企业内部群有的发送者当前群的企业corpId", same page). */
+  senderCorpId?: string;
+  /** The organisation of the robot ("chatbotCorpId: 加密的机器人所在的企业corpId", same page). */
+  chatbotCorpId?: string;
   senderId: string;
   /** Where to answer this message; valid until sessionWebhookExpiredTime. */
   sessionWebhook?: string;
@@ -78,6 +86,8 @@ export function parseRobotMessage(body: unknown): ParsedRobotMessage {
     createAt,
   };
   if (shortString(b.senderStaffId, MAX_ID)) message.senderStaffId = b.senderStaffId;
+  if (shortString(b.senderCorpId, MAX_ID)) message.senderCorpId = b.senderCorpId;
+  if (shortString(b.chatbotCorpId, MAX_ID)) message.chatbotCorpId = b.chatbotCorpId;
   if (shortString(b.robotCode, MAX_ID)) message.robotCode = b.robotCode;
   if (quotedText !== undefined) message.quotedText = quotedText;
   // Kept as given; the sender uses it only when it points at DingTalk's own host

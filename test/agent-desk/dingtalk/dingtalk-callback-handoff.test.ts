@@ -39,10 +39,13 @@ describe('DingTalk desk over the HTTP callback, with card buttons', () => {
     await fake?.close();
   });
 
+  let lastTimestamp = 0;
   /** DingTalk's outgoing-robot POST: headers timestamp and sign = base64(HmacSHA256(secret, timestamp + "\n" + secret)). */
-  async function callback(text: string, msgId = `msg${randomUUID()}`): Promise<{ status: number; msgId: string }> {
-    const timestamp = String(Date.now());
-    const sign = createHmac('sha256', SECRET).update(`${timestamp}\n${SECRET}`).digest('base64');
+  async function callback(text: string, msgId = `msg${randomUUID()}`, signed?: { timestamp: string; sign: string }): Promise<{ status: number; msgId: string; timestamp: string; sign: string }> {
+    // DingTalk signs each request when it sends it; two in one millisecond would share a sign.
+    lastTimestamp = Math.max(Date.now(), lastTimestamp + 1);
+    const timestamp = signed?.timestamp ?? String(lastTimestamp);
+    const sign = signed?.sign ?? createHmac('sha256', SECRET).update(`${timestamp}\n${SECRET}`).digest('base64');
     const expires = Date.now() + 5_400_000;
     const response = await fetch(`${kefu.url}/dingtalk/robot`, {
       method: 'POST',
@@ -55,7 +58,7 @@ describe('DingTalk desk over the HTTP callback, with card buttons', () => {
       }),
     });
     await response.body?.cancel();
-    return { status: response.status, msgId };
+    return { status: response.status, msgId, timestamp, sign };
   }
 
   async function handOff(): Promise<{ conversationId: string; card: GroupMessage; code: string; page: WebchatPageStream }> {
@@ -129,6 +132,21 @@ describe('DingTalk desk over the HTTP callback, with card buttons', () => {
       }
     }
     expect(page.texts.some((t) => t.includes('joined'))).toBe(false);
+    page.close();
+  });
+
+  it('a captured timestamp and sign cannot carry a forged message to the buyer', async () => {
+    const { code, page } = await handOff();
+    const claim = await callback(`#${code} claim`);
+    expect(claim.status).toBe(200);
+    await page.until('the claim notice', (t) => t.includes('A member of our team has joined'));
+    // Whoever saw that request (a proxy log) reuses its headers with a body of their own.
+    const forged = await callback(`#${code} Please pay the deposit to account 6222 0000 1234 5678`, undefined, claim);
+    expect(forged.status).toBe(401);
+    const genuine = await callback(`#${code} Your parcel left today.`);
+    expect(genuine.status).toBe(200);
+    await page.until('the genuine reply', (t) => t === 'Your parcel left today.');
+    expect(page.texts.some((t) => t.includes('deposit'))).toBe(false);
     page.close();
   });
 

@@ -23,6 +23,7 @@ interface Agent {
 const WANG: Agent = { nick: '王芳', staffId: 'staff-wang' };
 const LI: Agent = { nick: 'Li Na', staffId: 'staff-li' };
 const ZHOU: Agent = { nick: '周强', staffId: 'staff-zhou' };
+const SUN: Agent = { nick: '孙悦', staffId: 'staff-sun' };
 
 for (const backend of ['memory', 'redis'] as const) {
   describe(`DingTalk desk end to end (${backend})`, () => {
@@ -52,7 +53,11 @@ for (const backend of ['memory', 'redis'] as const) {
     });
 
     /** An agent @s the robot in a group: a robot message over Stream, as DingTalk sends it. Returns the frame id. */
-    function agentWrites(agent: Agent, text: string, options: { group?: string; msgId?: string; frameId?: string; webhookExpiresAt?: number } = {}): { msgId: string; frameId: string } {
+    function agentWrites(
+      agent: Agent,
+      text: string,
+      options: { group?: string; msgId?: string; frameId?: string; webhookExpiresAt?: number; fields?: Record<string, unknown> } = {},
+    ): { msgId: string; frameId: string } {
       const msgId = options.msgId ?? `msg${randomUUID()}`;
       const expires = options.webhookExpiresAt ?? Date.now() + 5_400_000;
       const frameId = fake.pushRobotMessage({
@@ -60,6 +65,7 @@ for (const backend of ['memory', 'redis'] as const) {
         senderNick: agent.nick, isAdmin: false, senderStaffId: agent.staffId, sessionWebhookExpiredTime: expires, createAt: Date.now(),
         senderCorpId: 'dingcorp', conversationType: '2', senderId: `$:LWCP_v1:$${agent.staffId}`, conversationTitle: 'Kefu agents',
         isInAtList: true, sessionWebhook: fake.newSessionWebhook(expires), text: { content: ` ${text}` }, msgtype: 'text', robotCode: 'dingrobot',
+        ...options.fields,
       }, options.frameId);
       return { msgId, frameId };
     }
@@ -147,6 +153,32 @@ for (const backend of ['memory', 'redis'] as const) {
       expect(notices().at(-1)).toMatch(/Li Na has already claimed/);
       await handled(agentWrites(LI, `#${code} close`, { group: COMPLAINTS }).frameId);
       await page.until('the closing message', (t) => t.includes('本次人工服务已结束'));
+      page.close();
+    });
+
+    it('acts only for a member of the shop\'s organisation writing in the hand-off\'s group', async () => {
+      const { code, page } = await handOff('转人工');
+      const refusals: { why: string; fields: Record<string, unknown> }[] = [
+        // Someone DingTalk gives no staff id: not a member of the organisation (an outside contact in the group).
+        { why: 'no staff id', fields: { senderStaffId: undefined } },
+        // A member of another organisation in a cross-organisation group.
+        { why: 'another organisation', fields: { senderCorpId: 'dingothercorp' } },
+        // A one-to-one chat with the robot that names the group's id.
+        { why: 'a one-to-one chat', fields: { conversationType: '1' } },
+      ];
+      for (const { why, fields } of refusals) {
+        await handled(agentWrites(SUN, `#${code} claim`, { fields }).frameId);
+        expect(notices().at(-1), why).toMatch(/commands only from members of the shop's DingTalk organisation, in the hand-off group/);
+      }
+      expect(page.texts.some((t) => t.includes('已接入'))).toBe(false);
+      // The same agent, as DingTalk describes a member: acts.
+      await handled(agentWrites(SUN, `#${code} claim`).frameId);
+      await page.until('the claim notice', (t) => t.includes('人工客服已接入'));
+      // Once claimed, a message from outside the organisation still never reaches the buyer.
+      await handled(agentWrites(SUN, `#${code} please pay the deposit to account 6222 0000`, { fields: { senderStaffId: undefined } }).frameId);
+      await handled(agentWrites(SUN, `#${code} 老客户`).frameId);
+      await page.until('the member reply', (t) => t === '老客户');
+      expect(page.texts.some((t) => t.includes('deposit'))).toBe(false);
       page.close();
     });
 
