@@ -61,6 +61,15 @@ export interface ShopConfig {
 
 export interface WebchatConfig {
   enabled: boolean;
+  identity: WebchatIdentityConfig;
+}
+
+/** The shop's signed buyer tokens (docs/webchat-identity.md). */
+export interface WebchatIdentityConfig {
+  /** Without it every web chat visitor is a guest. */
+  secret?: string;
+  audience: string;
+  maxAgeSeconds: number;
 }
 
 export interface RemindersConfig {

@@ -17,6 +17,12 @@ export interface ConversationRef {
   conversationId: string;
   /** The channel's id for the buyer; orders are looked up by it, never by anything the buyer types. */
   buyerId: string;
+  /**
+   * True when nobody vouches for the buyer: a web chat visitor without the shop's signed identity
+   * (buyerId is then the conversation's own id). A guest reaches no order but one it has proven
+   * (dialogs/commerce/buyer-orders.ts). Channels whose platform signs the buyer leave it out.
+   */
+  guest?: true;
 }
 
 /** One message from a buyer, as every channel hands it to the core. */

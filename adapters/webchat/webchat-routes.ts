@@ -2,17 +2,22 @@
 //   POST /webchat/messages   a buyer's message in, the bot's replies out (JSON)
 //   GET  /webchat/events     Server-Sent Events: replies that come later (an agent, a reminder)
 //   GET  /                   the demo chat page
+//   GET  /webchat/demo-identity   the demo's own sign-in (only without an identity secret, on demo orders)
 // The conversation id is chosen by the page (a random UUID); it is the only key to a conversation's
 // stream, so it must be unguessable (see docs/webchat.md).
+// Who the buyer is comes only from `identityToken`, the shop's signed token (identity-token.ts,
+// docs/webchat-identity.md); without a valid one the visitor is a guest, whatever else the body says.
 
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { DeliveryInProgressError, type ConversationService } from '../../dialogs/conversations.ts';
-import type { InboundMessage } from '../../dialogs/messages.ts';
+import type { ConversationRef, InboundMessage } from '../../dialogs/messages.ts';
 import { LineBusyError, type Clock, type Logger } from '../../dialogs/ports.ts';
 import { strictBodyValidator } from '../http/http-server.ts';
 import { isPushItemId, type PushMailbox } from '../stores/push-mailbox.ts';
+import type { DemoSignIn } from './demo-sign-in.ts';
+import type { IdentityFailure, IdentityVerifier } from './identity-token.ts';
 import { WEBCHAT_CHANNEL } from './webchat-outbound.ts';
 
 const ID = { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.:@-]+$' } as const;
@@ -25,6 +30,9 @@ const messageBodySchema = {
   properties: {
     conversationId: ID,
     messageId: ID,
+    // The shop's signed buyer (a JWT); see docs/webchat-identity.md.
+    identityToken: { type: 'string', minLength: 1, maxLength: 4096 },
+    // Accepted so older pages keep working, and ignored: a buyer id without a signature proves nothing.
     buyerId: ID,
     productId: ID,
     buyerName: { type: 'string', maxLength: 100 },
@@ -37,6 +45,7 @@ const messageBodySchema = {
 interface MessageBody {
   conversationId: string;
   messageId?: string;
+  identityToken?: string;
   buyerId?: string;
   productId?: string;
   buyerName?: string;
@@ -52,6 +61,30 @@ export interface WebchatRoutesOptions {
   mailbox: PushMailbox;
   clock: Clock;
   logger: Logger;
+  /** Checks the shop's signed buyer tokens; null when no identity secret is set (every visitor is a guest). */
+  identity: IdentityVerifier | null;
+  /** The demo's own sign-in (demo-sign-in.ts): its tokens are what `identity` checks, and the page shows it is a demo. */
+  demoSignIn?: DemoSignIn | null;
+}
+
+const IDENTITY_ERRORS: Record<IdentityFailure, string> = {
+  expired: 'the identity token has expired; get a fresh one from the shop, or send the message without it',
+  not_yet_valid: 'the identity token is issued in the future (check the clock of the server that signs it)',
+  bad_signature: 'the identity token is not signed with this shop\'s secret',
+  wrong_shop: 'the identity token is issued for another shop (aud)',
+  malformed: 'the identity token is not a valid HS256 JWT with sub, aud, iat and exp',
+};
+
+/**
+ * A token that fails its checks is answered 401 and the message is not handled: the page asks the
+ * shop for a fresh token and sends the same message again, or sends it without one (as a guest).
+ * Quietly treating the buyer as a guest would hide their orders with no way for the page to know why.
+ */
+function identityRefused(reply: FastifyReply, failure: IdentityFailure): FastifyReply {
+  return reply
+    .header('www-authenticate', `Bearer error="invalid_token", error_description="${failure}"`)
+    .status(401)
+    .send({ error: IDENTITY_ERRORS[failure], identity: failure });
 }
 
 /** Errors that mean "not now": the caller should retry the same message (same messageId). */
@@ -60,26 +93,46 @@ function retryLater(reply: FastifyReply, seconds: number, message: string): Fast
 }
 
 export function registerWebchatRoutes(app: FastifyInstance, options: WebchatRoutesOptions): void {
-  const { conversations, mailbox, clock, logger } = options;
-  const page = readFileSync(PAGE, 'utf8');
+  const { conversations, mailbox, clock, logger, identity, demoSignIn } = options;
+  // The page signs in a demo buyer (and says so) only when this Kefu runs the demo sign-in.
+  const page = readFileSync(PAGE, 'utf8').replace('data-demo-sign-in="off"', `data-demo-sign-in="${demoSignIn ? 'on' : 'off'}"`);
 
   app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(page));
+
+  if (demoSignIn) {
+    app.get<{ Querystring: { buyerId?: string } }>('/webchat/demo-identity', async (request, reply) => {
+      const signed = await demoSignIn.signIn(typeof request.query.buyerId === 'string' ? request.query.buyerId : undefined);
+      return reply.header('cache-control', 'no-store').send({ ...signed, demo: true });
+    });
+  }
 
   app.post<{ Body: MessageBody }>('/webchat/messages', { schema: { body: messageBodySchema }, validatorCompiler: strictBodyValidator }, async (request, reply) => {
     const body = request.body;
     if ((body.text ?? '').length === 0 && !body.payload) {
       return reply.status(400).send({ error: 'text must not be empty (or send a payload)' });
     }
+    let conversation: ConversationRef = { channel: WEBCHAT_CHANNEL, conversationId: body.conversationId, buyerId: body.conversationId, guest: true };
+    let buyerName = body.buyerName;
+    if (body.identityToken !== undefined) {
+      // Without a secret nothing can be checked: the token is refused like a forged one.
+      const check = identity ? await identity.verify(body.identityToken) : { ok: false as const, failure: 'bad_signature' as const };
+      if (!check.ok) {
+        logger.info({ conversationId: body.conversationId, failure: check.failure }, 'web chat identity token refused');
+        return identityRefused(reply, check.failure);
+      }
+      conversation = { channel: WEBCHAT_CHANNEL, conversationId: body.conversationId, buyerId: check.buyer.buyerId };
+      buyerName = check.buyer.name ?? buyerName;
+    }
     const message: InboundMessage = {
       // Without a messageId from the page every POST is a new message; with one, a retry is handled once.
       // The page chooses the id, so it is scoped to its conversation: another conversation sending the
       // same id (a counter, or a copied id) must get its own answer, never this one's stored replies.
       id: body.messageId ? `${body.conversationId}/${body.messageId}` : randomUUID(),
-      conversation: { channel: WEBCHAT_CHANNEL, conversationId: body.conversationId, buyerId: body.buyerId ?? body.conversationId },
+      conversation,
       text: body.text ?? '',
       ...(body.payload ? { payload: body.payload } : {}),
       ...(body.productId ? { context: { productId: body.productId } } : {}),
-      ...(body.buyerName ? { buyerName: body.buyerName } : {}),
+      ...(buyerName ? { buyerName } : {}),
       receivedAt: clock.now(),
     };
     try {

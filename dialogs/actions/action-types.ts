@@ -3,7 +3,7 @@
 // Merchants cannot write actions in YAML (flows run no code); developers register them here.
 
 import type { AfterSalePolicy } from '../commerce/after-sale-policy.ts';
-import type { Orders } from '../commerce/orders.ts';
+import type { BuyerOrders } from '../commerce/buyer-orders.ts';
 import type { Button, ConversationRef, Language, MessageContext } from '../messages.ts';
 import type { Catalog, Logger } from '../ports.ts';
 
@@ -17,8 +17,8 @@ export interface ActionContext {
   context: Readonly<MessageContext>;
   catalog: Catalog;
   now: number;
-  /** The buyer's orders (after-sale actions); always the conversation's own buyer. */
-  orders: Orders;
+  /** The orders this conversation may reach (after-sale actions): the buyer is already chosen. */
+  orders: BuyerOrders;
   /** The shop's after-sale rules (return window, stalled parcels, refund times). */
   afterSale: AfterSalePolicy;
   /** The buyer's message of this turn (the text, or the pressed button's payload). */

@@ -1,7 +1,8 @@
 // What Kefu remembers about one conversation between messages. Stored as JSON in the session
 // store (memory or Redis), so it holds plain data only, and carries a version for migrations.
 
-import type { HandoffReason, Language, MessageContext, Turn } from '../messages.ts';
+import type { ProvenOrder } from '../commerce/buyer-orders.ts';
+import type { ConversationRef, HandoffReason, Language, MessageContext, Turn } from '../messages.ts';
 
 /** Where a flow stands: the next step's position and the values gathered so far. */
 export interface FlowRun {
@@ -16,6 +17,10 @@ export interface FlowRun {
   asking: { slot: string; retries: number } | null;
   /** Fingerprint of the flow's definition when the run started; a reload that changes it restarts the run. */
   version?: string;
+  /** The turn (session.turnCount) in which the run started. */
+  startedAt?: number;
+  /** For a flow put aside: the turn in which the buyer was offered the way back (offered once only). */
+  offeredAt?: number;
   /** Buttons an action offered for the question being asked (e.g. the buyer's orders), shown again on a re-ask. */
   offer?: { title: string; payload: string }[];
 }
@@ -33,12 +38,43 @@ export interface Session {
    * message; it replaces a product the buyer named only when the page changes.
    */
   pageProductId?: string;
+  /** The flow that last ran to its end, for "再来一个" / "another one". */
+  lastFlow?: string;
   /** Messages in a row the bot did not understand. */
   misses: number;
   handoff: { reason: HandoffReason; since: number } | null;
   turns: Turn[];
   turnCount: number;
   updatedAt: number;
+  /**
+   * Who the session was built for ("guest", or the buyer the channel vouched for). A message
+   * under another identity (a token expired, another buyer signed in on the same page) drops
+   * what the session knows about orders before anything runs.
+   */
+  identity?: string;
+  /** The one order a guest conversation has proven, with its owner (dialogs/commerce/buyer-orders.ts). */
+  provenOrder?: ProvenOrder;
+}
+
+/** The identity a session is bound to (see Session.identity). */
+export function identityOf(conversation: ConversationRef): string {
+  return conversation.guest ? 'guest' : `buyer:${conversation.channel}:${conversation.buyerId}`;
+}
+
+/**
+ * The session is about to serve another identity: forget what it knows about orders. A proven
+ * order always goes. Leaving a buyer the channel vouched for (or a session from before sessions
+ * were bound to one) also drops the running flows, whose variables may hold that buyer's order and
+ * address, and the order in context; a guest's flows hold nothing a guest could not see, so a guest
+ * who signs in mid-question carries on.
+ */
+export function forgetOrders(session: Session): void {
+  const leaving = session.identity;
+  delete session.provenOrder;
+  if (leaving === 'guest') return;
+  session.run = null;
+  session.suspended = [];
+  delete session.context.orderId;
 }
 
 export const MAX_SUSPENDED_FLOWS = 3;

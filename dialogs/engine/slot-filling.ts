@@ -7,9 +7,7 @@ import { toSimplified } from '../language/chinese-script.ts';
 import type { Language } from '../messages.ts';
 import type { Entity } from '../understanding/entities.ts';
 import { isQuantitySlot, readQuantitySlots } from './quantity-slots.ts';
-
-const YES = ['是', '是的', '对', '对的', '好', '好的', '可以', '行', '嗯', '确认', '没问题', '要', '要的', '需要', '当然', 'yes', 'yep', 'yeah', 'ok', 'okay', 'sure', 'confirm', 'correct', 'y'];
-const NO = ['不', '不是', '不对', '不要', '不用', '否', '没有', '别', 'no', 'nope', 'not', 'n', 'wrong'];
+import { readYesNo } from './short-replies.ts';
 
 export function normaliseForMatching(text: string): string {
   return toSimplified(text.normalize('NFKC')).toLowerCase().trim();
@@ -22,6 +20,8 @@ export interface MessageForSlots {
   entities: Entity[];
   /** The conversation's language (a bare weight of 120 is 斤 in Chinese, lb in English). */
   language?: Language;
+  /** What the bot last said, so that echoing its question answers it ("取消吧" to "确认要取消吗?"). */
+  question?: string;
 }
 
 /** One way a buyer may name an enum value, normalised once. */
@@ -65,10 +65,8 @@ function enumValueFor(slot: SlotDefinition, message: MessageForSlots): string | 
 }
 
 function yesNoFor(message: MessageForSlots): boolean | null {
-  const words = message.normalised.replace(/[!！。.,，?？~～]/g, ' ').trim();
-  if (NO.some((w) => words === w || words.startsWith(`${w} `) || (/^\p{Script=Han}/u.test(w) && words.startsWith(w)))) return false;
-  if (YES.some((w) => words === w || words.startsWith(`${w} `) || (/^\p{Script=Han}/u.test(w) && words.startsWith(w)))) return true;
-  return null;
+  const answer = readYesNo(message.text, message.question);
+  return answer === null ? null : answer === 'yes';
 }
 
 /**

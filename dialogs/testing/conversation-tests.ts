@@ -39,6 +39,8 @@ interface ConversationTest {
   context?: MessageContext;
   /** The buyer's id on the test channel (default buyer-test): whose orders the test sees. */
   buyer?: string;
+  /** A visitor nobody vouches for (web chat without the shop's signed identity). */
+  guest?: true;
   /** "down": every call to the orders backend fails, as when the shop's system is unreachable. */
   orders_backend?: 'up' | 'down';
   steps: TestStep[];
@@ -173,7 +175,9 @@ export async function runConversationTest(testCase: TestCase, options: RunOption
     now = start + index * 1000;
     const message: InboundMessage = {
       id: `test-${index}`,
-      conversation: { channel: 'test', conversationId: 'conversation-test', buyerId: testCase.test.buyer ?? 'buyer-test' },
+      conversation: testCase.test.guest
+        ? { channel: 'test', conversationId: 'conversation-test', buyerId: 'conversation-test', guest: true }
+        : { channel: 'test', conversationId: 'conversation-test', buyerId: testCase.test.buyer ?? 'buyer-test' },
       text: step.buyer ?? '',
       ...(step.press !== undefined ? { payload: step.press } : {}),
       ...(testCase.test.context ? { context: testCase.test.context } : {}),

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DemoCatalog } from '../../adapters/commerce/demo/demo-catalog.ts';
 import { DemoOrders } from '../../adapters/commerce/demo/demo-orders.ts';
 import { DEFAULT_AFTER_SALE_POLICY } from '../../dialogs/commerce/after-sale-policy.ts';
+import { buyerOrders } from '../../dialogs/commerce/buyer-orders.ts';
 import { silentLogger } from '../../dialogs/ports.ts';
 import { formatDate, formatMoney, joinAlternatives, stockBand } from '../../dialogs/actions/commerce-wording.ts';
 import { checkStock } from '../../dialogs/actions/check-stock.ts';
@@ -109,7 +110,7 @@ describe('check_stock', () => {
       catalog,
       now: Date.UTC(2026, 11, 1),
       text,
-      orders,
+      orders: buyerOrders(orders, { channel: 't', conversationId: 'c', buyerId: 'b' }, null),
       afterSale: DEFAULT_AFTER_SALE_POLICY,
       logger: silentLogger,
     } satisfies ActionContext);

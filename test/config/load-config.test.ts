@@ -44,7 +44,7 @@ describe('defaults', () => {
       conversations: { lineWaitMs: 10000, leaseMs: 30000, dedupeSeconds: 86400, maxTextLength: 2000, lastTurns: 10 },
       nlu: { threshold: 0.5 },
       shop: { name: { 'zh-Hans': '小蜜演示店', 'zh-Hant': '小蜜演示店', en: 'Kefu Demo Shop' }, timezone: 'Asia/Shanghai', defaultCountry: 'CN', orderIdPattern: null },
-      webchat: { enabled: true },
+      webchat: { enabled: true, identity: { audience: 'demo-shop', maxAgeSeconds: 3600 } },
       agentDesk: { kind: 'memory' },
       handoff: expect.objectContaining({ noteMarker: '//', unclaimedNoticeSeconds: 180, businessHours: null }),
       reminders: { enabled: true, delayMinutes: 30, maxPerOrder: 2, quietHours: { start: '22:00', end: '08:00' }, language: 'zh-Hans' },

@@ -7,12 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeResults } from '../../dialogs/insight/results.ts';
 import type { RunningServer } from '../../server.ts';
 import { orderEvent, postOrderEvent, TEST_SECRET } from '../support/order-events.ts';
+import { identityEnv, signedBuyer } from '../support/buyer-tokens.ts';
 import { postMessage, startTestKefu } from '../support/start-kefu.ts';
 
 let server: RunningServer;
 
 beforeAll(async () => {
-  server = await startTestKefu({ env: { KEFU__REMINDERS__WEBHOOKSECRET: TEST_SECRET } });
+  server = await startTestKefu({ env: { ...identityEnv, KEFU__REMINDERS__WEBHOOKSECRET: TEST_SECRET } });
 });
 
 afterAll(async () => {
@@ -23,7 +24,7 @@ describe('order and reminder hooks of the dashboard', () => {
   it('credits an order after a pre-sale conversation to the bot, once, and shows the reminders', async () => {
     const buyerId = `buyer-${randomUUID()}`;
     const conversationId = `c-${randomUUID()}`;
-    const asked = await postMessage(server.url, { conversationId, buyerId, text: '身高170体重60穿什么码' });
+    const asked = await postMessage(server.url, { conversationId, identityToken: await signedBuyer(buyerId), text: '身高170体重60穿什么码' });
     expect(asked.status).toBe(200);
     await server.kefu.insight.recorder.flush();
 

@@ -10,6 +10,7 @@ import { computeResults } from '../../dialogs/insight/results.ts';
 import type { TurnEvent } from '../../dialogs/ports.ts';
 import { MemoryInsightStore } from '../../adapters/insight/memory-insight-store.ts';
 import type { RunningServer } from '../../server.ts';
+import { identityEnv, signedBuyer } from '../support/buyer-tokens.ts';
 import { postMessage, startTestKefu } from '../support/start-kefu.ts';
 
 let server: RunningServer | null = null;
@@ -19,13 +20,14 @@ afterEach(async () => {
 });
 
 async function say(conversationId: string, text: string, buyerId = `buyer-${conversationId}`): Promise<void> {
-  const answer = await postMessage(server!.url, { conversationId, buyerId, text });
+  // Signed by the shop, so the conversation is the buyer's (an unsigned one is a guest's).
+  const answer = await postMessage(server!.url, { conversationId, identityToken: await signedBuyer(buyerId), text });
   expect(answer.status, JSON.stringify(answer.body)).toBe(200);
 }
 
 describe('results', () => {
   it('settles quiet conversations by how they ended, and counts what the bot is worth', async () => {
-    server = await startTestKefu({ env: { KEFU__INSIGHT__AGENTDAILYCAPACITY: '2' } });
+    server = await startTestKefu({ env: { ...identityEnv, KEFU__INSIGHT__AGENTDAILYCAPACITY: '2' } });
     await say('left-mid-way', '我穿多大码'); // the bot asks for a height; the buyer never answers
     await say('wants-a-person', '转人工');
     await say('furious', 'is the black one in stock?? this is awful, terrible, worst shop ever');
@@ -57,7 +59,7 @@ describe('results', () => {
   });
 
   it('credits an order to the bot when the same buyer had a pre-sale conversation in the 24 h before', async () => {
-    server = await startTestKefu();
+    server = await startTestKefu({ env: identityEnv });
     await say('shopper', '我穿多大码', 'buyer-7');
     const { recorder, store } = server.kefu.insight;
     await recorder.flush();
@@ -74,7 +76,7 @@ describe('results', () => {
   });
 
   it('keeps answering buyers when the counter store fails', async () => {
-    server = await startTestKefu();
+    server = await startTestKefu({ env: identityEnv });
     const { store, recorder } = server.kefu.insight;
     const failure = (): Promise<never> => Promise.reject(new Error('insight store is down'));
     store.add = failure;
@@ -82,7 +84,7 @@ describe('results', () => {
     await say('unlucky', '我穿多大码');
     await say('unlucky', '170');
     await recorder.flush();
-    const answer = await postMessage(server.url, { conversationId: 'unlucky', text: '60公斤' });
+    const answer = await postMessage(server.url, { conversationId: 'unlucky', identityToken: await signedBuyer('buyer-unlucky'), text: '60公斤' });
     expect(answer.body.replies[0].text).toMatch(/号|码/);
   });
 });

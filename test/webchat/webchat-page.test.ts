@@ -8,6 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Reply } from '../../dialogs/messages.ts';
 import type { RunningServer } from '../../server.ts';
 import { launchBrowser } from '../support/browser.ts';
+import { identityEnv, signedBuyer } from '../support/buyer-tokens.ts';
 import { startTestKefu } from '../support/start-kefu.ts';
 
 // What the page exposes for tests and embedding shops (see adapters/webchat/public/index.html).
@@ -15,6 +16,8 @@ declare global {
   interface Window {
     kefu: { conversationId: string; ready: Promise<unknown> };
     __xss?: number;
+    kefuIdentity?: () => Promise<string | null>;
+    identityAsks?: number;
   }
 }
 
@@ -26,7 +29,7 @@ let browser: Browser;
 let contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestKefu(), launchBrowser()]);
+  [server, browser] = await Promise.all([startTestKefu({ env: identityEnv }), launchBrowser()]);
 });
 
 afterEach(async () => {
@@ -43,11 +46,21 @@ afterAll(async () => {
  * A buyer opens the chat page: every call is a new browser profile (so a new conversation), in the
  * given browser language, and returns once the page's stream of later replies is connected.
  */
-async function openChat(options: { locale?: string; query?: string } = {}): Promise<Page> {
-  const context = await browser.newContext({ locale: options.locale ?? 'zh-CN' });
+async function openChat(options: { locale?: string; query?: string; identityTokens?: string[]; baseUrl?: string; context?: BrowserContext } = {}): Promise<Page> {
+  const context = options.context ?? (await browser.newContext({ locale: options.locale ?? 'zh-CN' }));
   contexts.push(context);
+  if (options.identityTokens) {
+    // The shop's site: hands the page these tokens one by one, then none, and counts the asks.
+    await context.addInitScript((tokens) => {
+      window.identityAsks = 0;
+      window.kefuIdentity = async () => {
+        window.identityAsks! += 1;
+        return tokens.shift() ?? null;
+      };
+    }, options.identityTokens);
+  }
   const page = await context.newPage();
-  await page.goto(`${server.url}/${options.query ?? ''}`);
+  await page.goto(`${options.baseUrl ?? server.url}/${options.query ?? ''}`);
   await pageReady(page);
   return page;
 }
@@ -300,5 +313,86 @@ describe('the web chat page', () => {
     expect(await bubbles(page, 'bot')).toEqual(['根据尺寸,您适合M号哦']);
     await sendLater(page, [{ text: '您好,我是客服小王' }]);
     expect(await bubbles(page, 'agent')).toEqual(['您好,我是客服小王']);
+  });
+});
+
+describe('the web chat page with the shop\'s signed-in buyer', () => {
+  const buyerId = 'page-buyer-1';
+  /** The titles of the order buttons under the bot's first bubble. */
+  const orderButtons = async (page: Page): Promise<string[]> => page.locator('.bubble.bot').first().getByRole('button').allTextContents();
+
+  it('asks the site for the buyer\'s token and shows that buyer\'s own orders', async () => {
+    const page = await openChat({ identityTokens: [await signedBuyer(buyerId)] });
+    await type(page, '我的快递到哪了');
+    expect((await bubbles(page, 'bot'))[0]).toContain('您问的是哪一笔订单');
+    expect(await orderButtons(page)).toContain(`…${await ownOrderSuffix(3)} 修身弹力牛仔裤 · 已发货`);
+    expect(await page.evaluate(() => window.identityAsks)).toBe(1);
+  });
+
+  it('asks for a fresh token once when Kefu says the token has expired, and sends the same message again', async () => {
+    const expired = await signedBuyer(buyerId, { issuedAt: Date.now() - 3600_000, lifetimeSeconds: 600 });
+    const page = await openChat({ identityTokens: [expired, await signedBuyer(buyerId)] });
+    await type(page, '我的快递到哪了');
+    expect((await bubbles(page, 'bot'))[0]).toContain('您问的是哪一笔订单');
+    expect(await page.evaluate(() => window.identityAsks)).toBe(2);
+    expect(await page.locator('.bubble.notice').count()).toBe(0);
+  });
+
+  it('goes on as a guest when the site has no better token than a refused one', async () => {
+    const forged = await signedBuyer(buyerId, { secret: 'not-the-shop-secret-0123456789abcdef' });
+    const page = await openChat({ identityTokens: [forged, forged] });
+    await type(page, '我的快递到哪了');
+    const [answer] = await bubbles(page, 'bot');
+    expect(answer).not.toContain('您问的是哪一笔订单');
+    expect(await orderButtons(page)).not.toContain(expect.stringContaining('修身弹力牛仔裤'));
+    expect(await page.locator('.bubble.notice').count()).toBe(0);
+    // Later messages go as a guest's too, without asking the site again and again.
+    await type(page, '你好');
+    await bubbles(page, 'bot', 2);
+    expect(await page.evaluate(() => window.identityAsks)).toBe(2);
+  });
+
+  /** The last four characters of the buyer's sample order number n (docs/after-sale.md), e.g. "4203" for …03. */
+  async function ownOrderSuffix(n: number): Promise<string> {
+    const orders = await server.kefu.orders.listOrders({ channel: 'webchat', buyerId });
+    return orders.find((o) => o.id.endsWith(String(n).padStart(2, '0')))!.id.slice(-4);
+  }
+});
+
+describe('the demo page as `npm start` serves it (no identity secret, demo orders)', () => {
+  let demo: RunningServer;
+  beforeAll(async () => {
+    demo = await startTestKefu();
+  });
+  afterAll(async () => {
+    await demo?.close();
+  });
+
+  it('says it is a demo, signs in a demo buyer and shows their sample orders, the same after a reload', async () => {
+    const page = await openChat({ baseUrl: demo.url });
+    expect(await page.locator('#demo-badge').isVisible()).toBe(true);
+    expect(await page.locator('#demo-badge').textContent()).toBe('演示:已用演示买家身份登录,订单均为示例');
+    await type(page, '我的快递到哪了');
+    expect((await bubbles(page, 'bot'))[0]).toContain('您问的是哪一笔订单');
+    const orders = await page.locator('.bubble.bot').first().getByRole('button').allTextContents();
+    expect(orders).toContainEqual(expect.stringContaining('修身弹力牛仔裤 · 已发货'));
+
+    // The same browser opens the page again: the same demo buyer, the same orders.
+    const again = await openChat({ baseUrl: demo.url, context: page.context() });
+    await type(again, '我的快递到哪了');
+    await bubbles(again, 'bot');
+    expect(await again.locator('.bubble.bot').first().getByRole('button').allTextContents()).toEqual(orders);
+  });
+
+  it('labels the demo in the browser\'s language', async () => {
+    const page = await openChat({ baseUrl: demo.url, locale: 'en-US' });
+    expect(await page.locator('#demo-badge').textContent()).toBe('Demo: signed in as a demo buyer; the orders are samples');
+    const taiwan = await openChat({ baseUrl: demo.url, locale: 'zh-TW' });
+    expect(await taiwan.locator('#demo-badge').textContent()).toBe('演示:已用演示買家身分登入,訂單均為示例');
+  });
+
+  it('shows no demo label where the shop signs its own buyers', async () => {
+    const page = await openChat();
+    expect(await page.locator('#demo-badge').isHidden()).toBe(true);
   });
 });

@@ -7,7 +7,7 @@ import { parseChineseAddress, type AddressPart } from '../../commerce/chinese-ad
 import type { PostalAddress } from '../../commerce/orders.ts';
 import type { LocalText } from '../../messages.ts';
 import type { ActionContext, ActionDefinition } from '../action-types.ts';
-import { actorOf, addressText, buyerOf, changeKey, orderView, stringSlot } from './order-view.ts';
+import { actorOf, addressText, changeKey, orderView, stringSlot } from './order-view.ts';
 
 const PART_NAMES: Record<AddressPart, LocalText> = {
   province: { 'zh-Hans': '省份', 'zh-Hant': '省份', en: 'province' },
@@ -105,7 +105,7 @@ export const changeAddress: ActionDefinition = {
     const key = stringSlot(context, 'change_key');
     if (!orderId || !address || !key) return { set: { change_state: 'not_allowed' } };
     try {
-      const result = await context.orders.changeAddress(buyerOf(context), orderId, address, { idempotencyKey: key, actor: actorOf(context), at: context.now });
+      const result = await context.orders.changeAddress(orderId, address, { idempotencyKey: key, actor: actorOf(context), at: context.now });
       // Applied now or by an earlier attempt of this same request: the buyer hears the same.
       const state = result.outcome === 'already_applied' ? 'applied'
         : result.outcome === 'not_allowed' && result.order && ['shipped', 'delivered'].includes(result.order.status) ? 'shipped'
@@ -128,7 +128,7 @@ export const requestInterception: ActionDefinition = {
     if (!orderId) return { set: { interception_state: 'not_found' } };
     const address = context.slots.new_address as PostalAddress | undefined;
     try {
-      const result = await context.orders.requestInterception(buyerOf(context), orderId, {
+      const result = await context.orders.requestInterception(orderId, {
         idempotencyKey: changeKey('intercept', context.conversation.channel, context.conversation.conversationId, orderId, address ?? null),
         actor: actorOf(context),
         at: context.now,

@@ -1,7 +1,7 @@
 // cancel_order: cancels an unpaid or unshipped order (once: the key is the conversation and order).
 
 import type { ActionDefinition } from '../action-types.ts';
-import { actorOf, buyerOf, changeKey, orderView, stringSlot } from './order-view.ts';
+import { actorOf, changeKey, orderView, stringSlot } from './order-view.ts';
 
 export const cancelOrder: ActionDefinition = {
   name: 'cancel_order',
@@ -11,7 +11,7 @@ export const cancelOrder: ActionDefinition = {
     const orderId = stringSlot(context, 'order_id');
     if (!orderId) return { set: { cancel_state: 'not_found' } };
     try {
-      const result = await context.orders.cancelOrder(buyerOf(context), orderId, {
+      const result = await context.orders.cancelOrder(orderId, {
         idempotencyKey: changeKey('cancel', context.conversation.channel, context.conversation.conversationId, orderId),
         actor: actorOf(context),
         at: context.now,

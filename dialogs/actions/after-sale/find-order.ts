@@ -7,7 +7,7 @@
 import type { Order } from '../../commerce/orders.ts';
 import { carriersFor } from '../../commerce/tracking-numbers.ts';
 import type { ActionDefinition } from '../action-types.ts';
-import { buyerOf, orderButtonTitle, orderView } from './order-view.ts';
+import { orderButtonTitle, orderView } from './order-view.ts';
 
 const MAX_CHOICES = 5;
 
@@ -32,10 +32,9 @@ export const findOrder: ActionDefinition = {
     const purpose = String(context.args.purpose ?? '');
     const fits = FITS[purpose] ?? (() => true);
     const typed = typeof context.slots.order_id === 'string' ? context.slots.order_id : context.context.orderId;
-    const buyer = buyerOf(context);
     try {
       if (typed) {
-        const order = await context.orders.getOrder(buyer, typed);
+        const order = await context.orders.getOrder(typed);
         if (order) return { set: { order_state: 'found', order_id: order.id, order: orderView(order, context) } };
         // "SF1234567890123" fits the order-number pattern too: a parcel number is not a wrong order
         // number, so the buyer's own orders are offered instead (and the slot is asked afresh).
@@ -43,7 +42,7 @@ export const findOrder: ActionDefinition = {
         const shown = /^[A-Za-z0-9_-]{1,40}$/.test(typed) ? typed : '—';
         if (carriersFor(typed).length === 0) return { set: { order_state: 'not_found', order: { id: shown } } };
       }
-      const orders = await context.orders.listOrders(buyer);
+      const orders = await context.orders.listOrders();
       if (orders.length === 0) return { set: { order_state: 'none', order_id: undefined, order_count: 0 } };
       const fitting = orders.filter(fits);
       if (fitting.length === 0) return { set: { order_state: 'none_fitting', order_id: undefined, order_count: orders.length } };

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { AfterSalePolicy } from '../../commerce/after-sale-policy.ts';
 import { formatChineseAddress } from '../../commerce/chinese-address.ts';
-import type { BuyerIdentity, Order, OrderStatus, PostalAddress, Refund } from '../../commerce/orders.ts';
+import type { Order, OrderStatus, PostalAddress, Refund } from '../../commerce/orders.ts';
 import { CARRIER_NAMES, type CarrierCode } from '../../commerce/tracking-numbers.ts';
 import type { Language, LocalText } from '../../messages.ts';
 import type { ActionContext } from '../action-types.ts';
@@ -31,10 +31,6 @@ const REFUND_METHODS: Record<string, LocalText> = {
 const ORIGINAL_METHOD: LocalText = { 'zh-Hans': '原支付账户', 'zh-Hant': '原支付帳戶', en: 'the account you paid with' };
 
 const LOCALES: Record<Language, string> = { 'zh-Hans': 'zh-CN', 'zh-Hant': 'zh-TW', en: 'en-GB' };
-
-export function buyerOf(context: ActionContext): BuyerIdentity {
-  return { channel: context.conversation.channel, buyerId: context.conversation.buyerId };
-}
 
 /** A date and time as the buyer reads it, in the shop's time zone: "1月3日 14:00", "3 Jan, 14:00". */
 export function formatTime(at: number, language: Language, timezone: string): string {

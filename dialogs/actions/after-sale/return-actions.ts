@@ -3,7 +3,7 @@
 
 import { carriersFor, readTrackingNumber } from '../../commerce/tracking-numbers.ts';
 import type { ActionDefinition } from '../action-types.ts';
-import { actorOf, buyerOf, carrierName, changeKey, orderView, returnDeadline, stringSlot } from './order-view.ts';
+import { actorOf, carrierName, changeKey, orderView, returnDeadline, stringSlot } from './order-view.ts';
 
 export const startReturn: ActionDefinition = {
   name: 'start_return',
@@ -15,15 +15,14 @@ export const startReturn: ActionDefinition = {
     const orderId = stringSlot(context, 'order_id');
     const reason = stringSlot(context, 'return_reason') ?? 'other';
     if (!orderId) return { set: { return_state: 'not_found' } };
-    const buyer = buyerOf(context);
     try {
-      const order = await context.orders.getOrder(buyer, orderId);
+      const order = await context.orders.getOrder(orderId);
       if (!order) return { set: { return_state: 'not_found' } };
       if (order.returnRequest) return { set: { return_state: 'already_started', order: orderView(order, context) } };
       if (order.status !== 'delivered') return { set: { return_state: 'not_delivered', order: orderView(order, context) } };
       const deadline = returnDeadline(order, context.afterSale);
       if (deadline !== null && context.now > deadline) return { set: { return_state: 'outside_window', order: orderView(order, context) } };
-      const result = await context.orders.startReturn(buyer, orderId, reason, {
+      const result = await context.orders.startReturn(orderId, reason, {
         idempotencyKey: changeKey('return', context.conversation.channel, context.conversation.conversationId, orderId),
         actor: actorOf(context),
         at: context.now,
@@ -79,7 +78,7 @@ export const attachReturnTracking: ActionDefinition = {
     const carrier = stringSlot(context, 'carrier');
     if (!orderId || !number || !carrier) return { set: { attach_state: 'not_allowed' } };
     try {
-      const result = await context.orders.attachReturnTracking(buyerOf(context), orderId, { carrier, trackingNumber: number }, {
+      const result = await context.orders.attachReturnTracking(orderId, { carrier, trackingNumber: number }, {
         idempotencyKey: changeKey('return-parcel', context.conversation.channel, context.conversation.conversationId, orderId, number),
         actor: actorOf(context),
         at: context.now,

@@ -5,7 +5,7 @@
 import type { TrackingEvent, TrackingEventKind } from '../../commerce/orders.ts';
 import type { LocalText } from '../../messages.ts';
 import type { ActionDefinition } from '../action-types.ts';
-import { buyerOf, formatTime, stringSlot } from './order-view.ts';
+import { formatTime, stringSlot } from './order-view.ts';
 
 const HOUR = 3_600_000;
 
@@ -41,7 +41,7 @@ export const trackParcel: ActionDefinition = {
     const orderId = stringSlot(context, 'order_id');
     if (!orderId) return { set: { tracking_state: 'not_found' } };
     try {
-      const events = await context.orders.trackingEvents(buyerOf(context), orderId);
+      const events = await context.orders.trackingEvents(orderId);
       if (events === null) return { set: { tracking_state: 'not_found' } };
       const { language, afterSale, now } = context;
       const line = (e: TrackingEvent): string =>
