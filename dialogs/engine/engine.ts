@@ -28,7 +28,8 @@ import type { IntentScore } from '../understanding/intent-recogniser.ts';
 import { pickVariation, renderVariation, slotButtons } from './render-replies.ts';
 import { appendTurns, forgetOrders, identityOf, MAX_SUSPENDED_FLOWS, newSession, type FlowRun, type Session } from './session.ts';
 import { normaliseForMatching, readSlotValues, type MessageForSlots } from './slot-filling.ts';
-import { asksForAgain, expandShorthand, isAcknowledgement, isLanguageNeutral, isNeverMind, readYesNo } from './short-replies.ts';
+import { asksForAgain, expandShorthand, isAcknowledgement, isLanguageNeutral, isNeverMind, onlySaysYes, readYesNo } from './short-replies.ts';
+import { intentFromProductPage } from './page-context.ts';
 
 /** Steps one turn may run before the engine decides a flow is stuck (a safety net under the validator). */
 const MAX_STEPS_PER_TURN = 200;
@@ -265,7 +266,9 @@ export class Engine {
       language: session.language,
       question: lastQuestion(session),
     };
-    const intent = shortReplyIntent(input, recognition.intent);
+    const shortReply = shortReplyIntent(input, recognition.intent);
+    const fromPage = shortReply === 'cancel' || shortReply === 'human_agent' ? null : intentFromProductPage(input, turn.product, turn.flowSet);
+    const intent = fromPage ?? shortReply;
     if (intent !== recognition.intent) turn.intent = intent;
     return this.handleUnderstood(turn, intent, forSlots, recognition.ranking, {});
   }
@@ -342,6 +345,10 @@ export class Engine {
       return this.wrongAnswer(turn, flow, run);
     }
 
+    // A flow put aside by another question: the buyer answers its pending question ("哦 我170"), or
+    // says yes to the offer to go back to it.
+    if (!run && (await this.resumeWaiting(turn, intent, message))) return;
+
     // "再来一个" / "another one": the flow that just ended, once more (another joke).
     if (intent === null && session.lastFlow && flowSet.flows.has(session.lastFlow) && asksForAgain(message.text)) {
       session.misses = 0;
@@ -361,10 +368,47 @@ export class Engine {
     return this.notUnderstood(turn, ranking);
   }
 
+  /**
+   * Goes back to the newest flow put aside when this message answers its pending question (fills
+   * one of its slots, and is not a question for another flow), or says yes right after the offer to
+   * go back. Returns whether it did.
+   */
+  private async resumeWaiting(turn: TurnState, intent: string | null, message: MessageForSlots): Promise<boolean> {
+    const { session, flowSet } = turn;
+    const waiting = session.suspended.at(-1);
+    if (!waiting?.asking) return false;
+    const flow = flowSet.flows.get(waiting.flow)!;
+    const otherFlow = intent ? flowSet.flowByIntent.get(intent) : undefined;
+    const resume = () => {
+      session.suspended.pop();
+      session.run = waiting;
+      session.misses = 0;
+    };
+    if (waiting.offeredAt === session.turnCount - 1 && onlySaysYes(message.text, message.question ?? '')) {
+      resume();
+      turn.outcome = 'asked';
+      this.askSlot(turn, flow, waiting.asking.slot, 'ask');
+      return true;
+    }
+    if (otherFlow !== undefined && otherFlow !== waiting.flow) return false;
+    // Any text would "answer" a free-text question, and a yes/no answer needs its question in view.
+    const askedType = flow.slots?.[waiting.asking.slot]?.type;
+    if (askedType === 'text' || askedType === 'yes_no') return false;
+    const probe: FlowRun = { ...waiting, vars: { ...waiting.vars } };
+    const { filled, askedRejected } = await this.fillSlots(turn, flow, probe, message, waiting.asking.slot);
+    if (filled === 0 && !askedRejected) return false;
+    waiting.vars = probe.vars;
+    resume();
+    if (askedRejected) await this.wrongAnswer(turn, flow, waiting);
+    else await this.continueFlow(turn);
+    return true;
+  }
+
   private async startFlow(turn: TurnState, flowName: string, message: MessageForSlots, prefill: Record<string, unknown>): Promise<void> {
     const { session, flowSet } = turn;
     const flow = flowSet.flows.get(flowName)!;
     if (session.run) {
+      delete session.run.offeredAt;
       session.suspended.push(session.run);
       if (session.suspended.length > MAX_SUSPENDED_FLOWS) session.suspended.shift();
     }
@@ -469,8 +513,12 @@ export class Engine {
       turn.session.lastFlow = turn.session.run!.flow;
       turn.session.run = null;
       turn.outcome = 'completed';
+      // The way back is offered once; after that the buyer can still answer the pending question, or press the button.
       const previous = turn.session.suspended.at(-1);
-      if (previous) this.say(turn, 'offer_resume', { flow: { label: this.flowLabel(turn, previous.flow) } });
+      if (previous && previous.offeredAt === undefined) {
+        previous.offeredAt = turn.session.turnCount;
+        this.say(turn, 'offer_resume', { flow: { label: this.flowLabel(turn, previous.flow) } });
+      }
     }
   }
 

@@ -181,6 +181,12 @@ export function isNeverMind(text: string): boolean {
   return kinds.includes('never_mind') && kinds.every((k) => k === 'never_mind' || k === 'no' || (k === 'yes' && parts.length > 1));
 }
 
+/** Whether every clause of the message says yes to the question ("好的", "继续吧", "ok sure"): a plain yes, with nothing else asked. */
+export function onlySaysYes(text: string, question: string): boolean {
+  const parts = clauses(text);
+  return parts.length > 0 && parts.length <= 3 && parts.every((p) => classify(p, question) === 'yes');
+}
+
 /** Whether the whole message only agrees or acknowledges ("好的", "ok", "嗯嗯 好"), with nothing to answer. */
 export function isAcknowledgement(text: string): boolean {
   const parts = clauses(text);
