@@ -193,6 +193,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     logger,
     clock: systemClock,
     orders,
+    catalog,
     conversations,
     sessions: stores.sessions,
     deliveryLedger: stores.ledger,

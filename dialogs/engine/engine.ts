@@ -16,6 +16,7 @@ import type { FlowDefinition, SlotDefinition, Step } from '../flows/flow-types.t
 import { isTruthy } from '../flows/expressions.ts';
 import { renderTemplate } from '../flows/templates.ts';
 import type { FlowSet } from '../flows/load-flows.ts';
+import type { Vocabulary } from '../flows/vocabulary.ts';
 import { triggersOf } from '../flows/check-flows.ts';
 import { isCommerceUnavailable } from '../commerce/commerce-unavailable.ts';
 import { findProductMention } from '../commerce/product-mentions.ts';
@@ -61,7 +62,7 @@ export interface EngineOptions {
    * Picks what a buyer is told when handed off, e.g. the opening hours at night (see
    * dialogs/handoff/handoff-notice.ts); null or an unknown response name says `handoff`.
    */
-  handoffNotice?: (at: number, language: Language) => { response: string; vars: Record<string, unknown> } | null;
+  handoffNotice?: (at: number, language: Language, vocabulary: Vocabulary) => { response: string; vars: Record<string, unknown> } | null;
   /** The orders backend for after-sale actions; without one they answer as if it were down. */
   orders?: Orders;
   afterSale?: AfterSalePolicy;
@@ -692,6 +693,7 @@ export class Engine {
       orders: buyerOrders(this.options.orders ?? noOrders, turn.message.conversation, turn.session.provenOrder ?? null),
       afterSale: this.options.afterSale ?? DEFAULT_AFTER_SALE_POLICY,
       text: turn.message.text || turn.message.payload || '',
+      vocabulary: turn.flowSet.vocabulary,
       logger: this.options.logger,
     });
     for (const [key, value] of Object.entries(result.set ?? {})) {
@@ -759,7 +761,7 @@ export class Engine {
     session.suspended = [];
     turn.outcome = 'handed_off';
     turn.handoffReason = reason;
-    const notice = this.options.handoffNotice?.(message.receivedAt, session.language);
+    const notice = this.options.handoffNotice?.(message.receivedAt, session.language, turn.flowSet.vocabulary);
     if (notice && turn.flowSet.responses.has(notice.response)) this.say(turn, notice.response, notice.vars);
     else this.say(turn, 'handoff');
     turn.handoff = {

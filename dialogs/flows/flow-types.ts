@@ -3,6 +3,7 @@
 // docs/flows.md explains every field to merchants.
 
 import type { HandoffReason, LocalText } from '../messages.ts';
+import type { Vocabulary } from './vocabulary.ts';
 
 export interface IntentDefinition {
   /** Shown on suggestion buttons when the bot is unsure ("did you mean …?"). */
@@ -10,6 +11,11 @@ export interface IntentDefinition {
   examples: { zh?: string[]; en?: string[] };
   /** Phrases that always mean this intent when they appear in a message. */
   keywords?: string[];
+  /**
+   * A fixed answer: a response's name, or the response itself. The loader makes it a one-step
+   * flow named after the intent (see intent-answers.ts).
+   */
+  answer?: string | ResponseDefinition;
 }
 
 export interface ButtonDefinition {
@@ -88,6 +94,8 @@ export interface FlowFile {
   intents?: Record<string, IntentDefinition>;
   responses?: Record<string, ResponseDefinition>;
   flows?: Record<string, FlowDefinition>;
+  /** The shop's words that actions use (vocabulary.ts). */
+  vocabulary?: Vocabulary;
 }
 
 /** Intents and responses the engine itself relies on; every flow set must define them. */
