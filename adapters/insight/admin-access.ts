@@ -32,15 +32,24 @@ function cookie(request: FastifyRequest, name: string): string | null {
   return null;
 }
 
-/** True when the request carries the token (header) or a valid dashboard cookie. */
-export function hasAdminAccess(request: FastifyRequest, token: string): boolean {
+/** How a request showed (or did not show) the token. */
+export type AdminCredential = { granted: true } | { granted: false; shown: 'bearer' | 'cookie' | null };
+
+/**
+ * Whether the request carries the token (an Authorization header) or a valid dashboard cookie
+ * (`cookie: false` for /metrics, which takes the header only). When it does not, `shown` says which
+ * credential it tried, if any: a wrong one counts towards the limit, no credential at all does not.
+ */
+export function adminCredential(request: FastifyRequest, token: string, options: { cookie: boolean } = { cookie: true }): AdminCredential {
   const authorization = request.headers.authorization;
   if (typeof authorization === 'string' && authorization.length <= 1024) {
     const match = /^Bearer ([^\s]+)$/.exec(authorization);
-    if (match && sameSecret(match[1]!, token)) return true;
+    if (match && sameSecret(match[1]!, token)) return { granted: true };
   }
-  const session = cookie(request, ADMIN_COOKIE);
-  return session !== null && sameSecret(session, sessionValue(token));
+  const session = options.cookie ? cookie(request, ADMIN_COOKIE) : null;
+  if (session !== null && sameSecret(session, sessionValue(token))) return { granted: true };
+  if (authorization !== undefined) return { granted: false, shown: 'bearer' };
+  return { granted: false, shown: session !== null ? 'cookie' : null };
 }
 
 export function sessionCookie(token: string, secure: boolean): string {

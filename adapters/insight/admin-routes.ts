@@ -19,9 +19,10 @@ import { computeResults, minuteSeries } from '../../dialogs/insight/results.ts';
 import { INTENT_NAME, type TeachRequest } from '../../dialogs/insight/robot-trainer.ts';
 import type { Clock, Logger } from '../../dialogs/ports.ts';
 import { strictBodyValidator } from '../http/http-server.ts';
-import { hasAdminAccess, sameSecret, sessionCookie } from './admin-access.ts';
+import { adminCredential, sameSecret, sessionCookie } from './admin-access.ts';
 import type { Insight } from './create-insight.ts';
 import { flowDiagramSvg } from './flow-diagram.ts';
+import { WrongTokenLimit } from './wrong-token-limit.ts';
 
 export interface AdminRoutesOptions {
   token: string | null;
@@ -36,15 +37,14 @@ export interface AdminRoutesOptions {
 const require = createRequire(import.meta.url);
 const PAGE = readFileSync(new URL('./public/admin.html', import.meta.url), 'utf8');
 const LOGIN_PAGE = readFileSync(new URL('./public/login.html', import.meta.url), 'utf8');
-const ASSETS: Record<string, { type: string; body: Buffer }> = {
-  'uplot.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js')) },
-  'uplot.css': { type: 'text/css; charset=utf-8', body: readFileSync(require.resolve('uplot/dist/uPlot.min.css')) },
-  'admin.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('./public/admin.js', import.meta.url)) },
-};
+// A Map, not an object literal: a name such as "__proto__" or "constructor" must find nothing.
+const ASSETS = new Map<string, { type: string; body: Buffer }>([
+  ['uplot.js', { type: 'text/javascript; charset=utf-8', body: readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js')) }],
+  ['uplot.css', { type: 'text/css; charset=utf-8', body: readFileSync(require.resolve('uplot/dist/uPlot.min.css')) }],
+  ['admin.js', { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('./public/admin.js', import.meta.url)) }],
+]);
 const OFF_MESSAGE = 'The dashboard is off: set admin.token (as ${env:KEFU_ADMIN_TOKEN}) to turn on /admin and /metrics.';
 const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
-/** Wrong tokens allowed per client address per minute before /admin/login answers 429. */
-const LOGIN_ATTEMPTS_PER_MINUTE = 10;
 
 const LOCAL_TEXT = {
   type: 'object',
@@ -95,26 +95,30 @@ export function registerAdminRoutes(http: FastifyInstance, options: AdminRoutesO
     return;
   }
 
-  const failures = new Map<string, { count: number; since: number }>();
-  const tooManyFailures = (address: string): boolean => {
-    const entry = failures.get(address);
-    return Boolean(entry && clock.now() - entry.since < 60_000 && entry.count >= LOGIN_ATTEMPTS_PER_MINUTE);
+  // Every wrong token counts, on every route (admin-access.ts says which credential was shown).
+  const limit = new WrongTokenLimit(clock);
+  /** Counts and logs a wrong token (address and route, never the token); the seconds to wait once over the limit, else 0. */
+  const wrongToken = (request: FastifyRequest, credential: 'bearer' | 'cookie' | 'sign-in'): number => {
+    const retryAfter = limit.noteWrong(request.ip);
+    const route = `${request.method} ${request.url.split('?')[0]!.slice(0, 200)}`;
+    logger.warn({ address: request.ip, route, credential, ...(retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}) }, 'wrong admin token');
+    return retryAfter;
   };
-  const noteFailure = (address: string): void => {
-    const now = clock.now();
-    const entry = failures.get(address);
-    if (!entry || now - entry.since >= 60_000) failures.set(address, { count: 1, since: now });
-    else entry.count += 1;
-    if (failures.size > 10_000) failures.clear(); // bounded memory under a spray of addresses
-  };
+  const refusal = (reply: FastifyReply, retryAfter: number): FastifyReply =>
+    retryAfter > 0 ? reply.status(429).header('retry-after', String(retryAfter)) : reply.status(401);
 
   const guard = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
-    if (hasAdminAccess(request, token)) return undefined;
+    const path = request.url.split('?')[0];
+    // /metrics takes the header only: the dashboard's cookie is scoped to /admin.
+    const access = adminCredential(request, token, { cookie: path !== '/metrics' });
+    if (access.granted) return undefined;
     securityHeaders(reply);
-    if (request.method === 'GET' && (request.url === '/admin' || request.url.startsWith('/admin?'))) {
-      return reply.status(401).type('text/html; charset=utf-8').send(LOGIN_PAGE);
-    }
-    return reply.status(401).header('www-authenticate', 'Bearer realm="kefu-admin"').send({ error: 'the admin token is missing or wrong' });
+    const retryAfter = access.shown ? wrongToken(request, access.shown) : 0;
+    refusal(reply, retryAfter);
+    // The sign-in form stays reachable while the address is throttled: the right token still opens it.
+    if (request.method === 'GET' && path === '/admin') return reply.type('text/html; charset=utf-8').send(LOGIN_PAGE);
+    if (retryAfter > 0) return reply.send({ error: 'too many wrong tokens from this address; wait and try again' });
+    return reply.header('www-authenticate', `Bearer realm="${path === '/metrics' ? 'kefu-metrics' : 'kefu-admin'}"`).send({ error: 'the admin token is missing or wrong' });
   };
 
   http.register(async (admin) => {
@@ -130,12 +134,12 @@ export function registerAdminRoutes(http: FastifyInstance, options: AdminRoutesO
     admin.post<{ Body: { token: string } }>('/admin/login', { schema: { body: loginSchema }, validatorCompiler: strictBodyValidator }, async (request, reply) => {
       securityHeaders(reply);
       const fromForm = String(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
-      if (tooManyFailures(request.ip)) return reply.status(429).send({ error: 'too many wrong tokens; wait a minute' });
+      // The right token is checked first: however many wrong ones came from this address, it signs in.
       if (!sameSecret(request.body.token, token)) {
-        noteFailure(request.ip);
-        logger.warn({ ip: request.ip }, 'wrong admin token');
-        if (fromForm) return reply.status(401).type('text/html; charset=utf-8').send(LOGIN_PAGE.replace('<p id="wrong" hidden>', '<p id="wrong">'));
-        return reply.status(401).send({ error: 'wrong token' });
+        const retryAfter = wrongToken(request, 'sign-in');
+        refusal(reply, retryAfter);
+        if (fromForm) return reply.type('text/html; charset=utf-8').send(LOGIN_PAGE.replace('<p id="wrong" hidden>', '<p id="wrong">'));
+        return reply.send({ error: retryAfter > 0 ? 'too many wrong tokens from this address; wait and try again' : 'wrong token' });
       }
       reply.header('set-cookie', sessionCookie(token, request.protocol === 'https'));
       return fromForm ? reply.redirect('/admin', 303) : reply.status(204).send();
@@ -146,7 +150,7 @@ export function registerAdminRoutes(http: FastifyInstance, options: AdminRoutesO
     admin.get('/admin', async (_request, reply) => securityHeaders(reply).type('text/html; charset=utf-8').send(PAGE));
 
     admin.get<{ Params: { name: string } }>('/admin/assets/:name', async (request, reply) => {
-      const asset = ASSETS[request.params.name];
+      const asset = ASSETS.get(request.params.name);
       if (!asset) return reply.status(404).send({ error: 'not found' });
       return securityHeaders(reply).type(asset.type).send(asset.body);
     });
@@ -269,12 +273,8 @@ export function registerAdminRoutes(http: FastifyInstance, options: AdminRoutesO
       return securityHeaders(reply).type('image/svg+xml; charset=utf-8').send(flowDiagramSvg(match[1]!, flow));
     });
 
-    admin.get('/metrics', async (request, reply) => {
-      const authorization = request.headers.authorization;
-      const match = typeof authorization === 'string' ? /^Bearer ([^\s]+)$/.exec(authorization) : null;
-      if (!match || !sameSecret(match[1]!, token)) {
-        return reply.status(401).header('www-authenticate', 'Bearer realm="kefu-metrics"').send({ error: 'the admin token is missing or wrong' });
-      }
+    // The guard above let only the Bearer token through (no cookie).
+    admin.get('/metrics', async (_request, reply) => {
       return reply.type(insight.metrics.contentType).send(await insight.metrics.metrics());
     });
   });
