@@ -22,12 +22,14 @@ import { MemoryConversationLine } from './adapters/stores/memory/memory-conversa
 import { MemoryDeliveryLedger } from './adapters/stores/memory/memory-delivery-ledger.ts';
 import { MemoryPushMailbox } from './adapters/stores/memory/memory-push-mailbox.ts';
 import { MemorySessionStore } from './adapters/stores/memory/memory-session-store.ts';
+import { MemoryProofAttempts } from './adapters/stores/memory/memory-proof-attempts.ts';
 import type { PushMailbox } from './adapters/stores/push-mailbox.ts';
 import { createRedisClient, waitForRedisReady } from './adapters/stores/redis/redis-connection.ts';
 import { RedisConversationLine } from './adapters/stores/redis/redis-conversation-line.ts';
 import { RedisDeliveryLedger } from './adapters/stores/redis/redis-delivery-ledger.ts';
 import { RedisPushMailbox } from './adapters/stores/redis/redis-push-mailbox.ts';
 import { RedisSessionStore } from './adapters/stores/redis/redis-session-store.ts';
+import { RedisProofAttempts } from './adapters/stores/redis/redis-proof-attempts.ts';
 import { WebchatOutbound, WEBCHAT_CHANNEL } from './adapters/webchat/webchat-outbound.ts';
 import { registerWebchatRoutes } from './adapters/webchat/webchat-routes.ts';
 import { DemoSignIn } from './adapters/webchat/demo-sign-in.ts';
@@ -42,6 +44,7 @@ import type { HandoffService } from './dialogs/handoff/handoff-service.ts';
 import { loadFlows, type FlowSet, type LoadResult } from './dialogs/flows/load-flows.ts';
 import { InvalidFilesError, formatProblem } from './dialogs/flows/problems.ts';
 import type { Orders } from './dialogs/commerce/orders.ts';
+import type { ProofAttempts } from './dialogs/commerce/order-proof.ts';
 import type { Catalog, ConversationLine, DeliveryLedger, Logger, OutboundChannel, SessionStore } from './dialogs/ports.ts';
 import { registerMarketplaceChannels } from './adapters/channels/register-marketplace-channels.ts';
 import { systemClock } from './dialogs/ports.ts';
@@ -77,6 +80,7 @@ interface Stores {
   line: ConversationLine;
   ledger: DeliveryLedger;
   mailbox: PushMailbox;
+  proofAttempts: ProofAttempts;
   close(): Promise<void>;
 }
 
@@ -88,6 +92,7 @@ async function createStores(config: KefuConfig, logger: Logger): Promise<Stores>
       line: new MemoryConversationLine({ waitMs: conversations.lineWaitMs, leaseMs: conversations.leaseMs }),
       ledger: new MemoryDeliveryLedger(),
       mailbox: new MemoryPushMailbox({ keepSeconds: sessions.ttlSeconds, logger }),
+      proofAttempts: new MemoryProofAttempts(),
       close: async () => {},
     };
   }
@@ -100,6 +105,7 @@ async function createStores(config: KefuConfig, logger: Logger): Promise<Stores>
     line: new RedisConversationLine({ client, prefix, waitMs: conversations.lineWaitMs, leaseMs: conversations.leaseMs, logger }),
     ledger: new RedisDeliveryLedger({ client, prefix }),
     mailbox,
+    proofAttempts: new RedisProofAttempts({ client, prefix }),
     close: async () => {
       await mailbox.close();
       client.disconnect();
@@ -168,6 +174,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     sentiment: insight.sentiment,
     handoffNotice: handoffNotice(handoffSettings(config)),
     orders,
+    proofAttempts: stores.proofAttempts,
     afterSale: afterSalePolicy(config),
   });
   const outbound = new Map<string, OutboundChannel>([[WEBCHAT_CHANNEL, new WebchatOutbound(stores.mailbox)]]);

@@ -147,6 +147,8 @@ export interface AfterSaleConfig {
   returnWindowDays: number;
   stalledAfterHours: number;
   refundArrivalDays: number;
+  /** A guest's tries at proving an order (dialogs/commerce/order-proof.ts). */
+  guestProof?: { triesPerConversation: number; triesPerOrder: number; windowMinutes: number };
 }
 
 /** How marketplace channels retry the messages they queued (see docs/channels.md). */

@@ -60,7 +60,7 @@ describe('defaults', () => {
       admin: { token: null },
       commerce: { kind: 'demo', catalogFile: null, watch: true },
       orders: { backend: 'demo', http: { baseUrl: null, timeoutMs: 5000, eventsPollSeconds: 10 } },
-      afterSale: { returnWindowDays: 7, stalledAfterHours: 48, refundArrivalDays: 3 },
+      afterSale: { returnWindowDays: 7, stalledAfterHours: 48, refundArrivalDays: 3, guestProof: { triesPerConversation: 3, triesPerOrder: 5, windowMinutes: 60 } },
       channels: {
         inbox: { retryBaseMs: 1000, maxRetryMs: 60000, maxAttempts: 12, optionsSeconds: 3600 },
         lazada: { enabled: false, apiBaseUrl: 'https://api.lazada.sg/rest', webhookPath: '/channels/lazada/push' },

@@ -44,12 +44,22 @@ export class ExpiringMap<V> {
 
   set(key: string, value: V, ttlMs: number): void {
     const now = this.clock.now();
+    // Written anew, the key moves to the end: the first entry is always the one written longest ago.
+    this.entries.delete(key);
     this.entries.set(key, { value, expiresAt: now + ttlMs });
     if (now >= this.nextSweepAt) this.sweep(now);
   }
 
   delete(key: string): boolean {
     return this.entries.delete(key);
+  }
+
+  /** Drops the entry written longest ago (a store's cap: oldest first out); returns its key. */
+  deleteOldest(): string | undefined {
+    const oldest = this.entries.keys().next();
+    if (oldest.done) return undefined;
+    this.entries.delete(oldest.value);
+    return oldest.value;
   }
 
   /** Entries held, expired or not: for tests that check idle data is let go. */
