@@ -29,6 +29,8 @@ export interface FlowsConfig {
 export interface SessionsConfig {
   ttlSeconds: number;
   keyPrefix: string;
+  /** Without Redis: most conversations held in memory, oldest first out. */
+  memoryMaxConversations: number;
 }
 
 export interface ConversationsConfig {
@@ -62,6 +64,8 @@ export interface ShopConfig {
 export interface WebchatConfig {
   enabled: boolean;
   identity: WebchatIdentityConfig;
+  /** Abuse limits (429 with Retry-After), shared through Redis when it is set. */
+  rateLimit: { perAddress: number; perConversation: number; windowSeconds: number };
 }
 
 /** The shop's signed buyer tokens (docs/webchat-identity.md). */

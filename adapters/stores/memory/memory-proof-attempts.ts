@@ -15,11 +15,9 @@ export interface MemoryProofAttemptsOptions {
 
 export class MemoryProofAttempts implements ProofAttempts {
   private readonly counts: ExpiringMap<number>;
-  private readonly maxKeys: number;
 
   constructor(options: MemoryProofAttemptsOptions = {}) {
-    this.counts = new ExpiringMap(options.clock ?? systemClock);
-    this.maxKeys = options.maxKeys ?? 100_000;
+    this.counts = new ExpiringMap(options.clock ?? systemClock, options.maxKeys ?? 100_000);
   }
 
   async recordFailure(keys: readonly string[], windowSeconds: number): Promise<number[]> {
@@ -30,7 +28,6 @@ export class MemoryProofAttempts implements ProofAttempts {
       const count = (this.counts.get(key) ?? 0) + 1;
       // The window runs from the first failure: a later one does not extend it.
       this.counts.set(key, count, left ?? seconds * 1000);
-      if (this.counts.size > this.maxKeys) this.counts.deleteOldest();
       return count;
     });
   }
