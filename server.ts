@@ -218,6 +218,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     logger,
     clock: systemClock,
     orders,
+    catalog,
     conversations,
     sessions: stores.sessions,
     deliveryLedger: stores.ledger,

@@ -10,7 +10,7 @@ import type { Order } from '../../commerce/orders.ts';
 import { DEFAULT_GUEST_PROOF_LIMITS, overLimits, proofKeys } from '../../commerce/order-proof.ts';
 import { carriersFor } from '../../commerce/tracking-numbers.ts';
 import type { ActionDefinition } from '../action-types.ts';
-import { orderButtonTitle, orderView } from './order-view.ts';
+import { ORDER_VOCABULARY, orderButtonTitle, orderView } from './order-view.ts';
 
 const MAX_CHOICES = 5;
 /** An order number shown back to the buyer: a forged button cannot make the bot say anything else. */
@@ -34,6 +34,7 @@ export const findOrder: ActionDefinition = {
     'none_fitting, not_found, unavailable; for a guest: proof_needed with proof_retry, or proof_locked), order_id and ' +
     'order; with several, offers one button per order.',
   outputs: ['order_state', 'order_id', 'order', 'order_count', 'proof_retry'],
+  vocabulary: ORDER_VOCABULARY,
   async run(context) {
     const purpose = String(context.args.purpose ?? '');
     const fits = FITS[purpose] ?? (() => true);
@@ -65,7 +66,7 @@ export const findOrder: ActionDefinition = {
       }
       return {
         set: { order_state: 'choose', order_id: undefined, order_count: orders.length },
-        buttons: fitting.slice(0, MAX_CHOICES).map((o) => ({ title: orderButtonTitle(o, context.language), payload: o.id })),
+        buttons: fitting.slice(0, MAX_CHOICES).map((o) => ({ title: orderButtonTitle(o, context.language, context.vocabulary), payload: o.id })),
       };
     } catch (error) {
       context.logger.warn({ err: (error as Error).message, action: 'find_order' }, 'orders backend unavailable');
