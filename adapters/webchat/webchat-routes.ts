@@ -3,8 +3,8 @@
 //   GET  /webchat/events     Server-Sent Events: replies that come later (an agent, a reminder)
 //   GET  /                   the demo chat page
 //   GET  /webchat/demo-identity   the demo's own sign-in (only without an identity secret, on demo orders)
-// Both web chat routes are rate-limited per client address, messages also per conversation
-// (webchat-rate-limits.ts): 429 with Retry-After.
+// Every web chat route but the page is rate-limited per client address, messages also per
+// conversation (webchat-rate-limits.ts): 429 with Retry-After.
 // The conversation id is chosen by the page (a random UUID); it is the only key to a conversation's
 // stream, so it must be unguessable (see docs/webchat.md).
 // Who the buyer is comes only from `identityToken`, the shop's signed token (identity-token.ts,
@@ -104,8 +104,9 @@ export function registerWebchatRoutes(app: FastifyInstance, options: WebchatRout
 
   app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(page));
 
+  const addressLimit = limits ? { onRequest: limits.perAddress } : {};
   if (demoSignIn) {
-    app.get<{ Querystring: { buyerId?: string } }>('/webchat/demo-identity', async (request, reply) => {
+    app.get<{ Querystring: { buyerId?: string } }>('/webchat/demo-identity', addressLimit, async (request, reply) => {
       const signed = await demoSignIn.signIn(typeof request.query.buyerId === 'string' ? request.query.buyerId : undefined);
       return reply.header('cache-control', 'no-store').send({ ...signed, demo: true });
     });
@@ -153,7 +154,7 @@ export function registerWebchatRoutes(app: FastifyInstance, options: WebchatRout
     }
   });
 
-  app.get<{ Querystring: { conversationId?: string; after?: string } }>('/webchat/events', { ...(limits ? { onRequest: limits.perAddress } : {}) }, async (request, reply) => {
+  app.get<{ Querystring: { conversationId?: string; after?: string } }>('/webchat/events', addressLimit, async (request, reply) => {
     const conversationId = request.query.conversationId;
     if (!conversationId || !new RegExp(ID.pattern).test(conversationId) || conversationId.length > ID.maxLength) {
       return reply.status(400).send({ error: 'conversationId is required (letters, digits, _ . : @ -; up to 128)' });
