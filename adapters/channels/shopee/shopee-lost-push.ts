@@ -35,7 +35,7 @@ export async function recoverLostPushes(options: LostPushOptions): Promise<numbe
       if (!isObject(push)) continue;
       const reading = readShopeePush(push, clock.now(), shopId);
       if (reading.kind === 'message' && (await state.enqueue(reading.message)) === 'queued') queued++;
-      else if (reading.kind === 'invalid') logger.warn({ reason: reading.reason }, 'Shopee lost push not readable; skipped');
+      else if (reading.kind === 'unreadable') logger.warn({ reason: reading.reason }, 'Shopee lost push not readable; skipped');
     }
     const lastId = response.last_message_id;
     if (typeof lastId === 'number' && list.length > 0) await api.publicCall('POST', SHOPEE_CONFIRM_LOST_PUSH_PATH, { last_message_id: lastId });
