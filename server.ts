@@ -30,6 +30,7 @@ import { RedisPushMailbox } from './adapters/stores/redis/redis-push-mailbox.ts'
 import { RedisSessionStore } from './adapters/stores/redis/redis-session-store.ts';
 import { WebchatOutbound, WEBCHAT_CHANNEL } from './adapters/webchat/webchat-outbound.ts';
 import { registerWebchatRoutes } from './adapters/webchat/webchat-routes.ts';
+import { DemoSignIn } from './adapters/webchat/demo-sign-in.ts';
 import { IdentityVerifier } from './adapters/webchat/identity-token.ts';
 import type { KefuConfig } from './config/config-types.ts';
 import { ConfigError, describeConfig, loadConfig } from './config/load-config.ts';
@@ -192,6 +193,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     logger,
     clock: systemClock,
     orders,
+    catalog,
     conversations,
     sessions: stores.sessions,
     deliveryLedger: stores.ledger,
@@ -267,8 +269,12 @@ export async function startServer(config: KefuConfig, logger: Logger): Promise<R
   const http = createHttpServer({ bodyLimitBytes: config.server.bodyLimitBytes, logger });
   if (config.webchat.enabled) {
     const { secret, audience, maxAgeSeconds } = config.webchat.identity;
-    const identity = secret ? new IdentityVerifier({ secret, audience, maxAgeSeconds, clock: systemClock }) : null;
-    registerWebchatRoutes(http, { conversations: kefu.conversations, mailbox: kefu.mailbox, clock: systemClock, logger, identity });
+    // Who a web chat buyer is: the shop's signed token; without a secret, on the demo order book, the
+    // demo signs in its own demo buyers; otherwise every visitor is a guest (docs/webchat-identity.md).
+    const demoSignIn = !secret && config.orders.backend === 'demo' ? new DemoSignIn({ audience, clock: systemClock }) : null;
+    const identity = secret ? new IdentityVerifier({ secret, audience, maxAgeSeconds, clock: systemClock }) : (demoSignIn?.verifier ?? null);
+    if (!secret) logger.info(demoSignIn ? 'web chat: no identity secret, the demo page signs in demo buyers' : 'web chat: no identity secret, every visitor is a guest');
+    registerWebchatRoutes(http, { conversations: kefu.conversations, mailbox: kefu.mailbox, clock: systemClock, logger, identity, demoSignIn });
   }
   registerInsightRoutes(http, kefu, config, logger);
   kefu.deskAdapter.registerRoutes?.(http);

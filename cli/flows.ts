@@ -65,7 +65,10 @@ async function main(argv: string[]): Promise<number> {
       return failed > 0 || problems.length > 0 ? 1 : 0;
     }
     case 'actions':
-      for (const action of builtInActions) console.log(`${action.name}: ${action.description}`);
+      for (const action of builtInActions) {
+        const words = action.vocabulary?.length ? ` (vocabulary: ${action.vocabulary.join(', ')})` : '';
+        console.log(`${action.name}: ${action.description}${words}`);
+      }
       return 0;
     default:
       console.error(USAGE);

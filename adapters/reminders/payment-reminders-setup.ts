@@ -11,7 +11,7 @@ import type { Orders } from '../../dialogs/commerce/orders.ts';
 import type { ConversationService } from '../../dialogs/conversations.ts';
 import type { FlowSet } from '../../dialogs/flows/load-flows.ts';
 import type { ReminderResults } from '../../dialogs/insight/reminder-results.ts';
-import type { Clock, DeliveryLedger, Logger, SessionStore } from '../../dialogs/ports.ts';
+import type { Catalog, Clock, DeliveryLedger, Logger, SessionStore } from '../../dialogs/ports.ts';
 import { OrderEventInbox, type OrderEventReceipt } from '../../dialogs/reminders/order-event-inbox.ts';
 import { PaymentReminders } from '../../dialogs/reminders/payment-reminders.ts';
 import type { ReminderCounters, ReminderCounterValues } from '../../dialogs/reminders/reminder-counters.ts';
@@ -45,6 +45,7 @@ export interface PaymentRemindersDeps {
   logger: Logger;
   clock: Clock;
   orders: Orders;
+  catalog: Catalog;
   conversations: Pick<ConversationService, 'sendToBuyer'>;
   sessions: SessionStore;
   /** The delivery ledger of the message stores: event ids are deduplicated beside message ids. */
@@ -100,6 +101,7 @@ export async function setUpPaymentReminders(deps: PaymentRemindersDeps): Promise
     ledger: stores.ledger,
     counters: stores.counters,
     orders: deps.orders,
+    catalog: deps.catalog,
     conversations: deps.conversations,
     sessions: deps.sessions,
     flows: deps.flows,

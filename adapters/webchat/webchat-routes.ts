@@ -2,6 +2,7 @@
 //   POST /webchat/messages   a buyer's message in, the bot's replies out (JSON)
 //   GET  /webchat/events     Server-Sent Events: replies that come later (an agent, a reminder)
 //   GET  /                   the demo chat page
+//   GET  /webchat/demo-identity   the demo's own sign-in (only without an identity secret, on demo orders)
 // The conversation id is chosen by the page (a random UUID); it is the only key to a conversation's
 // stream, so it must be unguessable (see docs/webchat.md).
 // Who the buyer is comes only from `identityToken`, the shop's signed token (identity-token.ts,
@@ -15,6 +16,7 @@ import type { ConversationRef, InboundMessage } from '../../dialogs/messages.ts'
 import { LineBusyError, type Clock, type Logger } from '../../dialogs/ports.ts';
 import { strictBodyValidator } from '../http/http-server.ts';
 import { isPushItemId, type PushMailbox } from '../stores/push-mailbox.ts';
+import type { DemoSignIn } from './demo-sign-in.ts';
 import type { IdentityFailure, IdentityVerifier } from './identity-token.ts';
 import { WEBCHAT_CHANNEL } from './webchat-outbound.ts';
 
@@ -61,6 +63,8 @@ export interface WebchatRoutesOptions {
   logger: Logger;
   /** Checks the shop's signed buyer tokens; null when no identity secret is set (every visitor is a guest). */
   identity: IdentityVerifier | null;
+  /** The demo's own sign-in (demo-sign-in.ts): its tokens are what `identity` checks, and the page shows it is a demo. */
+  demoSignIn?: DemoSignIn | null;
 }
 
 const IDENTITY_ERRORS: Record<IdentityFailure, string> = {
@@ -89,10 +93,18 @@ function retryLater(reply: FastifyReply, seconds: number, message: string): Fast
 }
 
 export function registerWebchatRoutes(app: FastifyInstance, options: WebchatRoutesOptions): void {
-  const { conversations, mailbox, clock, logger, identity } = options;
-  const page = readFileSync(PAGE, 'utf8');
+  const { conversations, mailbox, clock, logger, identity, demoSignIn } = options;
+  // The page signs in a demo buyer (and says so) only when this Kefu runs the demo sign-in.
+  const page = readFileSync(PAGE, 'utf8').replace('data-demo-sign-in="off"', `data-demo-sign-in="${demoSignIn ? 'on' : 'off'}"`);
 
   app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(page));
+
+  if (demoSignIn) {
+    app.get<{ Querystring: { buyerId?: string } }>('/webchat/demo-identity', async (request, reply) => {
+      const signed = await demoSignIn.signIn(typeof request.query.buyerId === 'string' ? request.query.buyerId : undefined);
+      return reply.header('cache-control', 'no-store').send({ ...signed, demo: true });
+    });
+  }
 
   app.post<{ Body: MessageBody }>('/webchat/messages', { schema: { body: messageBodySchema }, validatorCompiler: strictBodyValidator }, async (request, reply) => {
     const body = request.body;

@@ -5,6 +5,7 @@
 import type { AfterSalePolicy } from '../commerce/after-sale-policy.ts';
 import type { BuyerOrders } from '../commerce/buyer-orders.ts';
 import type { Button, ConversationRef, Language, MessageContext } from '../messages.ts';
+import type { Vocabulary, VocabularyPart } from '../flows/vocabulary.ts';
 import type { Catalog, Logger } from '../ports.ts';
 
 export interface ActionContext {
@@ -23,6 +24,8 @@ export interface ActionContext {
   afterSale: AfterSalePolicy;
   /** The buyer's message of this turn (the text, or the pressed button's payload). */
   text: string;
+  /** The shop's words from the flow files' `vocabulary:` parts. */
+  vocabulary: Vocabulary;
   logger: Logger;
 }
 
@@ -41,5 +44,7 @@ export interface ActionDefinition {
   description: string;
   /** Variables the action may set; flows and templates may read them after the step. */
   outputs: readonly string[];
+  /** Vocabulary parts the action reads; the flow checks require them wherever a flow calls it. */
+  vocabulary?: readonly VocabularyPart[];
   run(context: ActionContext): Promise<ActionResult>;
 }

@@ -6,29 +6,20 @@
 
 import type { Product, Variant } from '../commerce/catalog.ts';
 import { findVariant } from '../commerce/variant-mentions.ts';
+import { vocabularyPart, type CommerceWording } from '../flows/vocabulary.ts';
+import { renderTemplate } from '../flows/templates.ts';
 import type { Button, Language } from '../messages.ts';
 import type { ActionContext, ActionDefinition, ActionResult } from './action-types.ts';
-import { formatDate, joinAlternatives, joinList, stockBand } from './commerce-wording.ts';
+import { colourName, describeVariant, formatDate, joinAlternatives, joinList, sizeLabel, stockBand } from './commerce-wording.ts';
 import { originalQuestion, productInFocus } from './product-in-focus.ts';
 
 const OUTPUTS = ['status', 'question', 'product_name', 'asked', 'band', 'available', 'alternatives', 'restock_date', 'similar_names'] as const;
 
-function colourName(product: Product, id: string | undefined | null, language: Language): string {
-  return product.colours.find((c) => c.id === id)?.name[language] ?? '';
-}
-
-function sizeLabel(size: string, language: Language): string {
-  return language === 'en' ? size : `${size}${language === 'zh-Hant' ? '碼' : '码'}`;
-}
-
-function describeAsked(product: Product, colour: string | null, size: string | null, language: Language): string {
-  const parts = [colour ? colourName(product, colour, language) : '', size ? sizeLabel(size, language) : ''].filter(Boolean);
-  return parts.join(language === 'en' ? ' ' : '');
-}
-
-function stockButton(productId: string, title: string, variantQuery: string, language: Language): Button {
-  const more = { 'zh-Hans': '看看', 'zh-Hant': '看看', en: 'Check' }[language];
-  return { title: `${more} ${title}`.trim(), payload: `/ask_stock${JSON.stringify({ product_query: productId, variant_query: variantQuery })}` };
+function stockButton(productId: string, title: string, variantQuery: string, language: Language, wording: CommerceWording): Button {
+  return {
+    title: renderTemplate(wording.check_button[language], { option: title }).trim(),
+    payload: `/ask_stock${JSON.stringify({ product_query: productId, variant_query: variantQuery })}`,
+  };
 }
 
 function earliest(dates: (string | undefined)[]): string | undefined {
@@ -40,8 +31,10 @@ export const checkStock: ActionDefinition = {
   description:
     'Stock of the asked colour and size of the product in focus, with alternatives when sold out. Sets `status` and the texts to say; `final: true` answers without asking for a colour or size.',
   outputs: OUTPUTS,
+  vocabulary: ['commerce_wording'],
   async run(context: ActionContext): Promise<ActionResult> {
     const { language, slots, now } = context;
+    const wording = vocabularyPart(context.vocabulary, 'commerce_wording');
     const question = originalQuestion(context);
     const focus = await productInFocus(context, question);
     const set: Record<string, unknown> = Object.fromEntries(OUTPUTS.map((o) => [o, null]));
@@ -57,26 +50,26 @@ export const checkStock: ActionDefinition = {
     const inStock = (v: Variant): boolean => v.stock > 0;
     const totalStock = product.variants.reduce((sum, v) => sum + v.stock, 0);
     const complete = (product.colours.length === 0 || colour !== null) && (product.sizes.length === 0 || size !== null);
-    set.asked = describeAsked(product, colour, size, language);
+    set.asked = describeVariant(product, colour, size, language, wording);
 
     if (!complete && !colour && !size && totalStock > 0 && context.args.final !== true) {
       const first = product.colours.length > 0 ? 'colour' : 'size';
       const values = [...new Set(product.variants.filter((v) => v.stock > 0).map((v) => (first === 'colour' ? v.colour! : v.size!)))];
-      const labels = values.map((v) => (first === 'colour' ? colourName(product, v, language) : sizeLabel(v, language)));
+      const labels = values.map((v) => (first === 'colour' ? colourName(product, v, language) : sizeLabel(v, language, wording)));
       return { set: { ...set, status: 'needs_variant', available: joinList(labels, language) }, ...switched };
     }
     if (matches.some(inStock)) {
       if (complete) {
         const stock = matches.reduce((sum, v) => sum + v.stock, 0);
-        return { set: { ...set, status: 'in_stock', band: stockBand(stock, language) }, ...switched };
+        return { set: { ...set, status: 'in_stock', band: stockBand(stock, language, wording) }, ...switched };
       }
       // Part of the choice is open: list what is in stock for the rest.
       const open = colour ? 'size' : 'colour';
       const values = [...new Set(matches.filter(inStock).map((v) => (open === 'size' ? v.size! : v.colour!)))];
-      const labels = values.map((v) => (open === 'size' ? sizeLabel(v, language) : colourName(product, v, language)));
+      const labels = values.map((v) => (open === 'size' ? sizeLabel(v, language, wording) : colourName(product, v, language)));
       const buttons = values.map((v, i) => {
         const query = open === 'size' ? `${colour ? colourName(product, colour, 'en') : ''} ${v}` : `${colourName(product, v, 'en')} ${size ?? ''}`;
-        return stockButton(product.id, `${set.asked ? `${set.asked as string} ` : ''}${labels[i]}`, query.trim(), language);
+        return stockButton(product.id, `${set.asked ? `${set.asked as string} ` : ''}${labels[i]}`, query.trim(), language, wording);
       });
       return { set: { ...set, status: 'partly_in_stock', available: joinList(labels, language) }, buttons: buttons.slice(0, 6), ...switched };
     }
@@ -90,7 +83,7 @@ export const checkStock: ActionDefinition = {
       );
       if (others.length > 0) {
         const names = others.map((c) => c.name[language]);
-        const buttons = others.map((c) => stockButton(product.id, `${c.name[language]}${size ? ` ${size}` : ''}`, `${c.name.en} ${size ?? ''}`.trim(), language));
+        const buttons = others.map((c) => stockButton(product.id, `${c.name[language]}${size ? ` ${size}` : ''}`, `${c.name.en} ${size ?? ''}`.trim(), language, wording));
         return { set: { ...set, status: 'other_colours', alternatives: joinAlternatives(names, language) }, buttons, ...switched };
       }
     }

@@ -1,8 +1,11 @@
 // Small pieces of wording that actions build from the shop's data, in the three languages the bot
-// answers in: lists, dates, prices, stock bands. Whole sentences stay in the flows' responses.
+// answers in: lists, dates, prices, stock bands, sizes and colours. Whole sentences stay in the
+// flows' responses; the shop's words (bands, how a size reads) in the flows' vocabulary.
 
+import type { Product } from '../commerce/catalog.ts';
+import type { CommerceWording } from '../flows/vocabulary.ts';
+import { renderTemplate } from '../flows/templates.ts';
 import type { Language } from '../messages.ts';
-import type { LocalText } from '../messages.ts';
 
 export function joinList(items: readonly string[], language: Language): string {
   if (language !== 'en') return items.join('、');
@@ -36,12 +39,23 @@ export function formatMoney(amount: number, currency: string): string {
 }
 
 /** Buyers see a band, never the count: it leaks nothing to competitors and stays true a while longer. */
-export function stockBand(stock: number, language: Language): string {
-  const bands: [number, LocalText][] = [
-    [20, { 'zh-Hans': '现货充足', 'zh-Hant': '現貨充足', en: 'plenty in stock' }],
-    [5, { 'zh-Hans': '有货,库存不多了', 'zh-Hant': '有貨,庫存不多了', en: 'in stock, but not many left' }],
-    [1, { 'zh-Hans': '仅剩最后几件', 'zh-Hant': '僅剩最後幾件', en: 'only a few left' }],
-  ];
-  for (const [least, text] of bands) if (stock >= least) return text[language];
-  return { 'zh-Hans': '已售罄', 'zh-Hant': '已售罄', en: 'sold out' }[language];
+export function stockBand(stock: number, language: Language, wording: CommerceWording): string {
+  const bands = wording.stock_bands;
+  return (bands.find((band) => stock >= band.from) ?? bands.at(-1)!).text[language];
+}
+
+/** "M码" / "M", as the shop's `size_label` says. */
+export function sizeLabel(size: string, language: Language, wording: CommerceWording): string {
+  return renderTemplate(wording.size_label[language], { size });
+}
+
+/** A colour id as the buyer reads it ("white" → "白色"); the id itself when the product does not list it. */
+export function colourName(product: Product | null, id: string, language: Language): string {
+  return product?.colours.find((c) => c.id === id)?.name[language] ?? id;
+}
+
+/** A variant as the buyer reads it: "白色M码" / "White M"; either part may be absent. */
+export function describeVariant(product: Product | null, colour: string | null | undefined, size: string | null | undefined, language: Language, wording: CommerceWording): string {
+  const parts = [colour ? colourName(product, colour, language) : '', size ? sizeLabel(size, language, wording) : ''].filter(Boolean);
+  return parts.join(language === 'en' ? ' ' : '');
 }

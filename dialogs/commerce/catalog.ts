@@ -62,7 +62,8 @@ export interface Product {
   sizes: string[];
   variants: Variant[];
   sizeChart?: SizeChartRow[];
-  attributes: Partial<Record<ProductAttribute, LocalText>>;
+  /** Facts by attribute name (material, origin, …, or any name the shop adds). */
+  attributes: Partial<Record<string, LocalText>>;
   /** Products to suggest when this one is sold out, best first. */
   similar?: string[];
   url?: string;

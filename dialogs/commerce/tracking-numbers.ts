@@ -10,23 +10,8 @@
 import { createRequire } from 'node:module';
 import type { TrackingCourier } from 'ts-tracking-number';
 import { toSimplified } from '../language/chinese-script.ts';
-import type { LocalText } from '../messages.ts';
 
 export type CarrierCode = 'sf' | 'yto' | 'zto' | 'sto' | 'yunda' | 'jd' | 'ems' | 'ups' | 'fedex' | 'dhl' | 'usps';
-
-export const CARRIER_NAMES: Record<CarrierCode, LocalText> = {
-  sf: { 'zh-Hans': '顺丰速运', 'zh-Hant': '順豐速運', en: 'SF Express' },
-  yto: { 'zh-Hans': '圆通速递', 'zh-Hant': '圓通速遞', en: 'YTO Express' },
-  zto: { 'zh-Hans': '中通快递', 'zh-Hant': '中通快遞', en: 'ZTO Express' },
-  sto: { 'zh-Hans': '申通快递', 'zh-Hant': '申通快遞', en: 'STO Express' },
-  yunda: { 'zh-Hans': '韵达快递', 'zh-Hant': '韻達快遞', en: 'Yunda Express' },
-  jd: { 'zh-Hans': '京东物流', 'zh-Hant': '京東物流', en: 'JD Logistics' },
-  ems: { 'zh-Hans': '中国邮政EMS', 'zh-Hant': '中國郵政EMS', en: 'China Post EMS' },
-  ups: { 'zh-Hans': 'UPS', 'zh-Hant': 'UPS', en: 'UPS' },
-  fedex: { 'zh-Hans': '联邦快递FedEx', 'zh-Hant': '聯邦快遞FedEx', en: 'FedEx' },
-  dhl: { 'zh-Hans': 'DHL', 'zh-Hant': 'DHL', en: 'DHL' },
-  usps: { 'zh-Hans': '美国邮政USPS', 'zh-Hant': '美國郵政USPS', en: 'USPS' },
-};
 
 /** Words buyers use for each carrier (matched on simplified, lower-case text). */
 const CARRIER_WORDS: [CarrierCode, RegExp][] = [

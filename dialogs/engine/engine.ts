@@ -16,6 +16,7 @@ import type { FlowDefinition, SlotDefinition, Step } from '../flows/flow-types.t
 import { isTruthy } from '../flows/expressions.ts';
 import { renderTemplate } from '../flows/templates.ts';
 import type { FlowSet } from '../flows/load-flows.ts';
+import type { Vocabulary } from '../flows/vocabulary.ts';
 import { triggersOf } from '../flows/check-flows.ts';
 import { isCommerceUnavailable } from '../commerce/commerce-unavailable.ts';
 import { findProductMention } from '../commerce/product-mentions.ts';
@@ -27,8 +28,9 @@ import type { IntentScore } from '../understanding/intent-recogniser.ts';
 import { pickVariation, renderVariation, slotButtons } from './render-replies.ts';
 import { appendTurns, forgetOrders, identityOf, MAX_SUSPENDED_FLOWS, newSession, type FlowRun, type Session } from './session.ts';
 import { normaliseForMatching, readSlotValues, type MessageForSlots } from './slot-filling.ts';
-import { asksForAgain, expandShorthand, isAcknowledgement, isLanguageNeutral, isNeverMind, onlySaysYes, readYesNo } from './short-replies.ts';
+import { asksForAgain, expandShorthand, isAcknowledgement, isLanguageNeutral, isNeverMind, isShortReply, onlySaysYes, readYesNo } from './short-replies.ts';
 import { intentFromProductPage } from './page-context.ts';
+import { isOnlyCourtesy, splitMessage, withoutCourtesyBefore } from './message-parts.ts';
 
 /** Steps one turn may run before the engine decides a flow is stuck (a safety net under the validator). */
 const MAX_STEPS_PER_TURN = 200;
@@ -36,6 +38,10 @@ const DEFAULT_SLOT_RETRIES = 2;
 const MISSES_BEFORE_HANDOFF = 2;
 const SUGGESTIONS = 3;
 const HAS_CONTENT = /[\p{L}\p{N}]/u;
+/** How sure the recogniser must be of one piece of a message for it to count as a request of its own. */
+const PIECE_CONFIDENCE = 0.75;
+/** How sure it must be of a message without its courtesy words when it did not recognise the whole. */
+const CLEANED_CONFIDENCE = 0.6;
 
 export interface EngineOptions {
   /** The current flow set; a function so a hot reload takes effect on the next message. */
@@ -56,7 +62,7 @@ export interface EngineOptions {
    * Picks what a buyer is told when handed off, e.g. the opening hours at night (see
    * dialogs/handoff/handoff-notice.ts); null or an unknown response name says `handoff`.
    */
-  handoffNotice?: (at: number, language: Language) => { response: string; vars: Record<string, unknown> } | null;
+  handoffNotice?: (at: number, language: Language, vocabulary: Vocabulary) => { response: string; vars: Record<string, unknown> } | null;
   /** The orders backend for after-sale actions; without one they answer as if it were down. */
   orders?: Orders;
   afterSale?: AfterSalePolicy;
@@ -83,6 +89,17 @@ export interface TurnOutcome {
 
 type FlowStatus = 'waiting' | 'completed' | 'handed_off';
 
+interface Understood {
+  intent: string | null;
+  confidence: number;
+  ranking: IntentScore[];
+}
+
+/** One request of a message and the text it was read from. */
+interface UnderstoodPart extends Understood {
+  text: string;
+}
+
 class FlowError extends Error {}
 
 /** Everything one turn works on. */
@@ -100,6 +117,10 @@ class TurnState {
   endedFlowVars: Record<string, unknown> | null = null;
   /** Buttons an action offered, put on the next reply of this turn. */
   pendingButtons: Button[] = [];
+  /** While the parts of a multi-part message run: the way back to a flow of this message is not offered. */
+  multiPart = false;
+  /** The question each flow asked this turn, so that a multi-part message asks it once, last. */
+  readonly askedIn = new Map<FlowRun, Reply>();
 
   constructor(
     readonly message: InboundMessage,
@@ -245,31 +266,104 @@ export class Engine {
     if (!HAS_CONTENT.test(input)) return this.say(turn, 'no_text');
     await this.noticeProduct(turn, input);
     await this.loadProduct(turn);
-    // Chat shorthand is recognised as the words it stands for ("88" → 拜拜, "nvm" → never mind);
-    // slots still read what the buyer typed.
-    const recognition = turn.flowSet.recogniser.recognise(expandShorthand(input));
-    turn.intent = recognition.intent;
-    turn.confidence = recognition.confidence;
+    const whole = this.understandText(turn, input, true);
+    // While the bot waits for an answer the message is read whole: "好的 不用了" answers the question once.
+    const parts = session.run?.asking ? [{ ...whole, text: input }] : this.understand(turn, input, whole);
+    turn.intent = parts[0]!.intent;
+    turn.confidence = parts[0]!.confidence;
     // A strongly unhappy buyer gets a person at once, whatever they asked — unless what they asked
     // is itself a way to a person (a complaint, "human please"), whose flow apologises and routes.
     const sentiment = this.options.sentiment;
     const handoffAt = sentiment?.handoffAtOrBelow ?? null;
-    const routedByIntent = recognition.intent !== null && (sentiment?.unlessIntents ?? []).includes(recognition.intent);
+    const routedByIntent = whole.intent !== null && (sentiment?.unlessIntents ?? []).includes(whole.intent);
     if (handoffAt !== null && turn.sentiment !== undefined && turn.sentiment <= handoffAt && !routedByIntent) {
       return this.handOff(turn, 'negative_sentiment', `sentiment score ${turn.sentiment}`);
     }
-    const forSlots: MessageForSlots = {
-      text: input,
-      normalised: normaliseForMatching(input),
-      entities: extractEntities(input, this.options.entities),
-      language: session.language,
-      question: lastQuestion(session),
+    if (parts.length === 1) return this.handleUnderstood(turn, parts[0]!.intent, this.forSlots(turn, input), parts[0]!.ranking, {});
+    return this.handleParts(turn, parts);
+  }
+
+  /**
+   * What the message asks: one request, or several in one line ("卫衣有M码吗 还有发什么快递"). Courtesy
+   * before a request is left out ("亲 在吗 卫衣有M码吗" asks about stock; it is not a greeting).
+   * Pieces that are not requests of their own ("我175", "140斤", a short "好的") stay with the request
+   * they go with; a piece is a request of its own only when recognised with confidence.
+   */
+  private understand(turn: TurnState, input: string, whole: Understood): UnderstoodPart[] {
+    const pieces = splitMessage(input);
+    const meaningful = pieces.filter((p) => !isOnlyCourtesy(p.text) && !isShortReply(p.text));
+    if (meaningful.length === 0) return [{ ...whole, text: input }];
+    const groups: { start: number; end: number; understood: Understood }[] = [];
+    let leadingStart: number | null = null;
+    for (const piece of meaningful) {
+      const understood = this.understandText(turn, withoutCourtesyBefore(piece.text), false);
+      // Venting beside a question ("what size?? worst shop ever") is not a request for a person of its
+      // own: the whole message decides that (and the sentiment rule, where the shop has it on).
+      const toPerson = (this.options.sentiment?.unlessIntents ?? []).includes(understood.intent ?? '') && whole.intent !== understood.intent;
+      const own = understood.intent !== null && understood.confidence >= PIECE_CONFIDENCE && !toPerson;
+      const last = groups.at(-1);
+      if (!own || last?.understood.intent === understood.intent) {
+        if (last) last.end = piece.end;
+        else leadingStart ??= piece.start;
+        continue;
+      }
+      groups.push({ start: leadingStart ?? piece.start, end: piece.end, understood });
+      leadingStart = null;
+    }
+    if (groups.length >= 2) return groups.map((g) => ({ ...g.understood, text: input.slice(g.start, g.end) }));
+    // One request: when courtesy stood before it, it is recognised without ("請問這件有M號嗎").
+    const first = meaningful[0]!;
+    const courtesyBefore = pieces[0] !== first || withoutCourtesyBefore(first.text) !== first.text;
+    if (courtesyBefore) {
+      const cleaned = this.understandText(turn, meaningful.map((p) => withoutCourtesyBefore(p.text)).join(' '), false);
+      // Without the courtesy the recogniser sees the request alone; where it did not recognise the
+      // whole message at all, it must be fairly sure of the rest ("Hey! How you doing" is no request).
+      const sure = whole.intent !== null || cleaned.confidence >= CLEANED_CONFIDENCE;
+      if (cleaned.intent !== null && sure) return [{ ...cleaned, text: input }];
+    }
+    return [{ ...whole, text: input }];
+  }
+
+  /** The intent of a text, with what the engine knows beyond the recogniser: short replies (for a whole message) and the product page. */
+  private understandText(turn: TurnState, text: string, wholeMessage: boolean): Understood {
+    // Chat shorthand is recognised as the words it stands for ("88" → 拜拜, "nvm" → never mind).
+    const recognition = turn.flowSet.recogniser.recognise(expandShorthand(text));
+    const shortReply = wholeMessage ? shortReplyIntent(text, recognition.intent) : recognition.intent;
+    const fromPage = shortReply === 'cancel' || shortReply === 'human_agent' ? null : intentFromProductPage(text, turn.product, turn.flowSet);
+    return { intent: fromPage ?? shortReply, confidence: recognition.confidence, ranking: recognition.ranking };
+  }
+
+  private forSlots(turn: TurnState, text: string): MessageForSlots {
+    return {
+      text,
+      normalised: normaliseForMatching(text),
+      entities: extractEntities(text, this.options.entities),
+      language: turn.session.language,
+      question: lastQuestion(turn.session),
     };
-    const shortReply = shortReplyIntent(input, recognition.intent);
-    const fromPage = shortReply === 'cancel' || shortReply === 'human_agent' ? null : intentFromProductPage(input, turn.product, turn.flowSet);
-    const intent = fromPage ?? shortReply;
-    if (intent !== recognition.intent) turn.intent = intent;
-    return this.handleUnderstood(turn, intent, forSlots, recognition.ranking, {});
+  }
+
+  /**
+   * Several requests in one message, answered in the order written. A flow that asks the buyer
+   * something is put aside by the next request like any topic change; its question is asked again
+   * at the end, so that the last thing the buyer reads is what the bot waits for.
+   */
+  private async handleParts(turn: TurnState, parts: UnderstoodPart[]): Promise<void> {
+    const { session } = turn;
+    turn.multiPart = true;
+    for (const part of parts) {
+      await this.handleUnderstood(turn, part.intent, this.forSlots(turn, part.text), part.ranking, {});
+      if (session.handoff) return;
+    }
+    turn.multiPart = false;
+    const waiting = session.suspended.at(-1);
+    if (session.run || !waiting?.asking || waiting.startedAt !== session.turnCount) return;
+    session.suspended.pop();
+    session.run = waiting;
+    const earlier = turn.askedIn.get(waiting);
+    if (earlier) turn.replies.splice(turn.replies.indexOf(earlier), 1);
+    this.askSlot(turn, turn.flowSet.flows.get(waiting.flow)!, waiting.asking.slot, 'ask');
+    turn.outcome = 'asked';
   }
 
   /** "/intent" or "/intent{"slot": "value"}" from a button; "/resume" and "/back_to_bot" are the engine's own. */
@@ -411,7 +505,7 @@ export class Engine {
       session.suspended.push(session.run);
       if (session.suspended.length > MAX_SUSPENDED_FLOWS) session.suspended.shift();
     }
-    const run: FlowRun = { flow: flowName, pc: [0], vars: {}, asking: null, version: flowSet.fingerprint(flowName) };
+    const run: FlowRun = { flow: flowName, pc: [0], vars: {}, asking: null, version: flowSet.fingerprint(flowName), startedAt: session.turnCount };
     // Values from a button payload are checked like typed ones: a stale or forged button cannot set what a buyer could not.
     for (const [name, value] of Object.entries(prefill)) {
       const slot = flow.slots?.[name];
@@ -484,6 +578,7 @@ export class Engine {
       if (buttons.length > 0) reply.buttons = buttons;
     }
     turn.replies.push(reply);
+    if (turn.session.run) turn.askedIn.set(turn.session.run, reply);
   }
 
   private async continueFlow(turn: TurnState): Promise<void> {
@@ -514,7 +609,7 @@ export class Engine {
       turn.outcome = 'completed';
       // The way back is offered once; after that the buyer can still answer the pending question, or press the button.
       const previous = turn.session.suspended.at(-1);
-      if (previous && previous.offeredAt === undefined) {
+      if (previous && previous.offeredAt === undefined && !(turn.multiPart && previous.startedAt === turn.session.turnCount)) {
         previous.offeredAt = turn.session.turnCount;
         this.say(turn, 'offer_resume', { flow: { label: this.flowLabel(turn, previous.flow) } });
       }
@@ -598,6 +693,7 @@ export class Engine {
       orders: buyerOrders(this.options.orders ?? noOrders, turn.message.conversation, turn.session.provenOrder ?? null),
       afterSale: this.options.afterSale ?? DEFAULT_AFTER_SALE_POLICY,
       text: turn.message.text || turn.message.payload || '',
+      vocabulary: turn.flowSet.vocabulary,
       logger: this.options.logger,
     });
     for (const [key, value] of Object.entries(result.set ?? {})) {
@@ -665,7 +761,7 @@ export class Engine {
     session.suspended = [];
     turn.outcome = 'handed_off';
     turn.handoffReason = reason;
-    const notice = this.options.handoffNotice?.(message.receivedAt, session.language);
+    const notice = this.options.handoffNotice?.(message.receivedAt, session.language, turn.flowSet.vocabulary);
     if (notice && turn.flowSet.responses.has(notice.response)) this.say(turn, notice.response, notice.vars);
     else this.say(turn, 'handoff');
     turn.handoff = {
@@ -753,7 +849,7 @@ function lastQuestion(session: Session): string {
 function shortReplyIntent(text: string, recognised: string | null): string | null {
   if (recognised === 'human_agent') return recognised;
   if (isNeverMind(text)) return 'cancel';
-  if (recognised === null && readYesNo(text) === 'no') return 'cancel';
+  if (recognised === null && isShortReply(text) && readYesNo(text) === 'no') return 'cancel';
   return recognised;
 }
 

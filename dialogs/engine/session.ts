@@ -17,6 +17,8 @@ export interface FlowRun {
   asking: { slot: string; retries: number } | null;
   /** Fingerprint of the flow's definition when the run started; a reload that changes it restarts the run. */
   version?: string;
+  /** The turn (session.turnCount) in which the run started. */
+  startedAt?: number;
   /** For a flow put aside: the turn in which the buyer was offered the way back (offered once only). */
   offeredAt?: number;
   /** Buttons an action offered for the question being asked (e.g. the buyer's orders), shown again on a re-ask. */

@@ -173,6 +173,14 @@ export function readYesNo(text: string, question = ''): Answer | null {
   return answer;
 }
 
+/** Whether the message is a short reply: yes, no, never mind or an acknowledgement, of a few words ("好的", "没有了", "no thanks"). */
+export function isShortReply(text: string): boolean {
+  const parts = clauses(text);
+  if (parts.length === 0 || parts.length > 2) return false;
+  const short = parts.every((p) => (isLatin(p) ? p.split(' ').length <= 3 : [...p].length <= 4));
+  return short && parts.every((p) => classify(p, '') !== null);
+}
+
 /** Whether the whole message says "never mind" / "not now" (and nothing else). */
 export function isNeverMind(text: string): boolean {
   const parts = clauses(text);

@@ -10,6 +10,7 @@ import { TemplateError, checkTemplate, templateNames } from './templates.ts';
 import { problemAt, problemInside, type YamlPath, type YamlSource } from './yaml-source.ts';
 import { LANGUAGES, type LocalText } from '../messages.ts';
 import type { ActionDefinition } from '../actions/action-types.ts';
+import type { VocabularyPart } from './vocabulary.ts';
 
 /** Payloads the engine answers itself (see docs/flows.md). */
 export const BUILT_IN_PAYLOADS = ['/resume', '/back_to_bot'] as const;
@@ -29,6 +30,8 @@ export interface CollectedFlows {
   intents: Map<string, { definition: NonNullable<FlowFile['intents']>[string]; origin: Origin }>;
   responses: Map<string, { definition: NonNullable<FlowFile['responses']>[string]; origin: Origin }>;
   flows: Map<string, { definition: FlowDefinition; origin: Origin }>;
+  /** Each part of `vocabulary:`, from the one file that defines it. */
+  vocabulary: Map<VocabularyPart, { definition: unknown; origin: Origin }>;
 }
 
 export function stepKind(step: Step): StepKind | null {

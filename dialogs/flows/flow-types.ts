@@ -3,6 +3,7 @@
 // docs/flows.md explains every field to merchants.
 
 import type { HandoffReason, LocalText } from '../messages.ts';
+import type { Vocabulary } from './vocabulary.ts';
 
 export interface IntentDefinition {
   /** Shown on suggestion buttons when the bot is unsure ("did you mean …?"). */
@@ -88,6 +89,8 @@ export interface FlowFile {
   intents?: Record<string, IntentDefinition>;
   responses?: Record<string, ResponseDefinition>;
   flows?: Record<string, FlowDefinition>;
+  /** The shop's words that actions use (vocabulary.ts). */
+  vocabulary?: Vocabulary;
 }
 
 /** Intents and responses the engine itself relies on; every flow set must define them. */

@@ -10,10 +10,12 @@ import schema from './flows.schema.json' with { type: 'json' };
 import type { ActionDefinition } from '../actions/action-types.ts';
 import { IntentRecogniser, type TrainingExample } from '../understanding/intent-recogniser.ts';
 import { checkFlows, triggersOf, variationsOf, type CollectedFlows } from './check-flows.ts';
+import { checkVocabulary } from './check-vocabulary.ts';
 import { compileExpression, type CompiledExpression } from './expressions.ts';
 import type { FlowDefinition, FlowFile, IntentDefinition, ResponseVariation } from './flow-types.ts';
 import { sortProblems, type Problem } from './problems.ts';
 import { compileSchema, schemaProblems } from './schema-check.ts';
+import type { Vocabulary, VocabularyPart } from './vocabulary.ts';
 import { parseYamlSource, problemAt } from './yaml-source.ts';
 
 const validateFlowFile = compileSchema(schema);
@@ -29,6 +31,8 @@ export interface FlowSet {
   readonly flowByIntent: ReadonlyMap<string, string>;
   readonly recogniser: IntentRecogniser;
   readonly actions: ReadonlyMap<string, ActionDefinition>;
+  /** The shop's words that actions use (the `vocabulary:` parts of the files). */
+  readonly vocabulary: Vocabulary;
   /** Changes whenever the flow's definition changes (a stored position is only valid for its version). */
   fingerprint(flowName: string): string;
   /** A compiled expression of the flow set (compiled once, then cached). */
@@ -82,7 +86,7 @@ export async function loadFlows(dir: string, options: LoadFlowsOptions): Promise
     return { ok: false, problems: [{ file: display(dir), line: 1, col: 1, message: 'no .yaml flow files in this folder' }] };
   }
 
-  const collected: CollectedFlows = { intents: new Map(), responses: new Map(), flows: new Map() };
+  const collected: CollectedFlows = { intents: new Map(), responses: new Map(), flows: new Map(), vocabulary: new Map() };
   for (const file of files) {
     const shown = display(file);
     if ((await stat(file)).size > MAX_FILE_BYTES) {
@@ -110,12 +114,22 @@ export async function loadFlows(dir: string, options: LoadFlowsOptions): Promise
         target.set(name, { definition, origin: { source, path: [section, name] } });
       }
     }
+    // Vocabulary parts are defined once each, like intents and responses.
+    for (const [part, definition] of Object.entries(data.vocabulary ?? {}) as [VocabularyPart, unknown][]) {
+      const existing = collected.vocabulary.get(part);
+      if (existing) {
+        const { line, col } = problemAt(existing.origin.source, existing.origin.path, '', true);
+        problems.push(problemAt(source, ['vocabulary', part], `vocabulary "${part}" is already defined at ${existing.origin.source.file}:${line}:${col}`, true));
+        continue;
+      }
+      collected.vocabulary.set(part, { definition, origin: { source, path: ['vocabulary', part] } });
+    }
   }
   // Cross-file checks only make sense once every file parsed and has the right shape.
   if (problems.length > 0) return { ok: false, problems: sortProblems(problems) };
 
   const actions = new Map(options.actions.map((a) => [a.name, a]));
-  const checkProblems = checkFlows(collected, actions);
+  const checkProblems = [...checkFlows(collected, actions), ...checkVocabulary(collected, actions)];
   if (checkProblems.length > 0) return { ok: false, problems: sortProblems(checkProblems) };
 
   return { ok: true, flowSet: buildFlowSet(collected, actions, files, options.nluThreshold) };
@@ -130,6 +144,7 @@ function buildFlowSet(
   const intents = new Map([...collected.intents].map(([name, { definition }]) => [name, definition]));
   const flows = new Map([...collected.flows].map(([name, { definition }]) => [name, definition]));
   const responses = new Map([...collected.responses].map(([name, { definition }]) => [name, variationsOf(definition)]));
+  const vocabulary = Object.fromEntries([...collected.vocabulary].map(([part, { definition }]) => [part, definition])) as Vocabulary;
   const flowByIntent = new Map<string, string>();
   for (const [name, flow] of flows) for (const intent of triggersOf(flow)) flowByIntent.set(intent, name);
 
@@ -152,6 +167,7 @@ function buildFlowSet(
     flowByIntent,
     recogniser,
     actions,
+    vocabulary,
     files,
     fingerprint: (flowName) => fingerprints.get(flowName) ?? '',
     expression(source) {

@@ -14,10 +14,10 @@
 import { loadSession } from '../conversation-sessions.ts';
 import type { ConversationService } from '../conversations.ts';
 import type { OrderEvent } from '../commerce/order-events.ts';
-import type { Orders } from '../commerce/orders.ts';
+import type { Order, Orders } from '../commerce/orders.ts';
 import type { FlowSet } from '../flows/load-flows.ts';
 import type { ConversationRef, Language, LocalText } from '../messages.ts';
-import type { Clock, Logger, SessionStore } from '../ports.ts';
+import type { Catalog, Clock, Logger, Product, SessionStore } from '../ports.ts';
 import type { ScheduledJob, Scheduler } from '../scheduling/scheduler.ts';
 import { afterQuietHours, type QuietHours } from './quiet-hours.ts';
 import type { ReminderCounters } from './reminder-counters.ts';
@@ -44,6 +44,8 @@ export interface PaymentRemindersOptions {
   ledger: ReminderLedger;
   counters: ReminderCounters;
   orders: Orders;
+  /** Names the colours of the order's lines. */
+  catalog: Catalog;
   conversations: Pick<ConversationService, 'sendToBuyer'>;
   sessions: SessionStore;
   flows: () => FlowSet;
@@ -133,7 +135,7 @@ export class PaymentReminders {
       return 'not_unpaid';
     }
     const language = await this.buyerLanguage(conversation);
-    const replies = paymentReminderReplies(this.options.flows(), order, language, settings.shopName, n);
+    const replies = paymentReminderReplies(this.options.flows(), order, language, settings.shopName, n, await this.productsOf(order));
     if (!(await ledger.claimReminder(orderId, n, now))) return 'already_sent';
     try {
       await this.options.conversations.sendToBuyer(conversation, replies, 'bot', now);
@@ -157,6 +159,22 @@ export class PaymentReminders {
     const keys: string[] = [];
     for (let n = 1; n <= this.options.settings.maxPerOrder; n += 1) keys.push(reminderJobKey(orderId, n), reminderJobKey(orderId, n, true));
     await Promise.all(keys.map((key) => this.options.scheduler.cancel(key)));
+  }
+
+  /** The order's products, for their colour names; a catalog that is down only costs the names. */
+  private async productsOf(order: Order): Promise<Map<string, Product>> {
+    const products = new Map<string, Product>();
+    await Promise.all(
+      [...new Set(order.lines.map((line) => line.productId))].map(async (id) => {
+        try {
+          const product = await this.options.catalog.getProduct(id);
+          if (product) products.set(id, product);
+        } catch (error) {
+          this.options.logger.warn({ err: (error as Error).message, productId: id }, 'catalog unavailable; the reminder shows colours as the order has them');
+        }
+      }),
+    );
+    return products;
   }
 
   private async buyerLanguage(conversation: ConversationRef): Promise<Language> {

@@ -9,18 +9,23 @@ import { buyerOrders } from '../../dialogs/commerce/buyer-orders.ts';
 import { silentLogger } from '../../dialogs/ports.ts';
 import { formatDate, formatMoney, joinAlternatives, stockBand } from '../../dialogs/actions/commerce-wording.ts';
 import { checkStock } from '../../dialogs/actions/check-stock.ts';
-import { askedAttributes } from '../../dialogs/actions/product-facts.ts';
+import { askedTopics } from '../../dialogs/actions/product-facts.ts';
 import { adviseSizeFrom } from '../../dialogs/actions/recommend-size.ts';
 import { findRegion } from '../../dialogs/actions/shipping-answer.ts';
 import type { ActionContext } from '../../dialogs/actions/action-types.ts';
 import { findProductMention } from '../../dialogs/commerce/product-mentions.ts';
 import { findVariant } from '../../dialogs/commerce/variant-mentions.ts';
+import { builtInActions } from '../../dialogs/actions/index.ts';
+import { loadFlows } from '../../dialogs/flows/load-flows.ts';
 
 const catalog = await DemoCatalog.load();
 const orders = await DemoOrders.load();
 const products = await catalog.listProducts();
 const product = (id: string) => products.find((p) => p.id === id)!;
 const mention = (text: string) => findProductMention(text, products)?.id ?? null;
+const loaded = await loadFlows('flows', { actions: builtInActions });
+if (!loaded.ok) throw new Error('the demo flows do not load');
+const vocabulary = loaded.flowSet.vocabulary;
 
 describe('recognising the product a buyer means', () => {
   it.each([
@@ -69,7 +74,7 @@ describe('choosing a size', () => {
   });
 });
 
-describe('which fact is asked', () => {
+describe('which fact is asked (the demo flows\' vocabulary)', () => {
   it.each([
     ['这是什么面料', ['material']],
     ['怎麼洗', ['washing']],
@@ -77,7 +82,7 @@ describe('which fact is asked', () => {
     ['how long do the walnuts keep?', ['shelfLife']],
     ['配料和保质期', ['ingredients', 'shelfLife']],
     ['会不会起球', []],
-  ])('%s', (text, expected) => expect(askedAttributes(text)).toEqual(expected));
+  ])('%s', (text, expected) => expect(askedTopics(text, vocabulary.product_facts!.topics)).toEqual(expected));
 });
 
 describe('shipping regions and wording', () => {
@@ -89,7 +94,7 @@ describe('shipping regions and wording', () => {
     expect(findRegion('ship to Thailand?', policy)).toBeNull();
   });
   it('shows bands, never counts; dates and money in the buyer\'s language', () => {
-    expect([25, 8, 2, 0].map((n) => stockBand(n, 'en'))).toEqual(['plenty in stock', 'in stock, but not many left', 'only a few left', 'sold out']);
+    expect([25, 8, 2, 0].map((n) => stockBand(n, 'en', vocabulary.commerce_wording!))).toEqual(['plenty in stock', 'in stock, but not many left', 'only a few left', 'sold out']);
     const now = Date.UTC(2026, 11, 1);
     expect(formatDate('2026-12-20', 'zh-Hans', now)).toBe('12月20日');
     expect(formatDate('2027-01-05', 'en', now)).toBe('5 January 2027');
@@ -110,6 +115,7 @@ describe('check_stock', () => {
       catalog,
       now: Date.UTC(2026, 11, 1),
       text,
+      vocabulary,
       orders: buyerOrders(orders, { channel: 't', conversationId: 'c', buyerId: 'b' }, null),
       afterSale: DEFAULT_AFTER_SALE_POLICY,
       logger: silentLogger,

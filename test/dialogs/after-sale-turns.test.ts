@@ -101,6 +101,19 @@ describe('after-sale turns', () => {
     expect(orders.auditTrail(buyer, paid.id)).toHaveLength(1);
   });
 
+  it('shows a moving parcel\'s latest event once, then the ones before it', async () => {
+    const { orders, send } = await setup();
+    const moving = (await orders.listOrders(buyer)).filter((o) => o.status === 'shipped')[0]!;
+    const events = (await orders.trackingEvents(buyer, moving.id))!;
+    expect(events.length).toBeGreaterThan(1);
+    const { replies } = await send(`查一下${moving.id}的物流`);
+    const text = replies.map((r) => r.text).join('\n');
+    expect(text).toContain('正在路上');
+    const latest = events.at(-1)!.location!;
+    expect(text.split(latest).length - 1).toBe(1);
+    expect(text).toContain(events.at(-2)!.location!);
+  });
+
   it('hands a stalled parcel to the logistics queue with its order and reason', async () => {
     const { orders, send, handoffs } = await setup();
     const stalled = (await orders.listOrders(buyer)).filter((o) => o.status === 'shipped')[1]!;

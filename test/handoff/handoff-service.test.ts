@@ -178,11 +178,12 @@ describe('business hours', () => {
     expect(isOpen(null, 0, 'Asia/Shanghai')).toBe(true);
   });
 
-  it('says the hours in every language', () => {
-    expect(describeHours(WEEKDAYS_9_TO_18, 'zh-Hans')).toBe('周一至周五 09:00–18:00');
-    expect(describeHours(WEEKDAYS_9_TO_18, 'zh-Hant')).toBe('週一至週五 09:00–18:00');
-    expect(describeHours({ days: ['mon', 'wed', 'sat', 'sun'], opens: '10:00', closes: '16:00' }, 'en')).toBe('Mon, Wed, Sat, Sun 10:00–16:00');
-    expect(describeHours({ ...WEEKDAYS_9_TO_18, days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] }, 'en')).toBe('Every day 09:00–18:00');
+  it('says the hours in every language, with the day names of the flows\' vocabulary', () => {
+    const words = flows.vocabulary.business_hours!;
+    expect(describeHours(WEEKDAYS_9_TO_18, 'zh-Hans', words)).toBe('周一至周五 09:00–18:00');
+    expect(describeHours(WEEKDAYS_9_TO_18, 'zh-Hant', words)).toBe('週一至週五 09:00–18:00');
+    expect(describeHours({ days: ['mon', 'wed', 'sat', 'sun'], opens: '10:00', closes: '16:00' }, 'en', words)).toBe('Mon, Wed, Sat, Sun 10:00–16:00');
+    expect(describeHours({ ...WEEKDAYS_9_TO_18, days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] }, 'en', words)).toBe('Every day 09:00–18:00');
   });
 });
 

@@ -70,7 +70,7 @@ describe('POST /events/orders', () => {
     const replies = await page.replies;
     page.close();
     expect(replies).toHaveLength(1);
-    expect(replies[0]!.text).toContain('Classic Cotton Crew Tee (M, white) × 2');
+    expect(replies[0]!.text).toContain('Classic Cotton Crew Tee (White M) × 2');
     expect(replies[0]!.card).toMatchObject({ title: 'Pay now', url: order.payUrl });
     expect((await readReminderCounters(server.kefu)).remindersSent).toBeGreaterThanOrEqual(1);
   });

@@ -66,7 +66,7 @@ describe('order events polled from the merchant order API', () => {
 
     const reminders = await until(async () => ((await pushed(conversationId)).length > 0 ? pushed(conversationId) : null), 'the reminder');
     expect(reminders).toHaveLength(1);
-    expect(reminders[0]![0]!.text).toContain('Classic Cotton Crew Tee (M, white) × 2');
+    expect(reminders[0]![0]!.text).toContain('Classic Cotton Crew Tee (White M) × 2');
     expect(reminders[0]![0]!.card).toMatchObject({ title: 'Pay now', url: order.payUrl });
     expect(api.requests).toContain(`GET /buyers/webchat/${buyerId}/orders/${order.id}`); // re-read before sending
 

@@ -3,6 +3,7 @@
 // sleeps, and every time is a point on the shop's calendar (Asia/Shanghai).
 
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DemoCatalog } from '../../adapters/commerce/demo/demo-catalog.ts';
 import { DemoOrders } from '../../adapters/commerce/demo/demo-orders.ts';
 import { InProcessScheduler } from '../../adapters/schedulers/in-process/in-process-scheduler.ts';
 import { MemoryReminderCounters } from '../../adapters/stores/memory/memory-reminder-counters.ts';
@@ -71,6 +72,7 @@ async function setUp(overrides: Partial<PaymentReminderSettings> = {}, start = s
     ledger,
     counters,
     orders: flakyOrders,
+    catalog: await DemoCatalog.load(),
     conversations: {
       async sendToBuyer(conversation, replies, _from, at) {
         if (failSends > 0) {
@@ -126,15 +128,16 @@ describe('payment reminders', () => {
     expect(t.sent).toHaveLength(1);
     const [reply] = t.sent[0]!.replies;
     expect(t.sent[0]!.conversation).toEqual(conversation);
-    expect(reply!.text).toContain('经典纯棉圆领T恤(M,white)×2');
+    // The variant by its names in the buyer's language, not the order's ids ("(M,white)").
+    expect(reply!.text).toContain('经典纯棉圆领T恤(白色M码)×2');
     expect(reply!.text).toContain('¥158.00');
     expect(reply!.card).toMatchObject({ url: order.payUrl });
     expect(await t.counters.read()).toEqual({ remindersSent: 1, paidAfterReminder: 0 });
   });
 
   it.each<[Language, string, string]>([
-    ['zh-Hant', '經典純棉圓領T恤', '付款'],
-    ['en', 'Classic Cotton Crew Tee (M, white) × 2', 'Pay now'],
+    ['zh-Hant', '經典純棉圓領T恤(白色M碼)×2', '付款'],
+    ['en', 'Classic Cotton Crew Tee (White M) × 2', 'Pay now'],
   ])('writes in the language of the buyer’s conversation (%s)', async (language, item, payWord) => {
     const t = await setUp();
     const { conversation, order } = await t.buyer(`speaker-${language}`);

@@ -3,6 +3,7 @@
 // response is an error (the job is retried, then logged), never an empty message.
 
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DemoCatalog } from '../../adapters/commerce/demo/demo-catalog.ts';
 import { builtInActions } from '../../dialogs/actions/index.ts';
 import type { Order } from '../../dialogs/commerce/orders.ts';
 import { loadFlows, type FlowSet } from '../../dialogs/flows/load-flows.ts';
@@ -36,9 +37,22 @@ beforeAll(async () => {
 });
 
 describe('payment reminder message', () => {
-  it('lists at most three lines, with size and colour, in each language’s punctuation', () => {
-    expect(formatItems(order, 'zh-Hans')).toBe('商品1(L,黑色)×1、商品2×2、商品3×3、…');
-    expect(formatItems(order, 'en')).toBe('Item 1 (L, 黑色) × 1, Item 2 × 2, Item 3 × 3, …');
+  it('lists at most three lines, with colour and size, in each language’s punctuation', () => {
+    expect(formatItems(order, 'zh-Hans', new Map(), flows.vocabulary)).toBe('商品1(黑色L码)×1、商品2×2、商品3×3、…');
+    expect(formatItems(order, 'en', new Map(), flows.vocabulary)).toBe('Item 1 (黑色 L) × 1, Item 2 × 2, Item 3 × 3, …');
+  });
+
+  it('names a variant by the catalog’s colour name and the vocabulary’s size, never by its ids', async () => {
+    const catalog = await DemoCatalog.load();
+    const tee = (await catalog.getProduct('tee-classic'))!;
+    const teeOrder: Order = { ...order, lines: [{ productId: 'tee-classic', name: tee.name, colour: 'white', size: 'M', quantity: 1, unitPrice: 79 }] };
+    const products = new Map([[tee.id, tee]]);
+    expect(formatItems(teeOrder, 'zh-Hans', products, flows.vocabulary)).toBe('经典纯棉圆领T恤(白色M码)×1');
+    expect(formatItems(teeOrder, 'zh-Hant', products, flows.vocabulary)).toBe('經典純棉圓領T恤(白色M碼)×1');
+    expect(formatItems(teeOrder, 'en', products, flows.vocabulary)).toBe('Classic Cotton Crew Tee (White M) × 1');
+    const [reply] = paymentReminderReplies(flows, teeOrder, 'zh-Hans', shopName, 1, products);
+    expect(reply!.text).toContain('(白色M码)');
+    expect(reply!.text).not.toMatch(/white|\(M,/);
   });
 
   it('writes money with its currency, and copes with a currency Intl does not know', () => {

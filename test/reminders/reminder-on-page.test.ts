@@ -60,7 +60,7 @@ it('shows the reminder on the buyer’s open page, in their script, with a pay l
     // The page draws every later push (an agent's answer, a reminder) as the same kind of bubble.
     const bubble = page.locator('.bubble', { has: page.locator('.card a') });
     const text = await bubble.evaluate((div) => div.firstChild?.textContent ?? '', undefined, { timeout: WAIT_MS });
-    expect(text).toContain('經典純棉圓領T恤(M,white)×2');
+    expect(text).toContain('經典純棉圓領T恤(白色M碼)×2');
     expect(text).toMatch(/還|親|訂單/); // Traditional characters, not Simplified
     expect(text).not.toMatch(/还|亲|订单/);
   } finally {

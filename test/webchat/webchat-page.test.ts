@@ -46,8 +46,8 @@ afterAll(async () => {
  * A buyer opens the chat page: every call is a new browser profile (so a new conversation), in the
  * given browser language, and returns once the page's stream of later replies is connected.
  */
-async function openChat(options: { locale?: string; query?: string; identityTokens?: string[] } = {}): Promise<Page> {
-  const context = await browser.newContext({ locale: options.locale ?? 'zh-CN' });
+async function openChat(options: { locale?: string; query?: string; identityTokens?: string[]; baseUrl?: string; context?: BrowserContext } = {}): Promise<Page> {
+  const context = options.context ?? (await browser.newContext({ locale: options.locale ?? 'zh-CN' }));
   contexts.push(context);
   if (options.identityTokens) {
     // The shop's site: hands the page these tokens one by one, then none, and counts the asks.
@@ -60,7 +60,7 @@ async function openChat(options: { locale?: string; query?: string; identityToke
     }, options.identityTokens);
   }
   const page = await context.newPage();
-  await page.goto(`${server.url}/${options.query ?? ''}`);
+  await page.goto(`${options.baseUrl ?? server.url}/${options.query ?? ''}`);
   await pageReady(page);
   return page;
 }
@@ -357,4 +357,42 @@ describe('the web chat page with the shop\'s signed-in buyer', () => {
     const orders = await server.kefu.orders.listOrders({ channel: 'webchat', buyerId });
     return orders.find((o) => o.id.endsWith(String(n).padStart(2, '0')))!.id.slice(-4);
   }
+});
+
+describe('the demo page as `npm start` serves it (no identity secret, demo orders)', () => {
+  let demo: RunningServer;
+  beforeAll(async () => {
+    demo = await startTestKefu();
+  });
+  afterAll(async () => {
+    await demo?.close();
+  });
+
+  it('says it is a demo, signs in a demo buyer and shows their sample orders, the same after a reload', async () => {
+    const page = await openChat({ baseUrl: demo.url });
+    expect(await page.locator('#demo-badge').isVisible()).toBe(true);
+    expect(await page.locator('#demo-badge').textContent()).toBe('演示:已用演示买家身份登录,订单均为示例');
+    await type(page, '我的快递到哪了');
+    expect((await bubbles(page, 'bot'))[0]).toContain('您问的是哪一笔订单');
+    const orders = await page.locator('.bubble.bot').first().getByRole('button').allTextContents();
+    expect(orders).toContainEqual(expect.stringContaining('修身弹力牛仔裤 · 已发货'));
+
+    // The same browser opens the page again: the same demo buyer, the same orders.
+    const again = await openChat({ baseUrl: demo.url, context: page.context() });
+    await type(again, '我的快递到哪了');
+    await bubbles(again, 'bot');
+    expect(await again.locator('.bubble.bot').first().getByRole('button').allTextContents()).toEqual(orders);
+  });
+
+  it('labels the demo in the browser\'s language', async () => {
+    const page = await openChat({ baseUrl: demo.url, locale: 'en-US' });
+    expect(await page.locator('#demo-badge').textContent()).toBe('Demo: signed in as a demo buyer; the orders are samples');
+    const taiwan = await openChat({ baseUrl: demo.url, locale: 'zh-TW' });
+    expect(await taiwan.locator('#demo-badge').textContent()).toBe('演示:已用演示買家身分登入,訂單均為示例');
+  });
+
+  it('shows no demo label where the shop signs its own buyers', async () => {
+    const page = await openChat();
+    expect(await page.locator('#demo-badge').isHidden()).toBe(true);
+  });
 });

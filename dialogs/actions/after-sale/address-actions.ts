@@ -7,7 +7,7 @@ import { parseChineseAddress, type AddressPart } from '../../commerce/chinese-ad
 import type { PostalAddress } from '../../commerce/orders.ts';
 import type { LocalText } from '../../messages.ts';
 import type { ActionContext, ActionDefinition } from '../action-types.ts';
-import { actorOf, addressText, changeKey, orderView, stringSlot } from './order-view.ts';
+import { actorOf, addressText, changeKey, ORDER_VOCABULARY, orderView, stringSlot } from './order-view.ts';
 
 const PART_NAMES: Record<AddressPart, LocalText> = {
   province: { 'zh-Hans': '省份', 'zh-Hant': '省份', en: 'province' },
@@ -99,6 +99,7 @@ export const changeAddress: ActionDefinition = {
     'Applies new_address to order_id once per change_key (the audit trail records it). Sets change_state ' +
     '(applied, shipped, not_allowed, not_found, unavailable) and order.',
   outputs: ['change_state', 'order'],
+  vocabulary: ORDER_VOCABULARY,
   async run(context) {
     const orderId = stringSlot(context, 'order_id');
     const address = context.slots.new_address as PostalAddress | undefined;

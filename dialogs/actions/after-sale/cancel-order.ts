@@ -1,12 +1,13 @@
 // cancel_order: cancels an unpaid or unshipped order (once: the key is the conversation and order).
 
 import type { ActionDefinition } from '../action-types.ts';
-import { actorOf, changeKey, orderView, stringSlot } from './order-view.ts';
+import { actorOf, changeKey, ORDER_VOCABULARY, orderView, stringSlot } from './order-view.ts';
 
 export const cancelOrder: ActionDefinition = {
   name: 'cancel_order',
   description: 'Cancels order_id when it is unpaid or not shipped. Sets cancel_state (applied, shipped, not_allowed, not_found, unavailable) and order.',
   outputs: ['cancel_state', 'order'],
+  vocabulary: ORDER_VOCABULARY,
   async run(context) {
     const orderId = stringSlot(context, 'order_id');
     if (!orderId) return { set: { cancel_state: 'not_found' } };

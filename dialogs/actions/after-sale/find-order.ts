@@ -7,7 +7,7 @@
 import type { Order } from '../../commerce/orders.ts';
 import { carriersFor } from '../../commerce/tracking-numbers.ts';
 import type { ActionDefinition } from '../action-types.ts';
-import { orderButtonTitle, orderView } from './order-view.ts';
+import { ORDER_VOCABULARY, orderButtonTitle, orderView } from './order-view.ts';
 
 const MAX_CHOICES = 5;
 
@@ -28,6 +28,7 @@ export const findOrder: ActionDefinition = {
     'change_address, cancel, track, return, return_tracking, refund). Sets order_state (found, choose, none, ' +
     'none_fitting, not_found, unavailable), order_id and order; with several, offers one button per order.',
   outputs: ['order_state', 'order_id', 'order', 'order_count'],
+  vocabulary: ORDER_VOCABULARY,
   async run(context) {
     const purpose = String(context.args.purpose ?? '');
     const fits = FITS[purpose] ?? (() => true);
@@ -52,7 +53,7 @@ export const findOrder: ActionDefinition = {
       }
       return {
         set: { order_state: 'choose', order_id: undefined, order_count: orders.length },
-        buttons: fitting.slice(0, MAX_CHOICES).map((o) => ({ title: orderButtonTitle(o, context.language), payload: o.id })),
+        buttons: fitting.slice(0, MAX_CHOICES).map((o) => ({ title: orderButtonTitle(o, context.language, context.vocabulary), payload: o.id })),
       };
     } catch (error) {
       context.logger.warn({ err: (error as Error).message, action: 'find_order' }, 'orders backend unavailable');

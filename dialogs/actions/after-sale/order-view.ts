@@ -1,34 +1,20 @@
 // How an order looks to flows: plain values (JSON, so they survive the session store) in the
 // buyer's language, for placeholders such as {{order.items}} and conditions such as
-// `order.status = 'paid'`. Also the small helpers every after-sale action shares.
+// `order.status = 'paid'`; statuses, refund methods and carriers named in the flows' vocabulary.
+// Also the small helpers every after-sale action shares.
 
 import { createHash } from 'node:crypto';
 import type { AfterSalePolicy } from '../../commerce/after-sale-policy.ts';
 import { formatChineseAddress } from '../../commerce/chinese-address.ts';
-import type { Order, OrderStatus, PostalAddress, Refund } from '../../commerce/orders.ts';
-import { CARRIER_NAMES, type CarrierCode } from '../../commerce/tracking-numbers.ts';
-import type { Language, LocalText } from '../../messages.ts';
+import type { Order, PostalAddress, Refund } from '../../commerce/orders.ts';
+import { wordFor, type Vocabulary, type VocabularyPart } from '../../flows/vocabulary.ts';
+import type { Language } from '../../messages.ts';
 import type { ActionContext } from '../action-types.ts';
 
+/** The vocabulary an order's view reads: every action that shows an order declares these. */
+export const ORDER_VOCABULARY: readonly VocabularyPart[] = ['order_statuses', 'refund_methods', 'carriers'];
+
 const DAY = 86_400_000;
-
-const STATUS_LABELS: Record<OrderStatus, LocalText> = {
-  unpaid: { 'zh-Hans': '待付款', 'zh-Hant': '待付款', en: 'awaiting payment' },
-  paid: { 'zh-Hans': '待发货', 'zh-Hant': '待發貨', en: 'paid, not shipped yet' },
-  shipped: { 'zh-Hans': '已发货', 'zh-Hant': '已發貨', en: 'shipped' },
-  delivered: { 'zh-Hans': '已签收', 'zh-Hant': '已簽收', en: 'delivered' },
-  cancelled: { 'zh-Hans': '已取消', 'zh-Hant': '已取消', en: 'cancelled' },
-  return_requested: { 'zh-Hans': '退货中', 'zh-Hant': '退貨中', en: 'return in progress' },
-  returned: { 'zh-Hans': '已退货', 'zh-Hant': '已退貨', en: 'returned' },
-  refunded: { 'zh-Hans': '已退款', 'zh-Hant': '已退款', en: 'refunded' },
-};
-
-const REFUND_METHODS: Record<string, LocalText> = {
-  alipay: { 'zh-Hans': '支付宝', 'zh-Hant': '支付寶', en: 'Alipay' },
-  wechat_pay: { 'zh-Hans': '微信支付', 'zh-Hant': '微信支付', en: 'WeChat Pay' },
-  card: { 'zh-Hans': '银行卡', 'zh-Hant': '銀行卡', en: 'your card' },
-};
-const ORIGINAL_METHOD: LocalText = { 'zh-Hans': '原支付账户', 'zh-Hant': '原支付帳戶', en: 'the account you paid with' };
 
 const LOCALES: Record<Language, string> = { 'zh-Hans': 'zh-CN', 'zh-Hant': 'zh-TW', en: 'en-GB' };
 
@@ -49,9 +35,14 @@ export function formatMoney(amount: number, currency: string, language: Language
   }
 }
 
-export function carrierName(code: string | undefined, language: Language): string {
+/** A carrier by the shop's name for it; a carrier the vocabulary does not name shows its code. */
+export function carrierName(code: string | undefined, language: Language, vocabulary: Vocabulary): string {
   if (!code) return '';
-  return CARRIER_NAMES[code as CarrierCode]?.[language] ?? code.toUpperCase();
+  return vocabulary.carriers?.[code]?.[language] ?? code.toUpperCase();
+}
+
+export function statusLabel(status: string, language: Language, vocabulary: Vocabulary): string {
+  return wordFor(vocabulary.order_statuses, status, language);
 }
 
 /** "加绒连帽卫衣 ×1, 芒果干 108g ×3" */
@@ -88,7 +79,8 @@ function refundState(order: Order, now: number): RefundState {
 
 /** An order as flows see it. */
 export function orderView(order: Order, context: ActionContext): Record<string, unknown> {
-  const { language, afterSale, now } = context;
+  const { language, afterSale, now, vocabulary } = context;
+  const methods = vocabulary.refund_methods ?? {};
   const deadline = returnDeadline(order, afterSale);
   const refund = order.refund;
   const expected = refund?.expectedBy ?? (refund?.issuedAt !== undefined ? refund.issuedAt + afterSale.refundArrivalDays * DAY : undefined);
@@ -96,13 +88,13 @@ export function orderView(order: Order, context: ActionContext): Record<string, 
     id: order.id,
     short_id: order.id.slice(-4),
     status: order.status,
-    status_label: STATUS_LABELS[order.status]?.[language] ?? order.status,
+    status_label: statusLabel(order.status, language, vocabulary),
     items: itemsText(order, language),
     total: formatMoney(order.total, order.currency, language),
     country: order.address.country,
     address: addressText(order.address),
     carrier: order.shipment?.carrier ?? null,
-    carrier_name: carrierName(order.shipment?.carrier, language),
+    carrier_name: carrierName(order.shipment?.carrier, language, vocabulary),
     tracking_number: order.shipment?.trackingNumber ?? null,
     pay_url: order.payUrl ?? null,
     return_open: deadline !== null && now <= deadline,
@@ -110,20 +102,20 @@ export function orderView(order: Order, context: ActionContext): Record<string, 
     has_return: Boolean(order.returnRequest),
     return_status: order.returnRequest?.status ?? null,
     return_tracking: order.returnRequest?.trackingNumber ?? null,
-    return_carrier_name: carrierName(order.returnRequest?.carrier, language),
+    return_carrier_name: carrierName(order.returnRequest?.carrier, language, vocabulary),
     refund_state: refundState(order, now),
     refund_amount: refund ? formatMoney(refund.amount, refund.currency, language) : null,
-    refund_method: refund ? (REFUND_METHODS[refund.method ?? '']?.[language] ?? ORIGINAL_METHOD[language]) : null,
+    refund_method: refund ? (methods[refund.method ?? '']?.[language] ?? wordFor(methods, 'original', language)) : null,
     refund_issued: refund?.issuedAt !== undefined ? formatDay(refund.issuedAt, language, afterSale.timezone) : null,
     refund_expected: expected !== undefined ? formatDay(expected, language, afterSale.timezone) : null,
   };
 }
 
 /** The button title for an order among several: "…0002 加绒连帽卫衣 · 待发货". */
-export function orderButtonTitle(order: Order, language: Language): string {
+export function orderButtonTitle(order: Order, language: Language, vocabulary: Vocabulary): string {
   const first = order.lines[0]?.name[language] ?? '';
   const more = order.lines.length > 1 ? (language === 'en' ? ' +' : '等') : '';
-  return `…${order.id.slice(-4)} ${first}${more} · ${STATUS_LABELS[order.status]?.[language] ?? order.status}`;
+  return `…${order.id.slice(-4)} ${first}${more} · ${statusLabel(order.status, language, vocabulary)}`;
 }
 
 /** A stable key for one change a buyer asked for, so a retried turn applies it once. */

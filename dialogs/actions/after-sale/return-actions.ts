@@ -3,7 +3,7 @@
 
 import { carriersFor, readTrackingNumber } from '../../commerce/tracking-numbers.ts';
 import type { ActionDefinition } from '../action-types.ts';
-import { actorOf, carrierName, changeKey, orderView, returnDeadline, stringSlot } from './order-view.ts';
+import { actorOf, carrierName, changeKey, ORDER_VOCABULARY, orderView, returnDeadline, stringSlot } from './order-view.ts';
 
 export const startReturn: ActionDefinition = {
   name: 'start_return',
@@ -11,6 +11,7 @@ export const startReturn: ActionDefinition = {
     'Starts a return of order_id for return_reason when the order was delivered within the return window. Sets ' +
     'return_state (applied, outside_window, not_delivered, already_started, not_allowed, not_found, unavailable) and order.',
   outputs: ['return_state', 'order'],
+  vocabulary: ORDER_VOCABULARY,
   async run(context) {
     const orderId = stringSlot(context, 'order_id');
     const reason = stringSlot(context, 'return_reason') ?? 'other';
@@ -42,6 +43,7 @@ export const readReturnTracking: ActionDefinition = {
     'Reads a parcel tracking number from `text` (default: this message). Sets tracking_state (ok, none, malformed, ' +
     'mismatch), tracking_number, carrier, carrier_name and, on a mismatch, named_carrier_name.',
   outputs: ['tracking_state', 'tracking_number', 'carrier', 'carrier_name', 'named_carrier_name'],
+  vocabulary: ['carriers'],
   async run(context) {
     let text = typeof context.args.text === 'string' ? context.args.text : context.text;
     // The buyer's order numbers are not tracking numbers.
@@ -50,14 +52,14 @@ export const readReturnTracking: ActionDefinition = {
     const reading = readTrackingNumber(text);
     switch (reading.kind) {
       case 'ok':
-        return { set: { tracking_state: 'ok', tracking_number: reading.number, carrier: reading.carrier, carrier_name: carrierName(reading.carrier, context.language) } };
+        return { set: { tracking_state: 'ok', tracking_number: reading.number, carrier: reading.carrier, carrier_name: carrierName(reading.carrier, context.language, context.vocabulary) } };
       case 'mismatch':
         return {
           set: {
             tracking_state: 'mismatch',
             tracking_number: reading.number,
-            carrier_name: carrierName(reading.detected, context.language),
-            named_carrier_name: carrierName(reading.named, context.language),
+            carrier_name: carrierName(reading.detected, context.language, context.vocabulary),
+            named_carrier_name: carrierName(reading.named, context.language, context.vocabulary),
           },
         };
       case 'malformed':
@@ -72,6 +74,7 @@ export const attachReturnTracking: ActionDefinition = {
   name: 'attach_return_tracking',
   description: 'Attaches tracking_number (carrier) to the return of order_id. Sets attach_state (applied, not_allowed, not_found, unavailable) and order.',
   outputs: ['attach_state', 'order'],
+  vocabulary: ORDER_VOCABULARY,
   async run(context) {
     const orderId = stringSlot(context, 'order_id');
     const number = stringSlot(context, 'tracking_number');
