@@ -47,13 +47,18 @@ export async function recoverLostPushes(options: LostPushOptions): Promise<numbe
 /** Runs recoverLostPushes now and every intervalSeconds; returns a function that stops it. */
 export function scheduleLostPushRecovery(options: LostPushOptions, intervalSeconds: number): () => Promise<void> {
   let stopped = false;
+  let busy = false;
   let running: Promise<unknown> = Promise.resolve();
   const round = (): void => {
+    // A slow round must not overlap the next one: both would confirm the same page.
+    if (busy) return;
+    busy = true;
     running = recoverLostPushes(options)
       .then((count) => {
         if (count > 0) options.logger.info({ count }, 'recovered Shopee messages that had not been pushed');
       })
-      .catch((error: Error) => options.logger.warn({ err: error.message }, 'Shopee lost-push recovery failed; will try again'));
+      .catch((error: Error) => options.logger.warn({ err: error.message }, 'Shopee lost-push recovery failed; will try again'))
+      .finally(() => (busy = false));
   };
   round();
   const timer = setInterval(() => {
