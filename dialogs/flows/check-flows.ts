@@ -123,7 +123,7 @@ class Checker {
         });
       }
       const isSystem = (SYSTEM_INTENTS as readonly string[]).includes(name);
-      if (!isSystem && !triggered.has(name)) this.report(origin, [], `intent "${name}" triggers no flow`, true);
+      if (!isSystem && !triggered.has(name)) this.report(origin, [], `intent "${name}" triggers no flow and has no answer`, true);
     }
   }
 

@@ -11,6 +11,11 @@ export interface IntentDefinition {
   examples: { zh?: string[]; en?: string[] };
   /** Phrases that always mean this intent when they appear in a message. */
   keywords?: string[];
+  /**
+   * A fixed answer: a response's name, or the response itself. The loader makes it a one-step
+   * flow named after the intent (see intent-answers.ts).
+   */
+  answer?: string | ResponseDefinition;
 }
 
 export interface ButtonDefinition {

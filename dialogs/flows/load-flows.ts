@@ -12,6 +12,7 @@ import { IntentRecogniser, type TrainingExample } from '../understanding/intent-
 import { checkFlows, triggersOf, variationsOf, type CollectedFlows } from './check-flows.ts';
 import { checkVocabulary } from './check-vocabulary.ts';
 import { compileExpression, type CompiledExpression } from './expressions.ts';
+import { expandIntentAnswers } from './intent-answers.ts';
 import type { FlowDefinition, FlowFile, IntentDefinition, ResponseVariation } from './flow-types.ts';
 import { sortProblems, type Problem } from './problems.ts';
 import { compileSchema, schemaProblems } from './schema-check.ts';
@@ -128,6 +129,8 @@ export async function loadFlows(dir: string, options: LoadFlowsOptions): Promise
   // Cross-file checks only make sense once every file parsed and has the right shape.
   if (problems.length > 0) return { ok: false, problems: sortProblems(problems) };
 
+  const answerProblems = expandIntentAnswers(collected);
+  if (answerProblems.length > 0) return { ok: false, problems: sortProblems(answerProblems) };
   const actions = new Map(options.actions.map((a) => [a.name, a]));
   const checkProblems = [...checkFlows(collected, actions), ...checkVocabulary(collected, actions)];
   if (checkProblems.length > 0) return { ok: false, problems: sortProblems(checkProblems) };

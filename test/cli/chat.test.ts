@@ -237,8 +237,8 @@ describe('npm run chat', () => {
     chat.send('你好');
     await chat.until('kefu › 亲,您好!我是小蜜演示店的小蜜,全天候在线!');
 
-    editFile(greetingFile, 'say: greet\n', 'say: greet_gone\n');
-    await chat.until(/greeting\.yaml:\d+:\d+ unknown response "greet_gone"/);
+    editFile(path.join(dir, 'intents/smalltalk.yaml'), 'answer: greet\n', 'answer: greet_gone\n');
+    await chat.until(/smalltalk\.yaml:\d+:\d+ unknown response "greet_gone"/);
     chat.send('你好');
     await chat.until('全天候在线!');
 

@@ -7,9 +7,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DemoCatalog } from '../../adapters/commerce/demo/demo-catalog.ts';
 import { builtInActions } from '../../dialogs/actions/index.ts';
+import { Engine } from '../../dialogs/engine/engine.ts';
 import { loadFlows } from '../../dialogs/flows/load-flows.ts';
 import { formatProblem } from '../../dialogs/flows/problems.ts';
+import { silentLogger } from '../../dialogs/ports.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const made: string[] = [];
@@ -88,7 +91,7 @@ describe('flow validation', () => {
       .replace('      - say: done', '      - say: dnoe\n      - ask: weight\n      - action: launch_rocket\n      - goto: nowhere');
     const problems = await problemsOf({ 'shop.yaml': broken });
     expect(problems).toEqual([
-      'shop.yaml:3:3 intent "ask_size" triggers no flow',
+      'shop.yaml:3:3 intent "ask_size" triggers no flow and has no answer',
       'shop.yaml:13:14 trigger: unknown intent "ask_sise"',
       'shop.yaml:18:14 unknown response "dnoe"',
       'shop.yaml:19:14 unknown slot "weight" (declare it under this flow\'s slots)',
@@ -177,4 +180,58 @@ describe('flow validation', () => {
     const ok = await run('npx', ['tsx', 'cli/flows.ts', 'validate', flowsDir({ 'shop.yaml': GOOD })], { cwd: ROOT });
     expect(ok.stdout).toMatch(/^ok: /m);
   }, 120_000); // two process starts: generous for a loaded machine, still catches a hang
+});
+
+// A fixed answer in one block: the intent carries it, and the loader makes the one-step flow.
+describe('intents with an answer', () => {
+  const OPENING = (answer: string) => `
+intents:
+  opening_hours:
+    label: ${T('opening hours')}
+    examples: { zh: [你们几点上班, 客服几点在], en: [when are you open] }
+${answer}
+`;
+  const INLINE = OPENING(`    answer:
+      text: { zh-Hans: 每天9点到21点, zh-Hant: 每天9點到21點, en: "Every day, 9:00 to 21:00" }`);
+
+  it('turns an answer written in place into a flow and a response named after the intent', async () => {
+    const dir = flowsDir({ 'faq.yaml': INLINE });
+    const result = await loadFlows(dir, { actions: builtInActions });
+    if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
+    const { flowSet } = result;
+    expect(flowSet.flowByIntent.get('opening_hours')).toBe('opening_hours');
+    expect(flowSet.flows.get('opening_hours')).toEqual({ trigger: 'opening_hours', steps: [{ say: 'opening_hours' }] });
+    expect(flowSet.responses.get('opening_hours')?.[0]?.text.en).toBe('Every day, 9:00 to 21:00');
+  });
+
+  it('answers a buyer with it, in their script', async () => {
+    const dir = flowsDir({ 'faq.yaml': INLINE });
+    const result = await loadFlows(dir, { actions: builtInActions });
+    if (!result.ok) throw new Error('invalid');
+    const engine = new Engine({ flows: () => result.flowSet, catalog: await DemoCatalog.load(), shopName: T('shop') as never, maxTextLength: 500, lastTurns: 10, logger: silentLogger });
+    const conversation = { channel: 'test', conversationId: 'faq-1', buyerId: 'b' };
+    const outcome = await engine.handle(null, { id: 'm1', conversation, text: '客服幾點在呀', receivedAt: 1 });
+    expect(outcome.replies.map((reply) => reply.text)).toEqual(['每天9點到21點']);
+  });
+
+  it('accepts a response name, and points at the answer when the response does not exist', async () => {
+    const named = OPENING('    answer: hours_text') + `responses:\n  hours_text:\n    text: ${T('9-21')}\n`;
+    expect(await problemsOf({ 'faq.yaml': named })).toEqual([]);
+    expect(await problemsOf({ 'faq.yaml': OPENING('    answer: hours_txt') })).toEqual(['faq.yaml:6:13 unknown response "hours_txt"']);
+  });
+
+  it('checks an answer written in place like any response', async () => {
+    const problems = await problemsOf({ 'faq.yaml': OPENING('    answer:\n      text: { zh-Hans: 好, en: ok }') });
+    expect(problems).toEqual(['faq.yaml:7:13 intents.opening_hours.answer.text: missing "zh-Hant"']);
+    expect(await problemsOf({ 'faq.yaml': OPENING('    answer: Hours Text') })).toEqual(['faq.yaml:6:13 intents.opening_hours.answer: must be lower_snake_case (a-z, 0-9, _; starting with a letter)']);
+  });
+
+  it('refuses an intent that both has an answer and triggers a flow, or whose name is taken', async () => {
+    const alsoFlow = OPENING('    answer: hours_text') + `responses:\n  hours_text:\n    text: ${T('9-21')}\nflows:\n  hours:\n    trigger: opening_hours\n    steps: [{ say: hours_text }]\n`;
+    expect(await problemsOf({ 'faq.yaml': alsoFlow })).toEqual(['faq.yaml:6:5 intent "opening_hours" has an answer and also triggers flow "hours"; keep one of them']);
+    const taken = INLINE + `responses:\n  opening_hours:\n    text: ${T('9-21')}\n`;
+    expect(await problemsOf({ 'faq.yaml': taken })).toEqual([
+      'faq.yaml:6:5 the answer of intent "opening_hours" becomes a response named "opening_hours", already defined at faq.yaml:9:3; rename one of them',
+    ]);
+  });
 });
