@@ -22,15 +22,19 @@ import { MemoryConversationLine } from './adapters/stores/memory/memory-conversa
 import { MemoryDeliveryLedger } from './adapters/stores/memory/memory-delivery-ledger.ts';
 import { MemoryPushMailbox } from './adapters/stores/memory/memory-push-mailbox.ts';
 import { MemorySessionStore } from './adapters/stores/memory/memory-session-store.ts';
+import type { MemoryStoreStats } from './adapters/stores/memory/expiring-map.ts';
+import { MemoryProofAttempts } from './adapters/stores/memory/memory-proof-attempts.ts';
 import type { PushMailbox } from './adapters/stores/push-mailbox.ts';
 import { createRedisClient, waitForRedisReady } from './adapters/stores/redis/redis-connection.ts';
 import { RedisConversationLine } from './adapters/stores/redis/redis-conversation-line.ts';
 import { RedisDeliveryLedger } from './adapters/stores/redis/redis-delivery-ledger.ts';
 import { RedisPushMailbox } from './adapters/stores/redis/redis-push-mailbox.ts';
 import { RedisSessionStore } from './adapters/stores/redis/redis-session-store.ts';
+import { RedisProofAttempts } from './adapters/stores/redis/redis-proof-attempts.ts';
 import { WebchatOutbound, WEBCHAT_CHANNEL } from './adapters/webchat/webchat-outbound.ts';
 import { registerWebchatRoutes } from './adapters/webchat/webchat-routes.ts';
 import { DemoSignIn } from './adapters/webchat/demo-sign-in.ts';
+import { registerWebchatRateLimits } from './adapters/webchat/webchat-rate-limits.ts';
 import { IdentityVerifier } from './adapters/webchat/identity-token.ts';
 import type { KefuConfig } from './config/config-types.ts';
 import { ConfigError, describeConfig, loadConfig } from './config/load-config.ts';
@@ -42,6 +46,7 @@ import type { HandoffService } from './dialogs/handoff/handoff-service.ts';
 import { loadFlows, type FlowSet, type LoadResult } from './dialogs/flows/load-flows.ts';
 import { InvalidFilesError, formatProblem } from './dialogs/flows/problems.ts';
 import type { Orders } from './dialogs/commerce/orders.ts';
+import type { ProofAttempts } from './dialogs/commerce/order-proof.ts';
 import type { Catalog, ConversationLine, DeliveryLedger, Logger, OutboundChannel, SessionStore } from './dialogs/ports.ts';
 import { registerMarketplaceChannels } from './adapters/channels/register-marketplace-channels.ts';
 import { systemClock } from './dialogs/ports.ts';
@@ -69,6 +74,8 @@ export interface Kefu {
   orders: Orders;
   /** Payment reminders (null when reminders.enabled is false); see docs/reminders.md. */
   reminders: PaymentRemindersRuntime | null;
+  /** The stores' Redis client (null in memory). */
+  redis: Redis | null;
   close(): Promise<void>;
 }
 
@@ -77,17 +84,30 @@ interface Stores {
   line: ConversationLine;
   ledger: DeliveryLedger;
   mailbox: PushMailbox;
+  proofAttempts: ProofAttempts;
+  /** The Redis client the stores share (null in memory); the web chat's rate limits count there too. */
+  redis: Redis | null;
+  /** The memory stores by name, to show how full they are in /metrics (empty on Redis). */
+  memoryStores: Record<string, { readonly stats: MemoryStoreStats }>;
   close(): Promise<void>;
 }
 
 async function createStores(config: KefuConfig, logger: Logger): Promise<Stores> {
   const { conversations, sessions } = config;
   if (!config.redis.url) {
+    // Capped, oldest first out: a flood of new conversations cannot grow the heap without bound.
+    const cap = sessions.memoryMaxConversations;
+    const memorySessions = new MemorySessionStore({ maxEntries: cap });
+    const ledger = new MemoryDeliveryLedger({ maxEntries: cap * 10 });
+    const mailbox = new MemoryPushMailbox({ keepSeconds: sessions.ttlSeconds, logger, maxEntries: cap });
     return {
-      sessions: new MemorySessionStore(),
+      sessions: memorySessions,
       line: new MemoryConversationLine({ waitMs: conversations.lineWaitMs, leaseMs: conversations.leaseMs }),
-      ledger: new MemoryDeliveryLedger(),
-      mailbox: new MemoryPushMailbox({ keepSeconds: sessions.ttlSeconds, logger }),
+      ledger,
+      mailbox,
+      proofAttempts: new MemoryProofAttempts({ maxKeys: cap }),
+      redis: null,
+      memoryStores: { sessions: memorySessions, delivery_ledger: ledger, push_mailbox: mailbox },
       close: async () => {},
     };
   }
@@ -100,6 +120,9 @@ async function createStores(config: KefuConfig, logger: Logger): Promise<Stores>
     line: new RedisConversationLine({ client, prefix, waitMs: conversations.lineWaitMs, leaseMs: conversations.leaseMs, logger }),
     ledger: new RedisDeliveryLedger({ client, prefix }),
     mailbox,
+    proofAttempts: new RedisProofAttempts({ client, prefix }),
+    redis: client,
+    memoryStores: {},
     close: async () => {
       await mailbox.close();
       client.disconnect();
@@ -152,6 +175,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
   if (!options.orders && typeof (orders as Partial<{ close: unknown }>).close === 'function') opened.push(orders as Orders & { close(): Promise<void> });
   const stores = await started(createStores(config, logger));
   const insight = await started(createInsight(config, logger, () => new Set(current.intents.keys())));
+  insight.metrics.watchMemoryStores(stores.memoryStores);
   const agentQueue = new InMemoryAgentQueue();
   const deskAdapter = await started(createDeskAdapter(config, agentQueue, logger, stores));
   const engine = new Engine({
@@ -168,6 +192,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     sentiment: insight.sentiment,
     handoffNotice: handoffNotice(handoffSettings(config)),
     orders,
+    proofAttempts: stores.proofAttempts,
     afterSale: afterSalePolicy(config),
   });
   const outbound = new Map<string, OutboundChannel>([[WEBCHAT_CHANNEL, new WebchatOutbound(stores.mailbox)]]);
@@ -249,6 +274,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     insight,
     orders,
     reminders,
+    redis: stores.redis,
     async close() {
       // Newest first: the desk stops relaying before the stores it writes to go away.
       for (const each of [...opened].reverse()) await each.close();
@@ -274,7 +300,8 @@ export async function startServer(config: KefuConfig, logger: Logger): Promise<R
     const demoSignIn = !secret && config.orders.backend === 'demo' ? new DemoSignIn({ audience, clock: systemClock }) : null;
     const identity = secret ? new IdentityVerifier({ secret, audience, maxAgeSeconds, clock: systemClock }) : (demoSignIn?.verifier ?? null);
     if (!secret) logger.info(demoSignIn ? 'web chat: no identity secret, the demo page signs in demo buyers' : 'web chat: no identity secret, every visitor is a guest');
-    registerWebchatRoutes(http, { conversations: kefu.conversations, mailbox: kefu.mailbox, clock: systemClock, logger, identity, demoSignIn });
+    const limits = await registerWebchatRateLimits(http, { ...config.webchat.rateLimit, redis: kefu.redis, prefix: config.sessions.keyPrefix });
+    registerWebchatRoutes(http, { conversations: kefu.conversations, mailbox: kefu.mailbox, clock: systemClock, logger, identity, demoSignIn, limits });
   }
   registerInsightRoutes(http, kefu, config, logger);
   kefu.deskAdapter.registerRoutes?.(http);

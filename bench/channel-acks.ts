@@ -30,7 +30,7 @@ let next = 0;
 async function worker(): Promise<void> {
   while (next < pushes) {
     const i = next++;
-    const raw = JSON.stringify({ message_type: 2, timestamp: Math.floor(Date.now() / 1000), data: { session_id: `bench-${i}`, message_id: randomUUID(), from_account_type: 1, from_user_id: `b${i}`, template_id: 1, content: JSON.stringify({ txt: '身高170体重60穿什么码' }) } });
+    const raw = JSON.stringify({ data: { session_id: `bench-${i}`, message_id: randomUUID(), content: JSON.stringify({ txt: '身高170体重60穿什么码' }), from_account_id: `b${i}`, from_account_type: 1, send_time: Date.now(), template_id: 1, type: 1, status: 0 }, seller_id: 1, message_type: 2 });
     const t = performance.now();
     const response = await fetch(`${server.url}/channels/lazada/push`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: createHmac('sha256', LAZADA_TEST_APP.appSecret).update(LAZADA_TEST_APP.appKey + raw).digest('hex') }, body: raw });
     await response.arrayBuffer();

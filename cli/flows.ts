@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterSalePolicy } from '../adapters/commerce/choose-orders.ts';
 import { DemoCatalog } from '../adapters/commerce/demo/demo-catalog.ts';
 import { DemoOrders } from '../adapters/commerce/demo/demo-orders.ts';
+import { MemoryProofAttempts } from '../adapters/stores/memory/memory-proof-attempts.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { builtInActions } from '../dialogs/actions/index.ts';
 import { TESTS_FOLDER, loadFlows } from '../dialogs/flows/load-flows.ts';
@@ -53,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
       }
       let failed = 0;
       for (const testCase of cases) {
-        const outcome = await runConversationTest(testCase, { flows: result.flowSet, catalog, shopName: config.shop.name, createOrders: (clock) => DemoOrders.load({ clock }), afterSale: afterSalePolicy(config) });
+        const outcome = await runConversationTest(testCase, { flows: result.flowSet, catalog, shopName: config.shop.name, createOrders: (clock) => DemoOrders.load({ clock }), createProofAttempts: (clock) => new MemoryProofAttempts({ clock }), afterSale: afterSalePolicy(config) });
         if (outcome.passed) {
           console.log(`  ✓ ${testCase.name}`);
         } else {

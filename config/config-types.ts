@@ -29,6 +29,8 @@ export interface FlowsConfig {
 export interface SessionsConfig {
   ttlSeconds: number;
   keyPrefix: string;
+  /** Without Redis: most conversations held in memory, oldest first out. */
+  memoryMaxConversations: number;
 }
 
 export interface ConversationsConfig {
@@ -62,6 +64,8 @@ export interface ShopConfig {
 export interface WebchatConfig {
   enabled: boolean;
   identity: WebchatIdentityConfig;
+  /** Abuse limits (429 with Retry-After), shared through Redis when it is set. */
+  rateLimit: { perAddress: number; perConversation: number; windowSeconds: number };
 }
 
 /** The shop's signed buyer tokens (docs/webchat-identity.md). */
@@ -147,6 +151,8 @@ export interface AfterSaleConfig {
   returnWindowDays: number;
   stalledAfterHours: number;
   refundArrivalDays: number;
+  /** A guest's tries at proving an order (dialogs/commerce/order-proof.ts). */
+  guestProof?: { triesPerConversation: number; triesPerOrder: number; windowMinutes: number };
 }
 
 /** How marketplace channels retry the messages they queued (see docs/channels.md). */

@@ -3,7 +3,7 @@
 // the dashboard come from the shared insight store instead. Label values are bounded: intents
 // come from the flows (unknown ones are "other"), outcomes, languages and reasons are fixed sets.
 
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EventSink, TurnEvent } from '../../dialogs/ports.ts';
 import { sentimentLabel } from '../../dialogs/insight/sentiment.ts';
 
@@ -30,6 +30,34 @@ export class PrometheusMetrics implements EventSink {
     if (event.handoffReason) this.handoffs.inc({ reason: event.handoffReason });
     if (event.sentiment !== undefined) this.sentiment.inc({ label: sentimentLabel(event.sentiment) });
     if (event.intent !== null) this.confidence.observe(event.confidence);
+  }
+
+  /**
+   * Reports how full the in-memory stores are (sessions, mailboxes, delivery records) at every
+   * scrape: entries held, and entries dropped to stay under their cap (oldest first).
+   */
+  watchMemoryStores(stores: Record<string, { readonly stats: { entries: number; evicted: number } }>): void {
+    const names = Object.keys(stores);
+    new Gauge({
+      name: 'kefu_memory_store_entries',
+      help: 'Entries held by an in-memory store (conversations for sessions and mailboxes, messages for the delivery ledger)',
+      labelNames: ['store'],
+      registers: [this.registry],
+      collect() {
+        for (const name of names) this.set({ store: name }, stores[name]!.stats.entries);
+      },
+    });
+    new Counter({
+      name: 'kefu_memory_store_evicted_total',
+      help: 'Entries an in-memory store dropped, oldest first, to stay under its cap',
+      labelNames: ['store'],
+      registers: [this.registry],
+      collect() {
+        // The stores count their evictions themselves; the counter shows their running total.
+        this.reset();
+        for (const name of names) this.inc({ store: name }, stores[name]!.stats.evicted);
+      },
+    });
   }
 
   metrics(): Promise<string> {

@@ -3,6 +3,8 @@
 //   GET  /webchat/events     Server-Sent Events: replies that come later (an agent, a reminder)
 //   GET  /                   the demo chat page
 //   GET  /webchat/demo-identity   the demo's own sign-in (only without an identity secret, on demo orders)
+// Every web chat route but the page is rate-limited per client address, messages also per
+// conversation (webchat-rate-limits.ts): 429 with Retry-After.
 // The conversation id is chosen by the page (a random UUID); it is the only key to a conversation's
 // stream, so it must be unguessable (see docs/webchat.md).
 // Who the buyer is comes only from `identityToken`, the shop's signed token (identity-token.ts,
@@ -18,6 +20,7 @@ import { strictBodyValidator } from '../http/http-server.ts';
 import { isPushItemId, type PushMailbox } from '../stores/push-mailbox.ts';
 import type { DemoSignIn } from './demo-sign-in.ts';
 import type { IdentityFailure, IdentityVerifier } from './identity-token.ts';
+import type { WebchatLimits } from './webchat-rate-limits.ts';
 import { WEBCHAT_CHANNEL } from './webchat-outbound.ts';
 
 const ID = { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.:@-]+$' } as const;
@@ -65,6 +68,8 @@ export interface WebchatRoutesOptions {
   identity: IdentityVerifier | null;
   /** The demo's own sign-in (demo-sign-in.ts): its tokens are what `identity` checks, and the page shows it is a demo. */
   demoSignIn?: DemoSignIn | null;
+  /** Abuse limits (webchat-rate-limits.ts); none when absent. */
+  limits?: WebchatLimits;
 }
 
 const IDENTITY_ERRORS: Record<IdentityFailure, string> = {
@@ -93,20 +98,22 @@ function retryLater(reply: FastifyReply, seconds: number, message: string): Fast
 }
 
 export function registerWebchatRoutes(app: FastifyInstance, options: WebchatRoutesOptions): void {
-  const { conversations, mailbox, clock, logger, identity, demoSignIn } = options;
+  const { conversations, mailbox, clock, logger, identity, demoSignIn, limits } = options;
   // The page signs in a demo buyer (and says so) only when this Kefu runs the demo sign-in.
   const page = readFileSync(PAGE, 'utf8').replace('data-demo-sign-in="off"', `data-demo-sign-in="${demoSignIn ? 'on' : 'off'}"`);
 
   app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(page));
 
+  const addressLimit = limits ? { onRequest: limits.perAddress } : {};
   if (demoSignIn) {
-    app.get<{ Querystring: { buyerId?: string } }>('/webchat/demo-identity', async (request, reply) => {
+    app.get<{ Querystring: { buyerId?: string } }>('/webchat/demo-identity', addressLimit, async (request, reply) => {
       const signed = await demoSignIn.signIn(typeof request.query.buyerId === 'string' ? request.query.buyerId : undefined);
       return reply.header('cache-control', 'no-store').send({ ...signed, demo: true });
     });
   }
 
-  app.post<{ Body: MessageBody }>('/webchat/messages', { schema: { body: messageBodySchema }, validatorCompiler: strictBodyValidator }, async (request, reply) => {
+  const messageLimits = limits ? { onRequest: limits.perAddress, preHandler: limits.perConversation } : {};
+  app.post<{ Body: MessageBody }>('/webchat/messages', { schema: { body: messageBodySchema }, validatorCompiler: strictBodyValidator, ...messageLimits }, async (request, reply) => {
     const body = request.body;
     if ((body.text ?? '').length === 0 && !body.payload) {
       return reply.status(400).send({ error: 'text must not be empty (or send a payload)' });
@@ -147,7 +154,7 @@ export function registerWebchatRoutes(app: FastifyInstance, options: WebchatRout
     }
   });
 
-  app.get<{ Querystring: { conversationId?: string; after?: string } }>('/webchat/events', async (request, reply) => {
+  app.get<{ Querystring: { conversationId?: string; after?: string } }>('/webchat/events', addressLimit, async (request, reply) => {
     const conversationId = request.query.conversationId;
     if (!conversationId || !new RegExp(ID.pattern).test(conversationId) || conversationId.length > ID.maxLength) {
       return reply.status(400).send({ error: 'conversationId is required (letters, digits, _ . : @ -; up to 128)' });

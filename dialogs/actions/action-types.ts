@@ -3,7 +3,8 @@
 // Merchants cannot write actions in YAML (flows run no code); developers register them here.
 
 import type { AfterSalePolicy } from '../commerce/after-sale-policy.ts';
-import type { BuyerOrders } from '../commerce/buyer-orders.ts';
+import type { BuyerOrders, ProvenOrder } from '../commerce/buyer-orders.ts';
+import type { ProofAttempts } from '../commerce/order-proof.ts';
 import type { Button, ConversationRef, Language, MessageContext } from '../messages.ts';
 import type { Vocabulary, VocabularyPart } from '../flows/vocabulary.ts';
 import type { Catalog, Logger } from '../ports.ts';
@@ -20,6 +21,8 @@ export interface ActionContext {
   now: number;
   /** The orders this conversation may reach (after-sale actions): the buyer is already chosen. */
   orders: BuyerOrders;
+  /** Failed order-proof tries of guests, shared by every process (absent: guests cannot prove an order). */
+  proofAttempts?: ProofAttempts;
   /** The shop's after-sale rules (return window, stalled parcels, refund times). */
   afterSale: AfterSalePolicy;
   /** The buyer's message of this turn (the text, or the pressed button's payload). */
@@ -36,6 +39,8 @@ export interface ActionResult {
   buttons?: Button[];
   /** Changes the conversation's context, e.g. the product a buyer switched to with a button. */
   context?: Partial<MessageContext>;
+  /** A guest proved this order (prove_order): the conversation reaches it, and only it, from now on. */
+  provenOrder?: ProvenOrder;
 }
 
 export interface ActionDefinition {

@@ -9,12 +9,14 @@ import { invoicePolicy, shippingAnswer } from './shipping-answer.ts';
 import { changeAddress, readAddress, readPartsAddress, requestInterception } from './after-sale/address-actions.ts';
 import { cancelOrder } from './after-sale/cancel-order.ts';
 import { findOrder } from './after-sale/find-order.ts';
+import { proveOrder } from './after-sale/prove-order.ts';
 import { attachReturnTracking, readReturnTracking, startReturn } from './after-sale/return-actions.ts';
 import { trackParcel } from './after-sale/track-parcel.ts';
 
 /** After-sale actions: whose order, address changes, cancelling, returns, parcels (docs/after-sale.md). */
 const afterSaleActions: readonly ActionDefinition[] = [
   findOrder,
+  proveOrder,
   readAddress,
   readPartsAddress,
   changeAddress,

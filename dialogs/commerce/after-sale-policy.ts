@@ -1,5 +1,7 @@
 // The shop's after-sale rules the bot applies by itself (config: afterSale, see docs/after-sale.md).
 
+import type { GuestProofLimits } from './order-proof.ts';
+
 export interface AfterSalePolicy {
   /** Days after delivery within which a buyer may start a return. */
   returnWindowDays: number;
@@ -9,6 +11,8 @@ export interface AfterSalePolicy {
   refundArrivalDays: number;
   /** IANA time zone dates are shown in (the shop's). */
   timezone: string;
+  /** How many tries a guest has to prove an order (order-proof.ts); the defaults when absent. */
+  guestProof?: GuestProofLimits;
 }
 
 export const DEFAULT_AFTER_SALE_POLICY: AfterSalePolicy = {

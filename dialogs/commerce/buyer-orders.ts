@@ -3,10 +3,12 @@
 //   - a buyer the channel vouches for (a marketplace's signed push, the shop's signed web chat
 //     token): their own orders;
 //   - a guest (web chat without identity): no order at all, or the one order the conversation has
-//     proven (order number and the last digits of its phone), through its owner's identity.
+//     proven (order number and the last four digits of its phone, prove-order.ts), through its
+//     owner's identity.
 // A guest's conversation id is never sent to the orders backend as a buyer id.
 
 import type { ConversationRef } from '../messages.ts';
+import { phoneEndsWith } from './order-proof.ts';
 import type { BuyerIdentity, ChangeRequest, ChangeResult, InterceptionRequest, Order, Orders, PostalAddress, TrackingEvent } from './orders.ts';
 
 /** The one order a guest conversation has proven, and whose it is (kept in the session). */
@@ -29,6 +31,8 @@ export interface BuyerOrders {
   requestInterception(orderId: string, request: InterceptionRequest): Promise<ChangeResult>;
   startReturn(orderId: string, reason: string, request: ChangeRequest): Promise<ChangeResult>;
   attachReturnTracking(orderId: string, parcel: { carrier: string; trackingNumber: string }, request: ChangeRequest): Promise<ChangeResult>;
+  /** A guest's proof of one order (order-proof.ts); always null for a buyer the channel vouches for. */
+  proveOrder(orderId: string, phoneLastFour: string): Promise<Order | null>;
 }
 
 const NOT_FOUND: ChangeResult = { outcome: 'not_found' };
@@ -68,5 +72,10 @@ export function buyerOrders(orders: Orders, conversation: ConversationRef, prove
     requestInterception: (orderId, request) => change(orderId, (owner) => orders.requestInterception(owner, orderId, request)),
     startReturn: (orderId, reason, request) => change(orderId, (owner) => orders.startReturn(owner, orderId, reason, request)),
     attachReturnTracking: (orderId, parcel, request) => change(orderId, (owner) => orders.attachReturnTracking(owner, orderId, parcel, request)),
+    async proveOrder(orderId, phoneLastFour) {
+      if (!guest) return null;
+      const order = await orders.proveOrder(orderId, phoneLastFour);
+      return order && order.id === orderId && phoneEndsWith(order.address.phone, phoneLastFour) ? order : null;
+    },
   };
 }

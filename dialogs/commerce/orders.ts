@@ -178,6 +178,12 @@ export interface Orders {
   requestInterception(buyer: BuyerIdentity, orderId: string, request: InterceptionRequest): Promise<ChangeResult>;
   /** Starts a return of a delivered (or shipped) order; the return window is the caller's policy. */
   startReturn(buyer: BuyerIdentity, orderId: string, reason: string, request: ChangeRequest): Promise<ChangeResult>;
+  /**
+   * A guest's proof of an order (dialogs/commerce/order-proof.ts): the order with this number whose
+   * delivery phone ends in these four digits, with its buyer; null when there is no such order or the
+   * digits differ (the same answer, so a guess tells nothing).
+   */
+  proveOrder(orderId: string, phoneLastFour: string): Promise<Order | null>;
   /** Attaches the buyer's return parcel (carrier code and number) to the order's return. */
   attachReturnTracking(
     buyer: BuyerIdentity,

@@ -12,6 +12,7 @@ import type { ActionDefinition } from '../actions/action-types.ts';
 import { DEFAULT_AFTER_SALE_POLICY, type AfterSalePolicy } from '../commerce/after-sale-policy.ts';
 import { OrdersUnavailableError, type Orders } from '../commerce/orders.ts';
 import { buyerOrders } from '../commerce/buyer-orders.ts';
+import type { ProofAttempts } from '../commerce/order-proof.ts';
 import type { FlowDefinition, SlotDefinition, Step } from '../flows/flow-types.ts';
 import { isTruthy } from '../flows/expressions.ts';
 import { renderTemplate } from '../flows/templates.ts';
@@ -65,6 +66,8 @@ export interface EngineOptions {
   handoffNotice?: (at: number, language: Language, vocabulary: Vocabulary) => { response: string; vars: Record<string, unknown> } | null;
   /** The orders backend for after-sale actions; without one they answer as if it were down. */
   orders?: Orders;
+  /** Guests' failed order-proof tries (dialogs/commerce/order-proof.ts); without it guests cannot prove an order. */
+  proofAttempts?: ProofAttempts;
   afterSale?: AfterSalePolicy;
 }
 
@@ -691,6 +694,7 @@ export class Engine {
       catalog: this.options.catalog,
       now: turn.message.receivedAt,
       orders: buyerOrders(this.options.orders ?? noOrders, turn.message.conversation, turn.session.provenOrder ?? null),
+      ...(this.options.proofAttempts ? { proofAttempts: this.options.proofAttempts } : {}),
       afterSale: this.options.afterSale ?? DEFAULT_AFTER_SALE_POLICY,
       text: turn.message.text || turn.message.payload || '',
       vocabulary: turn.flowSet.vocabulary,
@@ -703,6 +707,8 @@ export class Engine {
       turn.pendingButtons = result.buttons;
       run.offer = result.buttons;
     }
+    // Only a guest's conversation keeps a proven order; a buyer the channel vouches for has their own.
+    if (result.provenOrder && turn.message.conversation.guest) turn.session.provenOrder = result.provenOrder;
     if (result.context?.productId && result.context.productId !== turn.session.context.productId) {
       turn.session.context.productId = result.context.productId;
       await this.loadProduct(turn);

@@ -17,6 +17,7 @@ import type { InboundMessage, Language, MessageContext, Reply } from '../message
 import { silentLogger, type Catalog, type Clock } from '../ports.ts';
 import type { AfterSalePolicy } from '../commerce/after-sale-policy.ts';
 import { OrdersUnavailableError, type Orders } from '../commerce/orders.ts';
+import type { ProofAttempts } from '../commerce/order-proof.ts';
 
 const validateTestFile = compileSchema(schema);
 
@@ -145,6 +146,8 @@ export interface RunOptions {
   sentimentHandoffAtOrBelow?: number | null;
   /** A fresh orders backend for one test, on the test's clock (the demo shop's, in `npm run flows -- test`). */
   createOrders?: (clock: Clock) => Promise<Orders>;
+  /** Where guests' failed order-proof tries are counted (a fresh store per test). */
+  createProofAttempts?: (clock: Clock) => ProofAttempts;
   afterSale?: AfterSalePolicy;
 }
 
@@ -168,6 +171,7 @@ export async function runConversationTest(testCase: TestCase, options: RunOption
     logger: silentLogger,
     sentiment: { score: scoreSentiment, handoffAtOrBelow: options.sentimentHandoffAtOrBelow === undefined ? DEFAULT_SENTIMENT_HANDOFF : options.sentimentHandoffAtOrBelow, unlessIntents: DEFAULT_SENTIMENT_UNLESS_INTENTS },
     ...(orders ? { orders } : {}),
+    ...(options.createProofAttempts ? { proofAttempts: options.createProofAttempts(clock) } : {}),
     ...(options.afterSale ? { afterSale: options.afterSale } : {}),
   });
   let stored: string | null = null;

@@ -11,14 +11,14 @@ describe('withRetries', () => {
     let calls = 0;
     const result = await withRetries(async () => {
       calls++;
-      if (calls < 3) throw new ApiError('busy', true, 0);
+      if (calls < 3) throw new ApiError('busy', 'retry', 0);
       return 'sent';
     }, quick);
     expect([result, calls]).toEqual(['sent', 3]);
     calls = 0;
     await expect(withRetries(async () => {
       calls++;
-      throw new ApiError('still busy', true);
+      throw new ApiError('still busy', 'retry');
     }, quick)).rejects.toThrow('still busy');
     expect(calls).toBe(3);
   });
@@ -27,7 +27,7 @@ describe('withRetries', () => {
     let calls = 0;
     await expect(withRetries(async () => {
       calls++;
-      throw new ApiError('bad request', false);
+      throw new ApiError('bad request', 'refused');
     }, quick)).rejects.toThrow('bad request');
     expect(calls).toBe(1);
     calls = 0;

@@ -142,8 +142,8 @@ describe('retry pauses', () => {
     const { ApiError } = await import('../../adapters/channels/shared/api-retry.ts');
     const options = { retryBaseMs: 1000, maxRetryMs: 60_000 };
     expect([1, 2, 3, 7, 30].map((attempt) => retryDelayMs(options, attempt))).toEqual([1000, 2000, 4000, 60_000, 60_000]);
-    expect(retryDelayMs(options, 1, new ApiError('429', true, 120_000))).toBe(120_000);
-    expect(retryDelayMs(options, 3, new ApiError('429', true, 10))).toBe(4000);
+    expect(retryDelayMs(options, 1, new ApiError('429', 'retry', 120_000))).toBe(120_000);
+    expect(retryDelayMs(options, 3, new ApiError('429', 'retry', 10))).toBe(4000);
     expect(retryDelayMs(options, 1, new Error('plain'))).toBe(1000);
   });
 });

@@ -43,7 +43,7 @@ describe('TikTok Shop messages', () => {
   });
 
   it('reads buyer text and cards, with the notification id as the message id', () => {
-    expect(readTiktokWebhook(webhook({}), 9)).toEqual({ kind: 'message', message: { id: 'n1', conversation: { channel: 'tiktok', conversationId: 'c1', buyerId: 'u1' }, text: 'hi', receivedAt: 9 } });
+    expect(readTiktokWebhook(webhook({}), 9)).toEqual({ kind: 'message', sentAt: 1000, message: { id: 'n1', conversation: { channel: 'tiktok', conversationId: 'c1', buyerId: 'u1' }, text: 'hi', receivedAt: 9 } });
     expect(readTiktokWebhook(webhook({ type: 'ORDER_CARD', content: '{"order_id":"5761"}' }), 9)).toMatchObject({ kind: 'message', message: { text: '', context: { orderId: '5761' } } });
     expect(readTiktokWebhook(webhook({ type: 'PRODUCT_CARD', content: '{"product_id":"1729"}' }), 9)).toMatchObject({ kind: 'message', message: { context: { productId: '1729' } } });
   });
@@ -54,8 +54,8 @@ describe('TikTok Shop messages', () => {
     }
     expect(readTiktokWebhook(webhook({}, 1), 9).kind).toBe('ignored');
     expect(readTiktokWebhook(webhook({ type: 'IMAGE', content: '{"url":"https://x"}' }), 9).kind).toBe('ignored');
-    expect(readTiktokWebhook({ ...webhook({}), tts_notification_id: undefined }, 9).kind).toBe('invalid');
-    expect(readTiktokWebhook(webhook({ sender: 'BUYER' }), 9).kind).toBe('invalid');
+    expect(readTiktokWebhook({ ...webhook({}), tts_notification_id: undefined }, 9).kind).toBe('unreadable');
+    expect(readTiktokWebhook(webhook({ sender: 'BUYER' }), 9).kind).toBe('unreadable');
   });
 
   it('renders numbered options and product / order cards', () => {

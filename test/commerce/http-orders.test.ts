@@ -54,6 +54,19 @@ describe('HttpOrders against an unlucky merchant API', () => {
     await expect(client().cancelOrder(alice, 'KF1', { idempotencyKey: 'k', actor: 'a', at: start })).rejects.toThrow(/contract mismatch/);
   });
 
+  it('proves nothing when the API answers a proof with another order, or a phone the digits do not fit', async () => {
+    const paid = (await client().listOrders(alice)).find((o) => o.status === 'paid')!;
+    const digits = paid.address.phone.slice(-4);
+    const other = (await client().listOrders(alice)).find((o) => o.id !== paid.id)!;
+    api.answerRawOnce(JSON.stringify(other));
+    expect(await client().proveOrder(paid.id, digits)).toBeNull();
+    expect(digits).not.toBe('1111');
+    api.answerRawOnce(JSON.stringify({ ...paid, address: { ...paid.address, phone: '+8613800001111' } }));
+    expect(await client().proveOrder(paid.id, digits)).toBeNull();
+    expect(api.requests.at(-1)).toBe(`POST /orders/${paid.id}/proof`);
+    expect(await client().proveOrder(paid.id, digits)).toEqual(paid);
+  });
+
   it('drops another buyer\'s order even when the API sends it', async () => {
     const bobOrder = (await client().listOrders({ channel: 'webchat', buyerId: 'bob' }))[0]!;
     api.leakOrder = bobOrder;

@@ -99,4 +99,21 @@ describe.each(implementations)('orders port: %s', (_name, create) => {
     expect((await orders.cancelOrder(buyer, unpaid.id, request('c'))).outcome).toBe('already_applied');
     expect((await orders.cancelOrder(buyer, unpaid.id, request('other'))).outcome).toBe('not_allowed');
   });
+
+  it('proves an order to a guest by its number and the last four digits of its phone, with its buyer', async () => {
+    const buyer = fresh();
+    const paid = (await orders.listOrders(buyer)).find((o) => o.status === 'paid')!;
+    const lastFour = paid.address.phone.slice(-4);
+    const proven = await orders.proveOrder(paid.id, lastFour);
+    expect(proven).toEqual(paid);
+    expect(proven!.buyer).toEqual(buyer);
+  });
+
+  it('answers wrong digits exactly like an order that does not exist', async () => {
+    const paid = (await orders.listOrders(fresh())).find((o) => o.status === 'paid')!;
+    const wrong = paid.address.phone.slice(-4) === '0000' ? '1111' : '0000';
+    expect(await orders.proveOrder(paid.id, wrong)).toBeNull();
+    expect(await orders.proveOrder('KF000000000000', paid.address.phone.slice(-4))).toBeNull();
+    expect(await orders.proveOrder(paid.id, '')).toBeNull();
+  });
 });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { afterSalePolicy } from '../../adapters/commerce/choose-orders.ts';
 import { DemoCatalog } from '../../adapters/commerce/demo/demo-catalog.ts';
 import { DemoOrders } from '../../adapters/commerce/demo/demo-orders.ts';
+import { MemoryProofAttempts } from '../../adapters/stores/memory/memory-proof-attempts.ts';
 import { loadConfig } from '../../config/load-config.ts';
 import { builtInActions } from '../../dialogs/actions/index.ts';
 import { TESTS_FOLDER, loadFlows } from '../../dialogs/flows/load-flows.ts';
@@ -32,6 +33,7 @@ describe('the demo shop', () => {
         catalog,
         shopName: config.shop.name,
         createOrders: (clock) => DemoOrders.load({ clock }),
+        createProofAttempts: (clock) => new MemoryProofAttempts({ clock }),
         afterSale: afterSalePolicy(config),
       });
       expect(result.failure).toBe('');

@@ -50,25 +50,28 @@ const hmac = (key: string, text: string): string => createHmac('sha256', key).up
 
 // ---- Lazada -------------------------------------------------------------------------------------
 
+// The IM push as "Webhook API IM Send Message Notifications" documents it: no top-level timestamp,
+// the buyer as from_account_id, the message's time as data.send_time in milliseconds.
 function lazadaPush(conversation: string, fields: Record<string, unknown>, options: PushOptions = {}, messageType = 2): string {
   return JSON.stringify({
-    seller_id: '1000001',
-    message_type: messageType,
-    timestamp: options.timestamp ?? now(),
-    site: 'lazada_sg',
     data: {
       session_id: conversation,
       message_id: options.messageId ?? randomUUID(),
-      type: 1,
+      content: '{"txt":""}',
+      from_account_id: `buyer-${conversation}`,
       from_account_type: 1,
-      from_user_id: `buyer-${conversation}`,
-      to_account_type: 2,
-      to_user_id: '1000001',
+      send_time: (options.timestamp ?? now()) * 1000,
       template_id: 1,
-      send_time: Date.now(),
+      to_account_id: '1000001',
+      to_account_type: 2,
+      type: 1,
+      site_id: 'SG',
+      auto_reply: false,
       status: 0,
       ...fields,
     },
+    seller_id: 1000001,
+    message_type: messageType,
   });
 }
 
@@ -100,15 +103,15 @@ export const lazadaKit: MarketplaceKit = {
   newConversation: () => `100${randomInt(1e9)}_${randomUUID().slice(0, 8)}`,
   buyerText: (c, text, o) => lazadaPush(c, { content: JSON.stringify({ txt: text }) }, o),
   productCard: (c, id) => lazadaPush(c, { template_id: 10006, content: JSON.stringify({ itemId: id, title: 'a product' }) }),
-  sellerText: (c, text) => lazadaPush(c, { from_account_type: 2, from_user_id: '1000001', content: JSON.stringify({ txt: text }) }),
-  systemMessage: (c) => lazadaPush(c, { from_account_type: 3, from_user_id: 'system', content: JSON.stringify({ txt: 'The buyer has received the order' }) }),
-  otherPushType: () => JSON.stringify({ seller_id: '1000001', message_type: 0, timestamp: now(), data: { trade_order_id: '1', order_status: 'paid' } }),
+  sellerText: (c, text) => lazadaPush(c, { from_account_type: 2, from_account_id: '1000001', to_account_type: 1, content: JSON.stringify({ txt: text }) }),
+  systemMessage: (c) => lazadaPush(c, { type: 2, template_id: 2, content: JSON.stringify({ txt: 'The buyer has received the order' }) }),
+  otherPushType: () => JSON.stringify({ seller_id: '1000001', message_type: 0, data: { order_status: 'unpaid', status_update_time: now(), trade_order_id: '1', trade_order_line_id: '2' }, timestamp: Date.now(), site: 'lazada_sg' }),
   badContent: (c) => lazadaPush(c, { content: '{"txt":' }),
   headers: (raw, secret = LAZADA_TEST_APP.appSecret) => ({ 'content-type': 'application/json', authorization: hmac(secret, LAZADA_TEST_APP.appKey + raw) }),
   busyAnswers: [
     { status: 502, body: 'bad gateway' },
     { status: 429, body: { code: 'ApiCallLimit' }, headers: { 'retry-after': '0' } },
-    { status: 200, body: { type: 'ISP', code: 'ApiCallLimit', message: 'This request has exceeded the limit' } },
+    { status: 200, body: { type: 'ISP', code: 'ApiCallLimit', message: 'This request has exceeded the limit', request_id: 'r' } },
   ],
   ref: (c) => ({ channel: 'lazada', conversationId: c, buyerId: `buyer-${c}` }),
 };

@@ -114,6 +114,11 @@ export async function startMerchantOrdersApi(options: { token?: string; clock?: 
       trackingNumber: String(req.body.trackingNumber),
     }, request(req.body)), reply));
 
+  app.post<{ Params: { orderId: string }; Body: { phoneLastFour?: unknown } }>('/orders/:orderId/proof', async (req, reply) => {
+    const order = await orders.proveOrder(req.params.orderId, String(req.body?.phoneLastFour ?? ''));
+    return order ?? reply.code(404).send({ error: 'not found' });
+  });
+
   app.get<{ Querystring: { after?: string; limit?: string } }>('/order-events', async (req, reply) => {
     const { after, limit = '100' } = req.query;
     if (!/^\d{1,3}$/.test(limit) || Number(limit) < 1 || Number(limit) > 500) return reply.code(400).send({ error: 'limit must be 1 to 500' });

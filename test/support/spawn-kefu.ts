@@ -47,6 +47,15 @@ export interface SpawnedKefu {
 const INHERITED_CONFIG = /^(PORT|HOST|REDIS_URL|LOG_LEVEL|KEFU_.*|KEFU__.*)$/i;
 
 /** Starts server.ts in a child process and resolves once it logs that it is listening. */
+/**
+ * Web chat limits no test reaches by accident: every test sends from 127.0.0.1, many messages to one
+ * server. The limits' own tests (test/webchat/webchat-rate-limits.test.ts) set the limits they try.
+ */
+export const LIFTED_RATE_LIMITS: Record<string, string> = {
+  KEFU__WEBCHAT__RATELIMIT__PERADDRESS: '1000000',
+  KEFU__WEBCHAT__RATELIMIT__PERCONVERSATION: '100000',
+};
+
 export async function spawnKefu(options: SpawnKefuOptions = {}): Promise<SpawnedKefu> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) {
@@ -56,6 +65,7 @@ export async function spawnKefu(options: SpawnKefuOptions = {}): Promise<Spawned
     PORT: String(options.port ?? 0),
     HOST: '127.0.0.1',
     LOG_LEVEL: options.logLevel ?? 'info',
+    ...LIFTED_RATE_LIMITS,
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     ...(options.keyPrefix ? { KEFU__SESSIONS__KEYPREFIX: options.keyPrefix } : {}),
     ...(options.flowsDir ? { KEFU_FLOWS_DIR: options.flowsDir } : {}),

@@ -5,6 +5,7 @@ import { loadConfig } from '../../config/load-config.ts';
 import { createLogger } from '../../adapters/logging/create-logger.ts';
 import { startServer, type RunningServer } from '../../server.ts';
 import { uniquePrefix } from './redis-server.ts';
+import { LIFTED_RATE_LIMITS } from './spawn-kefu.ts';
 
 export interface TestKefuOptions {
   /** Run on Redis (sessions, line, ledger, mailbox) at this URL; in memory when absent. */
@@ -21,6 +22,7 @@ export async function startTestKefu(options: TestKefuOptions = {}): Promise<Runn
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     KEFU__FLOWS__WATCH: 'false',
+    ...LIFTED_RATE_LIMITS,
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl, KEFU__SESSIONS__KEYPREFIX: uniquePrefix('kefu') } : {}),
     ...(options.flowsDir ? { KEFU_FLOWS_DIR: options.flowsDir } : {}),
     ...options.env,

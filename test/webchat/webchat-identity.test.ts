@@ -64,12 +64,12 @@ describe('a visitor who claims a buyer id without the shop\'s signature', () => 
   });
 
   it.each([
-    ['zh-Hans', (id: string) => `查一下${id}的物流`, '没有找到订单号为'],
-    ['zh-Hant', (id: string) => `我要改地址,訂單${id}`, '沒有找到訂單號為'],
-    ['en', (id: string) => `cancel my order ${id}`, "can't find an order numbered"],
-  ])('gets "not found" for that buyer\'s order number typed out (%s)', async (_language, text, notFound) => {
+    ['zh-Hans', (id: string) => `查一下${id}的物流`, '收件手机号的后四位'],
+    ['zh-Hant', (id: string) => `我要改地址,訂單${id}`, '收件手機號的後四位'],
+    ['en', (id: string) => `cancel my order ${id}`, 'the last four digits of the phone number on order'],
+  ])('is asked to prove that buyer\'s order number typed out, and shown nothing of it (%s)', async (_language, text, proveIt) => {
     const said = await say(`claim-${randomUUID()}`, { buyerId: VICTIM.buyerId, text: text(victimOrders[1]!) });
-    expect(said.texts).toContain(notFound);
+    expect(said.texts).toContain(proveIt);
     for (const detail of VICTIM_DETAILS.filter((d) => d !== victimOrders[1])) expect(said.texts).not.toContain(detail);
   });
 
@@ -77,7 +77,7 @@ describe('a visitor who claims a buyer id without the shop\'s signature', () => 
     'gets nothing from a forged button payload naming that buyer\'s order (%s)',
     async (intent) => {
       const said = await say(`claim-${randomUUID()}`, { buyerId: VICTIM.buyerId, text: '', payload: `/${intent}{"order_id":"${victimOrders[4]}"}` });
-      expect(said.texts).toContain(`没有找到订单号为 ${victimOrders[4]} 的订单`);
+      expect(said.texts).toContain(`请发一下订单 ${victimOrders[4]} 收件手机号的后四位`);
       for (const detail of VICTIM_DETAILS.filter((d) => d !== victimOrders[4])) expect(said.texts).not.toContain(detail);
     },
   );

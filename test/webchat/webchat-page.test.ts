@@ -244,6 +244,8 @@ describe('the web chat page', () => {
     expect(await bubbles(page, 'notice')).toEqual(['消息没发出去,请再试一次']);
     // A refused message is not retried: only "not now" (503) and lost connections are.
     expect(attempts).toBe(1);
+    // The buyer's words are back in the box, to send again.
+    expect(await page.locator('#text').inputValue()).toBe('在吗');
   });
 
   it('retries a message whose answer was lost, and the bot handles it once', async () => {
@@ -396,3 +398,31 @@ describe('the demo page as `npm start` serves it (no identity secret, demo order
     expect(await page.locator('#demo-badge').isHidden()).toBe(true);
   });
 });
+
+describe('the web chat page when Kefu says "too many messages"', () => {
+  let limited: RunningServer;
+  beforeAll(async () => {
+    limited = await startTestKefu({
+      env: { KEFU__WEBCHAT__RATELIMIT__PERCONVERSATION: '1', KEFU__WEBCHAT__RATELIMIT__WINDOWSECONDS: '2' },
+    });
+  });
+  afterAll(async () => {
+    await limited?.close();
+  });
+
+  it('waits as long as Retry-After says, sends the same message again and shows the answer', async () => {
+    const page = await openChat({ baseUrl: limited.url });
+    let refused = 0;
+    page.on('response', (response) => {
+      if (response.url().endsWith('/webchat/messages') && response.status() === 429) refused++;
+    });
+    await type(page, '你好');
+    await bubbles(page, 'bot');
+    await type(page, '身高170体重60穿什么码');
+    expect((await bubbles(page, 'notice'))[0]).toMatch(/^消息发得太快啦,\d+秒后自动重发~$/);
+    expect((await bubbles(page, 'bot', 2))[1]).toBe('根据尺寸,您适合M号哦');
+    expect(refused).toBeGreaterThan(0);
+    expect(await bubbles(page, 'me', 2)).toEqual(['你好', '身高170体重60穿什么码']);
+  });
+});
+

@@ -6,12 +6,15 @@ import type { KefuConfig, LazadaChannelConfig } from '../../../config/config-typ
 import type { ConversationRef, Reply } from '../../../dialogs/messages.ts';
 import { systemClock, type Clock, type Logger } from '../../../dialogs/ports.ts';
 import type { Kefu } from '../../../server.ts';
+import { fixedAccessToken } from '../shared/access-tokens.ts';
 import { setUpMarketplaceChannel, type MarketplaceChannel } from '../shared/set-up-marketplace-channel.ts';
+import { UnknownShapes } from '../shared/unknown-shapes.ts';
 import { LazadaApiClient } from './lazada-api-client.ts';
 import { LAZADA_CHANNEL } from './lazada-push.ts';
 import { renderLazadaReply } from './lazada-renderer.ts';
 import { registerLazadaRoutes } from './lazada-routes.ts';
 
+/** API reference "SendMessage". */
 export const LAZADA_SEND_PATH = '/im/message/send';
 
 /** Sends one reply bubble as one or more Lazada IM messages. */
@@ -27,13 +30,15 @@ export class LazadaReplySender {
 
 export async function registerLazadaChannel(http: FastifyInstance, kefu: Kefu, config: KefuConfig, logger: Logger, clock: Clock = systemClock): Promise<MarketplaceChannel> {
   const lazada = config.channels.lazada as Required<LazadaChannelConfig>;
-  const api = new LazadaApiClient({ baseUrl: lazada.apiBaseUrl, appKey: lazada.appKey, appSecret: lazada.appSecret, accessToken: lazada.accessToken, clock });
+  const api = new LazadaApiClient({ baseUrl: lazada.apiBaseUrl, appKey: lazada.appKey, appSecret: lazada.appSecret, tokens: fixedAccessToken(lazada.accessToken), clock });
   const channel = await setUpMarketplaceChannel(http, kefu, config, logger, LAZADA_CHANNEL, new LazadaReplySender(api));
   await registerLazadaRoutes(http, {
+    channel: LAZADA_CHANNEL,
     path: lazada.webhookPath,
     appKey: lazada.appKey,
     appSecret: lazada.appSecret,
     state: channel.state,
+    unknownShapes: new UnknownShapes(LAZADA_CHANNEL, logger),
     clock,
     logger,
     maxAgeSeconds: config.conversations.dedupeSeconds,

@@ -1,6 +1,8 @@
-// Renders one reply bubble as Lazada IM messages: the text with its buttons as numbered options
-// (template 1), then the card as Lazada's own item card (10006) or order card (10007) when it names
-// a product or an order, else as lines of text.
+// Renders one reply bubble as Lazada IM messages: the text with its buttons as numbered options,
+// then the card as Lazada's own item card or order card when it names a product or an order, else
+// as lines of text. Parameters as the API reference "SendMessage" (/im/message/send) names them:
+// template_id 1 with txt, 10006 with item_id, 10007 with order_id (the IM guide's examples write
+// itemId / orderId; the reference's parameter table, which the gateway checks, says item_id / order_id).
 
 import type { Reply } from '../../../dialogs/messages.ts';
 import { cardAsText } from '../shared/card-text.ts';

@@ -1,20 +1,20 @@
 // Lazada's push endpoint: POST <webhookPath>, the push as JSON, the signature in the Authorization
-// header (hex HMAC-SHA256 of app key + raw body), verified before anything is parsed.
+// header (lazada-signature.ts), verified before anything is parsed. Lazada wants HTTP 200 within
+// 500 ms and retries a push 12 times, 30 minutes apart, otherwise ("Lazada Push Mechanism", Success
+// acknowledge and retry): the route only verifies, reads and queues.
 
 import type { FastifyInstance } from 'fastify';
-import type { Clock, Logger } from '../../../dialogs/ports.ts';
-import type { ChannelState } from '../shared/channel-state.ts';
+import type { Clock } from '../../../dialogs/ports.ts';
+import type { PushHandling } from '../shared/accept-push.ts';
 import { registerSignedPushRoute } from '../shared/signed-push-route.ts';
-import { LAZADA_CHANNEL, readLazadaPush } from './lazada-push.ts';
+import { readLazadaPush } from './lazada-push.ts';
 import { isLazadaPushSigned } from './lazada-signature.ts';
 
-export interface LazadaRoutesOptions {
+export interface LazadaRoutesOptions extends PushHandling {
   path: string;
   appKey: string;
   appSecret: string;
-  state: ChannelState;
   clock: Clock;
-  logger: Logger;
   maxAgeSeconds: number;
 }
 
@@ -22,8 +22,7 @@ export async function registerLazadaRoutes(app: FastifyInstance, options: Lazada
   const { appKey, appSecret } = options;
   await registerSignedPushRoute(app, {
     ...options,
-    channel: LAZADA_CHANNEL,
     verify: (request, raw) => isLazadaPushSigned(request.headers.authorization, appKey, appSecret, raw),
-    read: readLazadaPush,
+    read: (push, receivedAt) => readLazadaPush(push, receivedAt, appKey),
   });
 }

@@ -1,24 +1,70 @@
-// The answer to a verified push, the same for every marketplace: the message is queued durably and
-// only then acknowledged (200); a queue that cannot take it (Redis away) answers 503 so the platform
-// delivers it again; a redelivery is acknowledged without queueing it twice; a seller's or system
-// message is acknowledged and left alone; a push not in the documented shape is a 400.
+// The answer to a verified push, the same for every marketplace. Every answer has an EMPTY body:
+// Shopee counts a push as delivered only on "a 2xx status and an empty body" (Shopee Open Platform,
+// "Push Mechanism notifications", Push Mechanism Retry Logic) and disables the subscription when
+// too few are; TikTok Shop lists "200 | NULL / empty" and "401 | NULL / empty" as the acceptable
+// answers (TikTok Shop Partner Center, "Configuration guide" of webhooks, step 4); Lazada reads the
+// HTTP status only ("Lazada Push Mechanism", Success acknowledge and retry). What happened is told in
+// a `kefu-push` header instead (and `kefu-push-reason`), for operators and tests.
+//   queued        the message is durably queued, then acknowledged (200)
+//   duplicate     a redelivery of a queued message id: acknowledged, not queued twice
+//   ignored       a seller's or system message, a push type the bot does not read (200)
+//   recalled      the buyer took the message back: it will not be answered (200)
+//   authorization an authorisation alert: the merchant is told (200)
+//   unreadable    signed, but in a shape Kefu does not know: logged once per shape (200)
+//   unavailable   the queue cannot take it now (Redis away): 503 + Retry-After, the platform delivers again
 
 import type { FastifyReply } from 'fastify';
 import type { Logger } from '../../../dialogs/ports.ts';
 import type { ChannelState } from './channel-state.ts';
-import type { PushReading } from './push-reading.ts';
+import type { AuthorizationNotice, PushReading } from './push-reading.ts';
+import type { UnknownShapes } from './unknown-shapes.ts';
 
-export async function acceptPush(reading: PushReading, state: ChannelState, logger: Logger, reply: FastifyReply, channel: string): Promise<FastifyReply> {
-  if (reading.kind === 'invalid') return reply.status(400).send({ error: reading.reason });
-  if (reading.kind === 'ignored') {
-    logger.debug({ channel, reason: reading.reason }, 'push acknowledged, not for the bot');
-    return reply.status(200).send({ ok: true, ignored: reading.reason });
-  }
+export type PushOutcome = 'queued' | 'duplicate' | 'ignored' | 'recalled' | 'authorization' | 'unreadable' | 'unavailable' | 'refused';
+
+export interface PushHandling {
+  channel: string;
+  state: ChannelState;
+  logger: Logger;
+  unknownShapes: UnknownShapes;
+  /** Told of an authorisation alert (the token keeper records it; see shared/token-keeper.ts). */
+  onAuthorization?(notice: AuthorizationNotice): Promise<void>;
+  /** Told of every answer (the channel's push counter). */
+  onOutcome?(outcome: PushOutcome): void;
+}
+
+/** Answers a push with an empty body, the outcome in headers (ASCII only: a header carries no other). */
+export function answerPush(reply: FastifyReply, status: number, outcome: PushOutcome, reason?: string, handling?: Pick<PushHandling, 'onOutcome'>): FastifyReply {
+  handling?.onOutcome?.(outcome);
+  reply.status(status).header('kefu-push', outcome);
+  if (reason) reply.header('kefu-push-reason', reason.replace(/[^\x20-\x7e]/g, '?').slice(0, 200));
+  return reply.send();
+}
+
+export async function acceptPush(reading: PushReading, handling: PushHandling, reply: FastifyReply): Promise<FastifyReply> {
+  const { state, logger, channel } = handling;
   try {
-    const outcome = await state.enqueue(reading.message);
-    return reply.status(200).send({ ok: true, ...(outcome === 'duplicate' ? { duplicate: true } : {}) });
+    switch (reading.kind) {
+      case 'ignored':
+        logger.debug({ channel, reason: reading.reason }, 'push acknowledged, not for the bot');
+        return answerPush(reply, 200, 'ignored', reading.reason, handling);
+      case 'unreadable':
+        handling.unknownShapes.report(reading.reason, reading.fields);
+        return answerPush(reply, 200, 'unreadable', reading.reason, handling);
+      case 'recalled':
+        // Kept for the dedupe window: a recall that overtakes its message still stops the answer.
+        await state.markRecalled(reading.messageId);
+        return answerPush(reply, 200, 'recalled', undefined, handling);
+      case 'authorization':
+        await handling.onAuthorization?.(reading.notice);
+        return answerPush(reply, 200, 'authorization', reading.notice.detail, handling);
+      case 'message': {
+        const outcome = await state.enqueue(reading.message);
+        return answerPush(reply, 200, outcome, undefined, handling);
+      }
+    }
   } catch (error) {
-    logger.error({ err: (error as Error).message, channel, messageId: reading.message.id }, 'push could not be queued; the platform will deliver it again');
-    return reply.header('retry-after', '2').status(503).send({ error: 'the message could not be queued now; deliver it again' });
+    logger.error({ err: (error as Error).message, channel }, 'push could not be taken now; the platform will deliver it again');
+    reply.header('retry-after', '2');
+    return answerPush(reply, 503, 'unavailable', 'the push could not be taken now; deliver it again', handling);
   }
 }

@@ -1,18 +1,31 @@
-// Calls to a marketplace's API fail in two ways: "not now" (HTTP 429 or 5xx, a platform's rate-limit
-// code, a network error) and "never" (a refused request). "Not now" is retried here a few times with
-// exponential backoff, waiting at least as long as the platform's Retry-After asks; what still fails
-// goes back to the channel's inbox, which retries the whole message later.
+// Calls to a marketplace's API fail in three ways, told apart by the platform's error CODE (each
+// platform's client classifies its own codes; message texts change with the language and are never
+// matched):
+//   retry    "not now": HTTP 429 or 5xx, a rate-limit or busy code, a network error. Retried here a
+//            few times with exponential backoff, waiting at least as long as Retry-After asks; what
+//            still fails goes back to the channel's inbox, which retries the whole message later.
+//   auth     the access token was refused (expired, revoked): the caller renews it once and tries
+//            again (shared/access-tokens.ts); a second refusal is final.
+//   refused  "never": a request the platform will not take however often it is sent.
+
+export type ApiFailure = 'retry' | 'auth' | 'refused';
 
 export class ApiError extends Error {
   constructor(
     message: string,
-    /** True when the same call may succeed later. */
-    readonly retryable: boolean,
+    readonly failure: ApiFailure,
     /** How long the platform asked us to wait, when it said. */
     readonly retryAfterMs?: number,
+    /** The platform's own error code, when it gave one. */
+    readonly code?: string,
   ) {
     super(message);
     this.name = 'ApiError';
+  }
+
+  /** True when the same call may succeed later. */
+  get retryable(): boolean {
+    return this.failure === 'retry';
   }
 }
 
@@ -39,7 +52,7 @@ export async function withRetries<T>(call: () => Promise<T>, options: RetryOptio
 }
 
 /** fetch's own failures (refused connection, reset, timeout) are worth another try. */
-function isNetworkError(error: unknown): boolean {
+export function isNetworkError(error: unknown): boolean {
   return error instanceof TypeError || (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'));
 }
 
@@ -51,8 +64,22 @@ export function retryAfterMs(header: string | null): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
-/** The ApiError for an HTTP status that is not a success. */
+/** The failure an HTTP status means when the body names no code the platform's client knows. */
+export function failureForStatus(status: number): ApiFailure {
+  return status === 429 || status >= 500 || status === 408 ? 'retry' : 'refused';
+}
+
+/** The ApiError for an HTTP status that is not a success, when the body says nothing more precise. */
 export function errorForStatus(platform: string, status: number, detail: string, retryAfter: string | null): ApiError {
-  const retryable = status === 429 || status >= 500 || status === 408;
-  return new ApiError(`${platform} API answered HTTP ${status}: ${detail.slice(0, 200)}`, retryable, retryAfterMs(retryAfter));
+  return new ApiError(`${platform} API answered HTTP ${status}: ${detail.slice(0, 200)}`, failureForStatus(status), retryAfterMs(retryAfter));
+}
+
+/** Parses a response body as a JSON object; null when it is not one. */
+export function jsonObjectOf(text: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
 }

@@ -5,7 +5,8 @@
 //   - notes about a conversation: the numbered options a buyer was last shown, so "2" can be read
 //     as the second button, and the product or order card the buyer wrote from, for their next message;
 //   - how many bubbles of an answer were already sent, so a retry after a failed send does not
-//     send the first bubbles twice.
+//     send the first bubbles twice;
+//   - the message ids a buyer took back (recalled), so a message still waiting is not answered.
 
 import type { InboundMessage } from '../../../dialogs/messages.ts';
 
@@ -26,6 +27,9 @@ export interface ChannelState {
   /** How many bubbles of the answer to `messageId` were sent already. */
   sentCount(messageId: string): Promise<number>;
   setSentCount(messageId: string, count: number): Promise<void>;
+  /** Notes that the buyer took this message back, for the dedupe window. */
+  markRecalled(messageId: string): Promise<void>;
+  isRecalled(messageId: string): Promise<boolean>;
   /** Stops the worker after the message in hand; queued messages stay queued (in Redis). */
   close(): Promise<void>;
 }

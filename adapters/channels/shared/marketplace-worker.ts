@@ -1,7 +1,7 @@
 // The work done after a marketplace webhook was acknowledged, for one queued buyer message:
-//   a card alone (the buyer opened the chat from a product or an order) is noted for the
-//   conversation's next message; a number answering the last numbered options becomes that
-//   button's payload; then the core answers (deduplicated on the message id, in line with the
+//   a message the buyer took back (recalled) is dropped; a card alone (the buyer opened the chat
+//   from a product or an order) is noted for the conversation's next message; a number answering
+//   the last numbered options becomes that button's payload; then the core answers (deduplicated on the message id, in line with the
 //   conversation's other messages) and the replies are sent. Any failure throws: the inbox keeps
 //   the message and tries again, and the core's ledger and the sent-count keep that from answering
 //   or sending twice.
@@ -22,6 +22,7 @@ export function marketplaceWorker(options: MarketplaceWorkerOptions): (message: 
   const { conversations, state, outbound } = options;
   return async (queued) => {
     const key = conversationKey(queued.conversation);
+    if (await state.isRecalled(queued.id)) return;
     if (queued.text.trim() === '' && !queued.payload) {
       // A product or order card with nothing typed: context for what the buyer writes next.
       if (queued.context) await state.remember(key, 'context', queued.context);

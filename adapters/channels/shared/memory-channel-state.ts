@@ -16,6 +16,7 @@ export class MemoryChannelState implements ChannelState {
   private readonly seen: ExpiringMap<true>;
   private readonly notes: ExpiringMap<string>;
   private readonly sent: ExpiringMap<number>;
+  private readonly recalled: ExpiringMap<true>;
   private queue: Queued[] = [];
   private handler: InboxHandler | null = null;
   private running = false;
@@ -31,6 +32,7 @@ export class MemoryChannelState implements ChannelState {
     this.seen = new ExpiringMap(clock);
     this.notes = new ExpiringMap(clock);
     this.sent = new ExpiringMap(clock);
+    this.recalled = new ExpiringMap(clock);
   }
 
   async enqueue(message: InboundMessage): Promise<'queued' | 'duplicate'> {
@@ -66,6 +68,14 @@ export class MemoryChannelState implements ChannelState {
 
   async setSentCount(messageId: string, count: number): Promise<void> {
     this.sent.set(messageId, count, this.settings.dedupeSeconds * 1000);
+  }
+
+  async markRecalled(messageId: string): Promise<void> {
+    this.recalled.set(messageId, true, this.settings.dedupeSeconds * 1000);
+  }
+
+  async isRecalled(messageId: string): Promise<boolean> {
+    return this.recalled.get(messageId) === true;
   }
 
   async close(): Promise<void> {

@@ -9,6 +9,7 @@
 //   <prefix>channel:<name>:options:<c>  the numbered options conversation c was last shown
 //   <prefix>channel:<name>:context:<c>  the product / order card conversation c last wrote from
 //   <prefix>channel:<name>:sent:<id>    how many bubbles of the answer to message id were sent
+//   <prefix>channel:<name>:recalled:<id> the buyer took message id back (not to be answered)
 // A failed message stays pending in the group: this process retries it after a growing pause, and if
 // this process dies, another claims it (XAUTOCLAIM) once it has been idle for claimIdleMs.
 
@@ -97,6 +98,14 @@ export class RedisChannelState implements ChannelState {
 
   async setSentCount(messageId: string, count: number): Promise<void> {
     await this.client.set(`${this.base}sent:${messageId}`, String(count), 'EX', this.options.dedupeSeconds);
+  }
+
+  async markRecalled(messageId: string): Promise<void> {
+    await this.client.set(`${this.base}recalled:${messageId}`, '1', 'EX', this.options.dedupeSeconds);
+  }
+
+  async isRecalled(messageId: string): Promise<boolean> {
+    return (await this.client.exists(`${this.base}recalled:${messageId}`)) === 1;
   }
 
   async close(): Promise<void> {

@@ -1,44 +1,44 @@
 // The webhook route every marketplace gets, differing only in how the platform signs and what its
-// push looks like: verify the signature over the raw bytes (401), parse (400), refuse a push older
-// than the dedupe window (a replay, 401), read it (the platform's own reader), then queue and
-// acknowledge (shared/accept-push.ts).
+// push looks like: verify the signature over the raw bytes (401), parse (400), read it (the
+// platform's own reader), refuse a buyer's message older than the replay window (401), then queue
+// and acknowledge (shared/accept-push.ts). Every answer has an empty body (see accept-push.ts).
+// The window is checked against the time the platform's reader found in the push (a top-level
+// timestamp is not part of every platform's push: Lazada's IM push has only data.send_time).
 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Clock, Logger } from '../../../dialogs/ports.ts';
-import { acceptPush } from './accept-push.ts';
-import type { ChannelState } from './channel-state.ts';
+import type { Clock } from '../../../dialogs/ports.ts';
+import { acceptPush, answerPush, type PushHandling } from './accept-push.ts';
 import { pushAge, type PushReading } from './push-reading.ts';
 import { parseJsonObject, rawBodyOf, registerRawBodyScope } from './raw-body-scope.ts';
 
-export interface SignedPushRouteOptions {
-  channel: string;
+export interface SignedPushRouteOptions extends PushHandling {
   path: string;
   /** True when the request's signature matches these exact bytes. */
   verify(request: FastifyRequest, rawBody: Buffer): boolean;
   read(push: Record<string, unknown>, receivedAt: number): PushReading;
   /** Answered before verification when the body is empty (Shopee's check of a new callback URL). */
   emptyBodyAnswer?: { status: number };
-  state: ChannelState;
   clock: Clock;
-  logger: Logger;
-  /** Pushes older than this are refused; within it, a repeated message id is handled once. */
+  /** Buyers' messages older than this are refused; within it, a repeated message id is handled once. */
   maxAgeSeconds: number;
 }
 
 export async function registerSignedPushRoute(app: FastifyInstance, options: SignedPushRouteOptions): Promise<void> {
-  const { state, clock, logger, channel } = options;
+  const { clock } = options;
   await registerRawBodyScope(app, (scope) => {
     scope.post(options.path, async (request, reply) => {
       const raw = rawBodyOf(request.body);
       // An empty body carries no message, so answering it unverified changes nothing.
-      if (raw.length === 0 && options.emptyBodyAnswer) return reply.status(options.emptyBodyAnswer.status).send();
-      if (!options.verify(request, raw)) return reply.status(401).send({ error: 'signature does not match' });
+      if (raw.length === 0 && options.emptyBodyAnswer) return answerPush(reply, options.emptyBodyAnswer.status, 'ignored', 'empty body (a check of the callback URL)', options);
+      if (!options.verify(request, raw)) return answerPush(reply, 401, 'refused', 'signature does not match', options);
       const push = parseJsonObject(raw);
-      if (!push) return reply.status(400).send({ error: 'body must be a JSON object' });
-      const age = pushAge(push.timestamp, clock.now(), options.maxAgeSeconds);
-      if (age === 'missing') return reply.status(400).send({ error: 'timestamp is required' });
-      if (age === 'stale') return reply.status(401).send({ error: 'push is too old (a replay?)' });
-      return acceptPush(options.read(push, clock.now()), state, logger, reply, channel);
+      if (!push) return answerPush(reply, 400, 'refused', 'body must be a JSON object', options);
+      const now = clock.now();
+      const reading = options.read(push, now);
+      if (reading.kind === 'message' && pushAge(reading.sentAt, now, options.maxAgeSeconds) === 'stale') {
+        return answerPush(reply, 401, 'refused', 'push is too old (a replay?)', options);
+      }
+      return acceptPush(reading, options, reply);
     });
   });
 }

@@ -52,11 +52,11 @@ export class ShopeeApiClient {
     try {
       parsed = JSON.parse(text) as Record<string, unknown>;
     } catch {
-      throw new ApiError(`Shopee API answered something that is not JSON: ${text.slice(0, 100)}`, true);
+      throw new ApiError(`Shopee API answered something that is not JSON: ${text.slice(0, 100)}`, 'retry');
     }
     const error = typeof parsed.error === 'string' ? parsed.error : '';
     if (error) {
-      throw new ApiError(`Shopee API ${apiPath} failed: ${error} ${String(parsed.message ?? '')}`.trim(), /rate_limit|too_many|busy|server|inner|timeout/i.test(error));
+      throw new ApiError(`Shopee API ${apiPath} failed: ${error} ${String(parsed.message ?? '')}`.trim(), /rate_limit|too_many|busy|server|inner|timeout/i.test(error) ? 'retry' : 'refused');
     }
     return parsed;
   }

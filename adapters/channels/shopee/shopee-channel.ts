@@ -23,7 +23,7 @@ export class ShopeeReplySender implements ReplySender {
   constructor(private readonly api: ShopeeApiClient) {}
 
   async sendReply(conversation: ConversationRef, reply: Reply): Promise<void> {
-    if (!/^\d{1,19}$/.test(conversation.buyerId)) throw new ApiError(`Shopee buyer id ${conversation.buyerId} is not a user id`, false);
+    if (!/^\d{1,19}$/.test(conversation.buyerId)) throw new ApiError(`Shopee buyer id ${conversation.buyerId} is not a user id`, 'refused');
     for (const message of renderShopeeReply(reply)) {
       await this.api.shopCall('POST', SHOPEE_SEND_MESSAGE_PATH, { to_id: Number(conversation.buyerId), ...message });
     }

@@ -35,7 +35,7 @@ export async function recoverLostPushes(options: LostPushOptions): Promise<numbe
       if (!isObject(push)) continue;
       const reading = readShopeePush(push, clock.now(), shopId);
       if (reading.kind === 'message' && (await state.enqueue(reading.message)) === 'queued') queued++;
-      else if (reading.kind === 'invalid') logger.warn({ reason: reading.reason }, 'Shopee lost push not readable; skipped');
+      else if (reading.kind === 'unreadable') logger.warn({ reason: reading.reason }, 'Shopee lost push not readable; skipped');
     }
     const lastId = response.last_message_id;
     if (typeof lastId === 'number' && list.length > 0) await api.publicCall('POST', SHOPEE_CONFIRM_LOST_PUSH_PATH, { last_message_id: lastId });
@@ -47,13 +47,18 @@ export async function recoverLostPushes(options: LostPushOptions): Promise<numbe
 /** Runs recoverLostPushes now and every intervalSeconds; returns a function that stops it. */
 export function scheduleLostPushRecovery(options: LostPushOptions, intervalSeconds: number): () => Promise<void> {
   let stopped = false;
+  let busy = false;
   let running: Promise<unknown> = Promise.resolve();
   const round = (): void => {
+    // A slow round must not overlap the next one: both would confirm the same page.
+    if (busy) return;
+    busy = true;
     running = recoverLostPushes(options)
       .then((count) => {
         if (count > 0) options.logger.info({ count }, 'recovered Shopee messages that had not been pushed');
       })
-      .catch((error: Error) => options.logger.warn({ err: error.message }, 'Shopee lost-push recovery failed; will try again'));
+      .catch((error: Error) => options.logger.warn({ err: error.message }, 'Shopee lost-push recovery failed; will try again'))
+      .finally(() => (busy = false));
   };
   round();
   const timer = setInterval(() => {

@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Clock, Logger } from '../../../dialogs/ports.ts';
 import type { ChannelState } from '../shared/channel-state.ts';
+import { UnknownShapes } from '../shared/unknown-shapes.ts';
 import { registerSignedPushRoute } from '../shared/signed-push-route.ts';
 import { SHOPEE_CHANNEL, readShopeePush } from './shopee-push.ts';
 import { isShopeePushSigned } from './shopee-signature.ts';
@@ -25,6 +26,7 @@ export async function registerShopeeRoutes(app: FastifyInstance, options: Shopee
   await registerSignedPushRoute(app, {
     ...options,
     channel: SHOPEE_CHANNEL,
+    unknownShapes: new UnknownShapes(SHOPEE_CHANNEL, options.logger),
     emptyBodyAnswer: { status: 200 },
     verify: (request, raw) => isShopeePushSigned(request.headers.authorization, callbackUrl, partnerKey, raw),
     read: (push, receivedAt) => readShopeePush(push, receivedAt, shopId),

@@ -38,11 +38,11 @@ export class TiktokApiClient {
     try {
       parsed = JSON.parse(text) as Record<string, unknown>;
     } catch {
-      throw new ApiError(`TikTok Shop API answered something that is not JSON: ${text.slice(0, 100)}`, true);
+      throw new ApiError(`TikTok Shop API answered something that is not JSON: ${text.slice(0, 100)}`, 'retry');
     }
     if (parsed.code !== 0) {
       const message = String(parsed.message ?? '');
-      throw new ApiError(`TikTok Shop API ${path} failed: ${String(parsed.code)} ${message}`.trim(), /rate limit|too many|busy|timeout|internal/i.test(message));
+      throw new ApiError(`TikTok Shop API ${path} failed: ${String(parsed.code)} ${message}`.trim(), /rate limit|too many|busy|timeout|internal/i.test(message) ? 'retry' : 'refused');
     }
     return parsed;
   }

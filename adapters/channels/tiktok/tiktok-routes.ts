@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Clock, Logger } from '../../../dialogs/ports.ts';
 import type { ChannelState } from '../shared/channel-state.ts';
+import { UnknownShapes } from '../shared/unknown-shapes.ts';
 import { registerSignedPushRoute } from '../shared/signed-push-route.ts';
 import { isTiktokWebhookSigned } from './tiktok-signature.ts';
 import { TIKTOK_CHANNEL, readTiktokWebhook } from './tiktok-webhook.ts';
@@ -24,6 +25,7 @@ export async function registerTiktokRoutes(app: FastifyInstance, options: Tiktok
   await registerSignedPushRoute(app, {
     ...options,
     channel: TIKTOK_CHANNEL,
+    unknownShapes: new UnknownShapes(TIKTOK_CHANNEL, options.logger),
     verify: (request, raw) => isTiktokWebhookSigned(request.headers.authorization, appKey, appSecret, raw),
     read: readTiktokWebhook,
   });

@@ -26,6 +26,7 @@ import type {
   ReturnRequest,
   TrackingEvent,
 } from '../../../dialogs/commerce/orders.ts';
+import { phoneEndsWith } from '../../../dialogs/commerce/order-proof.ts';
 import { systemClock, type Clock } from '../../../dialogs/ports.ts';
 import { sampleOrders } from './sample-orders.ts';
 
@@ -202,6 +203,14 @@ export class DemoOrders implements Orders {
       ret.status = 'parcel_sent';
       return { previous, next: parcel };
     });
+  }
+
+  async proveOrder(orderId: string, phoneLastFour: string): Promise<Order | null> {
+    for (const book of this.books.values()) {
+      const order = this.find(book, orderId);
+      if (order) return phoneEndsWith(order.address.phone, phoneLastFour) ? this.view(book, order) : null;
+    }
+    return null;
   }
 
   /** The order's history, for the merchant's staff (not part of the buyer-facing port). */

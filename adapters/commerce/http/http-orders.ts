@@ -7,6 +7,7 @@
 // It is also an OrderEventSource: it polls GET /order-events every eventsPollMs (order-events-poller.ts).
 
 import { CommerceUnavailableError } from '../../../dialogs/commerce/commerce-unavailable.ts';
+import { phoneEndsWith } from '../../../dialogs/commerce/order-proof.ts';
 import type {
   BuyerIdentity,
   ChangeRequest,
@@ -125,6 +126,21 @@ export class HttpOrders implements Orders, OrderEventSource {
     if (body === null) return null;
     if (!isRecord(body) || !Array.isArray(body.events) || !body.events.every(isEvent)) throw this.mismatch(path, 'expected {"events": [...]}');
     return [...body.events].sort((a, b) => a.at - b.at);
+  }
+
+  /** POST /orders/{orderId}/proof: the digits travel in the body, never in a path or a log. */
+  async proveOrder(orderId: string, phoneLastFour: string): Promise<Order | null> {
+    const path = `/orders/${encodeURIComponent(orderId)}/proof`;
+    const body = await this.client.postJson<unknown>(path, { phoneLastFour });
+    if (body === null) return null;
+    if (!isOrder(body)) throw this.mismatch(path, 'the order does not match the contract');
+    // Defence in depth, as for owned(): an API that answers another order, or a phone that does not
+    // end in the digits, proves nothing.
+    if (body.id !== orderId || !phoneEndsWith(body.address.phone, phoneLastFour)) {
+      this.logger.error({ path, orderId: body.id }, 'the order API proved an order the digits do not fit; refused');
+      return null;
+    }
+    return body;
   }
 
   changeAddress(buyer: BuyerIdentity, orderId: string, address: PostalAddress, request: ChangeRequest): Promise<ChangeResult> {

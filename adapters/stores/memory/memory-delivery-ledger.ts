@@ -4,10 +4,12 @@
 
 import { systemClock, type Clock, type DeliveryClaim, type DeliveryLedger } from '../../../dialogs/ports.ts';
 import { checkStoreKey, ttlWholeSeconds } from '../store-input.ts';
-import { ExpiringMap } from './expiring-map.ts';
+import { ExpiringMap, type MemoryStoreStats } from './expiring-map.ts';
 
 export interface MemoryDeliveryLedgerOptions {
   clock?: Clock;
+  /** Most message records kept; past it the one written longest ago goes (default: no cap). */
+  maxEntries?: number;
 }
 
 type Entry = { state: 'pending' } | { state: 'done'; result: string };
@@ -16,7 +18,11 @@ export class MemoryDeliveryLedger implements DeliveryLedger {
   private readonly entries: ExpiringMap<Entry>;
 
   constructor(options: MemoryDeliveryLedgerOptions = {}) {
-    this.entries = new ExpiringMap(options.clock ?? systemClock);
+    this.entries = new ExpiringMap(options.clock ?? systemClock, options.maxEntries);
+  }
+
+  get stats(): MemoryStoreStats {
+    return this.entries.stats;
   }
 
   async claim(messageKey: string, claimSeconds: number): Promise<DeliveryClaim> {

@@ -14,7 +14,7 @@ import {
 } from '../push-mailbox.ts';
 import { PushListeners } from '../push-listeners.ts';
 import { checkStoreKey, ttlWholeSeconds } from '../store-input.ts';
-import { ExpiringMap } from './expiring-map.ts';
+import { ExpiringMap, type MemoryStoreStats } from './expiring-map.ts';
 
 export interface MemoryPushMailboxOptions {
   clock?: Clock;
@@ -22,6 +22,8 @@ export interface MemoryPushMailboxOptions {
   keepSeconds?: number;
   /** Where a listener that throws is reported. */
   logger?: Logger;
+  /** Most conversations' mailboxes kept; past it the one appended to longest ago goes (default: no cap). */
+  maxEntries?: number;
 }
 
 export class MemoryPushMailbox implements PushMailbox {
@@ -36,7 +38,11 @@ export class MemoryPushMailbox implements PushMailbox {
     this.clock = options.clock ?? systemClock;
     this.keepMs = ttlWholeSeconds(options.keepSeconds ?? 86_400, 'keepSeconds') * 1000;
     this.listeners = new PushListeners(options.logger ?? silentLogger);
-    this.mailboxes = new ExpiringMap(this.clock);
+    this.mailboxes = new ExpiringMap(this.clock, options.maxEntries);
+  }
+
+  get stats(): MemoryStoreStats {
+    return this.mailboxes.stats;
   }
 
   async append(key: string, data: string): Promise<string> {

@@ -5,17 +5,23 @@
 
 import { systemClock, type Clock, type SessionStore } from '../../../dialogs/ports.ts';
 import { checkStoreKey, sessionJson, ttlWholeSeconds } from '../store-input.ts';
-import { ExpiringMap } from './expiring-map.ts';
+import { ExpiringMap, type MemoryStoreStats } from './expiring-map.ts';
 
 export interface MemorySessionStoreOptions {
   clock?: Clock;
+  /** Most sessions kept; past it the one saved longest ago goes (default: no cap). */
+  maxEntries?: number;
 }
 
 export class MemorySessionStore implements SessionStore {
   private readonly sessions: ExpiringMap<string>;
 
   constructor(options: MemorySessionStoreOptions = {}) {
-    this.sessions = new ExpiringMap(options.clock ?? systemClock);
+    this.sessions = new ExpiringMap(options.clock ?? systemClock, options.maxEntries);
+  }
+
+  get stats(): MemoryStoreStats {
+    return this.sessions.stats;
   }
 
   async load<T>(key: string): Promise<T | null> {

@@ -1,0 +1,70 @@
+// The vendors' own samples, as their documentation prints them, for the readers' and the routes'
+// tests. Where a printed sample is not valid JSON (comments, a brace too many) it is the same sample
+// with only that repaired; every value is as printed. Each names the page it comes from, so the next
+// person can compare it with the vendor's current page.
+
+/**
+ * Lazada Open Platform, "Webhook API IM Send Message Notifications" (msg_type 2). Printed as
+ * `{"data": { { …fields… } }, …}` with `//` comments; the inner braces and comments are removed.
+ * It has no top-level timestamp: the message's time is data.send_time, in milliseconds.
+ */
+export const LAZADA_IM_PUSH_SAMPLE = {
+  data: {
+    session_id: '100094063_2_1011822749_1_103',
+    message_id: '1zYOS7N0cuIqw96026',
+    content: '{"txt":"hello world!"}',
+    from_account_id: '1891549323',
+    from_account_type: 1,
+    send_time: 1596550789323,
+    template_id: 1,
+    to_account_id: '231135951',
+    to_account_type: 1,
+    type: 1,
+    site_id: 'SG',
+    process_msg: 'xxxx',
+    auto_reply: false,
+    status: 0,
+  },
+  seller_id: 20240305,
+  message_type: 2,
+};
+
+/** Lazada, "Webhook API IM Session Update Notifications" (msg_type 19), repaired as above. */
+export const LAZADA_SESSION_UPDATE_SAMPLE = {
+  data: {
+    sync_type: 'SESSION_UPDATE',
+    user_account_id: '100094063',
+    user_account_type: 2,
+    session_id: '100094063_2_1011822749_1_103',
+    unread_count: 0,
+    to_position: 1596550789323,
+    self_position: 1596550789323,
+    site_id: 'SG',
+  },
+  seller_id: 20240305,
+  message_type: 19,
+};
+
+/** Lazada, "Webhook API Promotion" (msg_type 11): the page prints the data alone, without an envelope. */
+export const LAZADA_PROMOTION_SAMPLE = { expireTime: 1628079408927, notifyTime: 1628153676218, promotionId: 900000001107894, promotionType: 'SELLER_VOUCHER', sellerId: 100191757 };
+
+/** Lazada, "Webhook API Authorization Token Expiration Alert" (msg_type 8). */
+export const LAZADA_TOKEN_ALERT_SAMPLE = {
+  seller_id: 'null',
+  message_type: 8,
+  data: { app_key: '115527', auth_expiry_time: 1627542238, seller_id: '1000165972' },
+  timestamp: 1627416758,
+  site: 'lazada_ph',
+};
+
+/**
+ * Lazada, "Lazada Push Mechanism", the Java sample's signature vector: app key 123456, app secret
+ * 3412gyo124goi3124, and the message body exactly as the sample's comment writes it (with its
+ * literal "{...}.." placeholder), giving this signature.
+ */
+export const LAZADA_PUSH_SIGNATURE_VECTOR = {
+  appKey: '123456',
+  appSecret: '3412gyo124goi3124',
+  body: '{"seller_id":"1234567", "message_type":0, "data":{...}..}',
+  signature: 'f3d2ca947f16a50b577c036adecd18bec126ea19cadedd59816e255d3b6104ab',
+};
