@@ -11,6 +11,7 @@ import { problemAt, problemInside, type YamlPath, type YamlSource } from './yaml
 import { LANGUAGES, type LocalText } from '../messages.ts';
 import type { ActionDefinition } from '../actions/action-types.ts';
 import type { VocabularyPart } from './vocabulary.ts';
+import { OUT_OF_SCOPE_INTENT } from '../understanding/intent-recogniser.ts';
 
 /** Payloads the engine answers itself (see docs/flows.md). */
 export const BUILT_IN_PAYLOADS = ['/resume', '/back_to_bot'] as const;
@@ -61,6 +62,7 @@ class Checker {
   constructor(
     private readonly collected: CollectedFlows,
     private readonly actions: ReadonlyMap<string, ActionDefinition>,
+    private readonly baseExamples: ReadonlyMap<string, number>,
   ) {}
 
   private report(origin: Origin, path: YamlPath, message: string, atKey = false): void {
@@ -113,7 +115,10 @@ class Checker {
     }
     for (const [name, { definition, origin }] of this.collected.intents) {
       const examples = [...(definition.examples.zh ?? []), ...(definition.examples.en ?? [])];
-      if (examples.length === 0) this.report(origin, ['examples'], `intent "${name}" needs at least one example`);
+      const fromBase = definition.base === false ? 0 : (this.baseExamples.get(name) ?? 0);
+      if (examples.length === 0 && fromBase === 0) {
+        this.report(origin, ['examples'], `intent "${name}" needs at least one example (the shipped base has none${definition.base === false ? ' in use: base is false' : ''})`);
+      }
       for (const lang of ['zh', 'en'] as const) {
         (definition.examples[lang] ?? []).forEach((example, i) => {
           const key = example.trim().toLowerCase();
@@ -121,6 +126,12 @@ class Checker {
           if (owner && owner !== name) this.report(origin, ['examples', lang, i], `example "${example}" is also an example of intent "${owner}"`);
           else exampleOwner.set(key, name);
         });
+      }
+      // out_of_scope only teaches the recogniser what none of the intents is: it starts nothing.
+      if (name === OUT_OF_SCOPE_INTENT) {
+        if (triggered.has(name)) this.report(origin, [], `intent "${name}" means "none of the intents": no flow can start from it (flow "${triggered.get(name)}")`, true);
+        if (definition.answer !== undefined) this.report(origin, ['answer'], `intent "${name}" means "none of the intents": it cannot have an answer`, true);
+        continue;
       }
       const isSystem = (SYSTEM_INTENTS as readonly string[]).includes(name);
       if (!isSystem && !triggered.has(name)) this.report(origin, [], `intent "${name}" triggers no flow and has no answer`, true);
@@ -326,6 +337,11 @@ class Checker {
   }
 }
 
-export function checkFlows(collected: CollectedFlows, actions: ReadonlyMap<string, ActionDefinition>): Problem[] {
-  return new Checker(collected, actions).run();
+/** `baseExamples`: how many examples the shipped base has per intent (an intent may rely on them alone). */
+export function checkFlows(
+  collected: CollectedFlows,
+  actions: ReadonlyMap<string, ActionDefinition>,
+  baseExamples: ReadonlyMap<string, number> = new Map(),
+): Problem[] {
+  return new Checker(collected, actions, baseExamples).run();
 }

@@ -9,6 +9,8 @@ export interface IntentDefinition {
   /** Shown on suggestion buttons when the bot is unsure ("did you mean …?"). */
   label: LocalText;
   examples: { zh?: string[]; en?: string[] };
+  /** false: the shipped base's examples of this intent are left out (dialogs/flows/shipped-base.ts). */
+  base?: boolean;
   /** Phrases that always mean this intent when they appear in a message. */
   keywords?: string[];
   /**

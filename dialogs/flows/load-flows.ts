@@ -1,6 +1,6 @@
 // Loads a folder of flow files into a FlowSet the engine runs: parse each YAML file (keeping
 // positions), check it against the schema, merge the files, run the cross-file checks, train the
-// recogniser. Either everything is valid and a FlowSet comes out, or nothing does and every
+// recogniser on the shop's examples and the shipped base (shipped-base.ts says how they combine). Either everything is valid and a FlowSet comes out, or nothing does and every
 // problem is listed: a bad edit never half-applies.
 
 import { createHash } from 'node:crypto';
@@ -11,6 +11,7 @@ import type { ActionDefinition } from '../actions/action-types.ts';
 import { IntentRecogniser, type TrainingExample } from '../understanding/intent-recogniser.ts';
 import { checkFlows, triggersOf, variationsOf, type CollectedFlows } from './check-flows.ts';
 import { checkVocabulary } from './check-vocabulary.ts';
+import { baseExampleCounts, loadShippedBase, SHIPPED_BASE_DIR, withShippedBase, type ShippedBase } from './shipped-base.ts';
 import { compileExpression, type CompiledExpression } from './expressions.ts';
 import { expandIntentAnswers } from './intent-answers.ts';
 import type { FlowDefinition, FlowFile, IntentDefinition, ResponseVariation } from './flow-types.ts';
@@ -40,6 +41,8 @@ export interface FlowSet {
   expression(source: string | number | boolean): CompiledExpression;
   /** The files it was loaded from, for the log and the watcher. */
   readonly files: readonly string[];
+  /** The shipped base's files the recogniser also learned from. */
+  readonly baseFiles: readonly string[];
 }
 
 export interface LoadFlowsOptions {
@@ -47,6 +50,8 @@ export interface LoadFlowsOptions {
   nluThreshold?: number;
   /** How file names appear in problems; defaults to relative to the working directory. */
   displayPath?: (file: string) => string;
+  /** The e-commerce base to learn from besides the flows: a folder with intents/*.yaml, or false for none. Default: the shipped base/. */
+  base?: string | false;
 }
 
 export type LoadResult = { ok: true; flowSet: FlowSet } | { ok: false; problems: Problem[] };
@@ -85,6 +90,13 @@ export async function loadFlows(dir: string, options: LoadFlowsOptions): Promise
   }
   if (files.length === 0) {
     return { ok: false, problems: [{ file: display(dir), line: 1, col: 1, message: 'no .yaml flow files in this folder' }] };
+  }
+
+  let base: ShippedBase = { examples: [], files: [] };
+  if (options.base !== false) {
+    const loadedBase = await loadShippedBase(options.base ?? SHIPPED_BASE_DIR, display);
+    if (!loadedBase.ok) problems.push(...loadedBase.problems);
+    else base = loadedBase.base;
   }
 
   const collected: CollectedFlows = { intents: new Map(), responses: new Map(), flows: new Map(), vocabulary: new Map() };
@@ -132,16 +144,17 @@ export async function loadFlows(dir: string, options: LoadFlowsOptions): Promise
   const answerProblems = expandIntentAnswers(collected);
   if (answerProblems.length > 0) return { ok: false, problems: sortProblems(answerProblems) };
   const actions = new Map(options.actions.map((a) => [a.name, a]));
-  const checkProblems = [...checkFlows(collected, actions), ...checkVocabulary(collected, actions)];
+  const checkProblems = [...checkFlows(collected, actions, baseExampleCounts(base)), ...checkVocabulary(collected, actions)];
   if (checkProblems.length > 0) return { ok: false, problems: sortProblems(checkProblems) };
 
-  return { ok: true, flowSet: buildFlowSet(collected, actions, files, options.nluThreshold) };
+  return { ok: true, flowSet: buildFlowSet(collected, actions, files, base, options.nluThreshold) };
 }
 
 function buildFlowSet(
   collected: CollectedFlows,
   actions: ReadonlyMap<string, ActionDefinition>,
   files: string[],
+  base: ShippedBase,
   threshold: number | undefined,
 ): FlowSet {
   const intents = new Map([...collected.intents].map(([name, { definition }]) => [name, definition]));
@@ -151,12 +164,14 @@ function buildFlowSet(
   const flowByIntent = new Map<string, string>();
   for (const [name, flow] of flows) for (const intent of triggersOf(flow)) flowByIntent.set(intent, name);
 
-  const examples: TrainingExample[] = [];
+  const shopExamples: TrainingExample[] = [];
   const keywords: Record<string, string[]> = {};
   for (const [name, intent] of intents) {
-    for (const text of [...(intent.examples.zh ?? []), ...(intent.examples.en ?? [])]) examples.push({ text, intent: name });
+    for (const text of [...(intent.examples.zh ?? []), ...(intent.examples.en ?? [])]) shopExamples.push({ text, intent: name });
     if (intent.keywords?.length) keywords[name] = intent.keywords;
   }
+  const usesBase = new Map([...intents].map(([name, intent]) => [name, intent.base !== false]));
+  const examples = withShippedBase({ examples: shopExamples, usesBase }, base);
   const recogniser = IntentRecogniser.train(examples, { threshold, keywords });
 
   const fingerprints = new Map(
@@ -172,6 +187,7 @@ function buildFlowSet(
     actions,
     vocabulary,
     files,
+    baseFiles: base.files,
     fingerprint: (flowName) => fingerprints.get(flowName) ?? '',
     expression(source) {
       const key = String(source);

@@ -11,7 +11,7 @@
 // - training time and the mean time to recognise one message.
 
 import { performance } from 'node:perf_hooks';
-import { IntentRecogniser, type RecogniserOptions, type TrainingExample } from './intent-recogniser.ts';
+import { IntentRecogniser, OUT_OF_SCOPE_INTENT, type RecogniserOptions, type TrainingExample } from './intent-recogniser.ts';
 import { isOutOfScope } from './labelled-examples.ts';
 
 /** How a declined message or an out-of-scope row is shown in confusions. */
@@ -52,22 +52,36 @@ export class EvaluationError extends Error {
   override name = 'EvaluationError';
 }
 
+export interface EvaluationOptions extends RecogniserOptions {
+  /**
+   * Learn the training set's out-of-scope rows as a class of their own (as the bot does with the
+   * shipped base's out_of_scope examples). Without it they are left out: the recogniser learns the
+   * intents only and declines whatever looks like none of them.
+   */
+  learnOutOfScope?: boolean;
+}
+
 export function evaluateRecogniser(
   train: readonly TrainingExample[],
   test: readonly TrainingExample[],
-  options: RecogniserOptions = {},
+  options: EvaluationOptions = {},
   confusionsShown = 10,
 ): Evaluation {
-  // Out-of-scope training rows name no intent: the recogniser learns intents only and declines
-  // whatever looks like none of them.
   const inScopeTrain = train.filter((e) => !isOutOfScope(e.intent));
   if (inScopeTrain.length === 0) throw new EvaluationError('the training set has no in-scope rows');
+  const outOfScopeTrain = options.learnOutOfScope ? train.filter((e) => isOutOfScope(e.intent)) : [];
   const inScopeTest = test.filter((e) => !isOutOfScope(e.intent));
   if (inScopeTest.length === 0) throw new EvaluationError('the test set has no in-scope rows');
 
   const started = performance.now();
   const startedCpu = process.cpuUsage();
-  const recogniser = IntentRecogniser.train(inScopeTrain.map((e) => ({ text: e.text, intent: e.intent.trim() })), options);
+  const recogniser = IntentRecogniser.train(
+    [
+      ...inScopeTrain.map((e) => ({ text: e.text, intent: e.intent.trim() })),
+      ...outOfScopeTrain.map((e) => ({ text: e.text, intent: OUT_OF_SCOPE_INTENT })),
+    ],
+    options,
+  );
   const trainingMs = performance.now() - started;
   const trainingCpuMs = cpuMs(process.cpuUsage(startedCpu));
 
@@ -119,7 +133,7 @@ export function evaluateRecogniser(
   const outOfScopeRows = expectedCount.get(OUT_OF_SCOPE) ?? 0;
 
   return {
-    trainingExamples: inScopeTrain.length,
+    trainingExamples: inScopeTrain.length + outOfScopeTrain.length,
     intents: recogniser.intents.length,
     testRows: test.length,
     inScopeRows: inScopeTest.length,

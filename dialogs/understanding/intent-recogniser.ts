@@ -30,6 +30,11 @@
 //      like the intent whose examples carry numbers (body measurements).
 //   Unseen n-grams still count towards a message's length (text-features.ts), so a message that is
 //   mostly new to the model has weak features and a low probability too.
+// - Out of scope as a class: examples labelled `out_of_scope` (the shipped base has a few hundred:
+//   chit-chat, logins, other trades, bare numbers) are learned as one more class, so the boundary
+//   between "about the shop" and "about nothing the shop does" is learned from examples, not only
+//   from the threshold. When that class is the classifier's best, the message is declined (intent
+//   null) whatever the confidence of the best intent; it never appears in the ranking.
 // - Keywords are the merchant's override for what must always work ("转人工", "算了"): if one
 //   appears in the message, its intent wins with confidence at least 0.9 (and never below the
 //   classifier's best, so the ranking stays sorted).
@@ -68,6 +73,8 @@ export interface RecogniserOptions {
 }
 
 export const DEFAULT_THRESHOLD = 0.5;
+/** Examples with this label teach what none of the intents is; the recogniser never answers it. */
+export const OUT_OF_SCOPE_INTENT = 'out_of_scope';
 /** The least confidence a keyword match gets. */
 export const KEYWORD_CONFIDENCE = 0.9;
 const RANKING_SIZE = 5;
@@ -121,6 +128,8 @@ interface TrainedModel {
   /** Training vectors of each class, for the nearest-example similarity. */
   examplesByClass: readonly PackedVectors[];
   familiarSimilarity: number;
+  /** The class index of OUT_OF_SCOPE_INTENT, -1 when nothing was labelled so. */
+  outOfScopeClass: number;
 }
 
 export class IntentRecogniser {
@@ -135,6 +144,7 @@ export class IntentRecogniser {
     private readonly threshold: number,
   ) {
     const all = new Set<string>([...(model?.classes ?? []), ...keywords.map((k) => k.intent)]);
+    all.delete(OUT_OF_SCOPE_INTENT);
     this.intents = Object.freeze([...all].sort(compareStrings));
     this.scratch = new Float64Array(Math.max(0, ...(model?.examplesByClass ?? []).map((e) => e.count)));
     this.logits = new Float64Array(model?.classes.length ?? 0);
@@ -149,7 +159,7 @@ export class IntentRecogniser {
 
   recognise(text: string): Recognition {
     const normalised = normaliseText(typeof text === 'string' ? text : '');
-    const ranking = this.rank(normalised);
+    const { ranking, declined } = this.rank(normalised);
     const keyword = this.findKeyword(normalised);
     if (keyword !== null) {
       const best = Math.max(KEYWORD_CONFIDENCE, ranking[0]?.confidence ?? 0);
@@ -158,21 +168,28 @@ export class IntentRecogniser {
     }
     const top = ranking[0];
     if (top === undefined) return { intent: null, confidence: 0, ranking };
+    if (declined) return { intent: null, confidence: top.confidence, ranking };
     return { intent: top.confidence >= this.threshold ? top.intent : null, confidence: top.confidence, ranking };
   }
 
-  /** The classifier's view: up to 5 intents with confidence above 0, best first. */
-  private rank(normalised: string): IntentScore[] {
+  /**
+   * The classifier's view: up to 5 intents with confidence above 0, best first, and whether the
+   * learned out-of-scope class beat them all.
+   */
+  private rank(normalised: string): { ranking: IntentScore[]; declined: boolean } {
     const model = this.model;
-    if (model === null || normalised === '') return [];
+    if (model === null || normalised === '') return { ranking: [], declined: false };
     const vector = model.vocabulary.vectorise(normalised);
-    if (vector.indices.length === 0) return [];
+    if (vector.indices.length === 0) return { ranking: [], declined: false };
 
     const probabilities = this.logits;
     model.classifier.logits(vector, probabilities);
     softmaxInPlace(probabilities, probabilities);
-    const order = topClasses(probabilities, RANKING_SIZE);
-    const best = order[0]!;
+    const top = topClasses(probabilities, RANKING_SIZE + 1);
+    const declined = top[0] === model.outOfScopeClass;
+    const order = top.filter((c) => c !== model.outOfScopeClass).slice(0, RANKING_SIZE);
+    const best = order[0];
+    if (best === undefined) return { ranking: [], declined };
     const familiarity = Math.min(1, this.nearestSimilarity(vector.contentFocused, best) / model.familiarSimilarity);
     // A message made mostly of numbers ("123 456", "31 47 2026") is about nothing in particular.
     const words = Math.min(1, vector.wordShare / WORD_SHARE_FLOOR);
@@ -186,7 +203,7 @@ export class IntentRecogniser {
       const confidence = clamp01(againstChance * scale);
       if (confidence > 0) ranking.push({ intent: model.classes[c]!, confidence });
     }
-    return ranking;
+    return { ranking, declined };
   }
 
   /** Cosine similarity of `vector` to the closest training example of class `c`. */
@@ -243,7 +260,10 @@ function trainModel(examples: TrainingExample[]): TrainedModel | null {
     classifier,
     classes,
     examplesByClass,
-    familiarSimilarity: familiarSimilarity(examplesByClass),
+    // Out-of-scope examples are many unrelated things: how close they are to each other says
+    // nothing about how familiar an intent's message looks.
+    familiarSimilarity: familiarSimilarity(examplesByClass.filter((_, c) => classes[c] !== OUT_OF_SCOPE_INTENT)),
+    outOfScopeClass: classes.indexOf(OUT_OF_SCOPE_INTENT),
   };
 }
 

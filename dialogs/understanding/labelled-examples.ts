@@ -5,6 +5,9 @@
 // - an intents YAML file, or a folder of them, in the flows' format (`intents: {name: {examples:
 //   {zh: [...], en: [...]}, keywords: [...]}}`): the merchant's own taxonomy, keywords included.
 // Rows labelled `oos` or `out_of_scope` are out of scope: they belong to no intent.
+// A folder of flows is read with the shipped base (base/intents/*.yaml) merged in, by the same
+// rules as the bot's loader (dialogs/flows/shipped-base.ts), so what is measured is what the bot
+// learns; a CSV file or a single YAML file is read as it is.
 //
 // Every problem is a LabelledExamplesError with a message that names the file and what is wrong,
 // so the CLI can print it as it is.
@@ -13,6 +16,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { parse as parseYaml } from 'yaml';
 import { listFlowFiles } from '../flows/load-flows.ts';
+import { formatProblem } from '../flows/problems.ts';
+import { loadShippedBase, SHIPPED_BASE_DIR, withShippedBase } from '../flows/shipped-base.ts';
 import type { TrainingExample } from './intent-recogniser.ts';
 
 /** The labels that mean "none of the intents". */
@@ -27,6 +32,18 @@ export interface LabelledExamples {
   keywords: Record<string, string[]>;
   /** The files read, for the report. */
   files: string[];
+  /**
+   * Whether the out-of-scope rows are meant to be learned as a class (the flows' and the base's
+   * `out_of_scope` examples are; a dataset's `oos` rows are test material unless asked for).
+   */
+  learnsOutOfScope: boolean;
+  /** How many of `examples` came from the shipped base. */
+  baseExamples: number;
+}
+
+export interface ReadOptions {
+  /** For a folder of flows: the base folder to merge in, or false for none. Default: the shipped base. */
+  base?: string | false;
 }
 
 export class LabelledExamplesError extends Error {
@@ -38,20 +55,20 @@ export function isOutOfScope(intent: string): boolean {
 }
 
 /** Reads a CSV file, an intents YAML file or a folder of intents YAML files. */
-export async function readLabelledExamples(location: string): Promise<LabelledExamples> {
+export async function readLabelledExamples(location: string, options: ReadOptions = {}): Promise<LabelledExamples> {
   let info;
   try {
     info = await stat(location);
   } catch {
     throw new LabelledExamplesError(`${location}: no such file or folder`);
   }
-  if (info.isDirectory()) return readIntentsFolder(location);
+  if (info.isDirectory()) return readIntentsFolder(location, options.base ?? SHIPPED_BASE_DIR);
   if (/\.ya?ml$/i.test(location)) {
     const { examples, keywords } = await readIntentsFile(location);
     if (examples.length === 0) throw new LabelledExamplesError(`${location}: no intent examples in this file`);
-    return { examples, keywords, files: [location] };
+    return { examples, keywords, files: [location], learnsOutOfScope: true, baseExamples: 0 };
   }
-  return { examples: await readCsvFile(location), keywords: {}, files: [location] };
+  return { examples: await readCsvFile(location), keywords: {}, files: [location], learnsOutOfScope: false, baseExamples: 0 };
 }
 
 async function readText(file: string): Promise<string> {
@@ -99,7 +116,14 @@ async function readCsvFile(file: string): Promise<TrainingExample[]> {
   return parseCsvExamples(await readText(file), file);
 }
 
-async function readIntentsFile(file: string): Promise<{ examples: TrainingExample[]; keywords: Record<string, string[]> }> {
+interface IntentsRead {
+  examples: TrainingExample[];
+  keywords: Record<string, string[]>;
+  /** Every intent defined, with whether it takes the base (`base: false` turns it off). */
+  usesBase: Map<string, boolean>;
+}
+
+async function readIntentsFile(file: string): Promise<IntentsRead> {
   let data: unknown;
   try {
     data = parseYaml(await readText(file));
@@ -108,10 +132,11 @@ async function readIntentsFile(file: string): Promise<{ examples: TrainingExampl
   }
   const examples: TrainingExample[] = [];
   const keywords: Record<string, string[]> = {};
-  if (data === null || data === undefined) return { examples, keywords };
+  const usesBase = new Map<string, boolean>();
+  if (data === null || data === undefined) return { examples, keywords, usesBase };
   if (typeof data !== 'object' || Array.isArray(data)) throw new LabelledExamplesError(`${file}: expected a mapping with an "intents" section`);
   const intents = (data as { intents?: unknown }).intents;
-  if (intents === undefined) return { examples, keywords };
+  if (intents === undefined) return { examples, keywords, usesBase };
   if (intents === null || typeof intents !== 'object' || Array.isArray(intents)) {
     throw new LabelledExamplesError(`${file}: "intents" must map intent names to their examples`);
   }
@@ -125,20 +150,27 @@ async function readIntentsFile(file: string): Promise<{ examples: TrainingExampl
     }
     const words = (definition as { keywords?: unknown } | null)?.keywords;
     if (Array.isArray(words)) keywords[name] = words.filter((w): w is string => typeof w === 'string');
+    usesBase.set(name, (definition as { base?: unknown } | null)?.base !== false);
   }
-  return { examples, keywords };
+  return { examples, keywords, usesBase };
 }
 
-async function readIntentsFolder(dir: string): Promise<LabelledExamples> {
+async function readIntentsFolder(dir: string, baseDir: string | false): Promise<LabelledExamples> {
   // The same files the bot loads its flows from (tests/ left out).
   const files = await listFlowFiles(dir);
   const examples: TrainingExample[] = [];
   const keywords: Record<string, string[]> = {};
+  const usesBase = new Map<string, boolean>();
   for (const file of files) {
     const read = await readIntentsFile(file);
     examples.push(...read.examples);
     for (const [intent, words] of Object.entries(read.keywords)) keywords[intent] = [...(keywords[intent] ?? []), ...words];
+    for (const [intent, uses] of read.usesBase) usesBase.set(intent, uses && usesBase.get(intent) !== false);
   }
   if (examples.length === 0) throw new LabelledExamplesError(`${dir}: no intent examples in any .yaml file of this folder`);
-  return { examples, keywords, files };
+  if (baseDir === false) return { examples, keywords, files, learnsOutOfScope: true, baseExamples: 0 };
+  const loaded = await loadShippedBase(baseDir);
+  if (!loaded.ok) throw new LabelledExamplesError(`the shipped base has problems:\n${loaded.problems.map(formatProblem).join('\n')}`);
+  const merged = withShippedBase({ examples, usesBase }, loaded.base);
+  return { examples: merged, keywords, files: [...files, ...loaded.base.files], learnsOutOfScope: true, baseExamples: merged.length - examples.length };
 }

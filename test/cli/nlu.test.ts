@@ -66,9 +66,12 @@ describe('npm run nlu -- eval', { timeout: 120_000 }, () => {
     const fromFile = await nlu('eval', '--train', path.join(FIXTURES, 'intents.yaml'), '--test', TEST);
     expect(fromFile.code).toBe(0);
     expect(fromFile.stdout).toMatch(/^trained: 16 examples, 2 intents/);
-    const fromFolder = await nlu('eval', '--train', FIXTURES, '--test', TEST);
+    // A folder is read as flows are, with the shipped base merged in; --no-base measures the folder alone.
+    const fromFolder = await nlu('eval', '--train', FIXTURES, '--test', TEST, '--no-base');
     expect(fromFolder.code).toBe(0);
     expect(fromFolder.stdout).toMatch(/^trained: 16 examples, 2 intents/);
+    const withBase = await nlu('eval', '--train', FIXTURES, '--test', TEST);
+    expect(withBase.stdout).toMatch(/^base: \d+ examples from the shipped base .*\ntrained: \d+ examples, 2 intents/);
   });
 
   it('counts a message it declines against accuracy and names the confusion', async () => {
