@@ -33,8 +33,9 @@
 // - Out of scope as a class: examples labelled `out_of_scope` (the shipped base has a few hundred:
 //   chit-chat, logins, other trades, bare numbers) are learned as one more class, so the boundary
 //   between "about the shop" and "about nothing the shop does" is learned from examples, not only
-//   from the threshold. When that class is the classifier's best, the message is declined (intent
-//   null) whatever the confidence of the best intent; it never appears in the ranking.
+//   from the threshold. When that class is clearly the classifier's best (OUT_OF_SCOPE_MARGIN),
+//   the message is declined (intent null) whatever the confidence of the best intent; it never
+//   appears in the ranking.
 // - Keywords are the merchant's override for what must always work ("转人工", "算了"): if one
 //   appears in the message, its intent wins with confidence at least 0.9 (and never below the
 //   classifier's best, so the ranking stays sorted).
@@ -94,6 +95,11 @@ const FAMILIAR_QUANTILE = 0.15;
 // examples give (about 0.38), so it only binds for small taxonomies like the demo shop's.
 const FALLBACK_FAMILIAR_SIMILARITY = 0.4;
 const MIN_FAMILIAR_SIMILARITY = 0.35;
+
+// The learned out-of-scope class declines a message when it is this many times likelier than the
+// best intent: it is one class standing for everything else, trained on more examples than most
+// intents, so a near tie is left to the intent's confidence and the threshold.
+const OUT_OF_SCOPE_MARGIN = 1.2;
 
 interface Keyword {
   phrase: string;
@@ -186,7 +192,9 @@ export class IntentRecogniser {
     model.classifier.logits(vector, probabilities);
     softmaxInPlace(probabilities, probabilities);
     const top = topClasses(probabilities, RANKING_SIZE + 1);
-    const declined = top[0] === model.outOfScopeClass;
+    const second = top[1];
+    const declined =
+      top[0] === model.outOfScopeClass && (second === undefined || probabilities[top[0]]! >= OUT_OF_SCOPE_MARGIN * probabilities[second]!);
     const order = top.filter((c) => c !== model.outOfScopeClass).slice(0, RANKING_SIZE);
     const best = order[0];
     if (best === undefined) return { ranking: [], declined };
@@ -247,10 +255,12 @@ function trainModel(examples: TrainingExample[]): TrainedModel | null {
     MAX_EPOCHS,
     Math.max(DEFAULT_SOFTMAX_TRAINING.epochs, Math.ceil(MIN_TRAINING_STEPS / vectors.length)),
   );
+  const outOfScopeClass = classes.indexOf(OUT_OF_SCOPE_INTENT);
   const classifier = SoftmaxClassifier.train(vectors, labels, classes.length, vocabulary.size, {
     ...DEFAULT_SOFTMAX_TRAINING,
     epochs,
     averageFrom: Math.floor(epochs * 0.3),
+    exampleWeights: outOfScopeWeights(labels, classes.length, outOfScopeClass),
   });
   // Familiarity is judged on the content-focused vectors: sharing "what is the" with an example is
   // not being about the same thing.
@@ -263,8 +273,23 @@ function trainModel(examples: TrainingExample[]): TrainedModel | null {
     // Out-of-scope examples are many unrelated things: how close they are to each other says
     // nothing about how familiar an intent's message looks.
     familiarSimilarity: familiarSimilarity(examplesByClass.filter((_, c) => classes[c] !== OUT_OF_SCOPE_INTENT)),
-    outOfScopeClass: classes.indexOf(OUT_OF_SCOPE_INTENT),
+    outOfScopeClass,
   };
+}
+
+// The out-of-scope class weighs, in all, this many times an average intent: enough to learn the
+// boundary, not so much that its many examples' shared words ("how do i", "帮我") outvote an intent.
+const OUT_OF_SCOPE_CLASS_WEIGHT = 2.5;
+
+/** Per-example weights that cap the out-of-scope class's total weight; undefined when all weigh 1. */
+function outOfScopeWeights(labels: Int32Array, classCount: number, outOfScopeClass: number): Float64Array | undefined {
+  if (outOfScopeClass < 0 || classCount < 2) return undefined;
+  let outOfScope = 0;
+  for (const label of labels) if (label === outOfScopeClass) outOfScope++;
+  const perIntent = (labels.length - outOfScope) / (classCount - 1);
+  const weight = Math.min(1, (OUT_OF_SCOPE_CLASS_WEIGHT * perIntent) / outOfScope);
+  if (weight === 1) return undefined;
+  return Float64Array.from(labels, (label) => (label === outOfScopeClass ? weight : 1));
 }
 
 function pack(vectors: readonly SparseVector[]): PackedVectors {

@@ -24,6 +24,11 @@ export interface SoftmaxTrainingOptions {
   averageFrom: number;
   /** Seeds the shuffling of the examples. */
   seed: number;
+  /**
+   * How much each example's step counts (default 1 for all): a class with many more examples than
+   * the others (the learned out-of-scope class) can be weighed down so it does not win near ties.
+   */
+  exampleWeights?: ArrayLike<number>;
 }
 
 export const DEFAULT_SOFTMAX_TRAINING: Readonly<SoftmaxTrainingOptions> = {
@@ -77,7 +82,8 @@ export class SoftmaxClassifier {
         const example = order[o]!;
         const { indices, values } = vectors[example]!;
         const label = labels[example]!;
-        const rate = options.learningRate / (1 + options.learningRate * options.l2 * step);
+        const decayed = options.learningRate / (1 + options.learningRate * options.l2 * step);
+        const rate = decayed * (options.exampleWeights?.[example] ?? 1);
 
         logits.set(biases);
         accumulateRows(weights, C, indices, values, scale, logits);
@@ -93,7 +99,7 @@ export class SoftmaxClassifier {
             biases[c]! -= rate * g;
           }
         }
-        scale *= 1 - rate * options.l2;
+        scale *= 1 - decayed * options.l2;
         const stepSize = rate / scale;
         for (let k = 0; k < indices.length; k++) {
           const row = indices[k]! * C;

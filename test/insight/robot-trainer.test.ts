@@ -71,11 +71,12 @@ describe('robot trainer', () => {
   it('teaches a group to an existing intent: only the new lines are added, and the bot understands them', async () => {
     const file = path.join(flowsDir, 'intents/presale.yaml');
     const before = await readFile(file, 'utf8');
-    expect(server.kefu.flows().recogniser.recognise('能放丰巢柜吗').intent).not.toBe('ask_shipping');
-    await notUnderstood(['能放丰巢柜吗', '放丰巢柜就行', '丰巢柜可以放吗']);
-    const cluster = await clusterWith('能放丰巢柜吗');
+    // Phrasings the shipped base does not cover either (base/intents/*.yaml).
+    expect(server.kefu.flows().recogniser.recognise('放丰巢柜就行').intent).not.toBe('ask_shipping');
+    await notUnderstood(['放丰巢柜就行', '放丰巢就行', '丰巢柜就行']);
+    const cluster = await clusterWith('放丰巢柜就行');
     // (Which of the three group together depends on everything kept, as IDF weights do.)
-    expect(cluster.examples).toEqual(expect.arrayContaining(['能放丰巢柜吗', '放丰巢柜就行']));
+    expect(cluster.examples).toEqual(expect.arrayContaining(['放丰巢柜就行', '放丰巢就行']));
 
     const taught = await api('POST', '/admin/api/trainer/teach', { clusterId: cluster.id, intent: 'ask_shipping' });
     expect(taught.status, JSON.stringify(taught.body)).toBe(200);
@@ -85,10 +86,10 @@ describe('robot trainer', () => {
     const added = after.split('\n').filter((line) => !before.split('\n').includes(line));
     expect(added.map((line) => line.trim()).sort()).toEqual(cluster.examples.map((e: string) => `- ${e}`).sort());
     expect(after.split('\n').filter((line) => !added.includes(line)).join('\n')).toBe(before);
-    expect(server.kefu.flows().recogniser.recognise('能放丰巢柜吗').intent).toBe('ask_shipping');
+    expect(server.kefu.flows().recogniser.recognise('放丰巢柜就行').intent).toBe('ask_shipping');
     // Taught messages leave the trainer's list.
     const { body } = await api('GET', '/admin/api/trainer/clusters');
-    expect(body.clusters.some((c: { examples: string[] }) => c.examples.includes('能放丰巢柜吗'))).toBe(false);
+    expect(body.clusters.some((c: { examples: string[] }) => c.examples.includes('放丰巢柜就行'))).toBe(false);
   });
 
   it('creates a new intent with a hand-off flow in the trainer’s own file', async () => {
@@ -128,8 +129,8 @@ describe('robot trainer', () => {
   });
 
   it('refuses a change that would make the flows invalid, with file:line:col, and writes nothing', async () => {
-    await notUnderstood(['月球有仓库吗', '月球上有仓库吗']);
-    const cluster = await clusterWith('月球有仓库吗');
+    await notUnderstood(['土星环有多宽', '土星环多宽']);
+    const cluster = await clusterWith('土星环有多宽');
     const digest = await folderDigest();
     const taken = await api('POST', '/admin/api/trainer/teach', {
       clusterId: cluster.id,
@@ -144,7 +145,7 @@ describe('robot trainer', () => {
     expect(flowName.status).toBe(422);
     expect(flowName.body.problems.join('\n')).toMatch(/flow "size_advice" is already defined/);
     expect(await folderDigest()).toBe(digest);
-    expect((await clusterWith('月球有仓库吗')).id).toBe(cluster.id); // still there to teach
+    expect((await clusterWith('土星环有多宽')).id).toBe(cluster.id); // still there to teach
   });
 
   it('answers malformed, hostile and unlucky requests with a clear error', async () => {
