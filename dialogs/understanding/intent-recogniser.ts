@@ -99,7 +99,7 @@ const MIN_FAMILIAR_SIMILARITY = 0.35;
 // The learned out-of-scope class declines a message when it is this many times likelier than the
 // best intent: it is one class standing for everything else, trained on more examples than most
 // intents, so a near tie is left to the intent's confidence and the threshold.
-const OUT_OF_SCOPE_MARGIN = 1.2;
+const OUT_OF_SCOPE_MARGIN = 2;
 
 interface Keyword {
   phrase: string;
