@@ -128,7 +128,7 @@ describe('Lazada push route', () => {
     expect(await post({ ...LAZADA_TOKEN_ALERT_SAMPLE, data: { ...LAZADA_TOKEN_ALERT_SAMPLE.data, app_key: LAZADA_TEST_APP.appKey } })).toMatchObject({ status: 200, body: '', outcome: 'authorization' });
     expect(await post({ unexpected: true })).toMatchObject({ status: 200, body: '', outcome: 'unreadable' });
     harness.clock.set(LAZADA_IM_PUSH_SAMPLE.data.send_time + 2 * 86_400_000);
-    expect(await post(withData({ message_id: 'other' }))).toMatchObject({ status: 401, body: '', outcome: 'refused', reason: 'push is too old (a replay?)' });
+    expect(await post(withData({ message_id: 'other' }))).toMatchObject({ status: 401, body: '', outcome: 'refused', reason: 'push is outside the replay window (too old or too far ahead)' });
     expect(await post(LAZADA_IM_PUSH_SAMPLE, 'not-the-secret')).toMatchObject({ status: 401, body: '', outcome: 'refused' });
   });
 });

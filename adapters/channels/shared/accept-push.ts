@@ -15,7 +15,7 @@
 
 import type { FastifyReply } from 'fastify';
 import type { Logger } from '../../../dialogs/ports.ts';
-import type { ChannelState } from './channel-state.ts';
+import type { ChannelState, PushWindow } from './channel-state.ts';
 import type { AuthorizationNotice, PushReading } from './push-reading.ts';
 import type { UnknownShapes } from './unknown-shapes.ts';
 
@@ -40,7 +40,8 @@ export function answerPush(reply: FastifyReply, status: number, outcome: PushOut
   return reply.send();
 }
 
-export async function acceptPush(reading: PushReading, handling: PushHandling, reply: FastifyReply): Promise<FastifyReply> {
+/** `window`: how long the route would still accept this push, so a replay stays a duplicate that long. */
+export async function acceptPush(reading: PushReading, handling: PushHandling, reply: FastifyReply, window?: PushWindow): Promise<FastifyReply> {
   const { state, logger, channel } = handling;
   try {
     switch (reading.kind) {
@@ -51,14 +52,14 @@ export async function acceptPush(reading: PushReading, handling: PushHandling, r
         handling.unknownShapes.report(reading.reason, reading.fields);
         return answerPush(reply, 200, 'unreadable', reading.reason, handling);
       case 'recalled':
-        // Kept for the dedupe window: a recall that overtakes its message still stops the answer.
+        // Kept for the dedupe window and the future skew: a recall that overtakes its message still stops the answer.
         await state.markRecalled(reading.messageId);
         return answerPush(reply, 200, 'recalled', undefined, handling);
       case 'authorization':
         await handling.onAuthorization?.(reading.notice);
         return answerPush(reply, 200, 'authorization', reading.notice.detail, handling);
       case 'message': {
-        const outcome = await state.enqueue(reading.message);
+        const outcome = await state.enqueue(reading.message, window);
         return answerPush(reply, 200, outcome, undefined, handling);
       }
     }

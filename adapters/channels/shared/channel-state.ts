@@ -13,12 +13,29 @@ import type { InboundMessage } from '../../../dialogs/messages.ts';
 /** What a channel notes about a conversation between messages. */
 export type NoteName = 'options' | 'context';
 
+/** How long the route would still accept the push that carried a message. */
+export interface PushWindow {
+  /** Milliseconds from now until the push's own time leaves the replay window. */
+  acceptedForMs?: number;
+}
+
+/** How long a message id's "seen" mark is kept: the dedupe window, or longer while its push is still acceptable. */
+export function seenKeepMs(dedupeSeconds: number, window?: PushWindow): number {
+  // A second more than the window, so a mark never expires in the same millisecond the push stops being accepted.
+  return Math.max(dedupeSeconds * 1000, Math.ceil(window?.acceptedForMs ?? 0) + 1000);
+}
+
 /** Handles one queued message; throwing leaves it queued and it is tried again after a pause. */
 export type InboxHandler = (message: InboundMessage, attempt: number) => Promise<void>;
 
 export interface ChannelState {
-  /** Queues the message unless its id was queued within the dedupe window ("duplicate" then). */
-  enqueue(message: InboundMessage): Promise<'queued' | 'duplicate'>;
+  /**
+   * Queues the message unless its id was queued within the dedupe window ("duplicate" then). The id
+   * is remembered for dedupeSeconds, or for as long as the push could still be accepted when the
+   * route says that is longer (`acceptedForMs`, a push dated ahead of Kefu's clock): a replay is a
+   * duplicate for as long as the route lets it in.
+   */
+  enqueue(message: InboundMessage, window?: PushWindow): Promise<'queued' | 'duplicate'>;
   /** Starts handing queued messages to `handler`, in order within a conversation. */
   start(handler: InboxHandler): void;
   /** Keeps a note about a conversation for `optionsSeconds`; null removes it. */
@@ -27,7 +44,11 @@ export interface ChannelState {
   /** How many bubbles of the answer to `messageId` were sent already. */
   sentCount(messageId: string): Promise<number>;
   setSentCount(messageId: string, count: number): Promise<void>;
-  /** Notes that the buyer took this message back, for the dedupe window. */
+  /**
+   * Notes that the buyer took this message back, for the dedupe window and the future skew: the
+   * message itself may arrive after its recall and is accepted until its own time (at most the
+   * recall's plus the skew) leaves the window.
+   */
   markRecalled(messageId: string): Promise<void>;
   isRecalled(messageId: string): Promise<boolean>;
   /** Stops the worker after the message in hand; queued messages stay queued (in Redis). */

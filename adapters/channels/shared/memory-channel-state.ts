@@ -5,7 +5,8 @@
 import type { InboundMessage } from '../../../dialogs/messages.ts';
 import { systemClock, type Clock, type Logger } from '../../../dialogs/ports.ts';
 import { ExpiringMap } from '../../stores/memory/expiring-map.ts';
-import { handleByConversation, retryDelayMs, type ChannelState, type ChannelStateOptions, type InboxHandler, type NoteName } from './channel-state.ts';
+import { MAX_FUTURE_SKEW_MS } from './push-reading.ts';
+import { handleByConversation, retryDelayMs, seenKeepMs, type ChannelState, type ChannelStateOptions, type InboxHandler, type NoteName, type PushWindow } from './channel-state.ts';
 
 interface Queued {
   message: InboundMessage;
@@ -35,11 +36,11 @@ export class MemoryChannelState implements ChannelState {
     this.recalled = new ExpiringMap(clock);
   }
 
-  async enqueue(message: InboundMessage): Promise<'queued' | 'duplicate'> {
+  async enqueue(message: InboundMessage, window?: PushWindow): Promise<'queued' | 'duplicate'> {
     if (this.closed) throw new Error('the channel is shutting down');
     const key = message.id;
     if (this.seen.get(key)) return 'duplicate';
-    this.seen.set(key, true, this.settings.dedupeSeconds * 1000);
+    this.seen.set(key, true, seenKeepMs(this.settings.dedupeSeconds, window));
     this.queue.push({ message, attempt: 1 });
     this.pump();
     return 'queued';
@@ -71,7 +72,7 @@ export class MemoryChannelState implements ChannelState {
   }
 
   async markRecalled(messageId: string): Promise<void> {
-    this.recalled.set(messageId, true, this.settings.dedupeSeconds * 1000);
+    this.recalled.set(messageId, true, this.settings.dedupeSeconds * 1000 + MAX_FUTURE_SKEW_MS);
   }
 
   async isRecalled(messageId: string): Promise<boolean> {

@@ -69,6 +69,9 @@ export function timeOf(value: unknown): number | null {
   return number > 1e12 ? number : number * 1000;
 }
 
+/** How far ahead of Kefu's clock a push may be dated (the platform's clock may run fast). */
+export const MAX_FUTURE_SKEW_MS = 300_000;
+
 /**
  * Whether a message push is recent enough to be answered. A replayed push inside the window is a
  * duplicate message id and handled once; outside it, it is refused, so a captured push can never be
@@ -76,7 +79,16 @@ export function timeOf(value: unknown): number | null {
  */
 export function pushAge(sentAt: number, now: number, maxAgeSeconds: number): 'fresh' | 'stale' {
   const ageMs = now - sentAt;
-  return ageMs > maxAgeSeconds * 1000 || ageMs < -300_000 ? 'stale' : 'fresh';
+  return ageMs > maxAgeSeconds * 1000 || ageMs < -MAX_FUTURE_SKEW_MS ? 'stale' : 'fresh';
+}
+
+/**
+ * How much longer (ms from now) a fresh push could still be accepted: until its own time leaves the
+ * window, sentAt + maxAge. For a push dated ahead that is later than now + maxAge, so its "seen" mark
+ * must be kept that long, not counted from its arrival (channel-state.ts, enqueue).
+ */
+export function pushAcceptedForMs(sentAt: number, now: number, maxAgeSeconds: number): number {
+  return Math.max(0, sentAt + maxAgeSeconds * 1000 - now);
 }
 
 /** The dotted paths of the fields in a push (names only, never values), for logging an unknown shape. */

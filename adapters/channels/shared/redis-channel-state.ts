@@ -4,7 +4,8 @@
 //                                       message is in Redis; an entry is deleted once handled
 //   <prefix>channel:<name>:seen:<id>    SET NX, written in the same Lua call as the XADD: a
 //                                       redelivered message id is queued once, and a failed XADD
-//                                       never marks an id as seen
+//                                       never marks an id as seen; kept while the push could
+//                                       still be accepted (channel-state.ts, seenKeepMs)
 //   <prefix>channel:<name>:dead         messages set aside after maxAttempts, for a person to look at
 //   <prefix>channel:<name>:options:<c>  the numbered options conversation c was last shown
 //   <prefix>channel:<name>:context:<c>  the product / order card conversation c last wrote from
@@ -17,7 +18,8 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { InboundMessage } from '../../../dialogs/messages.ts';
 import type { Logger } from '../../../dialogs/ports.ts';
-import { handleByConversation, retryDelayMs, type ChannelState, type ChannelStateOptions, type InboxHandler, type NoteName } from './channel-state.ts';
+import { MAX_FUTURE_SKEW_MS } from './push-reading.ts';
+import { handleByConversation, retryDelayMs, seenKeepMs, type ChannelState, type ChannelStateOptions, type InboxHandler, type NoteName, type PushWindow } from './channel-state.ts';
 
 export interface RedisChannelStateOptions extends ChannelStateOptions {
   client: Redis;
@@ -37,7 +39,7 @@ const FIELD = 'm';
 
 // SET NX and XADD together, atomically: queued exactly when first seen.
 const ENQUEUE = `
-if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
+if redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then
   redis.call('XADD', KEYS[2], '*', '${FIELD}', ARGV[2])
   return 1
 end
@@ -66,8 +68,9 @@ export class RedisChannelState implements ChannelState {
     this.inbox = `${this.base}inbox`;
   }
 
-  async enqueue(message: InboundMessage): Promise<'queued' | 'duplicate'> {
-    const added = await this.client.eval(ENQUEUE, 2, `${this.base}seen:${message.id}`, this.inbox, String(this.options.dedupeSeconds), JSON.stringify(message));
+  async enqueue(message: InboundMessage, window?: PushWindow): Promise<'queued' | 'duplicate'> {
+    const keepMs = seenKeepMs(this.options.dedupeSeconds, window);
+    const added = await this.client.eval(ENQUEUE, 2, `${this.base}seen:${message.id}`, this.inbox, String(keepMs), JSON.stringify(message));
     return added === 1 ? 'queued' : 'duplicate';
   }
 
@@ -101,7 +104,7 @@ export class RedisChannelState implements ChannelState {
   }
 
   async markRecalled(messageId: string): Promise<void> {
-    await this.client.set(`${this.base}recalled:${messageId}`, '1', 'EX', this.options.dedupeSeconds);
+    await this.client.set(`${this.base}recalled:${messageId}`, '1', 'PX', this.options.dedupeSeconds * 1000 + MAX_FUTURE_SKEW_MS);
   }
 
   async isRecalled(messageId: string): Promise<boolean> {

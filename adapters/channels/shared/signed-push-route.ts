@@ -3,12 +3,14 @@
 // platform's own reader), refuse a buyer's message older than the replay window (401), then queue
 // and acknowledge (shared/accept-push.ts). Every answer has an empty body (see accept-push.ts).
 // The window is checked against the time the platform's reader found in the push (a top-level
-// timestamp is not part of every platform's push: Lazada's IM push has only data.send_time).
+// timestamp is not part of every platform's push: Lazada's IM push has only data.send_time): at most
+// maxAgeSeconds old, at most five minutes ahead. The message id's "seen" mark lasts until that same
+// time leaves the window, so a replay the route still lets in is always a duplicate.
 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Clock } from '../../../dialogs/ports.ts';
 import { acceptPush, answerPush, type PushHandling } from './accept-push.ts';
-import { pushAge, type PushReading } from './push-reading.ts';
+import { pushAcceptedForMs, pushAge, type PushReading } from './push-reading.ts';
 import { parseJsonObject, rawBodyOf, registerRawBodyScope } from './raw-body-scope.ts';
 
 export interface SignedPushRouteOptions extends PushHandling {
@@ -35,10 +37,13 @@ export async function registerSignedPushRoute(app: FastifyInstance, options: Sig
       if (!push) return answerPush(reply, 400, 'refused', 'body must be a JSON object', options);
       const now = clock.now();
       const reading = options.read(push, now);
-      if (reading.kind === 'message' && pushAge(reading.sentAt, now, options.maxAgeSeconds) === 'stale') {
-        return answerPush(reply, 401, 'refused', 'push is too old (a replay?)', options);
+      if (reading.kind !== 'message') return acceptPush(reading, options, reply);
+      if (pushAge(reading.sentAt, now, options.maxAgeSeconds) === 'stale') {
+        return answerPush(reply, 401, 'refused', 'push is outside the replay window (too old or too far ahead)', options);
       }
-      return acceptPush(reading, options, reply);
+      // The message id is remembered for as long as this push would be let in again (counted from
+      // its own time, not its arrival: a push dated ahead stays acceptable longer).
+      return acceptPush(reading, options, reply, { acceptedForMs: pushAcceptedForMs(reading.sentAt, now, options.maxAgeSeconds) });
     });
   });
 }
