@@ -119,7 +119,8 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
       language: request.language,
       reason: request.reason,
       reasonLabel: REASON_LABELS[request.reason] ?? request.reason,
-      ...(request.detail ? { detail: request.detail } : {}),
+      // A flow's detail may quote what the buyer gave (a new address, a phone): masked like the turns.
+      ...(request.detail ? { detail: this.mask(request.detail) } : {}),
       ...(request.flow ? { flow: request.flow } : {}),
       ...(request.orderId ? { orderId: request.orderId } : {}),
       ...(request.productId ? { productId: request.productId } : {}),

@@ -143,6 +143,24 @@ for (const backend of ['memory', 'redis'] as const) {
       page.close();
     });
 
+    it('masks ID numbers, bank cards, phones and e-mails the buyer typed, on the card and in relayed messages', async () => {
+      const conversationId = `dt-${randomUUID()}`;
+      const said = '身份证11010519491231002X 退款卡6222 0212 3456 7890 128 手机138.1234.5678 邮箱ｚｈａｎｇ＠ｑｑ．ｃｏｍ';
+      expect((await postMessage(kefu.url, { conversationId, messageId: 'p1', text: said })).status).toBe(200);
+      const cards = fake.groupMessages.length;
+      expect((await postMessage(kefu.url, { conversationId, messageId: 'p2', text: '转人工' })).status).toBe(200);
+      await fake.until('the hand-off card', () => fake.groupMessages.slice(cards).some((m) => m.param.title?.startsWith('Hand-off #')));
+      const card = fake.groupMessages.slice(cards).find((m) => m.param.title?.startsWith('Hand-off #'))!;
+      const code = /^Hand-off #([A-Z]\d{1,3}):/.exec(card.param.title!)![1]!;
+      // The card's Markdown writes a mask's "*" full-width (card-markdown.ts), so it is not read as emphasis.
+      expect(card.param.text).toMatch(/110[*＊]{11}002X/);
+      expect(card.param.text).toMatch(/138\.[*＊]{4}\.5678/);
+      await postMessage(kefu.url, { conversationId, messageId: 'p3', text: `再说一遍 ${said}` });
+      await fake.until('the relayed buyer message', () => groupTexts(PRESALE).some((t) => t.includes(`#${code}`) && t.includes('再说一遍')));
+      const everything = JSON.stringify(fake.groupMessages) + JSON.stringify(fake.sessionMessages);
+      for (const secret of ['19491231', '0212 3456', '1234.5678', 'ｈａｎｇ＠']) expect(everything).not.toContain(secret);
+    });
+
     it('routes complaints to their own group; a code works only in its group; a second claim is refused', async () => {
       const { code, page } = await handOff('你们的服务太差了，我要投诉', COMPLAINTS);
       await handled(agentWrites(LI, `#${code} claim`, { group: PRESALE }).frameId);
