@@ -34,8 +34,9 @@
 //   chit-chat, logins, other trades, bare numbers) are learned as one more class, so the boundary
 //   between "about the shop" and "about nothing the shop does" is learned from examples, not only
 //   from the threshold. When that class is clearly the classifier's best (OUT_OF_SCOPE_MARGIN),
-//   the message is declined (intent null) whatever the confidence of the best intent; it never
-//   appears in the ranking.
+//   the message is declined (intent null) whatever the confidence of the best intent; short of
+//   that, every intent's confidence is scaled by 1 − p(out_of_scope). It never appears in the
+//   ranking.
 // - Keywords are the merchant's override for what must always work ("转人工", "算了"): if one
 //   appears in the message, its intent wins with confidence at least 0.9 (and never below the
 //   classifier's best, so the ranking stays sorted).
@@ -201,7 +202,10 @@ export class IntentRecogniser {
     const familiarity = Math.min(1, this.nearestSimilarity(vector.contentFocused, best) / model.familiarSimilarity);
     // A message made mostly of numbers ("123 456", "31 47 2026") is about nothing in particular.
     const words = Math.min(1, vector.wordShare / WORD_SHARE_FLOOR);
-    const scale = Math.sqrt(familiarity) * words;
+    // What the learned out-of-scope class takes is doubt about every intent: "what is the weather
+    // like" may lean to product details, but not if "none of them" is nearly as likely.
+    const outOfScope = model.outOfScopeClass >= 0 ? probabilities[model.outOfScopeClass]! : 0;
+    const scale = Math.sqrt(familiarity) * words * (1 - outOfScope);
 
     const C = model.classes.length;
     const ranking: IntentScore[] = [];
