@@ -1,5 +1,17 @@
-// Masks buyers' personal data (phone numbers, e-mail addresses, street addresses) in free text,
-// so logs and hand-off summaries can be kept and shared without exposing who the buyer is.
+// Masks buyers' personal data (resident ID numbers, bank card numbers, phone numbers, e-mail
+// addresses, street addresses) in free text, so logs and hand-off cards can be kept and shared
+// without exposing who the buyer is.
+//
+// Buyers type on Chinese input methods: digits, letters, "@" and "." often come full-width
+// (１３８．１２３４．５６７８, ｚｈａｎｇ＠ｑｑ．ｃｏｍ). Every pass but the address ones looks at a folded
+// copy of the text, in which full-width ASCII forms are their ASCII selves (one UTF-16 unit each, so
+// every index is the same in both), and rebuilds the result from the original characters.
+//
+// Judgement is left to well-kept libraries where one fits (docs/dependencies.md): libphonenumber-js
+// confirms international numbers; validator's isIdentityCard confirms resident ID numbers (zh-CN:
+// province code, a real birth date, the GB 11643 check digit; zh-TW and zh-HK: their check
+// characters) and its isLuhnNumber the check digit of bank cards. What a candidate looks like in
+// running text, and which card prefixes count, is decided here.
 //
 // Every pass is linear in the length of the text: no regular expression here has nested,
 // overlapping quantifiers, and the two passes that need judgement (e-mail addresses, Chinese
@@ -7,13 +19,21 @@
 // therefore costs milliseconds, not minutes.
 
 import { findNumbers } from 'libphonenumber-js';
+import identityCardModule from 'validator/lib/isIdentityCard.js';
+import luhnNumberModule from 'validator/lib/isLuhnNumber.js';
+
+// validator's modules are CommonJS with the function as module.exports and as its .default; the
+// two checks alone are loaded, not the whole library.
+const isIdentityCard = identityCardModule.default;
+const isLuhnNumber = luhnNumberModule.default;
 
 /** What replaces a street address (its length would tell too much). */
 const ADDRESS_MASK = '****';
 
 /**
- * Returns `text` with phone numbers, e-mail addresses and street addresses masked:
- * `13800138000` → `138****8000`, `zhang@example.com` → `z***@example.com`,
+ * Returns `text` with ID numbers, bank cards, phone numbers, e-mail addresses and street addresses
+ * masked: `11010519491231002X` → `110***********002X`, `6222 0212 3456 7890 128` →
+ * `**** **** **** ***0 128`, `138.1234.5678` → `138.****.5678`, `zhang＠qq.com` → `z***＠qq.com`,
  * `浙江省杭州市余杭区文一西路969号` → `浙江省杭州市余杭区****`, `221B Baker Street` → `****`.
  * Text without personal data comes back unchanged. Never throws.
  */
@@ -27,6 +47,9 @@ export function maskPersonalData(text: string): string {
   if (result.length === 0) return result;
   try {
     result = maskEmails(result);
+    // ID numbers and cards before phones: a phone-shaped run inside one is masked with it.
+    result = maskResidentIds(result);
+    result = maskBankCards(result);
     result = maskChineseMobiles(result);
     result = maskChineseLandlines(result);
     result = maskInternationalNumbers(result);
@@ -40,11 +63,43 @@ export function maskPersonalData(text: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Phone numbers
+// Full-width text
+
+const FULL_WIDTH = /[\uff01-\uff5e\u3000\u3002]/g;
+
+/**
+ * The text with full-width ASCII forms (U+FF01–FF5E: ０-９, Ａ-ｚ, ＠, ．, －, ＋, （）), the
+ * ideographic space and full stop (。, typed for the dot of an e-mail domain) folded to ASCII.
+ * Each is one UTF-16 unit, as is its ASCII form: an index in one is the same index in the other.
+ */
+export function foldWidth(text: string): string {
+  FULL_WIDTH.lastIndex = 0;
+  if (!FULL_WIDTH.test(text)) return text;
+  return text.replace(FULL_WIDTH, (ch) => (ch === '\u3000' ? ' ' : ch === '\u3002' ? '.' : String.fromCharCode(ch.charCodeAt(0) - 0xfee0)));
+}
+
+/**
+ * Runs `pattern` (flags g and d) over the folded text and replaces each match with what `replace`
+ * makes of it, given the original characters of the match and of its groups, and the folded match.
+ */
+function replaceFolded(text: string, pattern: RegExp, replace: (original: string, groups: (string | undefined)[], folded: string) => string): string {
+  const folded = foldWidth(text);
+  let out = '';
+  let copied = 0;
+  for (const match of folded.matchAll(pattern)) {
+    const start = match.index;
+    const end = start + match[0].length;
+    const groups = (match.indices ?? []).slice(1).map((span) => (span ? text.slice(span[0], span[1]) : undefined));
+    out += text.slice(copied, start) + replace(text.slice(start, end), groups, match[0]);
+    copied = end;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
 
 /**
  * Replaces the digits of `raw` with `*`, except the first `keepStart` and the last `keepEnd`
- * digits; separators (spaces, dashes, brackets) stay so the number keeps its familiar shape.
+ * digits (a final X of an ID number counts as one); separators (spaces, dashes, dots, brackets)
+ * stay so the number keeps its familiar shape.
  */
 function maskDigits(raw: string, keepStart: number, keepEnd: number): string {
   let total = 0;
@@ -63,44 +118,136 @@ function maskDigits(raw: string, keepStart: number, keepEnd: number): string {
 }
 
 function isDigit(ch: string): boolean {
-  return (ch >= '0' && ch <= '9') || (ch >= '０' && ch <= '９');
+  return (ch >= '0' && ch <= '9') || (ch >= '０' && ch <= '９') || ch === 'X' || ch === 'x' || ch === 'Ｘ' || ch === 'ｘ';
 }
 
-// Buyers type full-width digits from Chinese input methods as often as ASCII ones.
-const D = '[0-9０-９]';
+/** Like maskDigits, for identity cards that mix letters and digits (A123456789, A123456(7)). */
+function maskAlphanumeric(raw: string, keepStart: number, keepEnd: number): string {
+  const isSign = (ch: string): boolean => /[0-9A-Za-z]/.test(foldWidth(ch));
+  let total = 0;
+  for (const ch of raw) if (isSign(ch)) total++;
+  let seen = 0;
+  let out = '';
+  for (const ch of raw) {
+    if (isSign(ch)) {
+      out += seen < keepStart || seen >= total - keepEnd ? ch : '*';
+      seen++;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resident ID numbers
 
 /**
- * Chinese mobiles: 11 digits starting 13–19, optionally grouped 3-4-4 with spaces or dashes,
- * optionally after +86 / 0086 / 86. Digit look-arounds keep order numbers and timestamps
- * (longer digit runs) untouched.
+ * Mainland resident ID: a 6-digit area, an 8-digit birth date, a 3-digit sequence and a check digit
+ * or X, typed whole or grouped 6-8-4. Each candidate is confirmed by validator's isIdentityCard, so
+ * an 18-digit order number that is not an ID (no such province, no such date, a wrong check digit)
+ * stays readable. (The 15-digit IDs withdrawn in 2013 have no check digit and are not looked for:
+ * too many order and tracking numbers would look like them.)
  */
-const CHINESE_MOBILE = new RegExp(
-  `(?<![0-9０-９])((?:(?:\\+|＋|00)?(?:86|８６)[ \\-]?|\\((?:\\+|＋)?86\\) ?)?)` +
-    `([1１][3-9３-９]${D}[ \\-]?${D}{4}[ \\-]?${D}{4})(?![0-9０-９])`,
-  'g',
-);
+const MAINLAND_ID = /(?<![0-9A-Za-z])[1-9]\d{5}[ -]?(?:18|19|20)\d{2}[01]\d[0-3]\d[ -]?\d{3}[0-9Xx](?![0-9A-Za-z])/dg;
 
-function maskChineseMobiles(text: string): string {
-  if (!/[1１][3-9３-９]/.test(text)) return text;
-  return text.replace(CHINESE_MOBILE, (_match, prefix: string, national: string) => prefix + maskDigits(national, 3, 4));
+/** Taiwan (A123456789: a letter, 1 or 2, eight digits) and Hong Kong (A123456(7)) identity cards, each with its check. */
+const TAIWAN_ID = /(?<![0-9A-Za-z])[A-Za-z][12]\d{8}(?![0-9A-Za-z])/dg;
+const HONG_KONG_ID = /(?<![0-9A-Za-z])[A-Za-z]{1,2}\d{6}(?:\([0-9Aa]\)|[0-9Aa])(?![0-9A-Za-z])/dg;
+
+function maskResidentIds(text: string): string {
+  let result = replaceFolded(text, MAINLAND_ID, (original, _groups, folded) =>
+    isIdentityCard(folded.replace(/[ -]/g, '').toUpperCase(), 'zh-CN') ? maskDigits(original, 3, 4) : original,
+  );
+  result = replaceFolded(result, TAIWAN_ID, (original, _groups, folded) => (isIdentityCard(folded.toUpperCase(), 'zh-TW') ? maskAlphanumeric(original, 1, 3) : original));
+  return replaceFolded(result, HONG_KONG_ID, (original, _groups, folded) => (isIdentityCard(folded.toUpperCase(), 'zh-HK') ? maskAlphanumeric(original, 1, 1) : original));
 }
 
-/** Chinese landlines written with their area code: 0571-88157858, (010)12345678, 021 6123 4567. */
-const CHINESE_LANDLINE = new RegExp(
-  `(?<![0-9０-９])(\\(0${D}{2,3}\\) ?|0${D}{2,3}[ \\-])(${D}{3,4}[ \\-]?${D}{4})(?![0-9０-９])`,
-  'g',
-);
+// ---------------------------------------------------------------------------------------------
+// Bank card numbers
+
+/**
+ * A run of digits with at most one space or dash between two (cards are often grouped by four).
+ * A card is looked for among the run's groups: "卡号 2 6222 0212 3456 7890 128" holds one, and so
+ * does "6222021234567890128 138…" (a card, then something else).
+ */
+const DIGIT_RUN = /(?<![0-9A-Za-z])\d(?:[ -]?\d)*(?![0-9A-Za-z])/g;
+const DIGIT_GROUP = /\d+/g;
+const CARD_MIN_DIGITS = 15;
+const CARD_MAX_DIGITS = 19;
+
+/**
+ * Which digit runs are card numbers: an issuer's prefix with one of its lengths (the ISO/IEC 7812
+ * ranges the card schemes publish), then a valid Luhn check digit. Without the prefix, one order
+ * or tracking number in ten would pass the Luhn check alone.
+ */
+const CARD_SCHEMES: { prefix: RegExp; lengths: number[] }[] = [
+  { prefix: /^62/, lengths: [16, 17, 18, 19] }, // China UnionPay: most cards issued in China
+  { prefix: /^955/, lengths: [19] }, // older domestic debit cards (ICBC 9558, ABC 95599)
+  { prefix: /^4/, lengths: [16] }, // Visa
+  { prefix: /^(?:5[1-5]|2(?:2[2-9]|[3-6]\d|7[01]|720))/, lengths: [16] }, // Mastercard
+  { prefix: /^3[47]/, lengths: [15] }, // American Express
+  { prefix: /^35(?:2[89]|[3-8]\d)/, lengths: [16, 17, 18, 19] }, // JCB
+  { prefix: /^(?:60|64[4-9]|65)/, lengths: [16, 17, 18, 19] }, // Discover, and domestic 60… cards
+];
+
+/** Whether a run of ASCII digits is a bank card number: a scheme's prefix and length, and the Luhn check. */
+export function isBankCardNumber(digits: string): boolean {
+  return CARD_SCHEMES.some((scheme) => scheme.lengths.includes(digits.length) && scheme.prefix.test(digits)) && isLuhnNumber(digits);
+}
+
+function maskBankCards(text: string): string {
+  const folded = foldWidth(text);
+  let out = '';
+  let copied = 0;
+  for (const run of folded.matchAll(DIGIT_RUN)) {
+    if (run[0].length < CARD_MIN_DIGITS) continue;
+    const groups = [...run[0].matchAll(DIGIT_GROUP)].map((group) => ({ start: run.index + group.index, end: run.index + group.index + group[0].length }));
+    // Every sequence of whole groups holding 15 to 19 digits, leftmost first; each group is in at most 19 of them.
+    for (let first = 0; first < groups.length; first++) {
+      let digits = '';
+      for (let last = first; last < groups.length; last++) {
+        digits += folded.slice(groups[last]!.start, groups[last]!.end);
+        if (digits.length > CARD_MAX_DIGITS) break;
+        if (digits.length < CARD_MIN_DIGITS || !isBankCardNumber(digits)) continue;
+        const start = groups[first]!.start;
+        const end = groups[last]!.end;
+        out += text.slice(copied, start) + maskDigits(text.slice(start, end), 0, 4);
+        copied = end;
+        first = last;
+        break;
+      }
+    }
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phone numbers
+
+/**
+ * Chinese mobiles: 11 digits starting 13–19, with at most one separator (space, dash, dot) between
+ * two digits (138 1234 5678, 138.1234.5678, 138-1234-5678), optionally after +86 / 0086 / 86 /
+ * (+86). Digit look-arounds keep order numbers and timestamps (longer digit runs) untouched.
+ */
+const CHINESE_MOBILE = /(?<!\d)((?:(?:\+|00)?86[ .-]?|\(\+?86\)[ .-]?)?)(1[3-9]\d(?:[ .-]?\d){8})(?!\d|[.-]\d)/dg;
+
+function maskChineseMobiles(text: string): string {
+  return replaceFolded(text, CHINESE_MOBILE, (original, [prefix, national]) => (prefix ?? '') + maskDigits(national ?? original, 3, 4));
+}
+
+/** Chinese landlines written with their area code: 0571-88157858, (010)12345678, 021 6123 4567, 0571.8815.7858. */
+const CHINESE_LANDLINE = /(?<!\d)(\(0\d{2,3}\)[ .-]?|0\d{2,3}[ .-])(\d{3,4}[ .-]?\d{4})(?!\d|[.-]\d)/dg;
 
 function maskChineseLandlines(text: string): string {
-  if (!/0/.test(text)) return text;
-  return text.replace(CHINESE_LANDLINE, (_match, area: string, local: string) => area + maskDigits(local, 0, 4));
+  return replaceFolded(text, CHINESE_LANDLINE, (original, [area, local]) => (area ?? '') + maskDigits(local ?? original, 0, 4));
 }
 
 /**
  * Candidates for international numbers: a `+`, then digits with the usual separators.
  * Each candidate is confirmed by libphonenumber (a valid number for its country) before it is masked.
  */
-const INTERNATIONAL_CANDIDATE = /(?<![\w+])[+＋] ?\(?\d[\d ().\-]{5,22}\d/g;
+const INTERNATIONAL_CANDIDATE = /(?<![\w+])\+ ?\(?\d[\d ().-]{5,22}\d/g;
 
 /**
  * libphonenumber is thorough but costs tens of microseconds per candidate; past this many
@@ -109,23 +256,29 @@ const INTERNATIONAL_CANDIDATE = /(?<![\w+])[+＋] ?\(?\d[\d ().\-]{5,22}\d/g;
 const MAX_CHECKED_INTERNATIONAL = 100;
 
 function maskInternationalNumbers(text: string): string {
-  if (!/[+＋] ?\(?\d/.test(text)) return text;
+  const folded = foldWidth(text);
+  if (!/\+ ?\(?\d/.test(folded)) return text;
   let checked = 0;
-  return text.replace(INTERNATIONAL_CANDIDATE, (candidate) => {
+  let out = '';
+  let copied = 0;
+  for (const match of folded.matchAll(INTERNATIONAL_CANDIDATE)) {
+    const start = match.index;
+    const candidate = text.slice(start, start + match[0].length);
+    out += text.slice(copied, start);
+    copied = start + match[0].length;
     checked++;
-    if (checked > MAX_CHECKED_INTERNATIONAL) return maskDigits(candidate, 0, 4);
-    const normalised = candidate.replace('＋', '+');
-    const found = findNumbers(normalised, { v2: true });
-    if (found.length === 0) return candidate;
-    let out = '';
-    let last = 0;
-    for (const match of found) {
-      out += candidate.slice(last, match.startsAt);
-      out += maskDigits(candidate.slice(match.startsAt, match.endsAt), match.number.countryCallingCode.length, 4);
-      last = match.endsAt;
+    if (checked > MAX_CHECKED_INTERNATIONAL) {
+      out += maskDigits(candidate, 0, 4);
+      continue;
     }
-    return out + candidate.slice(last);
-  });
+    let last = 0;
+    for (const found of findNumbers(match[0], { v2: true })) {
+      out += candidate.slice(last, found.startsAt) + maskDigits(candidate.slice(found.startsAt, found.endsAt), found.number.countryCallingCode.length, 4);
+      last = found.endsAt;
+    }
+    out += candidate.slice(last);
+  }
+  return copied === 0 ? text : out + text.slice(copied);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -152,29 +305,31 @@ function isLetter(code: number): boolean {
 }
 
 /**
- * Finds each `@` and grows the address outwards by hand: a regular expression would rescan a
- * long run of local-part characters from every start position (quadratic on hostile input).
- * `zhang.san@example.com` → `z***@example.com`.
+ * Finds each `@` (or full-width `＠`) and grows the address outwards by hand, on the folded text: a
+ * regular expression would rescan a long run of local-part characters from every start position
+ * (quadratic on hostile input). `zhang.san@example.com` → `z***@example.com`; the original
+ * characters are kept (`ｚｈａｎｇ＠ｑｑ．ｃｏｍ` → `ｚ***＠ｑｑ．ｃｏｍ`).
  */
 function maskEmails(text: string): string {
-  let at = text.indexOf('@');
+  const folded = foldWidth(text);
+  let at = folded.indexOf('@');
   if (at === -1) return text;
   let out = '';
   let copied = 0;
   while (at !== -1) {
     let start = at;
-    while (start > copied && at - start < LOCAL_PART_LIMIT && isLocalChar(text.charCodeAt(start - 1))) start--;
-    while (start < at && text.charCodeAt(start) === 46) start++; // a local part does not start with a dot
+    while (start > copied && at - start < LOCAL_PART_LIMIT && isLocalChar(folded.charCodeAt(start - 1))) start--;
+    while (start < at && folded.charCodeAt(start) === 46) start++; // a local part does not start with a dot
     let end = at + 1;
-    while (end < text.length && end - at <= DOMAIN_LIMIT && isDomainChar(text.charCodeAt(end))) end++;
-    while (end > at + 1 && (text.charCodeAt(end - 1) === 46 || text.charCodeAt(end - 1) === 45)) end--; // trailing "." ends a sentence
-    const domain = text.slice(at + 1, end);
+    while (end < folded.length && end - at <= DOMAIN_LIMIT && isDomainChar(folded.charCodeAt(end))) end++;
+    while (end > at + 1 && (folded.charCodeAt(end - 1) === 46 || folded.charCodeAt(end - 1) === 45)) end--; // trailing "." ends a sentence
+    const domain = folded.slice(at + 1, end);
     if (start < at && isPlausibleDomain(domain)) {
-      out += text.slice(copied, start) + text[start] + '***@' + domain;
+      out += text.slice(copied, start) + text[start] + '***' + text.slice(at, end);
       copied = end;
-      at = text.indexOf('@', end);
+      at = folded.indexOf('@', end);
     } else {
-      at = text.indexOf('@', at + 1);
+      at = folded.indexOf('@', at + 1);
     }
   }
   return out + text.slice(copied);

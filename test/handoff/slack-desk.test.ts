@@ -105,6 +105,18 @@ describe('a hand-off in a Slack thread', () => {
     expect(thread).not.toContain('建国路88号');
   });
 
+  it('masks ID numbers, bank cards, phones with any separators and full-width e-mails on the card and in the thread', async () => {
+    const conversationId = `buyer-${randomUUID()}`;
+    const said = '身份证11010519491231002X 退款卡6222 0212 3456 7890 128 手机138.1234.5678 邮箱ｚｈａｎｇ＠ｑｑ．ｃｏｍ';
+    await kefu.say(conversationId, said);
+    const { channel, ts } = await handOff('转人工', conversationId);
+    expect(cardText(channel, ts)).toContain('110***********002X');
+    await kefu.say(conversationId, `再说一遍 ${said}`);
+    const everything = cardText(channel, ts) + threadTexts(channel, ts).join('\n');
+    expect(everything).toContain('再说一遍');
+    for (const secret of ['19491231', '0212 3456', '1234.5678', 'ｈａｎｇ＠']) expect(everything).not.toContain(secret);
+  });
+
   it('takes a button press whose form body is larger than the server\'s general limit', async () => {
     // Slack sends the message the button was pressed on, as it stands; Chinese text weighs 9 bytes a character once form-encoded.
     const { channel, ts } = await handOff('转人工');

@@ -38,6 +38,18 @@ describe('createLogger', () => {
     });
   });
 
+  it('masks ID numbers, bank cards, phones with any separators and full-width e-mails at every level', () => {
+    const { logger, raw } = capturedLogger('trace');
+    const said = '身份证11010519491231002X 卡号6222 0212 3456 7890 128 电话138.1234.5678 邮箱ｚｈａｎｇ＠ｑｑ．ｃｏｍ';
+    const levels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+    for (const level of levels) logger[level]({ text: said, turn: { text: said } }, `buyer said ${said}`);
+    const written = raw.join('');
+    expect(written.trimEnd().split('\n')).toHaveLength(levels.length);
+    for (const secret of ['19491231', '0212 3456', '1234.5678', 'ｈａｎｇ＠']) expect(written).not.toContain(secret);
+    expect(written).toContain('110***********002X');
+    expect(written).toContain('138.****.5678');
+  });
+
   it('masks personal data in interpolated values, child bindings and errors', () => {
     const { logger, lines, raw } = capturedLogger();
     logger.child({ buyerPhone: '13900139000' }).warn('relayed to %s', '13700137000');

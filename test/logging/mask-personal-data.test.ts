@@ -154,3 +154,95 @@ describe('hostile input', () => {
     expect(maskPersonalData(unprintable as unknown as string)).toBe('[unprintable value]');
   });
 });
+
+// A corpus of the ways buyers type what identifies them (synthetic numbers with valid check
+// digits), and of the numbers shop talk is full of that must stay readable for agents.
+describe('resident ID numbers are masked when their check digit is right', () => {
+  it.each([
+    ['身份证 11010519491231002X', '身份证 110***********002X'],
+    ['身份证号：11010519491231002x。', '身份证号：110***********002x。'],
+    ['330106198511110022', '330***********0022'],
+    ['清关要身份证 440304 19900307 123X', '清关要身份证 440*** ******** 123X'],
+    ['１１０１０５１９４９１２３１００２Ｘ', '１１０***********００２Ｘ'],
+    ['my ID is 51010720001229332X thanks', 'my ID is 510***********332X thanks'],
+    ['台灣身分證 A123456789', '台灣身分證 A******789'],
+    ['香港身份證 A123456(3)', '香港身份證 A******(3)'],
+  ])('%s', (text, masked) => {
+    expect(maskPersonalData(text)).toBe(masked);
+  });
+});
+
+describe('bank card numbers are masked when a card scheme issues them and the Luhn digit is right', () => {
+  it.each([
+    ['退款打到卡 6222021234567890128', '退款打到卡 ***************0128'],
+    ['卡号 6222 0212 3456 7890 128', '卡号 **** **** **** ***0 128'],
+    ['6217-0012-3456-7893', '****-****-****-7893'],
+    ['工行 9558801234567890128', '工行 ***************0128'],
+    ['visa 4111 1111 1111 1111', 'visa **** **** **** 1111'],
+    ['5555555555554444', '************4444'],
+    ['amex 378282246310005', 'amex ***********0005'],
+    ['６２２２０２１２３４５６７８９０１２８', '***************０１２８'],
+  ])('%s', (text, masked) => {
+    expect(maskPersonalData(text)).toBe(masked);
+  });
+});
+
+describe('phones are masked whatever separates their digits', () => {
+  it.each([
+    ['138.1234.5678', '138.****.5678'],
+    ['手机 138 1234 5678', '手机 138 **** 5678'],
+    ['+86 138-1234-5678', '+86 138-****-5678'],
+    ['0086.138.1234.5678', '0086.138.****.5678'],
+    ['1381 2345 678', '138* ***5 678'],
+    ['电话１３８．１２３４．５６７８', '电话１３８．****．５６７８'],
+    ['电话 １３８－１２３４－５６７８', '电话 １３８－****－５６７８'],
+    ['＋８６ １３８ １２３４ ５６７８', '＋８６ １３８ **** ５６７８'],
+    ['0571.8815.7858', '0571.****.7858'],
+  ])('%s', (text, masked) => {
+    expect(maskPersonalData(text)).toBe(masked);
+  });
+});
+
+describe('e-mail addresses typed with full-width characters are masked', () => {
+  it.each([
+    ['zhang＠qq.com', 'z***＠qq.com'],
+    ['ｚｈａｎｇ＠ｅｘａｍｐｌｅ．ｃｏｍ', 'ｚ***＠ｅｘａｍｐｌｅ．ｃｏｍ'],
+    ['邮箱 lily＠163。com 谢谢', '邮箱 l***＠163。com 谢谢'],
+  ])('%s', (text, masked) => {
+    expect(maskPersonalData(text)).toBe(masked);
+  });
+});
+
+describe('order numbers, tracking numbers, prices and dates stay readable', () => {
+  it.each([
+    '订单号 2024120412345678901',
+    '订单 202412041234567890',
+    '单号4401234567890123456',
+    '订单号：2024120412345674',
+    '顺丰 SF1234567890123',
+    '圆通 YT1234567890123',
+    '中通 75312345678901',
+    '京东 JD0012345678901',
+    '韵达 4312345678901',
+    '价格 ¥1,380.50',
+    '138.00元',
+    '满 300 减 30，到手价 1388 元',
+    '2026.12.04 13:45 下单',
+    '2026-12-04',
+    '共 3 件 138 元',
+    'SKU A123456',
+    '尺码 170/92A',
+    '订单 E20241204000138',
+  ])('%s', (text) => {
+    expect(maskPersonalData(text)).toBe(text);
+  });
+});
+
+describe('a card among other numbers', () => {
+  it('is found after another number and before one', () => {
+    expect(maskPersonalData('11010519491231002X 6222021234567890128 138.1234.5678')).toBe('110***********002X ***************0128 138.****.5678');
+    expect(maskPersonalData('卡号 2 6222 0212 3456 7890 128')).toBe('卡号 2 **** **** **** ***0 128');
+    // Twenty digits in one piece are not a card (nor its first nineteen).
+    expect(maskPersonalData('62220212345678901280')).toBe('62220212345678901280');
+  });
+});
