@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import { createDeskAdapter, createHandoffService, handoffSettings } from './adapters/agent-desk/compose-handoff.ts';
+import { createDeskAdapter, createHandoffScheduler, createHandoffService, degradedParts, handoffSettings } from './adapters/agent-desk/compose-handoff.ts';
 import type { DeskAdapter } from './adapters/agent-desk/desk-adapter.ts';
 import { InMemoryAgentQueue } from './adapters/agent-desk/in-memory-agent-queue.ts';
 import { afterSalePolicy, chooseOrders } from './adapters/commerce/choose-orders.ts';
@@ -43,6 +43,7 @@ import { ConversationService } from './dialogs/conversations.ts';
 import { Engine } from './dialogs/engine/engine.ts';
 import { handoffNotice } from './dialogs/handoff/handoff-notice.ts';
 import type { HandoffService } from './dialogs/handoff/handoff-service.ts';
+import type { DegradedPart } from './dialogs/handoff/desk-health.ts';
 import { loadFlows, type FlowSet, type LoadResult } from './dialogs/flows/load-flows.ts';
 import { InvalidFilesError, formatProblem } from './dialogs/flows/problems.ts';
 import type { Orders } from './dialogs/commerce/orders.ts';
@@ -76,6 +77,8 @@ export interface Kefu {
   reminders: PaymentRemindersRuntime | null;
   /** The stores' Redis client (null in memory). */
   redis: Redis | null;
+  /** Parts that do not work right now (a desk that cannot be reached), for /healthz. */
+  degraded(): DegradedPart[];
   close(): Promise<void>;
 }
 
@@ -196,8 +199,10 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     afterSale: afterSalePolicy(config),
   });
   const outbound = new Map<string, OutboundChannel>([[WEBCHAT_CHANNEL, new WebchatOutbound(stores.mailbox)]]);
-  const handoffs = createHandoffService(config, { engine, ...stores, outbound, desk: deskAdapter, clock: systemClock, logger });
+  const handoffScheduler = await started(createHandoffScheduler(config, logger));
+  const handoffs = createHandoffService(config, { engine, ...stores, outbound, desk: deskAdapter, clock: systemClock, logger, scheduler: handoffScheduler });
   await deskAdapter.start(handoffs).catch(abandonStart);
+  await handoffScheduler.start((job) => handoffs.runJob(job)).catch(abandonStart);
   const conversations = new ConversationService({
     engine,
     sessions: stores.sessions,
@@ -275,6 +280,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     orders,
     reminders,
     redis: stores.redis,
+    degraded: () => degradedParts(deskAdapter, handoffs),
     async close() {
       // Newest first: the desk stops relaying before the stores it writes to go away.
       for (const each of [...opened].reverse()) await each.close();
@@ -292,7 +298,7 @@ export interface RunningServer {
 
 export async function startServer(config: KefuConfig, logger: Logger): Promise<RunningServer> {
   const kefu = await composeKefu(config, { logger });
-  const http = createHttpServer({ bodyLimitBytes: config.server.bodyLimitBytes, logger });
+  const http = createHttpServer({ bodyLimitBytes: config.server.bodyLimitBytes, logger, degraded: () => kefu.degraded() });
   if (config.webchat.enabled) {
     const { secret, audience, maxAgeSeconds } = config.webchat.identity;
     // Who a web chat buyer is: the shop's signed token; without a secret, on the demo order book, the

@@ -3,8 +3,11 @@
 
 import type { KefuConfig } from '../../config/config-types.ts';
 import type { Engine } from '../../dialogs/engine/engine.ts';
-import { HandoffService, type HandoffTimers } from '../../dialogs/handoff/handoff-service.ts';
+import { HandoffService } from '../../dialogs/handoff/handoff-service.ts';
+import type { Scheduler } from '../../dialogs/scheduling/scheduler.ts';
+import { InProcessScheduler } from '../schedulers/in-process/in-process-scheduler.ts';
 import type { HandoffSettings } from '../../dialogs/handoff/handoff-settings.ts';
+import type { DegradedPart } from '../../dialogs/handoff/desk-health.ts';
 import { systemClock, type Clock, type ConversationLine, type DeliveryLedger, type Logger, type OutboundChannel, type SessionStore } from '../../dialogs/ports.ts';
 import { maskPersonalData } from '../logging/mask-personal-data.ts';
 import type { DeskAdapter } from './desk-adapter.ts';
@@ -53,7 +56,28 @@ export interface HandoffParts {
   desk: DeskAdapter;
   clock: Clock;
   logger: Logger;
-  timers?: HandoffTimers;
+  /** Runs the wait notices and the posts to a desk that was down (createHandoffScheduler). */
+  scheduler: Scheduler;
+}
+
+/** BullMQ queue of the hand-offs' jobs (beside the payment reminders' own queue). */
+export const HANDOFF_QUEUE = 'handoffs';
+
+/**
+ * The hand-offs' scheduler: BullMQ on Redis when redis.url is set (jobs survive restarts and run on
+ * whichever process is free), else a timer in this process. Start it with the service's runJob.
+ */
+export async function createHandoffScheduler(config: KefuConfig, logger: Logger): Promise<Scheduler> {
+  if (!config.redis.url) return new InProcessScheduler({ clock: systemClock, logger });
+  const { BullmqScheduler } = await import('../schedulers/bullmq/bullmq-scheduler.ts');
+  const bullmq = new BullmqScheduler({ url: config.redis.url, prefix: `${config.sessions.keyPrefix}bull`, queueName: HANDOFF_QUEUE, logger });
+  try {
+    await bullmq.ready();
+  } catch (error) {
+    await bullmq.close().catch(() => {});
+    throw error;
+  }
+  return bullmq;
 }
 
 export function createHandoffService(config: KefuConfig, parts: HandoffParts): HandoffService {
@@ -71,11 +95,18 @@ export function createHandoffService(config: KefuConfig, parts: HandoffParts): H
     settings: handoffSettings(config),
     clock: parts.clock,
     logger: parts.logger,
-    ...(parts.timers ? { timers: parts.timers } : {}),
+    scheduler: parts.scheduler,
     ...(config.handoff.maskPersonalData ? { maskText: maskPersonalData } : {}),
     sessionTtlSeconds: config.sessions.ttlSeconds,
     lastTurns: config.conversations.lastTurns,
     dedupeSeconds: config.conversations.dedupeSeconds,
     claimSeconds: Math.ceil(config.conversations.leaseMs / 1000),
   });
+}
+
+/** What /healthz reports of the hand-offs: the desk not connected, or its calls failing. */
+export function degradedParts(adapter: DeskAdapter, handoffs: HandoffService): DegradedPart[] {
+  const parts = [adapter.degraded?.() ?? null, handoffs.health.degraded()].filter((p): p is DegradedPart => p !== null);
+  // One line per part: a desk that is both unconnected and failing calls is one problem.
+  return parts.filter((p, i) => parts.findIndex((q) => q.part === p.part) === i);
 }

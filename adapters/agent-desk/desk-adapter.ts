@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AgentEventHandler } from '../../dialogs/handoff/agent-events.ts';
 import type { HandoffDesk } from '../../dialogs/handoff/handoff-desk.ts';
+import type { DegradedPart } from '../../dialogs/handoff/desk-health.ts';
 
 export interface DeskAdapter {
   /** The outbound side the hand-off core talks to. */
@@ -16,5 +17,10 @@ export interface DeskAdapter {
    * for Socket Mode / Stream Mode). Called once, before any route is registered or event received.
    */
   start(handler: AgentEventHandler): Promise<void>;
+  /**
+   * Null while the desk is connected; else what is wrong (it could not be reached at start and is
+   * tried again in the background). Kefu serves buyers either way; /healthz shows it.
+   */
+  degraded?(): DegradedPart | null;
   close(): Promise<void>;
 }

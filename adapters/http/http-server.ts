@@ -9,6 +9,8 @@ import type { Logger } from '../../dialogs/ports.ts';
 export interface HttpServerOptions {
   bodyLimitBytes: number;
   logger: Logger;
+  /** Parts that do not work right now, shown by /healthz (Kefu still serves: the answer stays 200). */
+  degraded?: () => { part: string; since: string; reason: string }[];
 }
 
 interface HttpError extends Error {
@@ -69,6 +71,11 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
 
   app.setNotFoundHandler((_request, reply) => reply.status(404).send({ error: 'not found' }));
 
-  app.get('/healthz', async () => ({ ok: true }));
+  // 200 while Kefu answers buyers, also when a part is degraded (a load balancer must not take a
+  // process out because Slack is down); `status` and `degraded` say what an operator should look at.
+  app.get('/healthz', async () => {
+    const degraded = options.degraded?.() ?? [];
+    return { ok: true, status: degraded.length > 0 ? 'degraded' : 'ok', degraded };
+  });
   return app;
 }

@@ -4,13 +4,26 @@
 //   handoff-thread:<desk>:<thread id> which conversation and hand-off a desk thread belongs to
 
 import type { ConversationRef, HandoffReason } from '../messages.ts';
-import type { HandoffCard, HandoffThread } from './handoff-desk.ts';
+import type { BuyerMessageLine, HandoffCard, HandoffThread, StatusUpdate } from './handoff-desk.ts';
+
+/** Something the team-chat desk has not been shown yet, because it could not be reached. */
+export type DeskBacklogItem = { kind: 'buyer'; line: BuyerMessageLine } | { kind: 'status'; update: StatusUpdate };
 
 export interface HandoffRecord {
   card: HandoffCard;
-  thread: HandoffThread;
+  /**
+   * The hand-off's thread on the team-chat desk; null while the desk could not be reached (the
+   * card is posted when it is back: desk-outbox.ts).
+   */
+  thread: HandoffThread | null;
   /** When the buyer was told the expected wait (at most once per hand-off). */
   waitNoticeAt: number | null;
+  /** Lines waiting for the team-chat desk, oldest first (absent: none). */
+  backlog?: DeskBacklogItem[];
+  /** How posting the backlog goes: jobs scheduled so far, failures in a row, who is posting now. */
+  deskSync?: { jobs: number; failures: number; lease?: { owner: string; until: number } };
+  /** The agents' internal notes written on Kefu's own desk, oldest first. */
+  notes?: { text: string; by: { id: string; name?: string }; at: number }[];
 }
 
 export interface ThreadIndexEntry {
@@ -28,7 +41,7 @@ export function threadIndexKey(thread: HandoffThread): string {
 
 export function isHandoffRecord(value: unknown): value is HandoffRecord {
   const r = value as HandoffRecord | null;
-  return typeof r === 'object' && r !== null && typeof r.card?.handoffId === 'string' && typeof r.thread?.threadId === 'string';
+  return typeof r === 'object' && r !== null && typeof r.card?.handoffId === 'string' && (r.thread === null || typeof r.thread?.threadId === 'string');
 }
 
 export function isThreadIndexEntry(value: unknown): value is ThreadIndexEntry {

@@ -28,6 +28,12 @@ import {
 } from './handoff-record.ts';
 import { routeHandoff } from './handoff-routing.ts';
 import type { HandoffSettings } from './handoff-settings.ts';
+import type { ScheduledJob, Scheduler } from '../scheduling/scheduler.ts';
+import { DeskHealth } from './desk-health.ts';
+import { DESK_JOB, DeskOutbox } from './desk-outbox.ts';
+
+/** The scheduler job that tells an unclaimed buyer the expected wait. */
+export const WAIT_NOTICE_JOB = 'handoff-wait';
 
 /** What the hand-off core needs from the bot (the engine implements it). */
 export interface BotVoice {
@@ -40,17 +46,6 @@ export interface BotVoice {
   takeBack(session: Session, conversation: ConversationRef, at: number, response: string, resumeFlow?: string): Promise<{ replies: Reply[]; handoff: HandoffRequest | null }>;
 }
 
-/** Runs a task later in this process (the wait notice). Lost on restart; the next buyer message catches up. */
-export interface HandoffTimers {
-  after(delayMs: number, task: () => void): void;
-}
-
-export const processTimers: HandoffTimers = {
-  after(delayMs, task) {
-    setTimeout(task, delayMs).unref();
-  },
-};
-
 export interface HandoffServiceOptions {
   desk: HandoffDesk;
   voice: BotVoice;
@@ -62,7 +57,13 @@ export interface HandoffServiceOptions {
   settings: HandoffSettings;
   clock: Clock;
   logger: Logger;
-  timers?: HandoffTimers;
+  /**
+   * Runs the hand-off's later work on any process: the wait notice, and posting to a team-chat
+   * desk that was unreachable. The caller starts it with `runJob` as the handler.
+   */
+  scheduler: Scheduler;
+  /** Whether the team-chat desk answers, for /healthz; one of its own when absent. */
+  health?: DeskHealth;
   /**
    * Applied to every buyer text that leaves Kefu for the desk (the card's last turns, relayed
    * messages), e.g. masking phone numbers and addresses; none when absent.
@@ -82,13 +83,25 @@ const NOTICES = {
 };
 
 export class HandoffService implements AgentDesk, AgentEventHandler {
-  private readonly timers: HandoffTimers;
+  /** Whether the team-chat desk answers (for /healthz). */
+  readonly health: DeskHealth;
+  private readonly outbox: DeskOutbox;
   private readonly conversations: ConversationSessions;
   private readonly once: HandleOnceOptions<AgentEventResult['status']>;
 
   constructor(private readonly options: HandoffServiceOptions) {
     const { logger, ledger } = options;
-    this.timers = options.timers ?? processTimers;
+    this.health = options.health ?? new DeskHealth(options.desk.kind, options.clock);
+    this.outbox = new DeskOutbox({
+      desk: options.desk,
+      health: this.health,
+      sessions: options.sessions,
+      line: options.line,
+      scheduler: options.scheduler,
+      clock: options.clock,
+      logger,
+      keepSeconds: options.settings.keepSeconds,
+    });
     this.conversations = new ConversationSessions({ store: options.sessions, ttlSeconds: options.sessionTtlSeconds, lastTurns: options.lastTurns, logger });
     this.once = {
       ledger,
@@ -109,7 +122,7 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
   // ---- buyer side (inside the conversation's line) ----
 
   async openHandoff(request: HandoffRequest): Promise<void> {
-    const { desk, sessions, settings } = this.options;
+    const { settings } = this.options;
     const card: HandoffCard = {
       handoffId: `${request.at.toString(36)}-${randomUUID().slice(0, 8)}`,
       queue: routeHandoff(request, settings.routing),
@@ -129,12 +142,17 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
       afterHours: !this.isOpen(request.at),
       status: 'waiting',
     };
-    const thread = await desk.openThread(card);
-    const record: HandoffRecord = { card, thread, waitNoticeAt: null };
-    await sessions.save(threadIndexKey(thread), { conversation: request.conversation, handoffId: card.handoffId }, settings.keepSeconds);
-    await sessions.save(handoffRecordKey(conversationKey(request.conversation)), record, settings.keepSeconds);
+    // The record is kept whatever the desk does: a desk that is down gets the card when it is back.
+    const record: HandoffRecord = { card, thread: null, waitNoticeAt: null };
+    await this.outbox.open(record);
+    await this.saveRecord(record);
+    await this.outbox.afterSave(record);
     if (!card.afterHours && settings.unclaimedNoticeSeconds > 0) {
-      this.timers.after(settings.unclaimedNoticeSeconds * 1000, () => this.noticeIfUnclaimed(request.conversation, card.handoffId));
+      await this.options.scheduler.schedule({
+        key: `${WAIT_NOTICE_JOB}:${card.handoffId}`,
+        runAt: request.at + settings.unclaimedNoticeSeconds * 1000,
+        data: { kind: WAIT_NOTICE_JOB, conversation: JSON.stringify(request.conversation), handoffId: card.handoffId },
+      });
     }
   }
 
@@ -144,9 +162,20 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
       this.options.logger.warn({ conversation: conversationKey(conversation) }, 'buyer message during a hand-off that has no open thread; kept in the transcript only');
       return;
     }
-    await this.options.desk.postBuyerMessage(record.thread, { text: this.mask(text), at, buyerLabel: record.card.buyerLabel });
-    // The timer of the process that opened the hand-off may be gone (a restart): catch up here.
-    if (this.waitNoticeDue(record, at)) this.timers.after(0, () => this.noticeIfUnclaimed(conversation, record.card.handoffId));
+    const changed = await this.outbox.post(record, { kind: 'buyer', line: { text: this.mask(text), at, buyerLabel: record.card.buyerLabel } });
+    if (changed) {
+      await this.saveRecord(record);
+      await this.outbox.afterSave(record);
+    }
+  }
+
+  /** The scheduler's handler for the hand-off's jobs (wait notices, posting to a desk that was down). */
+  async runJob(job: ScheduledJob): Promise<void> {
+    const { kind, conversation, handoffId } = job.data;
+    if (typeof conversation !== 'string' || typeof handoffId !== 'string') return;
+    const ref = JSON.parse(conversation) as ConversationRef;
+    if (kind === WAIT_NOTICE_JOB) await this.noticeIfUnclaimed(ref, handoffId);
+    else if (kind === DESK_JOB) await this.outbox.drain(ref, handoffId, job.key);
   }
 
   /** The buyer pressed "back to the bot" during a hand-off (the engine already took the conversation back). */
@@ -252,7 +281,11 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
     const text = status === 'closed'
       ? `Closed by ${agentName(agent)}. The bot has the conversation again.`
       : `${agentName(agent)} gave the conversation back to the bot${resumeFlow ? ` (flow ${resumeFlow})` : ''}.`;
-    await this.postStatus(record, status, at, agent, text);
+    // This thread's last line. When a new hand-off took the record's place, it is tried once (its
+    // backlog went with the record); otherwise it waits for a desk that is down, like any line.
+    if (again) {
+      if (record.thread) await this.options.desk.postStatus(record.thread, { change: status, card: record.card, at, text, by: agent }).catch((error: Error) => this.options.logger.warn({ err: error.message }, 'could not update the hand-off thread'));
+    } else await this.postStatus(record, status, at, agent, text);
     return { status };
   }
 
@@ -264,21 +297,21 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
       at - record.card.openedAt >= seconds * 1000;
   }
 
-  /** Tells a buyer nobody has claimed yet the expected wait, once per hand-off. Runs from a timer: never throws. */
-  noticeIfUnclaimed(conversation: ConversationRef, handoffId: string): void {
-    const key = conversationKey(conversation);
-    this.options.line
-      .run(key, async () => {
-        const record = await this.loadRecord(conversation);
-        const now = this.options.clock.now();
-        if (!record || record.card.handoffId !== handoffId || !this.waitNoticeDue(record, now)) return;
-        record.waitNoticeAt = now;
-        // Saved before sending: a notice is at most once, never twice.
-        await this.saveRecord(record);
-        const sent = await this.tellBuyer(record, 'handoff_waiting', { handoff: { minutes: this.options.settings.expectedWaitMinutes } }, now);
-        if (sent) await this.postStatus(record, 'wait_notice_sent', now, undefined, `Nobody has claimed this yet; the buyer was told to expect a wait of about ${this.options.settings.expectedWaitMinutes} minutes and may leave a message.`);
-      })
-      .catch((error: Error) => this.options.logger.warn({ err: error.message, conversation: key }, 'wait notice failed'));
+  /**
+   * Tells a buyer nobody has claimed yet the expected wait, once per hand-off (a scheduler job;
+   * it throws when the store fails, and the scheduler tries again).
+   */
+  async noticeIfUnclaimed(conversation: ConversationRef, handoffId: string): Promise<void> {
+    await this.options.line.run(conversationKey(conversation), async () => {
+      const record = await this.loadRecord(conversation);
+      const now = this.options.clock.now();
+      if (!record || record.card.handoffId !== handoffId || !this.waitNoticeDue(record, now)) return;
+      record.waitNoticeAt = now;
+      // Saved before sending: a notice is at most once, never twice.
+      await this.saveRecord(record);
+      const sent = await this.tellBuyer(record, 'handoff_waiting', { handoff: { minutes: this.options.settings.expectedWaitMinutes } }, now);
+      if (sent) await this.postStatus(record, 'wait_notice_sent', now, undefined, `Nobody has claimed this yet; the buyer was told to expect a wait of about ${this.options.settings.expectedWaitMinutes} minutes and may leave a message.`);
+    });
   }
 
   // ---- helpers ----
@@ -308,10 +341,17 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
     await this.conversations.appendTurns(conversation, replies.map((reply) => ({ from, text: reply.text, at })));
   }
 
-  /** Status lines are best effort: the stored state is the truth, and the next update re-draws the card. */
+  /**
+   * Status lines go through the outbox: posted now, or kept and posted when the desk is back. A
+   * store failure here is logged: the state itself is already saved.
+   */
   private async postStatus(record: HandoffRecord, change: StatusChange, at: number, by: AgentRef | undefined, text: string): Promise<void> {
     try {
-      await this.options.desk.postStatus(record.thread, { change, card: record.card, at, text, ...(by ? { by } : {}) });
+      const changed = await this.outbox.post(record, { kind: 'status', update: { change, card: structuredClone(record.card), at, text, ...(by ? { by } : {}) } });
+      if (changed) {
+        await this.saveRecord(record);
+        await this.outbox.afterSave(record);
+      }
     } catch (error) {
       this.options.logger.warn({ err: (error as Error).message, change }, 'could not update the hand-off thread');
     }

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InMemoryAgentQueue } from '../../adapters/agent-desk/in-memory-agent-queue.ts';
+import { InProcessScheduler } from '../../adapters/schedulers/in-process/in-process-scheduler.ts';
 import { DemoCatalog } from '../../adapters/commerce/demo/demo-catalog.ts';
 import { MemoryConversationLine } from '../../adapters/stores/memory/memory-conversation-line.ts';
 import { MemoryDeliveryLedger } from '../../adapters/stores/memory/memory-delivery-ledger.ts';
@@ -48,8 +49,7 @@ const ROUTING: HandoffSettings['routing'] = {
 function setup(overrides: Partial<HandoffSettings> = {}) {
   let now = TUESDAY_10AM_SHANGHAI;
   const clock = { now: () => now };
-  const pending: (() => void)[] = [];
-  const timers = { after: (_ms: number, task: () => void) => void pending.push(task) };
+  const scheduler = new InProcessScheduler({ clock, logger: silentLogger, timers: false });
   const settings: HandoffSettings = {
     noteMarker: '//',
     unclaimedNoticeSeconds: 180,
@@ -64,7 +64,15 @@ function setup(overrides: Partial<HandoffSettings> = {}) {
   const sessions = new MemorySessionStore();
   const line = new MemoryConversationLine();
   const ledger = new MemoryDeliveryLedger();
-  const desk = new InMemoryAgentQueue();
+  const queue = new InMemoryAgentQueue();
+  // The desk as a team chat is: it can go down (every call throws while `deskDown` is set).
+  let deskDown = false;
+  const unreachable = () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:1'));
+  const desk = Object.assign(queue, {
+    openThread: ((open) => (card: Parameters<typeof open>[0]) => (deskDown ? unreachable() : open(card)))(queue.openThread.bind(queue)),
+    postBuyerMessage: ((post) => (...a: Parameters<typeof post>) => (deskDown ? unreachable() : post(...a)))(queue.postBuyerMessage.bind(queue)),
+    postStatus: ((post) => (...a: Parameters<typeof post>) => (deskDown ? unreachable() : post(...a)))(queue.postStatus.bind(queue)),
+  }) as InMemoryAgentQueue;
   const sent: { conversation: ConversationRef; replies: Reply[] }[] = [];
   const outbound: OutboundChannel = { channel: 'test', send: async (conversation, replies) => void sent.push({ conversation, replies }) };
   const engine = new Engine({
@@ -86,12 +94,13 @@ function setup(overrides: Partial<HandoffSettings> = {}) {
     settings,
     clock,
     logger: silentLogger,
-    timers,
+    scheduler,
     sessionTtlSeconds: 3600,
     lastTurns: 10,
     dedupeSeconds: 3600,
     claimSeconds: 30,
   });
+  void scheduler.start((job) => handoffs.runJob(job));
   const conversations = new ConversationService({
     engine, sessions, line, ledger, agentDesk: handoffs, events: { record() {} }, logger: silentLogger,
     outbound: new Map([['test', outbound]]), sessionTtlSeconds: 3600, lastTurns: 10, dedupeSeconds: 3600, claimSeconds: 30,
@@ -99,9 +108,11 @@ function setup(overrides: Partial<HandoffSettings> = {}) {
   let sequence = 0;
   const conversation: ConversationRef = { channel: 'test', conversationId: 'c1', buyerId: 'buyer-8613800138000' };
   return {
-    desk, handoffs, sent, pending,
+    desk, handoffs, sent, scheduler,
+    setDeskDown(down: boolean) { deskDown = down; },
     advance(ms: number) { now += ms; },
-    runTimers() { pending.splice(0).forEach((task) => task()); },
+    /** Runs the scheduler's due jobs (the wait notice, posts to a desk that was down). */
+    runTimers() { return scheduler.runDue(); },
     async say(text: string, extra: Partial<InboundMessage> = {}) {
       const result = await conversations.receive({ id: `m${++sequence}`, conversation, text, receivedAt: now, ...extra });
       return result.replies.map((r) => r.text);
@@ -126,17 +137,14 @@ describe('the wait notice', () => {
   it('tells an unclaimed buyer the expected wait once, and the thread hears of it', async () => {
     const kefu = setup();
     await kefu.say('转人工');
-    expect(kefu.pending).toHaveLength(1);
+    expect(kefu.scheduler.size()).toBe(1);
     kefu.advance(179_000);
-    kefu.runTimers(); // too early (a timer that fired early, or another process's): nothing yet
+    await kefu.runTimers(); // too early: nothing yet
     await settled();
     expect(kefu.sentTexts()).toEqual([]);
     kefu.advance(2_000);
-    await kefu.say('还有人吗'); // relayed; the overdue notice is scheduled from here too
-    kefu.runTimers();
-    await settled();
-    kefu.runTimers();
-    await settled();
+    await kefu.runTimers(); // the job on the scheduler port: any process runs it, once
+    await kefu.runTimers();
     expect(kefu.sentTexts()).toEqual([expect.stringMatching(/约 10 分钟/)]);
     expect(kefu.desk.waiting().at(-1)!.statusLines!.map((l) => l.change)).toEqual(['wait_notice_sent']);
   });
@@ -146,7 +154,7 @@ describe('the wait notice', () => {
     await kefu.say('转人工');
     expect(await kefu.agent('claim')).toEqual({ status: 'claimed' });
     kefu.advance(600_000);
-    kefu.runTimers();
+    await kefu.runTimers();
     await settled();
     expect(kefu.sentTexts()).toEqual([expect.stringMatching(/人工客服已接入/)]);
   });
@@ -159,7 +167,7 @@ describe('business hours', () => {
     const replies = await kefu.say('human please');
     expect(replies).toEqual([expect.stringMatching(/Mon–Fri 09:00–18:00/)]);
     expect(kefu.desk.waiting().at(-1)!.card!.afterHours).toBe(true);
-    expect(kefu.pending).toEqual([]); // no "expected wait" at night
+    expect(kefu.scheduler.size()).toBe(0); // no "expected wait" at night
     await kefu.say('my parcel is broken');
     expect(kefu.desk.waiting().at(-1)!.buyerMessages.map((m) => m.text)).toEqual(['my parcel is broken']);
   });
@@ -286,5 +294,47 @@ describe('queues and the card', () => {
     expect(buyerLabel(undefined, '13800138000')).toBe('138…000');
     expect(buyerLabel(undefined, 'abc')).toBe('…');
     expect(buyerLabel('  Li Lei ', 'x')).toBe('Li Lei');
+  });
+});
+
+describe('a desk that cannot be reached', () => {
+  it('never strands the buyer: the hand-off waits in the store and reaches the desk, in order, when it is back', async () => {
+    const kefu = setup();
+    kefu.setDeskDown(true);
+    expect(await kefu.say('转人工')).toEqual([expect.stringMatching(/正在为您转接/)]);
+    expect(await kefu.say('我的快递破了')).toEqual([]);
+    expect(kefu.desk.waiting()).toHaveLength(0);
+    expect(kefu.handoffs.health.degraded()).toMatchObject({ part: 'agentDesk.memory', reason: expect.stringMatching(/ECONNREFUSED/) });
+
+    await kefu.runTimers(); // still down: the job tries, fails, and schedules the next try
+    expect(kefu.desk.waiting()).toHaveLength(0);
+    kefu.setDeskDown(false);
+    kefu.advance(1_000);
+    await kefu.runTimers();
+    expect(kefu.desk.waiting()).toHaveLength(1);
+    expect(kefu.desk.waiting()[0]!.buyerMessages.map((m) => m.text)).toEqual(['我的快递破了']);
+    expect(kefu.handoffs.health.degraded()).toBeNull();
+    // The thread works as any other: claim, reply.
+    expect(await kefu.agent('claim')).toEqual({ status: 'claimed' });
+    expect(await kefu.agent('message', { text: '您好,我来处理' })).toEqual({ status: 'sent' });
+    expect(kefu.sentTexts()).toEqual([expect.stringMatching(/人工客服已接入/), '您好,我来处理']);
+  });
+
+  it('going down mid-hand-off: buyer lines and status lines wait, then arrive once and in order', async () => {
+    const kefu = setup();
+    await kefu.say('转人工');
+    expect(await kefu.agent('claim')).toEqual({ status: 'claimed' });
+    kefu.setDeskDown(true);
+    expect(await kefu.say('第一句')).toEqual([]);
+    expect(await kefu.say('第二句')).toEqual([]);
+    await kefu.runTimers();
+    kefu.setDeskDown(false);
+    expect(await kefu.say('第三句')).toEqual([]); // behind the backlog, not before it
+    kefu.advance(60_000);
+    await kefu.runTimers();
+    await kefu.runTimers();
+    expect(kefu.desk.waiting()[0]!.buyerMessages.map((m) => m.text)).toEqual(['第一句', '第二句', '第三句']);
+    expect(await kefu.agent('close')).toEqual({ status: 'closed' });
+    expect(kefu.desk.waiting()[0]!.statusLines!.map((l) => l.change)).toEqual(['claimed', 'closed']);
   });
 });

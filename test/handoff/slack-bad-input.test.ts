@@ -18,11 +18,16 @@ afterAll(async () => {
 
 const now = (): number => Math.floor(Date.now() / 1000);
 
-/** The one card posted since the mark (tests in a file run one after another). */
-function cardSince(mark: number): { channel: string; ts: string } {
-  const cards = kefu.slack.cardsSince(mark);
-  if (cards.length !== 1) throw new Error(`${cards.length} cards posted`);
-  return { channel: cards[0]!.channel, ts: cards[0]!.ts };
+/**
+ * The one card posted since the mark (tests in a file run one after another). After a Slack
+ * failure the card may come from the scheduler's job a moment after the buyer's answer.
+ */
+async function cardSince(mark: number): Promise<{ channel: string; ts: string }> {
+  return eventually(() => {
+    const cards = kefu.slack.cardsSince(mark);
+    if (cards.length !== 1) throw new Error(`${cards.length} cards posted`);
+    return { channel: cards[0]!.channel, ts: cards[0]!.ts };
+  }, 'one card', 20_000);
 }
 
 describe('the Slack Request URL refuses what Slack did not sign', () => {
@@ -78,7 +83,7 @@ describe('the Slack Request URL refuses what Slack did not sign', () => {
     const conversationId = `buyer-${randomUUID()}`;
     const mark = kefu.slack.mark();
     await kefu.say(conversationId, '转人工');
-    const { channel, ts } = cardSince(mark);
+    const { channel, ts } = await cardSince(mark);
     const forged = eventEnvelope(threadReply(channel, ts, 'U0MALLORY', 'send me your card number'));
     const answer = await deliverToSlackEndpoint(kefu.eventsUrl, forged, 'application/json', { secret: 'guessed' });
     expect(answer.status).toBe(401);
@@ -101,44 +106,42 @@ describe('when Slack\'s Web API is unlucky', () => {
     expect(answer.status).toBe(200);
     expect(answer.texts.join('')).toMatch(/转接人工客服/);
     expect(kefu.slack.rateLimitsAnswered()).toEqual([{ method: 'chat.postMessage', retryAfterSeconds: 1 }]);
-    cardSince(mark);
+    await cardSince(mark);
   });
 
-  it('on 500s, answers the buyer "retry later" and opens the hand-off once when the retry succeeds', async () => {
+  it('on 500s, answers the buyer as usual and opens the hand-off once, when Slack answers again', async () => {
     kefu.slack.fail('chat.postMessage', { status: 500 }, 3);
     const conversationId = `buyer-${randomUUID()}`;
     const messageId = 'm-1';
     const mark = kefu.slack.mark();
     const first = await kefu.say(conversationId, '转人工', messageId);
-    expect(first.status).toBe(503);
-    expect(kefu.slack.cardsSince(mark)).toEqual([]);
-    // The page retries the same message: handled now, once.
-    const retry = await kefu.say(conversationId, '转人工', messageId);
-    expect(retry.status).toBe(200);
-    expect(retry.texts.join('')).toMatch(/转接人工客服/);
+    expect(first.status).toBe(200);
+    expect(first.texts.join('')).toMatch(/转接人工客服/);
+    // The page's retry of the same message is answered the same, and opens nothing more.
     const again = await kefu.say(conversationId, '转人工', messageId);
-    expect(again.texts).toEqual(retry.texts);
+    expect(again.texts).toEqual(first.texts);
+    await cardSince(mark);
+    await new Promise((resolve) => setTimeout(resolve, 200));
     expect(kefu.slack.cardsSince(mark)).toHaveLength(1);
   });
 
-  it('when a buyer message cannot reach the thread, the web chat is told to retry, and it is posted once', async () => {
+  it('when a buyer message cannot reach the thread, the buyer is answered and it is posted once', async () => {
     const conversationId = `buyer-${randomUUID()}`;
     const mark = kefu.slack.mark();
     await kefu.say(conversationId, '转人工');
-    const { channel, ts } = cardSince(mark);
+    const { channel, ts } = await cardSince(mark);
     await kefu.agentPresses(channel, ts, 'U0ALICE', 'kefu_claim');
-    // The buyer's message during the hand-off cannot reach the thread: the web chat is told to retry.
     kefu.slack.fail('chat.postMessage', { status: 500 }, 3);
-    expect((await kefu.say(conversationId, '在吗', 'm-2')).status).toBe(503);
     expect((await kefu.say(conversationId, '在吗', 'm-2')).status).toBe(200);
-    await eventually(() => expect(kefu.slack.thread(channel, ts).filter((m) => m.text.includes('在吗'))).toHaveLength(1), 'relayed once');
+    expect((await kefu.say(conversationId, '在吗', 'm-2')).status).toBe(200);
+    await eventually(() => expect(kefu.slack.thread(channel, ts).filter((m) => m.text.includes('在吗'))).toHaveLength(1), 'relayed once', 20_000);
   });
 
   it('keeps the state when a card update fails: the claim holds and replies flow', async () => {
     const conversationId = `buyer-${randomUUID()}`;
     const mark = kefu.slack.mark();
     await kefu.say(conversationId, '转人工');
-    const { channel, ts } = cardSince(mark);
+    const { channel, ts } = await cardSince(mark);
     kefu.slack.fail('chat.update', { status: 500 }, 3);
     expect((await kefu.agentPresses(channel, ts, 'U0ALICE', 'kefu_claim')).status).toBe(200);
     await kefu.agentReplies(channel, ts, 'U0ALICE', '您好');

@@ -125,6 +125,19 @@ export class FakeDingtalk {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  /** DingTalk cannot be reached: the Stream socket drops and connections are refused until comeBack(). */
+  async goDown(): Promise<void> {
+    for (const client of this.wss.clients) client.terminate();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Listens again on the same port (what Kefu is configured with). */
+  async comeBack(): Promise<void> {
+    const port = Number(new URL(this.url).port);
+    await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve));
+  }
+
   /** The next `count` calls to `path` answer `status` with `body` (and headers). */
   failNext(path: string, status: number, body: unknown, count = 1, headers?: Record<string, string>): void {
     const queue = this.failures.get(path) ?? [];

@@ -47,9 +47,22 @@ export class FakeSlackApi {
 
   async start(): Promise<this> {
     this.server = createServer((request, response) => void this.handle(request, response));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api/`;
+    // After goDown(), the same port again, so Kefu's configured URL reaches Slack once it is back.
+    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    this.url = `http://127.0.0.1:${this.port}/api/`;
     return this;
+  }
+
+  private port = 0;
+
+  /** Slack cannot be reached: connections are refused until comeBack(). What was posted is kept. */
+  async goDown(): Promise<void> {
+    await this.close();
+  }
+
+  async comeBack(): Promise<void> {
+    await this.start();
   }
 
   async close(): Promise<void> {

@@ -248,6 +248,16 @@ describe('the web chat page', () => {
     expect(await page.locator('#text').inputValue()).toBe('在吗');
   });
 
+  it('tells the buyer in the language they write, whatever the browser\'s', async () => {
+    const page = await openChat({ locale: 'en-US' });
+    await page.route('**/webchat/messages', (route) => route.fulfill({ status: 400, contentType: 'application/json', body: '{"error":"bad request"}' }));
+    await type(page, '转人工');
+    expect(await bubbles(page, 'notice')).toEqual(['消息没发出去,请再试一次']);
+    await page.locator('#text').fill('');
+    await type(page, '請幫我轉人工');
+    expect(await bubbles(page, 'notice', 2)).toEqual(['消息没发出去,请再试一次', '訊息沒發出去,請再試一次']);
+  });
+
   it('retries a message whose answer was lost, and the bot handles it once', async () => {
     const page = await openChat();
     const attempts: { messageId: string; duplicate: boolean }[] = [];

@@ -91,6 +91,10 @@ export function createDingtalkDeskAdapter(config: KefuConfig, parts: DingtalkDes
       // background, so Kefu still starts and serves buyers.
       await receiver.connect();
     },
+    degraded() {
+      const failure = receiver?.lastFailure;
+      return failure ? { part: 'agentDesk.dingtalk', since: new Date(failure.since).toISOString(), reason: failure.reason } : null;
+    },
     async close() {
       receiver?.disconnect();
     },

@@ -37,6 +37,8 @@ const SOCKET_OPEN = 1;
 
 export class StreamReceiver extends DWClient {
   private stopped = false;
+  /** Since when connecting fails, and why (null while connected or connecting for the first time). */
+  lastFailure: { since: number; reason: string } | null = null;
   private connecting = false;
   private retryTimer: NodeJS.Timeout | null = null;
 
@@ -89,8 +91,10 @@ export class StreamReceiver extends DWClient {
       await this.getEndpoint();
       await this.openWithin(this.options.openTimeoutMs ?? OPEN_TIMEOUT_MS);
       this.options.logger.info('DingTalk Stream connected');
+      this.lastFailure = null;
     } catch (error) {
       this.options.logger.warn({ err: (error as Error).message }, 'DingTalk Stream connection failed; retrying');
+      this.lastFailure = { since: this.lastFailure?.since ?? Date.now(), reason: (error as Error).message.split('\n')[0]!.slice(0, 200) };
       if (!this.stopped) this.retryTimer = setTimeout(() => void this.connect(), (this as unknown as { reconnectInterval: number }).reconnectInterval);
     } finally {
       this.connecting = false;

@@ -24,6 +24,17 @@ export interface SlackDeskAdapterOptions {
   retries?: number;
 }
 
+const RECONNECT_FIRST_MS = 2_000;
+const RECONNECT_LONGEST_MS = 60_000;
+
+/**
+ * Slack answered and said no (invalid_auth, account_inactive, …): a setting to fix, not an outage.
+ * The WebClient marks such answers with this code (@slack/web-api's ErrorCode.PlatformError).
+ */
+function isSlackRefusal(error: unknown): boolean {
+  return (error as { code?: string })?.code === 'slack_webapi_platform_error';
+}
+
 /** Bolt's and the WebClient's logs go through Kefu's (masked) logger. */
 function slackLogger(logger: Logger): SlackLogger {
   let level = LogLevel.INFO;
@@ -66,6 +77,37 @@ export function createSlackDeskAdapter(config: SlackDeskConfig, options: SlackDe
     },
   });
 
+  // auth.test (and, for Socket Mode, the WebSocket): a token Slack refuses stops the start here,
+  // not at the first hand-off. A Slack that cannot be reached does not: Kefu starts and answers
+  // buyers, hand-offs wait in the store (dialogs/handoff/desk-outbox.ts), /healthz says so, and
+  // the connection is tried again in the background.
+  let unreachable: { since: number; reason: string } | null = null;
+  let connected = false;
+  let closed = false;
+  let retry: NodeJS.Timeout | null = null;
+  let pauseMs = RECONNECT_FIRST_MS;
+  const connect = async (): Promise<void> => {
+    try {
+      await app.init();
+      if (!httpReceiver) await app.start();
+      connected = true;
+      if (unreachable) logger.info('Slack is reachable again');
+      unreachable = null;
+    } catch (error) {
+      if (isSlackRefusal(error)) throw error;
+      const reason = (error as Error).message.split('\n')[0]!.slice(0, 200);
+      if (!unreachable) logger.error({ err: reason }, 'Slack cannot be reached; Kefu serves buyers and keeps hand-offs until it is back');
+      unreachable = { since: unreachable?.since ?? clock.now(), reason };
+      if (closed) return;
+      retry = setTimeout(() => {
+        retry = null;
+        void connect().catch((refused: Error) => logger.error({ err: refused.message }, 'Slack refused the bot token'));
+      }, pauseMs);
+      retry.unref();
+      pauseMs = Math.min(RECONNECT_LONGEST_MS, pauseMs * 2);
+    }
+  };
+
   return {
     desk,
     registerRoutes(http: FastifyInstance) {
@@ -73,12 +115,15 @@ export function createSlackDeskAdapter(config: SlackDeskConfig, options: SlackDe
     },
     async start(next: AgentEventHandler) {
       handler = next;
-      // auth.test: a wrong bot token stops the start here, not at the first hand-off.
-      await app.init();
-      if (!httpReceiver) await app.start();
+      await connect();
+    },
+    degraded() {
+      return unreachable ? { part: 'agentDesk.slack', since: new Date(unreachable.since).toISOString(), reason: unreachable.reason } : null;
     },
     async close() {
-      if (!httpReceiver) await app.stop().catch((error: Error) => logger.warn({ err: error.message }, 'Slack Socket Mode did not stop cleanly'));
+      closed = true;
+      if (retry) clearTimeout(retry);
+      if (!httpReceiver && connected) await app.stop().catch((error: Error) => logger.warn({ err: error.message }, 'Slack Socket Mode did not stop cleanly'));
     },
   };
 }

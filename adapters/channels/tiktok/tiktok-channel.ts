@@ -6,6 +6,8 @@ import type { KefuConfig, TiktokChannelConfig } from '../../../config/config-typ
 import type { ConversationRef, Reply } from '../../../dialogs/messages.ts';
 import { systemClock, type Clock, type Logger } from '../../../dialogs/ports.ts';
 import type { Kefu } from '../../../server.ts';
+import { isSafePathSegment, pathSegment } from '../../http/path-segment.ts';
+import { ApiError } from '../shared/api-retry.ts';
 import { setUpMarketplaceChannel, type MarketplaceChannel } from '../shared/set-up-marketplace-channel.ts';
 import { TiktokApiClient } from './tiktok-api-client.ts';
 import { renderTiktokReply } from './tiktok-renderer.ts';
@@ -13,8 +15,13 @@ import { registerTiktokRoutes } from './tiktok-routes.ts';
 import { TIKTOK_CHANNEL } from './tiktok-webhook.ts';
 
 /** The customer-service Send Message API for one conversation. */
+/**
+ * The conversation id is one path segment (adapters/http/path-segment.ts); an id that cannot be one
+ * is refused as a failure that retrying would not change.
+ */
 export function tiktokSendMessagePath(conversationId: string): string {
-  return `/customer_service/202309/conversations/${encodeURIComponent(conversationId)}/messages`;
+  if (!isSafePathSegment(conversationId)) throw new ApiError('TikTok Shop conversation id cannot be a path segment; not sent', 'refused');
+  return `/customer_service/202309/conversations/${pathSegment(conversationId)}/messages`;
 }
 
 export class TiktokReplySender {

@@ -6,6 +6,7 @@
 
 import type { Catalog, Product, Promotion, ShippingPolicy, SizeChartRow } from '../../../dialogs/commerce/catalog.ts';
 import { CommerceUnavailableError } from '../../../dialogs/commerce/commerce-unavailable.ts';
+import { isSafePathSegment, pathSegment } from '../../http/path-segment.ts';
 import { contractViolation, type ContractOperation } from './catalog-contract.ts';
 import { CommerceHttpClient, type CommerceHttpClientOptions } from './commerce-http-client.ts';
 
@@ -61,7 +62,9 @@ export class HttpCatalog implements Catalog {
   }
 
   async getProduct(id: string): Promise<Product | null> {
-    const product = await this.fetchChecked<Product>('getProduct', `/products/${encodeURIComponent(id)}`);
+    // A product id from a card or a payload is one path segment; one that cannot be ("..") is no product.
+    if (!isSafePathSegment(id)) return null;
+    const product = await this.fetchChecked<Product>('getProduct', `/products/${pathSegment(id)}`);
     return product ? withDefaults(product) : null;
   }
 

@@ -4,6 +4,8 @@
 // order). Answers are checked before they are used: an order that is not shaped as the contract says,
 // or that belongs to another buyer than the one asked about, is never shown (the latter is dropped
 // and logged, the former makes the call fail as "unavailable").
+// Every id in a path is one encoded segment (adapters/http/path-segment.ts); an id that cannot be one
+// ("..", ".", empty) is never sent: the answer is what the API would say of an unknown id.
 // It is also an OrderEventSource: it polls GET /order-events every eventsPollMs (order-events-poller.ts).
 
 import { CommerceUnavailableError } from '../../../dialogs/commerce/commerce-unavailable.ts';
@@ -20,6 +22,7 @@ import type {
 } from '../../../dialogs/commerce/orders.ts';
 import type { OrderEventListener, OrderEventSource } from '../../../dialogs/commerce/order-events.ts';
 import type { Logger } from '../../../dialogs/ports.ts';
+import { isSafePathSegment, pathSegment } from '../../http/path-segment.ts';
 import { CommerceHttpClient } from './commerce-http-client.ts';
 import { OrderEventsPoller } from './order-events-poller.ts';
 
@@ -104,7 +107,9 @@ export class HttpOrders implements Orders, OrderEventSource {
   }
 
   async listOrders(buyer: BuyerIdentity): Promise<Order[]> {
-    const path = `${this.buyerPath(buyer)}/orders`;
+    const buyerPath = this.buyerPath(buyer);
+    if (!buyerPath) return [];
+    const path = `${buyerPath}/orders`;
     const body = await this.client.getJson<{ orders?: unknown }>(path);
     if (body === null) return [];
     if (!isRecord(body) || !Array.isArray(body.orders)) throw this.mismatch(path, 'expected {"orders": [...]}');
@@ -114,6 +119,7 @@ export class HttpOrders implements Orders, OrderEventSource {
 
   async getOrder(buyer: BuyerIdentity, orderId: string): Promise<Order | null> {
     const path = this.orderPath(buyer, orderId);
+    if (!path) return null;
     const body = await this.client.getJson<unknown>(path);
     if (body === null) return null;
     if (!isOrder(body)) throw this.mismatch(path, 'the order does not match the contract');
@@ -121,7 +127,9 @@ export class HttpOrders implements Orders, OrderEventSource {
   }
 
   async trackingEvents(buyer: BuyerIdentity, orderId: string): Promise<TrackingEvent[] | null> {
-    const path = `${this.orderPath(buyer, orderId)}/tracking`;
+    const orderPath = this.orderPath(buyer, orderId);
+    if (!orderPath) return null;
+    const path = `${orderPath}/tracking`;
     const body = await this.client.getJson<{ events?: unknown }>(path);
     if (body === null) return null;
     if (!isRecord(body) || !Array.isArray(body.events) || !body.events.every(isEvent)) throw this.mismatch(path, 'expected {"events": [...]}');
@@ -130,7 +138,8 @@ export class HttpOrders implements Orders, OrderEventSource {
 
   /** POST /orders/{orderId}/proof: the digits travel in the body, never in a path or a log. */
   async proveOrder(orderId: string, phoneLastFour: string): Promise<Order | null> {
-    const path = `/orders/${encodeURIComponent(orderId)}/proof`;
+    if (!isSafePathSegment(orderId)) return null;
+    const path = `/orders/${pathSegment(orderId)}/proof`;
     const body = await this.client.postJson<unknown>(path, { phoneLastFour });
     if (body === null) return null;
     if (!isOrder(body)) throw this.mismatch(path, 'the order does not match the contract');
@@ -173,7 +182,9 @@ export class HttpOrders implements Orders, OrderEventSource {
   }
 
   private async change(buyer: BuyerIdentity, orderId: string, what: string, body: Record<string, unknown>): Promise<ChangeResult> {
-    const path = `${this.orderPath(buyer, orderId)}/${what}`;
+    const orderPath = this.orderPath(buyer, orderId);
+    if (!orderPath) return { outcome: 'not_found' };
+    const path = `${orderPath}/${what}`;
     const answer = await this.client.postJson<unknown>(path, body);
     if (answer === null) return { outcome: 'not_found' };
     if (!isRecord(answer) || !OUTCOMES.has(answer.outcome as string)) throw this.mismatch(path, 'expected {"outcome": …}');
@@ -187,12 +198,17 @@ export class HttpOrders implements Orders, OrderEventSource {
     return { idempotencyKey: request.idempotencyKey, actor: request.actor, at: request.at };
   }
 
-  private buyerPath(buyer: BuyerIdentity): string {
-    return `/buyers/${encodeURIComponent(buyer.channel)}/${encodeURIComponent(buyer.buyerId)}`;
+  /** /buyers/{channel}/{buyerId}, or null when an id cannot be a path segment (no such buyer then). */
+  private buyerPath(buyer: BuyerIdentity): string | null {
+    if (!isSafePathSegment(buyer.channel) || !isSafePathSegment(buyer.buyerId)) return null;
+    return `/buyers/${pathSegment(buyer.channel)}/${pathSegment(buyer.buyerId)}`;
   }
 
-  private orderPath(buyer: BuyerIdentity, orderId: string): string {
-    return `${this.buyerPath(buyer)}/orders/${encodeURIComponent(orderId)}`;
+  /** …/orders/{orderId}, or null when an id cannot be a path segment (no such order then). */
+  private orderPath(buyer: BuyerIdentity, orderId: string): string | null {
+    const buyerPath = this.buyerPath(buyer);
+    if (!buyerPath || !isSafePathSegment(orderId)) return null;
+    return `${buyerPath}/orders/${pathSegment(orderId)}`;
   }
 
   /** Defence in depth: an order of another buyer is never passed on, whatever the API answers. */

@@ -258,17 +258,64 @@ for (const backend of ['memory', 'redis'] as const) {
       page.close();
     });
 
-    it('a buyer message is not lost when DingTalk fails: the web chat is told to retry', async () => {
+    it('a buyer message is not lost when DingTalk fails: the buyer is answered, the line is posted when DingTalk is back', async () => {
       const { conversationId, code, page } = await handOff('我要找人工');
       await handled(agentWrites(LI, `#${code} claim`).frameId);
-      fake.failNext('/v1.0/robot/groupMessages/send', 500, { code: 'SystemError', message: 'busy' }, 3);
-      const failed = await postMessage(kefu.url, { conversationId, messageId: 'm-fail', text: '还在吗' });
-      expect(failed.status).toBe(503);
-      const retried = await postMessage(kefu.url, { conversationId, messageId: 'm-fail', text: '还在吗' });
-      expect(retried.status).toBe(200);
-      await fake.until('the relayed message', () => groupTexts(PRESALE).some((t) => t.includes('还在吗')));
+      fake.failNext('/v1.0/robot/groupMessages/send', 500, { code: 'SystemError', message: 'busy' }, 8);
+      const answered = await postMessage(kefu.url, { conversationId, messageId: 'm-fail', text: '还在吗' });
+      expect(answered.status).toBe(200);
+      const health = (await (await fetch(`${kefu.url}/healthz`)).json()) as { degraded: { part: string }[] };
+      expect(health.degraded.map((d) => d.part)).toContain('agentDesk.dingtalk');
+      await fake.until('the relayed message', () => groupTexts(PRESALE).some((t) => t.includes('还在吗')), 30_000);
       expect(groupTexts(PRESALE).filter((t) => t.includes('还在吗'))).toHaveLength(1);
       page.close();
-    });
+    }, 40_000);
+
+    it('DingTalk unreachable mid-hand-off: the buyer is answered and every line arrives once, in order, when it is back', async () => {
+      const { conversationId, code, page } = await handOff('人工');
+      await handled(agentWrites(LI, `#${code} claim`).frameId);
+      await fake.goDown();
+      for (const [i, text] of ['第一句话', '第二句话'].entries()) {
+        const answer = await postMessage(kefu.url, { conversationId, messageId: `down-${i}`, text });
+        expect(answer.status).toBe(200);
+      }
+      await fake.comeBack();
+      await fake.until('both lines', () => groupTexts(PRESALE).filter((t) => t.includes(`#${code}`) && /第[一二]句话/.test(t)).length === 2, 30_000);
+      const lines = groupTexts(PRESALE).filter((t) => t.includes(`#${code}`) && /第[一二]句话/.test(t));
+      expect(lines[0]).toContain('第一句话');
+      expect(lines[1]).toContain('第二句话');
+      await fake.until('the Stream connection again', () => fake.streamOpen, 30_000);
+      page.close();
+    }, 60_000);
   });
 }
+
+describe('DingTalk unreachable at start', () => {
+  it('Kefu starts and answers; /healthz says so; the card is posted when DingTalk is back', async () => {
+    const fake = await FakeDingtalk.start({ appKey: 'dingappkey', appSecret: 'app-secret-down', robotCode: 'dingrobot', groups: [PRESALE] });
+    await fake.goDown();
+    const kefu = await startTestKefu({
+      env: {
+        KEFU__AGENTDESK__KIND: 'dingtalk',
+        KEFU__AGENTDESK__DINGTALK__APPKEY: 'dingappkey',
+        KEFU__AGENTDESK__DINGTALK__APPSECRET: 'app-secret-down',
+        KEFU__AGENTDESK__DINGTALK__ROBOTCODE: 'dingrobot',
+        KEFU__AGENTDESK__DINGTALK__OPENCONVERSATIONID: PRESALE,
+        KEFU__AGENTDESK__DINGTALK__APIBASEURL: fake.url,
+      },
+    });
+    try {
+      const health = (await (await fetch(`${kefu.url}/healthz`)).json()) as { status: string; degraded: { part: string }[] };
+      expect(health).toMatchObject({ status: 'degraded', degraded: [{ part: 'agentDesk.dingtalk' }] });
+      const answer = await postMessage(kefu.url, { conversationId: `dt-${randomUUID()}`, messageId: 'm1', text: '转人工' });
+      expect(answer.status).toBe(200);
+      expect((answer.body.replies as { text: string }[]).map((r) => r.text).join('')).toMatch(/转接/);
+      await fake.comeBack();
+      await fake.until('the hand-off card', () => fake.groupMessages.some((m) => m.param.title?.startsWith('Hand-off #')), 30_000);
+      await fake.until('the Stream connection', () => fake.streamOpen, 30_000);
+    } finally {
+      await kefu.close();
+      await fake.close();
+    }
+  }, 60_000);
+});
