@@ -264,7 +264,7 @@ function trainModel(examples: TrainingExample[]): TrainedModel | null {
     ...DEFAULT_SOFTMAX_TRAINING,
     epochs,
     averageFrom: Math.floor(epochs * 0.3),
-    exampleWeights: outOfScopeWeights(labels, classes.length, outOfScopeClass),
+    exampleWeights: classWeights(labels, classes.length, outOfScopeClass),
   });
   // Familiarity is judged on the content-focused vectors: sharing "what is the" with an example is
   // not being about the same thing.
@@ -281,19 +281,21 @@ function trainModel(examples: TrainingExample[]): TrainedModel | null {
   };
 }
 
-// The out-of-scope class weighs, in all, this many times an average intent: enough to learn the
-// boundary, not so much that its many examples' shared words ("how do i", "帮我") outvote an intent.
+// No class weighs, in all, more than a median intent (the out-of-scope class: this many times
+// that): an intent with three times the examples of another, or the one class standing for
+// everything else, would otherwise win near ties on shared words ("is the", "how do i", "帮我").
 const OUT_OF_SCOPE_CLASS_WEIGHT = 2.5;
 
-/** Per-example weights that cap the out-of-scope class's total weight; undefined when all weigh 1. */
-function outOfScopeWeights(labels: Int32Array, classCount: number, outOfScopeClass: number): Float64Array | undefined {
-  if (outOfScopeClass < 0 || classCount < 2) return undefined;
-  let outOfScope = 0;
-  for (const label of labels) if (label === outOfScopeClass) outOfScope++;
-  const perIntent = (labels.length - outOfScope) / (classCount - 1);
-  const weight = Math.min(1, (OUT_OF_SCOPE_CLASS_WEIGHT * perIntent) / outOfScope);
-  if (weight === 1) return undefined;
-  return Float64Array.from(labels, (label) => (label === outOfScopeClass ? weight : 1));
+/** Per-example weights that cap each class's total weight; undefined when all weigh 1. */
+function classWeights(labels: Int32Array, classCount: number, outOfScopeClass: number): Float64Array | undefined {
+  const counts = new Array<number>(classCount).fill(0);
+  for (const label of labels) counts[label]!++;
+  const intents = counts.filter((_, c) => c !== outOfScopeClass).sort((x, y) => x - y);
+  if (intents.length === 0) return undefined;
+  const median = intents[Math.floor((intents.length - 1) / 2)]!;
+  const weightOf = counts.map((n, c) => Math.min(1, ((c === outOfScopeClass ? OUT_OF_SCOPE_CLASS_WEIGHT : 1) * median) / Math.max(1, n)));
+  if (weightOf.every((w) => w === 1)) return undefined;
+  return Float64Array.from(labels, (label) => weightOf[label]!);
 }
 
 function pack(vectors: readonly SparseVector[]): PackedVectors {
