@@ -8,6 +8,7 @@ import type { Scheduler } from '../../dialogs/scheduling/scheduler.ts';
 import { InProcessScheduler } from '../schedulers/in-process/in-process-scheduler.ts';
 import type { HandoffSettings } from '../../dialogs/handoff/handoff-settings.ts';
 import type { DegradedPart } from '../../dialogs/handoff/desk-health.ts';
+import { DeskView } from '../../dialogs/handoff/desk-view.ts';
 import { systemClock, type Clock, type ConversationLine, type DeliveryLedger, type Logger, type OutboundChannel, type SessionStore } from '../../dialogs/ports.ts';
 import { maskPersonalData } from '../logging/mask-personal-data.ts';
 import type { DeskAdapter } from './desk-adapter.ts';
@@ -109,4 +110,20 @@ export function degradedParts(adapter: DeskAdapter, handoffs: HandoffService): D
   const parts = [adapter.degraded?.() ?? null, handoffs.health.degraded()].filter((p): p is DegradedPart => p !== null);
   // One line per part: a desk that is both unconnected and failing calls is one problem.
   return parts.filter((p, i) => parts.findIndex((q) => q.part === p.part) === i);
+}
+
+/** What Kefu's own desk (/desk) reads and does, over the hand-off core. */
+export function createDeskView(config: KefuConfig, handoffs: HandoffService, parts: { sessions: SessionStore; line: ConversationLine; logger: Logger }): DeskView {
+  return new DeskView({
+    sessions: parts.sessions,
+    line: parts.line,
+    open: handoffs.open,
+    handler: handoffs,
+    teamChatDesk: config.agentDesk.kind === 'memory' ? null : config.agentDesk.kind,
+    maskText: config.handoff.maskPersonalData ? maskPersonalData : (text) => text,
+    sessionTtlSeconds: config.sessions.ttlSeconds,
+    lastTurns: config.conversations.lastTurns,
+    keepSeconds: config.handoff.keepSeconds,
+    logger: parts.logger,
+  });
 }

@@ -15,6 +15,11 @@ interface AgentEventBase {
   agent: AgentRef;
   /** Milliseconds since the epoch when the platform saw it. */
   at: number;
+  /**
+   * Only the agent who claimed the hand-off may act on it once it is claimed (Kefu's own desk,
+   * where each agent signs in). Team chats leave it out: there the whole thread is the team.
+   */
+  ownerOnly?: true;
 }
 
 export type AgentEvent =
@@ -24,7 +29,7 @@ export type AgentEvent =
    * The agent wrote in the thread. Text starting with the note marker (config handoff.noteMarker,
    * "//" by default) stays internal; anything else reaches the buyer once the hand-off is claimed.
    */
-  | (AgentEventBase & { kind: 'message'; text: string })
+  | (AgentEventBase & { kind: 'message'; text: string; /** The desk keeps notes apart: never read the marker. */ noNoteMarker?: true })
   /** The agent pressed Back to bot; the bot may resume a named flow. */
   | (AgentEventBase & { kind: 'back_to_bot'; resumeFlow?: string })
   /** The agent pressed Close: done, the bot takes the conversation back. */
