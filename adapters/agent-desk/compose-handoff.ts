@@ -1,6 +1,7 @@
 // Wires the hand-off core to the configured agent desk (memory, Slack, DingTalk): called from
 // composeKefu, so server.ts only gains a few lines.
 
+import { randomUUID } from 'node:crypto';
 import type { KefuConfig } from '../../config/config-types.ts';
 import type { Engine } from '../../dialogs/engine/engine.ts';
 import { HandoffService } from '../../dialogs/handoff/handoff-service.ts';
@@ -113,8 +114,25 @@ export function degradedParts(adapter: DeskAdapter, handoffs: HandoffService): D
 }
 
 /** What Kefu's own desk (/desk) reads and does, over the hand-off core. */
-export function createDeskView(config: KefuConfig, handoffs: HandoffService, parts: { sessions: SessionStore; line: ConversationLine; logger: Logger }): DeskView {
+export function createDeskView(config: KefuConfig, handoffs: HandoffService, parts: { sessions: SessionStore; line: ConversationLine; logger: Logger; engine: Engine }): DeskView {
+  const { engine } = parts;
   return new DeskView({
+    voice: {
+      // A dry run of the bot on the buyer's last message, as a guest nobody vouches for (so no
+      // order is reached and nothing is changed), from the same product page; nothing is saved.
+      async suggest(text, context) {
+        const conversation = { channel: 'desk-suggestion', conversationId: `suggest-${randomUUID()}`, buyerId: `suggest-${randomUUID()}`, guest: true as const };
+        const outcome = await engine.handle(null, { id: conversation.conversationId, conversation, text, ...(context ? { context } : {}), receivedAt: Date.now() });
+        if (outcome.handoff || outcome.event.outcome === 'not_understood' || outcome.replies.length === 0) return null;
+        return outcome.replies.map((reply) => reply.text).join('\n');
+      },
+      canned(conversation, language) {
+        return engine.cannedReplies().flatMap((name) => {
+          const reply = engine.renderResponse(name, conversation, language);
+          return reply ? [{ name, text: reply.text }] : [];
+        });
+      },
+    },
     sessions: parts.sessions,
     line: parts.line,
     open: handoffs.open,

@@ -6,7 +6,7 @@
 // claims first owns the hand-off.
 
 import { ConversationSessions, conversationKey } from '../conversation-sessions.ts';
-import type { HandoffReason, Language, Turn } from '../messages.ts';
+import type { ConversationRef, HandoffReason, Language, MessageContext, Turn } from '../messages.ts';
 import type { ConversationLine, Logger, SessionStore } from '../ports.ts';
 import type { AgentEvent, AgentEventHandler, AgentEventResult } from './agent-events.ts';
 import type { AgentRef, HandoffStatus } from './handoff-desk.ts';
@@ -51,6 +51,17 @@ export interface DeskCard extends HandoffSummary {
   /** The conversation's last turns (buyer, bot, agent), masked as on the team-chat card. */
   turns: Turn[];
   notes: { text: string; by: AgentRef; at: number }[];
+  /** What the bot itself would answer the buyer's last message (null: it would not, or hand over again). */
+  suggestion: string | null;
+  /** The flows' canned replies (responses named canned_…), in the buyer's language. */
+  canned: { name: string; text: string }[];
+}
+
+/** The bot's help for the agent: its own answer to a message, and the canned replies. */
+export interface DeskVoice {
+  /** The bot's answer to `text`, as if a new buyer wrote it from this product page; null when it has none. */
+  suggest(text: string, context: MessageContext | undefined): Promise<string | null>;
+  canned(conversation: ConversationRef, language: Language): { name: string; text: string }[];
 }
 
 export interface DeskViewOptions {
@@ -61,6 +72,8 @@ export interface DeskViewOptions {
   /** The team-chat desk's kind, when there is one beside the built-in desk. */
   teamChatDesk: string | null;
   maskText: (text: string) => string;
+  /** Suggested and canned replies; none when absent. */
+  voice?: DeskVoice;
   sessionTtlSeconds: number;
   lastTurns: number;
   keepSeconds: number;
@@ -107,8 +120,16 @@ export class DeskView {
     const session = await this.conversations.load(record.card.conversation);
     const live = session?.turns?.length ? session.turns.map((t) => ({ ...t, text: this.options.maskText(t.text) })) : record.card.lastTurns;
     const { card } = record;
+    const lastBuyer = session?.turns?.filter((t) => t.from === 'buyer').at(-1);
+    const voice = this.options.voice;
+    const open = card.status === 'waiting' || card.status === 'claimed';
+    // The bot's own answer is worked out on the buyer's words as written (never shown masked to the
+    // bot); a failing suggestion never keeps the card from the agent.
+    const suggestion = open && voice && lastBuyer ? await voice.suggest(lastBuyer.text, session?.context).catch(() => null) : null;
     return {
       ...this.summary(record, now),
+      suggestion,
+      canned: open && voice ? voice.canned(card.conversation, session?.language ?? card.language) : [],
       detail: card.detail ?? null,
       flow: card.flow ?? null,
       orderId: card.orderId ?? null,

@@ -82,6 +82,15 @@ describe('the agent desk in a browser', () => {
     await agent.locator('#send').click();
     await buyer.locator('.bubble.agent').filter({ hasText: '我是客服小王' }).waitFor({ timeout: WAIT_MS });
 
+    // The buyer asks something the bot knows: its answer is offered to the agent for one click.
+    await buyer.locator('#text').fill('身高170体重60穿什么码');
+    await buyer.locator('#text').press('Enter');
+    await agent.locator('#suggestion-text').filter({ hasText: '根据尺寸' }).waitFor({ timeout: WAIT_MS });
+    await agent.locator('#use-suggestion').click();
+    expect(await agent.locator('#reply').inputValue()).toMatch(/^根据尺寸/);
+    await agent.locator('#send').click();
+    await buyer.locator('.bubble.agent').filter({ hasText: '根据尺寸' }).waitFor({ timeout: WAIT_MS });
+
     await other.locator('#status').filter({ hasText: 'Claimed by Demo agent' }).waitFor({ timeout: WAIT_MS });
     expect(await other.locator('#claim').isHidden()).toBe(true);
 

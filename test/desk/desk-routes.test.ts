@@ -67,11 +67,11 @@ async function call(who: Agent | null, method: string, path: string, body?: unkn
 }
 
 /** A web chat buyer asks for a person; returns the conversation and the hand-off id on the desk (the new one in the list). */
-async function buyerAsksForAPerson(who: Agent, text = '转人工'): Promise<{ conversationId: string; handoffId: string }> {
+async function buyerAsksForAPerson(who: Agent, text = '转人工', first = '这件外套有XL吗'): Promise<{ conversationId: string; handoffId: string }> {
   const ids = async () => ((await call(who, 'GET', '/desk/api/handoffs')).body.handoffs as { handoffId: string }[]).map((h) => h.handoffId);
   const before = new Set(await ids());
   const conversationId = `desk-${randomUUID()}`;
-  await postMessage(kefu.url, { conversationId, text: '这件外套有XL吗' });
+  await postMessage(kefu.url, { conversationId, text: first });
   const answer = await postMessage(kefu.url, { conversationId, text });
   expect(answer.status).toBe(200);
   const added = (await ids()).filter((id) => !before.has(id));
@@ -185,6 +185,23 @@ describe('a hand-off on the desk', () => {
     expect((await call(wang, 'POST', `/desk/api/handoffs/${handoffId}/reply`, { text: '还在吗', requestId: 'late-00001' })).status).toBe(409);
     // The bot answers the buyer again.
     expect((await postMessage(kefu.url, { conversationId, text: '身高170体重60穿什么码' })).body.replies.length).toBeGreaterThan(0);
+  });
+
+  it("offers the bot's own answer to the buyer's last message and the canned replies, in the buyer's language", async () => {
+    const wang = await agent('wangfang');
+    const { conversationId, handoffId } = await buyerAsksForAPerson(wang);
+    expect((await call(wang, 'GET', `/desk/api/handoffs/${handoffId}`)).body.suggestion).toBeNull(); // "转人工": the bot would hand over again
+    await call(wang, 'POST', `/desk/api/handoffs/${handoffId}/claim`, {});
+    await postMessage(kefu.url, { conversationId, text: '身高170体重60穿什么码' });
+    const card = (await call(wang, 'GET', `/desk/api/handoffs/${handoffId}`)).body;
+    expect(card.suggestion).toBe('根据尺寸,您适合M号哦');
+    expect(card.canned.map((c: { name: string }) => c.name)).toEqual(['canned_checking', 'canned_order_number', 'canned_photo', 'canned_anything_else']);
+    expect(card.canned[0].text).toContain('帮您查一下');
+    // Working out the suggestion touched nothing of the buyer's: the bot still stays quiet for them.
+    expect((await postMessage(kefu.url, { conversationId, text: '在吗' })).body.replies).toEqual([]);
+
+    const english = await buyerAsksForAPerson(wang, 'human please', 'do you have this jacket in XL');
+    expect((await call(wang, 'GET', `/desk/api/handoffs/${english.handoffId}`)).body.canned[0].text).toMatch(/check/);
   });
 
   it("refuses another agent's claimed hand-off: no second claim, no reply, no close", async () => {
