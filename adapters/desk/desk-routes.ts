@@ -40,6 +40,8 @@ export interface DeskRoutesOptions {
   maxTextLength: number;
   /** Flows an agent may hand the buyer back into (handoff.resumeFlows). */
   resumeFlows: readonly string[];
+  /** Queues an agent may transfer a hand-off to. */
+  queues: readonly string[];
   clock: Clock;
   logger: Logger;
 }
@@ -49,8 +51,8 @@ const REQUEST_ID = '^[A-Za-z0-9_-]{8,64}$';
 
 /** HTTP status for each outcome of an agent event. */
 const RESULT_STATUS: Record<AgentEventResult['status'], number> = {
-  claimed: 200, sent: 200, note: 200, back_to_bot: 200, closed: 200, duplicate: 200,
-  not_claimed: 409, already_claimed: 409, ended: 409, undeliverable: 422, unknown_thread: 404,
+  claimed: 200, sent: 200, note: 200, back_to_bot: 200, closed: 200, duplicate: 200, transferred: 200,
+  unknown_queue: 400, not_claimed: 409, already_claimed: 409, ended: 409, undeliverable: 422, unknown_thread: 404,
 };
 
 const SECURITY_HEADERS = {
@@ -124,7 +126,7 @@ export function registerDeskRoutes(app: FastifyInstance, options: DeskRoutesOpti
   app.get('/desk/api/me', async (request, reply) => {
     const session = await signedIn(request, reply, false);
     if (!session) return reply;
-    return reply.headers(SECURITY_HEADERS).send({ agent: { id: session.agentId, name: session.name }, csrf: session.csrf, resumeFlows: options.resumeFlows });
+    return reply.headers(SECURITY_HEADERS).send({ agent: { id: session.agentId, name: session.name }, csrf: session.csrf, resumeFlows: options.resumeFlows, queues: options.queues });
   });
 
   app.get('/desk/api/handoffs', async (request, reply) => {
@@ -143,7 +145,7 @@ export function registerDeskRoutes(app: FastifyInstance, options: DeskRoutesOpti
     return reply.headers(SECURITY_HEADERS).send(card);
   });
 
-  type ActionBody = { text?: string; requestId?: string; flow?: string };
+  type ActionBody = { text?: string; requestId?: string; flow?: string; queue?: string };
   const textBody = (required: boolean) => ({
     type: 'object',
     additionalProperties: false,
@@ -154,8 +156,10 @@ export function registerDeskRoutes(app: FastifyInstance, options: DeskRoutesOpti
       flow: { type: 'string', maxLength: 64 },
     },
   });
+  const transferBody = { type: 'object', additionalProperties: false, required: ['queue'], properties: { queue: { type: 'string', minLength: 1, maxLength: 64 } } };
 
-  const actions: { path: string; body: object; kind: 'claim' | 'message' | 'note' | 'back_to_bot' | 'close' }[] = [
+  const actions: { path: string; body: object; kind: 'claim' | 'message' | 'note' | 'back_to_bot' | 'close' | 'transfer' }[] = [
+    { path: 'transfer', body: transferBody, kind: 'transfer' },
     { path: 'claim', body: textBody(false), kind: 'claim' },
     { path: 'reply', body: textBody(true), kind: 'message' },
     { path: 'note', body: textBody(true), kind: 'note' },
@@ -186,6 +190,7 @@ export function registerDeskRoutes(app: FastifyInstance, options: DeskRoutesOpti
         const event: AgentEvent =
           action.kind === 'message' ? { ...base, kind: 'message', text, noNoteMarker: true }
           : action.kind === 'back_to_bot' ? { ...base, kind: 'back_to_bot', ...(body.flow ? { resumeFlow: body.flow } : {}) }
+          : action.kind === 'transfer' ? { ...base, kind: 'transfer', queue: body.queue! }
           : { ...base, kind: action.kind };
         const result = await view.act(event);
         return reply.status(RESULT_STATUS[result.status]).send(result);

@@ -9,6 +9,7 @@ import type { DeskView } from '../../dialogs/handoff/desk-view.ts';
 import { systemClock, type Logger, type SessionStore } from '../../dialogs/ports.ts';
 import { AgentAccounts } from './agent-accounts.ts';
 import { registerDeskRoutes } from './desk-routes.ts';
+import { knownQueues } from '../../dialogs/handoff/handoff-routing.ts';
 import { DeskSessions } from './desk-sessions.ts';
 
 export interface DeskParts {
@@ -29,6 +30,7 @@ export async function registerDesk(http: FastifyInstance, parts: DeskParts, conf
     limits: { perAgent: settings.signInLimits.perAgent, perAddress: settings.signInLimits.perAddress, windowSeconds: settings.signInLimits.windowMinutes * 60 },
     maxTextLength: config.conversations.maxTextLength,
     resumeFlows: config.handoff.resumeFlows ?? [],
+    queues: knownQueues(config.handoff.queues),
     clock: systemClock,
     logger,
   });

@@ -33,7 +33,9 @@ export type AgentEvent =
   /** The agent pressed Back to bot; the bot may resume a named flow. */
   | (AgentEventBase & { kind: 'back_to_bot'; resumeFlow?: string })
   /** The agent pressed Close: done, the bot takes the conversation back. */
-  | (AgentEventBase & { kind: 'close' });
+  | (AgentEventBase & { kind: 'close' })
+  /** The agent moved the hand-off to another queue: it waits there for that queue's agents. */
+  | (AgentEventBase & { kind: 'transfer'; queue: string });
 
 export type AgentEventKind = AgentEvent['kind'];
 
@@ -49,6 +51,10 @@ export type AgentEventResult =
   | { status: 'note' }
   | { status: 'back_to_bot' }
   | { status: 'closed' }
+  /** Moved to another queue, unclaimed again. */
+  | { status: 'transferred'; queue: string }
+  /** Transfer to a queue the shop's routing does not name. */
+  | { status: 'unknown_queue'; notice: string }
   /** The same event id was handled before: nothing done again. */
   | { status: 'duplicate' }
   /** A reply before anyone claimed the hand-off: not sent. */

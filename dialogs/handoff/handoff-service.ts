@@ -26,7 +26,7 @@ import {
   threadIndexKey,
   type HandoffRecord,
 } from './handoff-record.ts';
-import { routeHandoff } from './handoff-routing.ts';
+import { knownQueues, routeHandoff } from './handoff-routing.ts';
 import type { HandoffSettings } from './handoff-settings.ts';
 import type { ScheduledJob, Scheduler } from '../scheduling/scheduler.ts';
 import { DeskHealth } from './desk-health.ts';
@@ -237,6 +237,8 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
         }
         case 'close':
           return this.end(record, 'closed', event.agent, event.at);
+        case 'transfer':
+          return this.transfer(record, event.agent, event.queue, event.at);
       }
     });
   }
@@ -258,6 +260,21 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
     // Pressed again by the same agent: re-draw the card (the first update may have failed).
     await this.postStatus(record, 'claimed', at, agent, `Claimed by ${agentName(agent)}. Replies in this thread now reach the buyer.`);
     return { status: 'claimed' };
+  }
+
+  /** Moves the hand-off to another queue; a claim is let go, so that queue's agents can take it. */
+  private async transfer(record: HandoffRecord, agent: AgentRef, queue: string, at: number): Promise<AgentEventResult> {
+    if (!knownQueues(this.options.settings.routing).includes(queue)) return { status: 'unknown_queue', notice: `Not moved: there is no queue "${queue}".` };
+    const { card } = record;
+    if (card.queue === queue && card.status === 'waiting') return { status: 'transferred', queue };
+    card.queue = queue;
+    card.status = 'waiting';
+    delete card.claimedBy;
+    delete card.claimedAt;
+    await this.saveRecord(record);
+    await this.open.add({ handoffId: card.handoffId, conversation: card.conversation, queue, openedAt: card.openedAt });
+    await this.postStatus(record, 'transferred', at, agent, `${agentName(agent)} moved this to the ${queue} queue; it waits for a claim there.`);
+    return { status: 'transferred', queue };
   }
 
   private async reply(record: HandoffRecord, text: string, at: number): Promise<AgentEventResult> {

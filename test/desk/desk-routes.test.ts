@@ -221,6 +221,22 @@ describe('a hand-off on the desk', () => {
     expect((await call(wang, 'POST', `/desk/api/handoffs/${handoffId}/close`, {})).body).toEqual({ status: 'closed' });
   });
 
+  it('moves a hand-off to another queue, where it waits for a claim again; only to queues the shop routes to', async () => {
+    const wang = await agent('wangfang');
+    const bob = await agent('bob');
+    expect((await call(wang, 'GET', '/desk/api/me')).body.queues).toEqual(['aftersale', 'complaints', 'logistics', 'presale']);
+    const { handoffId } = await buyerAsksForAPerson(wang);
+    await call(wang, 'POST', `/desk/api/handoffs/${handoffId}/claim`, {});
+    expect((await call(bob, 'POST', `/desk/api/handoffs/${handoffId}/transfer`, { queue: 'aftersale' })).status).toBe(409);
+    expect((await call(wang, 'POST', `/desk/api/handoffs/${handoffId}/transfer`, { queue: 'nowhere' })).status).toBe(400);
+    expect((await call(wang, 'POST', `/desk/api/handoffs/${handoffId}/transfer`, {})).status).toBe(400);
+    expect((await call(wang, 'POST', `/desk/api/handoffs/${handoffId}/transfer`, { queue: 'aftersale' })).body).toEqual({ status: 'transferred', queue: 'aftersale' });
+    expect((await call(bob, 'GET', `/desk/api/handoffs/${handoffId}`)).body).toMatchObject({ queue: 'aftersale', status: 'waiting', claimedBy: null });
+    const list = (await call(bob, 'GET', '/desk/api/handoffs')).body;
+    expect(list.handoffs.find((h: { handoffId: string }) => h.handoffId === handoffId).queue).toBe('aftersale');
+    expect((await call(bob, 'POST', `/desk/api/handoffs/${handoffId}/claim`, {})).status).toBe(200);
+  });
+
   it('refuses oversized, blank and malformed replies, and unknown or malformed ids', async () => {
     const wang = await agent('wangfang');
     const { handoffId } = await buyerAsksForAPerson(wang);

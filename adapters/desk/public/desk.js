@@ -6,7 +6,7 @@
     'zh-Hans': {
       title: '客服工作台', name: '账号', password: '密码', signIn: '登录', signOut: '退出', wrong_password: '账号或密码不对。', too_many: '密码错误次数过多，请稍后再试。',
       pick: '从左侧选择一个会话。', waiting: '等待中', withAgent: '接待中', longest: '最长等待', claim: '接待', backToBot: '交还机器人', close: '结束',
-      suggested: '机器人建议的回复', use: '用这条回复', send: '发送给买家', addNote: '添加内部备注', notes: '内部备注', placeholder: '回复买家…', status_waiting: '等待客服接待', status_claimed: '{name} 已接待',
+      transfer: '转到该队列', unknown_queue: '没有这个队列。', suggested: '机器人建议的回复', use: '用这条回复', send: '发送给买家', addNote: '添加内部备注', notes: '内部备注', placeholder: '回复买家…', status_waiting: '等待客服接待', status_claimed: '{name} 已接待',
       status_back_to_bot: '已交还机器人', status_closed: '已结束', you: '（你）', channel: '渠道', language: '语言', buyer: '买家', reason: '原因', product: '商品页', order: '订单',
       flow: '机器人尝试了', detail: '说明', waited: '等待', min: '{n} 分钟', sec: '{n} 秒', from_buyer: '买家', from_bot: '机器人', from_agent: '客服',
       not_claimed: '请先接待再回复。', already_claimed: '{name} 已经接待了这个会话。', ended: '会话已结束，机器人已接回。', undeliverable: '该买家的渠道无法接收后续消息。',
@@ -17,7 +17,7 @@
     'zh-Hant': {
       title: '客服工作台', name: '帳號', password: '密碼', signIn: '登入', signOut: '登出', wrong_password: '帳號或密碼不對。', too_many: '密碼錯誤次數過多，請稍後再試。',
       pick: '從左側選擇一個會話。', waiting: '等待中', withAgent: '接待中', longest: '最長等待', claim: '接待', backToBot: '交還機器人', close: '結束',
-      suggested: '機器人建議的回覆', use: '用這條回覆', send: '發送給買家', addNote: '新增內部備註', notes: '內部備註', placeholder: '回覆買家…', status_waiting: '等待客服接待', status_claimed: '{name} 已接待',
+      transfer: '轉到該隊列', unknown_queue: '沒有這個隊列。', suggested: '機器人建議的回覆', use: '用這條回覆', send: '發送給買家', addNote: '新增內部備註', notes: '內部備註', placeholder: '回覆買家…', status_waiting: '等待客服接待', status_claimed: '{name} 已接待',
       status_back_to_bot: '已交還機器人', status_closed: '已結束', you: '（你）', channel: '渠道', language: '語言', buyer: '買家', reason: '原因', product: '商品頁', order: '訂單',
       flow: '機器人嘗試了', detail: '說明', waited: '等待', min: '{n} 分鐘', sec: '{n} 秒', from_buyer: '買家', from_bot: '機器人', from_agent: '客服',
       not_claimed: '請先接待再回覆。', already_claimed: '{name} 已經接待了這個會話。', ended: '會話已結束，機器人已接回。', undeliverable: '該買家的渠道無法接收後續訊息。',
@@ -28,7 +28,7 @@
     en: {
       title: 'Agent desk', name: 'Name', password: 'Password', signIn: 'Sign in', signOut: 'Sign out', wrong_password: 'Wrong name or password.', too_many: 'Too many wrong passwords. Try again later.',
       pick: 'Pick a conversation on the left.', waiting: 'waiting', withAgent: 'with an agent', longest: 'longest wait', claim: 'Claim', backToBot: 'Back to bot', close: 'Close',
-      suggested: "The bot's suggested reply", use: 'Use this reply', send: 'Send to buyer', addNote: 'Add internal note', notes: 'Internal notes', placeholder: 'Reply to the buyer…', status_waiting: 'Waiting for an agent', status_claimed: 'Claimed by {name}',
+      transfer: 'Move to this queue', unknown_queue: 'There is no such queue.', suggested: "The bot's suggested reply", use: 'Use this reply', send: 'Send to buyer', addNote: 'Add internal note', notes: 'Internal notes', placeholder: 'Reply to the buyer…', status_waiting: 'Waiting for an agent', status_claimed: 'Claimed by {name}',
       status_back_to_bot: 'Back with the bot', status_closed: 'Closed', you: ' (you)', channel: 'Channel', language: 'Language', buyer: 'Buyer', reason: 'Why', product: 'Product page', order: 'Order',
       flow: 'What the bot tried', detail: 'Detail', waited: 'Waited', min: '{n} min', sec: '{n} s', from_buyer: 'Buyer', from_bot: 'Bot', from_agent: 'Agent',
       not_claimed: 'Claim it first, then reply.', already_claimed: '{name} has already claimed this conversation.', ended: 'This conversation is over; the bot has it again.', undeliverable: "This buyer's channel cannot receive later messages.",
@@ -147,6 +147,14 @@
     $('claim').hidden = card.status !== 'waiting';
     $('back').hidden = !open;
     $('close').hidden = !open;
+    // Another queue's agents can take it: allowed while it waits, or for the agent who has it.
+    const movable = card.status === 'waiting' || isMine(card);
+    $('transfer').hidden = !movable;
+    $('transfer-queue').hidden = !movable;
+    const queues = (me && me.queues) || [];
+    if ($('transfer-queue').options.length !== queues.length) {
+      $('transfer-queue').replaceChildren(...queues.map((q) => { const o = document.createElement('option'); o.value = q; o.textContent = q; return o; }));
+    }
     $('send').disabled = !isMine(card);
     $('note').disabled = !open;
     $('turns').replaceChildren(...card.turns.map((turn) => {
@@ -207,6 +215,7 @@
   $('claim').addEventListener('click', () => act('claim', {}));
   $('back').addEventListener('click', () => act('back-to-bot', {}));
   $('close').addEventListener('click', () => act('close', {}));
+  $('transfer').addEventListener('click', () => act('transfer', { queue: $('transfer-queue').value }));
   $('reply-form').addEventListener('submit', async (event) => {
     event.preventDefault();
     const text = $('reply').value.trim();
@@ -231,7 +240,7 @@
   }
 
   function showDesk(who) {
-    me = who.agent;
+    me = { ...who.agent, queues: who.queues || [] };
     csrf = who.csrf;
     $('sign-in').hidden = true;
     $('desk').hidden = false;
