@@ -113,7 +113,7 @@ export function registerDeskRoutes(app: FastifyInstance, options: DeskRoutesOpti
     const { token, session } = await sessions.create(account.id, account.name, clock.now());
     sessions.setCookie(reply, token, secure(request));
     logger.info({ agent: account.id }, 'agent signed in at the desk');
-    return { agent: { id: account.id, name: account.name }, csrf: session.csrf };
+    return { agent: { id: account.id, name: account.name }, csrf: session.csrf, resumeFlows: options.resumeFlows, queues: options.queues };
   });
 
   app.post('/desk/api/sign-out', async (request, reply) => {
