@@ -195,6 +195,8 @@ export interface ShopeeChannelConfig {
   enabled: boolean;
   partnerId?: number;
   partnerKey?: string;
+  /** The key pushes are signed with when Shopee's console shows one apart from the partner key; defaults to partnerKey. */
+  pushKey?: string;
   shopId?: number;
   accessToken?: string;
   /** The callback URL exactly as registered in Shopee's console: it is part of what Shopee signs. */

@@ -68,3 +68,61 @@ export const LAZADA_PUSH_SIGNATURE_VECTOR = {
   body: '{"seller_id":"1234567", "message_type":0, "data":{...}..}',
   signature: 'f3d2ca947f16a50b577c036adecd18bec126ea19cadedd59816e255d3b6104ab',
 };
+
+/**
+ * Shopee Open Platform, API reference "v2.push.get_lost_push_message", Response Example: an order
+ * status push (code 3) lost for shop 727720655. Each item's `data` is a string holding the WHOLE push.
+ */
+export const SHOPEE_LOST_PUSH_RESPONSE_SAMPLE = {
+  error: '',
+  message: '',
+  request_id: 'e3e3e7f3ac6d4ab5b1d1d6f1a2b3c4d5',
+  response: {
+    push_message_list: [
+      {
+        shop_id: 727720655,
+        code: 3,
+        timestamp: 1660123127,
+        data: '{"data":{"items":[],"ordersn":"220810QSK8S7BX","status":"PROCESSED","completed_scenario":"","update_time":1660123127},"shop_id":727720655,"code":3,"timestamp":1660123127}',
+      },
+    ],
+    has_next_page: false,
+    last_message_id: 176610,
+  },
+};
+
+/**
+ * Shopee publishes no webchat push (code 10) sample. This is the SHAPE of a live push captured in a
+ * public repository (fuyurina/yorozuya, request.py), every field name kept; the ids are kept, the
+ * names and the text replaced. In it content.shop_id (165103149) is the sender's shop, not the
+ * envelope's shop_id (947042923), and there is no from_shop_id.
+ */
+export const SHOPEE_WEBCHAT_PUSH_CAPTURED = {
+  msg_id: '',
+  data: {
+    type: 'message',
+    region: 'ID',
+    content: {
+      message_id: '2302748948493123953',
+      shop_id: 165103149,
+      request_id: '35f9478b-7482-46eb-a268-8f828fedb673',
+      from_id: 165105353,
+      from_user_name: 'buyer_one',
+      to_id: 947151379,
+      to_user_name: 'the_shop',
+      message_type: 'text',
+      content: { text: 'is the blue one in stock?' },
+      conversation_id: '709122092476686867',
+      created_timestamp: 1726044721,
+      region: 'ID',
+      is_in_chatbot_session: false,
+      source_content: {},
+      quoted_msg: { message_id: '' },
+      sub_account_id: 0,
+      sub_account_name: 0,
+    },
+  },
+  shop_id: 947042923,
+  code: 10,
+  timestamp: 1726044722,
+};

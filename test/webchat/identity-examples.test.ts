@@ -1,5 +1,6 @@
 // The signing examples shop developers copy from docs/webchat-identity.md must make tokens Kefu
-// accepts: the Node.js and Python ones are taken from the page as written and run here.
+// accepts: the Node.js, PHP and Python ones are taken from the page as written and run here (php-cli
+// and python3 are on the machine: .ci/run installs php-cli).
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,6 +34,14 @@ describe('docs/webchat-identity.md signing examples', () => {
     } finally {
       delete process.env.KEFU_WEBCHAT_IDENTITY_SECRET;
     }
+  });
+
+  it('PHP: the token is accepted as the buyer it names', async () => {
+    const file = join(folder, 'sign.php');
+    writeFileSync(file, `${example('php')}\necho kefu_identity_token("shop-user-1001", "王小明");\n`);
+    const run = spawnSync('php', [file], { env: { ...process.env, KEFU_WEBCHAT_IDENTITY_SECRET: SECRET }, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(await verifier.verify(run.stdout.trim())).toEqual({ ok: true, buyer: { buyerId: 'shop-user-1001', name: '王小明' } });
   });
 
   it('Python: the token is accepted as the buyer it names', async () => {

@@ -82,6 +82,17 @@ describe('a visitor who claims a buyer id without the shop\'s signature', () => 
     },
   );
 
+  it.each([
+    ['zh-Hant', '請問一下', '收件手機號的後四位'],
+    ['en', 'hello there', 'the last four digits of the phone number on order'],
+  ])('gets nothing from a forged button payload in a conversation held in %s, and is asked in that language', async (_language, opening, proveIt) => {
+    const conversationId = `claim-${randomUUID()}`;
+    await say(conversationId, { buyerId: VICTIM.buyerId, text: opening });
+    const said = await say(conversationId, { buyerId: VICTIM.buyerId, text: '', payload: `/track_order{"order_id":"${victimOrders[4]}"}` });
+    expect(said.texts).toContain(proveIt);
+    for (const detail of VICTIM_DETAILS.filter((d) => d !== victimOrders[4])) expect(said.texts).not.toContain(detail);
+  });
+
   it('changes nothing on that buyer\'s orders, even walking a whole address change through', async () => {
     const conversationId = `claim-${randomUUID()}`;
     await say(conversationId, { buyerId: VICTIM.buyerId, text: `改地址 ${victimOrders[1]}` });

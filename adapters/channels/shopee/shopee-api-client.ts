@@ -1,9 +1,11 @@
 // Calls Shopee's Open Platform v2: partner_id, timestamp (seconds) and sign in the query, plus
-// access_token and shop_id for shop-level APIs. Shopee answers {"error": "", "response": {...}};
-// a non-empty error is a failure, retryable when it is a rate limit or Shopee's own trouble.
+// access_token and shop_id for shop-level APIs (Developer Guide "API calls"; the API reference's
+// Common Parameters). Shopee answers {"error": "", "message": "", "response": {...}}; a non-empty
+// `error` is a failure, classified by that CODE (never the message text) in shopee-errors.ts.
 
 import type { Clock } from '../../../dialogs/ports.ts';
-import { ApiError, errorForStatus } from '../shared/api-retry.ts';
+import { ApiError, errorForStatus, retryAfterMs } from '../shared/api-retry.ts';
+import { shopeeFailure } from './shopee-errors.ts';
 import { shopeeApiSignature, type ShopeeShopAuth } from './shopee-signature.ts';
 
 export interface ShopeeApiOptions {
@@ -56,7 +58,7 @@ export class ShopeeApiClient {
     }
     const error = typeof parsed.error === 'string' ? parsed.error : '';
     if (error) {
-      throw new ApiError(`Shopee API ${apiPath} failed: ${error} ${String(parsed.message ?? '')}`.trim(), /rate_limit|too_many|busy|server|inner|timeout/i.test(error) ? 'retry' : 'refused');
+      throw new ApiError(`Shopee API ${apiPath} failed: ${error}`, shopeeFailure(error), retryAfterMs(response.headers.get('retry-after')), error);
     }
     return parsed;
   }

@@ -9,6 +9,7 @@ import type { ConversationRef, Reply } from '../../../dialogs/messages.ts';
 import { systemClock, type Clock, type Logger } from '../../../dialogs/ports.ts';
 import type { Kefu } from '../../../server.ts';
 import { ApiError } from '../shared/api-retry.ts';
+import { UnknownShapes } from '../shared/unknown-shapes.ts';
 import type { ReplySender } from '../shared/marketplace-outbound.ts';
 import { setUpMarketplaceChannel, type MarketplaceChannel } from '../shared/set-up-marketplace-channel.ts';
 import { ShopeeApiClient } from './shopee-api-client.ts';
@@ -40,14 +41,16 @@ export class ShopeeReadOnlySender implements ReplySender {
 }
 
 export async function registerShopeeChannel(http: FastifyInstance, kefu: Kefu, config: KefuConfig, logger: Logger, clock: Clock = systemClock): Promise<MarketplaceChannel> {
-  const shopee = config.channels.shopee as Required<ShopeeChannelConfig>;
+  const shopee = config.channels.shopee as Required<Omit<ShopeeChannelConfig, 'pushKey'>> & Pick<ShopeeChannelConfig, 'pushKey'>;
   const api = new ShopeeApiClient({ baseUrl: shopee.apiBaseUrl, partnerId: shopee.partnerId, partnerKey: shopee.partnerKey, shop: { accessToken: shopee.accessToken, shopId: shopee.shopId }, clock });
   const sender = shopee.sendThroughSellerchat ? new ShopeeReplySender(api) : new ShopeeReadOnlySender(logger);
   const channel = await setUpMarketplaceChannel(http, kefu, config, logger, SHOPEE_CHANNEL, sender);
   await registerShopeeRoutes(http, {
     path: shopee.webhookPath,
     callbackUrl: shopee.callbackUrl,
-    partnerKey: shopee.partnerKey,
+    // Developer Guide "Push Mechanism notifications", Push Authorization: signed with the partner key;
+    // newer consoles show a push key of its own (not confirmed by a published page): pushKey when set.
+    pushKey: shopee.pushKey ?? shopee.partnerKey,
     shopId: shopee.shopId,
     state: channel.state,
     clock,
@@ -55,7 +58,8 @@ export async function registerShopeeChannel(http: FastifyInstance, kefu: Kefu, c
     maxAgeSeconds: config.conversations.dedupeSeconds,
   });
   if (shopee.lostPushIntervalSeconds > 0) {
-    const stop = scheduleLostPushRecovery({ api, state: channel.state, shopId: shopee.shopId, clock, logger }, shopee.lostPushIntervalSeconds);
+    const unknownShapes = new UnknownShapes(SHOPEE_CHANNEL, logger);
+    const stop = scheduleLostPushRecovery({ api, state: channel.state, shopId: shopee.shopId, clock, logger, unknownShapes, maxAgeSeconds: config.conversations.dedupeSeconds }, shopee.lostPushIntervalSeconds);
     http.addHook('onClose', stop);
   }
   logger.info({ path: shopee.webhookPath, sending: shopee.sendThroughSellerchat }, 'Shopee webchat channel is on');

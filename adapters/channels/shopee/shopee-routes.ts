@@ -13,7 +13,8 @@ import { isShopeePushSigned } from './shopee-signature.ts';
 export interface ShopeeRoutesOptions {
   path: string;
   callbackUrl: string;
-  partnerKey: string;
+  /** The key pushes are signed with (the partner key unless the console shows a push key of its own). */
+  pushKey: string;
   shopId: number;
   state: ChannelState;
   clock: Clock;
@@ -22,13 +23,13 @@ export interface ShopeeRoutesOptions {
 }
 
 export async function registerShopeeRoutes(app: FastifyInstance, options: ShopeeRoutesOptions): Promise<void> {
-  const { callbackUrl, partnerKey, shopId } = options;
+  const { callbackUrl, pushKey, shopId } = options;
   await registerSignedPushRoute(app, {
     ...options,
     channel: SHOPEE_CHANNEL,
     unknownShapes: new UnknownShapes(SHOPEE_CHANNEL, options.logger),
     emptyBodyAnswer: { status: 200 },
-    verify: (request, raw) => isShopeePushSigned(request.headers.authorization, callbackUrl, partnerKey, raw),
+    verify: (request, raw) => isShopeePushSigned(request.headers.authorization, callbackUrl, pushKey, raw),
     read: (push, receivedAt) => readShopeePush(push, receivedAt, shopId),
   });
 }
