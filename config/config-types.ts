@@ -122,6 +122,17 @@ export interface AgentDeskConfig {
   dingtalk?: DingtalkDeskConfig;
 }
 
+/** The `desk` section: Kefu's own agent desk at /desk (docs/desk.md). */
+export interface DeskConfig {
+  enabled: boolean;
+  /** Who may sign in; none: a demo agent whose password is made at start and logged. */
+  agents: { id: string; name: string; passwordHash: string }[];
+  /** How long a sign-in lasts. */
+  sessionHours: number;
+  /** Wrong passwords allowed per agent name and per address within the window, before 429. */
+  signInLimits: { perAgent: number; perAddress: number; windowMinutes: number };
+}
+
 /** The `handoff` section: see dialogs/handoff/handoff-settings.ts for what each setting means. */
 export interface HandoffConfig {
   noteMarker: string;
@@ -280,6 +291,7 @@ export interface KefuConfig {
   webchat: WebchatConfig;
   agentDesk: AgentDeskConfig;
   handoff: HandoffConfig;
+  desk: DeskConfig;
   reminders: RemindersConfig;
   logging: LoggingConfig;
   insight: InsightConfig;
