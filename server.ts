@@ -7,7 +7,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import { createDeskAdapter, createHandoffScheduler, createHandoffService, degradedParts, handoffSettings } from './adapters/agent-desk/compose-handoff.ts';
+import { createDeskAdapter, createDeskView, createHandoffScheduler, createHandoffService, degradedParts, handoffSettings } from './adapters/agent-desk/compose-handoff.ts';
+import { registerDesk, type DeskParts } from './adapters/desk/register-desk.ts';
 import type { DeskAdapter } from './adapters/agent-desk/desk-adapter.ts';
 import { InMemoryAgentQueue } from './adapters/agent-desk/in-memory-agent-queue.ts';
 import { afterSalePolicy, chooseOrders } from './adapters/commerce/choose-orders.ts';
@@ -77,6 +78,8 @@ export interface Kefu {
   reminders: PaymentRemindersRuntime | null;
   /** The stores' Redis client (null in memory). */
   redis: Redis | null;
+  /** Kefu's own agent desk (/desk): its view of the hand-offs and the stores it keeps sessions in. */
+  desk: DeskParts;
   /** Parts that do not work right now (a desk that cannot be reached), for /healthz. */
   degraded(): DegradedPart[];
   close(): Promise<void>;
@@ -281,6 +284,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     reminders,
     redis: stores.redis,
     degraded: () => degradedParts(deskAdapter, handoffs),
+    desk: { view: createDeskView(config, handoffs, { ...stores, logger, engine }), sessions: stores.sessions, attempts: stores.proofAttempts },
     async close() {
       // Newest first: the desk stops relaying before the stores it writes to go away.
       for (const each of [...opened].reverse()) await each.close();
@@ -311,6 +315,7 @@ export async function startServer(config: KefuConfig, logger: Logger): Promise<R
   }
   registerInsightRoutes(http, kefu, config, logger);
   kefu.deskAdapter.registerRoutes?.(http);
+  await registerDesk(http, kefu.desk, config, logger);
   await registerMarketplaceChannels(http, kefu, config, logger);
   registerPaymentReminderRoutes(http, kefu.reminders, config, { clock: systemClock, logger });
   const address = await http.listen({ host: config.server.host, port: config.server.port });

@@ -122,6 +122,17 @@ export interface AgentDeskConfig {
   dingtalk?: DingtalkDeskConfig;
 }
 
+/** The `desk` section: Kefu's own agent desk at /desk (docs/desk.md). */
+export interface DeskConfig {
+  enabled: boolean;
+  /** Who may sign in; none: a demo agent whose password is made at start and logged. */
+  agents: { id: string; name: string; passwordHash: string }[];
+  /** How long a sign-in lasts. */
+  sessionHours: number;
+  /** Wrong passwords allowed per agent name and per address within the window, before 429. */
+  signInLimits: { perAgent: number; perAddress: number; windowMinutes: number };
+}
+
 /** The `handoff` section: see dialogs/handoff/handoff-settings.ts for what each setting means. */
 export interface HandoffConfig {
   noteMarker: string;
@@ -173,6 +184,10 @@ export interface LazadaChannelConfig {
   appSecret?: string;
   /** The seller's access token (from Lazada's seller authorisation). */
   accessToken?: string;
+  /** The refresh token that came with it: Kefu renews the access token with it (docs/channels.md, Tokens). */
+  refreshToken?: string;
+  /** Lazada's authorisation host for /auth/token/refresh; only tests change it. */
+  authBaseUrl?: string;
   /** e.g. https://api.lazada.sg/rest */
   apiBaseUrl: string;
   /** Path Lazada pushes to, e.g. /channels/lazada/push. */
@@ -184,6 +199,10 @@ export interface TiktokChannelConfig {
   appKey?: string;
   appSecret?: string;
   accessToken?: string;
+  /** The refresh token that came with it. */
+  refreshToken?: string;
+  /** TikTok Shop's authorisation host for /api/v2/token/refresh; only tests change it. */
+  authBaseUrl?: string;
   /** The shop's cipher (from Get Authorized Shops). */
   shopCipher?: string;
   /** e.g. https://open-api.tiktokglobalshop.com */
@@ -199,6 +218,8 @@ export interface ShopeeChannelConfig {
   pushKey?: string;
   shopId?: number;
   accessToken?: string;
+  /** The refresh token that came with it. */
+  refreshToken?: string;
   /** The callback URL exactly as registered in Shopee's console: it is part of what Shopee signs. */
   callbackUrl?: string;
   /** e.g. https://partner.shopeemobile.com */
@@ -270,6 +291,7 @@ export interface KefuConfig {
   webchat: WebchatConfig;
   agentDesk: AgentDeskConfig;
   handoff: HandoffConfig;
+  desk: DeskConfig;
   reminders: RemindersConfig;
   logging: LoggingConfig;
   insight: InsightConfig;

@@ -1,6 +1,7 @@
 // Wires the hand-off core to the configured agent desk (memory, Slack, DingTalk): called from
 // composeKefu, so server.ts only gains a few lines.
 
+import { randomUUID } from 'node:crypto';
 import type { KefuConfig } from '../../config/config-types.ts';
 import type { Engine } from '../../dialogs/engine/engine.ts';
 import { HandoffService } from '../../dialogs/handoff/handoff-service.ts';
@@ -8,6 +9,7 @@ import type { Scheduler } from '../../dialogs/scheduling/scheduler.ts';
 import { InProcessScheduler } from '../schedulers/in-process/in-process-scheduler.ts';
 import type { HandoffSettings } from '../../dialogs/handoff/handoff-settings.ts';
 import type { DegradedPart } from '../../dialogs/handoff/desk-health.ts';
+import { DeskView } from '../../dialogs/handoff/desk-view.ts';
 import { systemClock, type Clock, type ConversationLine, type DeliveryLedger, type Logger, type OutboundChannel, type SessionStore } from '../../dialogs/ports.ts';
 import { maskPersonalData } from '../logging/mask-personal-data.ts';
 import type { DeskAdapter } from './desk-adapter.ts';
@@ -109,4 +111,37 @@ export function degradedParts(adapter: DeskAdapter, handoffs: HandoffService): D
   const parts = [adapter.degraded?.() ?? null, handoffs.health.degraded()].filter((p): p is DegradedPart => p !== null);
   // One line per part: a desk that is both unconnected and failing calls is one problem.
   return parts.filter((p, i) => parts.findIndex((q) => q.part === p.part) === i);
+}
+
+/** What Kefu's own desk (/desk) reads and does, over the hand-off core. */
+export function createDeskView(config: KefuConfig, handoffs: HandoffService, parts: { sessions: SessionStore; line: ConversationLine; logger: Logger; engine: Engine }): DeskView {
+  const { engine } = parts;
+  return new DeskView({
+    voice: {
+      // A dry run of the bot on the buyer's last message, as a guest nobody vouches for (so no
+      // order is reached and nothing is changed), from the same product page; nothing is saved.
+      async suggest(text, context) {
+        const conversation = { channel: 'desk-suggestion', conversationId: `suggest-${randomUUID()}`, buyerId: `suggest-${randomUUID()}`, guest: true as const };
+        const outcome = await engine.handle(null, { id: conversation.conversationId, conversation, text, ...(context ? { context } : {}), receivedAt: Date.now() });
+        if (outcome.handoff || outcome.event.outcome === 'not_understood' || outcome.replies.length === 0) return null;
+        return outcome.replies.map((reply) => reply.text).join('\n');
+      },
+      canned(conversation, language) {
+        return engine.cannedReplies().flatMap((name) => {
+          const reply = engine.renderResponse(name, conversation, language);
+          return reply ? [{ name, text: reply.text }] : [];
+        });
+      },
+    },
+    sessions: parts.sessions,
+    line: parts.line,
+    open: handoffs.open,
+    handler: handoffs,
+    teamChatDesk: config.agentDesk.kind === 'memory' ? null : config.agentDesk.kind,
+    maskText: config.handoff.maskPersonalData ? maskPersonalData : (text) => text,
+    sessionTtlSeconds: config.sessions.ttlSeconds,
+    lastTurns: config.conversations.lastTurns,
+    keepSeconds: config.handoff.keepSeconds,
+    logger: parts.logger,
+  });
 }

@@ -195,6 +195,11 @@ export class Engine {
   }
 
   /** One of the flows' responses, outside a buyer's turn (a hand-off notice); null when there is none by that name. */
+  /** The flows' canned replies for agents: responses whose name starts with `canned_`, in file order. */
+  cannedReplies(): string[] {
+    return [...this.options.flows().responses.keys()].filter((name) => name.startsWith('canned_'));
+  }
+
   renderResponse(responseName: string, conversation: ConversationRef, language: Language, vars: Record<string, unknown> = {}): Reply | null {
     const flowSet = this.options.flows();
     if (!flowSet.responses.has(responseName)) return null;

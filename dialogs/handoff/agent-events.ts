@@ -15,6 +15,11 @@ interface AgentEventBase {
   agent: AgentRef;
   /** Milliseconds since the epoch when the platform saw it. */
   at: number;
+  /**
+   * Only the agent who claimed the hand-off may act on it once it is claimed (Kefu's own desk,
+   * where each agent signs in). Team chats leave it out: there the whole thread is the team.
+   */
+  ownerOnly?: true;
 }
 
 export type AgentEvent =
@@ -24,11 +29,13 @@ export type AgentEvent =
    * The agent wrote in the thread. Text starting with the note marker (config handoff.noteMarker,
    * "//" by default) stays internal; anything else reaches the buyer once the hand-off is claimed.
    */
-  | (AgentEventBase & { kind: 'message'; text: string })
+  | (AgentEventBase & { kind: 'message'; text: string; /** The desk keeps notes apart: never read the marker. */ noNoteMarker?: true })
   /** The agent pressed Back to bot; the bot may resume a named flow. */
   | (AgentEventBase & { kind: 'back_to_bot'; resumeFlow?: string })
   /** The agent pressed Close: done, the bot takes the conversation back. */
-  | (AgentEventBase & { kind: 'close' });
+  | (AgentEventBase & { kind: 'close' })
+  /** The agent moved the hand-off to another queue: it waits there for that queue's agents. */
+  | (AgentEventBase & { kind: 'transfer'; queue: string });
 
 export type AgentEventKind = AgentEvent['kind'];
 
@@ -44,6 +51,10 @@ export type AgentEventResult =
   | { status: 'note' }
   | { status: 'back_to_bot' }
   | { status: 'closed' }
+  /** Moved to another queue, unclaimed again. */
+  | { status: 'transferred'; queue: string }
+  /** Transfer to a queue the shop's routing does not name. */
+  | { status: 'unknown_queue'; notice: string }
   /** The same event id was handled before: nothing done again. */
   | { status: 'duplicate' }
   /** A reply before anyone claimed the hand-off: not sent. */

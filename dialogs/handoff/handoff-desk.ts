@@ -74,7 +74,9 @@ export type StatusChange =
   /** The buyer pressed "back to the bot" themselves. */
   | 'buyer_back_to_bot'
   /** Nobody claimed in time: the buyer was told the expected wait. */
-  | 'wait_notice_sent';
+  | 'wait_notice_sent'
+  /** An agent moved it to another queue (`card.queue`); it waits for a claim again. */
+  | 'transferred';
 
 export interface StatusUpdate {
   change: StatusChange;

@@ -4,6 +4,12 @@
 import type { HandoffRequest } from '../ports.ts';
 import type { HandoffRouting } from './handoff-settings.ts';
 
+/** Every queue the shop's routing names: where an agent may transfer a hand-off. */
+export function knownQueues(routing: HandoffRouting): string[] {
+  const names = [routing.default, routing.withOrder, ...Object.values(routing.byReason), ...Object.values(routing.byFlow)];
+  return [...new Set(names.filter((n): n is string => typeof n === 'string' && n.length > 0))].sort();
+}
+
 export function routeHandoff(request: HandoffRequest, routing: HandoffRouting): string {
   return (
     routing.byReason[request.reason] ??

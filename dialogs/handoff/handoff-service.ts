@@ -26,11 +26,13 @@ import {
   threadIndexKey,
   type HandoffRecord,
 } from './handoff-record.ts';
-import { routeHandoff } from './handoff-routing.ts';
+import { knownQueues, routeHandoff } from './handoff-routing.ts';
 import type { HandoffSettings } from './handoff-settings.ts';
 import type { ScheduledJob, Scheduler } from '../scheduling/scheduler.ts';
 import { DeskHealth } from './desk-health.ts';
 import { DESK_JOB, DeskOutbox } from './desk-outbox.ts';
+import { KEFU_DESK } from './desk-view.ts';
+import { OpenHandoffs } from './open-handoffs.ts';
 
 /** The scheduler job that tells an unclaimed buyer the expected wait. */
 export const WAIT_NOTICE_JOB = 'handoff-wait';
@@ -86,12 +88,15 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
   /** Whether the team-chat desk answers (for /healthz). */
   readonly health: DeskHealth;
   private readonly outbox: DeskOutbox;
+  /** The hand-offs not over yet, for Kefu's own desk. */
+  readonly open: OpenHandoffs;
   private readonly conversations: ConversationSessions;
   private readonly once: HandleOnceOptions<AgentEventResult['status']>;
 
   constructor(private readonly options: HandoffServiceOptions) {
     const { logger, ledger } = options;
     this.health = options.health ?? new DeskHealth(options.desk.kind, options.clock);
+    this.open = new OpenHandoffs(options.sessions, options.line, options.settings.keepSeconds);
     this.outbox = new DeskOutbox({
       desk: options.desk,
       health: this.health,
@@ -122,7 +127,7 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
   // ---- buyer side (inside the conversation's line) ----
 
   async openHandoff(request: HandoffRequest): Promise<void> {
-    const { settings } = this.options;
+    const { settings, sessions } = this.options;
     const card: HandoffCard = {
       handoffId: `${request.at.toString(36)}-${randomUUID().slice(0, 8)}`,
       queue: routeHandoff(request, settings.routing),
@@ -142,6 +147,12 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
       afterHours: !this.isOpen(request.at),
       status: 'waiting',
     };
+    // A hand-off this one replaces leaves Kefu's desk; this one joins it, with a thread of the
+    // built-in desk (its id is the hand-off's) beside the team chat's.
+    const previous = await this.loadRecord(request.conversation);
+    if (previous && !isEnded(previous)) await this.open.remove([previous.card.handoffId]);
+    await sessions.save(threadIndexKey({ desk: KEFU_DESK, threadId: card.handoffId }), { conversation: request.conversation, handoffId: card.handoffId }, settings.keepSeconds);
+    await this.open.add({ handoffId: card.handoffId, conversation: request.conversation, queue: card.queue, openedAt: card.openedAt });
     // The record is kept whatever the desk does: a desk that is down gets the card when it is back.
     const record: HandoffRecord = { card, thread: null, waitNoticeAt: null };
     await this.outbox.open(record);
@@ -185,6 +196,7 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
     record.card.status = 'back_to_bot';
     record.card.endedAt = at;
     await this.saveRecord(record);
+    await this.open.remove([record.card.handoffId]);
     await this.postStatus(record, 'buyer_back_to_bot', at, undefined, 'The buyer went back to the bot.');
   }
 
@@ -202,12 +214,17 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
 
   private async apply(event: AgentEvent): Promise<AgentEventResult> {
     const { sessions, line, settings } = this.options;
-    if (event.kind === 'message' && event.text.trimStart().startsWith(settings.noteMarker)) return { status: 'note' };
+    if (event.kind === 'message' && !event.noNoteMarker && event.text.trimStart().startsWith(settings.noteMarker)) return { status: 'note' };
     const entry = await sessions.load<unknown>(threadIndexKey(event.thread));
     if (!isThreadIndexEntry(entry)) return { status: 'unknown_thread', notice: NOTICES.unknown };
     return line.run(conversationKey(entry.conversation), async () => {
       const record = await this.loadRecord(entry.conversation);
       if (!record || record.card.handoffId !== entry.handoffId || isEnded(record)) return { status: 'ended', notice: NOTICES.ended };
+      // On Kefu's own desk a claimed hand-off is its agent's alone.
+      const owner = record.card.claimedBy;
+      if (event.ownerOnly && record.card.status === 'claimed' && owner && owner.id !== event.agent.id) {
+        return { status: 'already_claimed', by: owner, notice: `${owner.name ?? owner.id} has already claimed this conversation.` };
+      }
       switch (event.kind) {
         case 'claim':
           return this.claim(record, event.agent, event.at);
@@ -220,6 +237,8 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
         }
         case 'close':
           return this.end(record, 'closed', event.agent, event.at);
+        case 'transfer':
+          return this.transfer(record, event.agent, event.queue, event.at);
       }
     });
   }
@@ -241,6 +260,21 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
     // Pressed again by the same agent: re-draw the card (the first update may have failed).
     await this.postStatus(record, 'claimed', at, agent, `Claimed by ${agentName(agent)}. Replies in this thread now reach the buyer.`);
     return { status: 'claimed' };
+  }
+
+  /** Moves the hand-off to another queue; a claim is let go, so that queue's agents can take it. */
+  private async transfer(record: HandoffRecord, agent: AgentRef, queue: string, at: number): Promise<AgentEventResult> {
+    if (!knownQueues(this.options.settings.routing).includes(queue)) return { status: 'unknown_queue', notice: `Not moved: there is no queue "${queue}".` };
+    const { card } = record;
+    if (card.queue === queue && card.status === 'waiting') return { status: 'transferred', queue };
+    card.queue = queue;
+    card.status = 'waiting';
+    delete card.claimedBy;
+    delete card.claimedAt;
+    await this.saveRecord(record);
+    await this.open.add({ handoffId: card.handoffId, conversation: card.conversation, queue, openedAt: card.openedAt });
+    await this.postStatus(record, 'transferred', at, agent, `${agentName(agent)} moved this to the ${queue} queue; it waits for a claim there.`);
+    return { status: 'transferred', queue };
   }
 
   private async reply(record: HandoffRecord, text: string, at: number): Promise<AgentEventResult> {
@@ -269,6 +303,7 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
     record.card.endedBy = agent;
     // The resumed flow handed over again: a new hand-off with its own thread, whose record takes
     // this one's place (this thread then reads as over); otherwise this one is saved as over.
+    await this.open.remove([record.card.handoffId]);
     if (again) await this.openHandoff(again);
     else await this.saveRecord(record);
     if (stored) await this.conversations.save(conversation, stored);

@@ -47,6 +47,7 @@ describe('defaults', () => {
       webchat: { enabled: true, identity: { audience: 'demo-shop', maxAgeSeconds: 3600 }, rateLimit: { perAddress: 120, perConversation: 30, windowSeconds: 60 } },
       agentDesk: { kind: 'memory' },
       handoff: expect.objectContaining({ noteMarker: '//', unclaimedNoticeSeconds: 180, businessHours: null }),
+      desk: { enabled: true, agents: [], sessionHours: 12, signInLimits: { perAgent: 5, perAddress: 20, windowMinutes: 15 } },
       reminders: { enabled: true, delayMinutes: 30, maxPerOrder: 2, quietHours: { start: '22:00', end: '08:00' }, language: 'zh-Hans' },
       logging: { level: 'info' },
       insight: {
@@ -325,7 +326,7 @@ describe('hostile or broken files', () => {
     const file = merchantFile('__proto__:\n  polluted: yes\nserver:\n  __proto__:\n    polluted: yes\n');
     const problems = problemsOf({ env: { KEFU__SERVER__CONSTRUCTOR: 'x' }, file });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(problems).toContain(`${file}:1:1 __proto__ is not a known setting; known settings here: server, redis, flows, sessions, conversations, nlu, shop, webchat, agentDesk, handoff, orders, afterSale, reminders, logging, insight, admin, commerce, channels`);
+    expect(problems).toContain(`${file}:1:1 __proto__ is not a known setting; known settings here: server, redis, flows, sessions, conversations, nlu, shop, webchat, agentDesk, desk, handoff, orders, afterSale, reminders, logging, insight, admin, commerce, channels`);
     expect(problems).toContain('server.CONSTRUCTOR is not a known setting; known settings here: host, port, bodyLimitBytes (from KEFU__SERVER__CONSTRUCTOR="x")');
   });
 

@@ -39,6 +39,8 @@ export interface SlackKefuOptions {
   /** Share one Slack with another Kefu process (closed by whoever started it). */
   slack?: FakeSlackApi;
   socketMode?: boolean;
+  /** More lines for the configuration file (e.g. a `desk:` section). */
+  extraConfig?: string[];
 }
 
 export async function startSlackKefu(options: SlackKefuOptions = {}): Promise<SlackKefu> {
@@ -58,6 +60,7 @@ export async function startSlackKefu(options: SlackKefuOptions = {}): Promise<Sl
     ...(options.socketMode ? ['    socketMode: true', '    appToken: ${env:SLACK_APP_TOKEN}'] : []),
     'handoff:',
     '  resumeFlows: [size_advice]',
+    ...(options.extraConfig ?? []),
     '',
   ].join('\n'));
   let server: RunningServer;

@@ -28,8 +28,10 @@ function slackDate(at: number): string {
   return `<!date^${seconds}^{date_short_pretty} {time}|${new Date(at).toISOString()}>`;
 }
 
-function mention(id: string): string {
-  return /^[UW][A-Z0-9]+$/.test(id) ? `<@${id}>` : escapeMrkdwn(id);
+/** A Slack user as a mention Slack renders; anyone else (an agent of Kefu's own desk) by name. */
+function mention(agent: { id: string; name?: string } | undefined): string {
+  if (!agent) return '?';
+  return /^[UW][A-Z0-9]+$/.test(agent.id) ? `<@${agent.id}>` : escapeMrkdwn(agent.name ?? agent.id);
 }
 
 function statusText(card: HandoffCard): string {
@@ -37,11 +39,11 @@ function statusText(card: HandoffCard): string {
     case 'waiting':
       return card.afterHours ? ':crescent_moon: Waiting — opened outside business hours' : ':hourglass_flowing_sand: Waiting for an agent';
     case 'claimed':
-      return `:raising_hand: Claimed by ${mention(card.claimedBy?.id ?? '?')} ${card.claimedAt ? slackDate(card.claimedAt) : ''}`.trim();
+      return `:raising_hand: Claimed by ${mention(card.claimedBy)} ${card.claimedAt ? slackDate(card.claimedAt) : ''}`.trim();
     case 'back_to_bot':
-      return `:robot_face: Back with the bot${card.endedBy ? ` (${mention(card.endedBy.id)})` : ' (the buyer chose)'}`;
+      return `:robot_face: Back with the bot${card.endedBy ? ` (${mention(card.endedBy)})` : ' (the buyer chose)'}`;
     case 'closed':
-      return `:white_check_mark: Closed by ${mention(card.endedBy?.id ?? '?')}`;
+      return `:white_check_mark: Closed by ${mention(card.endedBy)}`;
   }
 }
 
@@ -124,7 +126,7 @@ export function buyerLine(message: BuyerMessageLine): string {
 
 /** A status line in the thread, naming the agent with a mention Slack renders as their name. */
 export function statusLine(update: StatusUpdate, noteMarker: string): string {
-  const who = update.by ? mention(update.by.id) : '';
+  const who = update.by ? mention(update.by) : '';
   switch (update.change) {
     case 'claimed':
       return `:raising_hand: ${who} claimed this. Replies in this thread now reach the buyer; start a message with \`${escapeMrkdwn(noteMarker)}\` to keep it an internal note.`;

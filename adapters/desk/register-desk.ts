@@ -1,0 +1,37 @@
+// Wires Kefu's own agent desk (/desk) from the `desk` settings: the agents' accounts (or the demo
+// agent), their sessions in the session store, the sign-in limits on the shared attempt counters,
+// and the routes. startServer calls it; it is all the composition root knows about the desk.
+
+import type { FastifyInstance } from 'fastify';
+import type { KefuConfig } from '../../config/config-types.ts';
+import type { ProofAttempts } from '../../dialogs/commerce/order-proof.ts';
+import type { DeskView } from '../../dialogs/handoff/desk-view.ts';
+import { systemClock, type Logger, type SessionStore } from '../../dialogs/ports.ts';
+import { AgentAccounts } from './agent-accounts.ts';
+import { registerDeskRoutes } from './desk-routes.ts';
+import { knownQueues } from '../../dialogs/handoff/handoff-routing.ts';
+import { DeskSessions } from './desk-sessions.ts';
+
+export interface DeskParts {
+  view: DeskView;
+  sessions: SessionStore;
+  attempts: ProofAttempts;
+}
+
+export async function registerDesk(http: FastifyInstance, parts: DeskParts, config: KefuConfig, logger: Logger): Promise<void> {
+  const settings = config.desk;
+  if (!settings.enabled) return;
+  const accounts = await AgentAccounts.create(settings.agents, { demo: true, logger });
+  registerDeskRoutes(http, {
+    view: parts.view,
+    accounts,
+    sessions: new DeskSessions(parts.sessions, Math.round(settings.sessionHours * 3600)),
+    attempts: parts.attempts,
+    limits: { perAgent: settings.signInLimits.perAgent, perAddress: settings.signInLimits.perAddress, windowSeconds: settings.signInLimits.windowMinutes * 60 },
+    maxTextLength: config.conversations.maxTextLength,
+    resumeFlows: config.handoff.resumeFlows ?? [],
+    queues: knownQueues(config.handoff.queues),
+    clock: systemClock,
+    logger,
+  });
+}
