@@ -184,6 +184,10 @@ export interface LazadaChannelConfig {
   appSecret?: string;
   /** The seller's access token (from Lazada's seller authorisation). */
   accessToken?: string;
+  /** The refresh token that came with it: Kefu renews the access token with it (docs/channels.md, Tokens). */
+  refreshToken?: string;
+  /** Lazada's authorisation host for /auth/token/refresh; only tests change it. */
+  authBaseUrl?: string;
   /** e.g. https://api.lazada.sg/rest */
   apiBaseUrl: string;
   /** Path Lazada pushes to, e.g. /channels/lazada/push. */
@@ -195,6 +199,10 @@ export interface TiktokChannelConfig {
   appKey?: string;
   appSecret?: string;
   accessToken?: string;
+  /** The refresh token that came with it. */
+  refreshToken?: string;
+  /** TikTok Shop's authorisation host for /api/v2/token/refresh; only tests change it. */
+  authBaseUrl?: string;
   /** The shop's cipher (from Get Authorized Shops). */
   shopCipher?: string;
   /** e.g. https://open-api.tiktokglobalshop.com */
@@ -210,6 +218,8 @@ export interface ShopeeChannelConfig {
   pushKey?: string;
   shopId?: number;
   accessToken?: string;
+  /** The refresh token that came with it. */
+  refreshToken?: string;
   /** The callback URL exactly as registered in Shopee's console: it is part of what Shopee signs. */
   callbackUrl?: string;
   /** e.g. https://partner.shopeemobile.com */

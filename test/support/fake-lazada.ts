@@ -21,6 +21,8 @@ export interface FakeLazada extends FakeServer {
   sent(): Record<string, string>[];
   /** Every access token issued so far stops working (as after its expires_in). */
   expireAccessTokens(): void;
+  /** Every refresh token stops working (the seller withdrew the authorisation). */
+  revokeRefreshTokens(): void;
   /** The refresh calls received, with the refresh token each used. */
   refreshes: string[];
   /** Seconds the next issued access token lasts (expires_in). */
@@ -76,6 +78,7 @@ export async function startFakeLazada(): Promise<FakeLazada> {
   const fake: FakeLazada = Object.assign(server, {
     sent: () => accepted,
     expireAccessTokens: () => liveAccess.clear(),
+    revokeRefreshTokens: () => liveRefresh.clear(),
     refreshes,
     accessSeconds: 30 * 86_400,
   });

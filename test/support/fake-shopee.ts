@@ -1,12 +1,15 @@
-// A loopback Shopee Open Platform v2 for tests: sellerchat send_message (shop-level signature) and
-// the lost-push pair get_lost_push_message / confirm_consumed_lost_push_message (partner-level
-// signature), each refusing a call whose sign is not hex HMAC-SHA256(partner_key, partner_id + path
-// + timestamp [+ access_token + shop_id]). Tests put pushes in `lost` for the recovery to find.
+// A loopback Shopee Open Platform v2 for tests: sellerchat send_message (shop-level signature), the
+// lost-push pair get_lost_push_message / confirm_consumed_lost_push_message and the token refresh
+// /api/v2/auth/access_token/get (partner-level signature), each refusing a call whose sign is not hex
+// HMAC-SHA256(partner_key, partner_id + path + timestamp [+ access_token + shop_id]). Tests put
+// pushes in `lost` for the recovery to find. Access tokens are the ones the fake issued and has not
+// expired (error_auth "Invalid access_token." otherwise, as the API reference's error tables say);
+// a refresh token works once ("v2.public.refresh_access_token").
 
 import { createHmac } from 'node:crypto';
 import { startFakeServer, type FakeServer, type RecordedRequest } from './fake-marketplace.ts';
 
-export const SHOPEE_TEST_APP = { partnerId: 2001234, partnerKey: 'shopee-test-key', shopId: 556677, accessToken: 'shopee-test-token' };
+export const SHOPEE_TEST_APP = { partnerId: 2001234, partnerKey: 'shopee-test-key', shopId: 556677, accessToken: 'shopee-test-token', refreshToken: 'shopee-test-refresh' };
 
 export interface ShopeeSent {
   toId: number;
@@ -20,6 +23,10 @@ export interface FakeShopee extends FakeServer {
   lost: { shop_id: number; code: number; timestamp: number; data: string }[];
   /** The last_message_id values confirmed, in order. */
   confirmed: number[];
+  /** Every access token issued so far stops working (after its 4 hours). */
+  expireAccessTokens(): void;
+  /** The refresh tokens used, in order. */
+  refreshes: string[];
 }
 
 function signedCorrectly(request: RecordedRequest, shopLevel: boolean): boolean {
@@ -27,22 +34,38 @@ function signedCorrectly(request: RecordedRequest, shopLevel: boolean): boolean 
   if (q.get('partner_id') !== String(SHOPEE_TEST_APP.partnerId)) return false;
   let base = `${SHOPEE_TEST_APP.partnerId}${request.path}${q.get('timestamp')}`;
   if (shopLevel) {
-    if (q.get('access_token') !== SHOPEE_TEST_APP.accessToken || q.get('shop_id') !== String(SHOPEE_TEST_APP.shopId)) return false;
-    base += `${SHOPEE_TEST_APP.accessToken}${SHOPEE_TEST_APP.shopId}`;
+    if (q.get('shop_id') !== String(SHOPEE_TEST_APP.shopId)) return false;
+    base += `${q.get('access_token')}${SHOPEE_TEST_APP.shopId}`;
   }
   return q.get('sign') === createHmac('sha256', SHOPEE_TEST_APP.partnerKey).update(base, 'utf8').digest('hex');
 }
 
-const refused = { status: 403, body: { error: 'error_auth', message: 'Wrong sign.', request_id: 'x' } };
+const refused = { status: 403, body: { error: 'error_sign', message: 'Wrong sign.', request_id: 'x' } };
 
 export async function startFakeShopee(): Promise<FakeShopee> {
   const accepted: ShopeeSent[] = [];
   const lost: FakeShopee['lost'] = [];
   const confirmed: number[] = [];
   let nextLostId = 1;
+  const liveAccess = new Set([SHOPEE_TEST_APP.accessToken]);
+  const liveRefresh = new Set([SHOPEE_TEST_APP.refreshToken]);
+  const refreshes: string[] = [];
+  let issued = 0;
   const server = await startFakeServer((request) => {
+    if (request.method === 'POST' && request.path === '/api/v2/auth/access_token/get') {
+      if (!signedCorrectly(request, false)) return refused;
+      const body = JSON.parse(request.body) as { refresh_token?: string; partner_id?: number; shop_id?: number };
+      refreshes.push(body.refresh_token ?? '');
+      if (body.partner_id !== SHOPEE_TEST_APP.partnerId || body.shop_id !== SHOPEE_TEST_APP.shopId) return { status: 200, body: { error: 'error_param', message: 'Wrong parameters, detail: partner_id or shop_id.', request_id: 'p' } };
+      if (!body.refresh_token || !liveRefresh.delete(body.refresh_token)) return { status: 200, body: { error: 'error_auth', message: 'Invalid refresh_token.', request_id: 'a' } };
+      issued++;
+      liveAccess.add(`shopee-access-${issued}`);
+      liveRefresh.add(`shopee-refresh-${issued}`);
+      return { status: 200, body: { partner_id: SHOPEE_TEST_APP.partnerId, shop_id: SHOPEE_TEST_APP.shopId, access_token: `shopee-access-${issued}`, refresh_token: `shopee-refresh-${issued}`, expire_in: 14_400, request_id: `t${issued}`, error: '', message: '' } };
+    }
     if (request.method === 'POST' && request.path === '/api/v2/sellerchat/send_message') {
       if (!signedCorrectly(request, true)) return refused;
+      if (!liveAccess.has(request.query.get('access_token') ?? '')) return { status: 403, body: { error: 'error_auth', message: 'Invalid access_token.', request_id: 'x' } };
       const body = JSON.parse(request.body) as { to_id: unknown; message_type: string; content: Record<string, unknown> };
       if (typeof body.to_id !== 'number') return { status: 400, body: { error: 'error_param', message: 'to_id must be int' } };
       accepted.push({ toId: body.to_id, messageType: body.message_type, content: body.content });
@@ -65,5 +88,5 @@ export async function startFakeShopee(): Promise<FakeShopee> {
     }
     return { status: 404, body: { error: 'error_not_found', message: 'no such api' } };
   });
-  return Object.assign(server, { sent: () => accepted, lost, confirmed });
+  return Object.assign(server, { sent: () => accepted, lost, confirmed, refreshes, expireAccessTokens: () => liveAccess.clear() });
 }

@@ -6,7 +6,10 @@ import type { KefuConfig, LazadaChannelConfig } from '../../../config/config-typ
 import type { ConversationRef, Reply } from '../../../dialogs/messages.ts';
 import { systemClock, type Clock, type Logger } from '../../../dialogs/ports.ts';
 import type { Kefu } from '../../../server.ts';
-import { fixedAccessToken } from '../shared/access-tokens.ts';
+import type { AccessTokens } from '../shared/access-tokens.ts';
+import { keepTokens } from '../shared/keep-tokens.ts';
+import type { TokenKeeper } from '../shared/token-keeper.ts';
+import { LAZADA_AUTH_BASE_URL, refreshLazadaToken } from './lazada-tokens.ts';
 import { setUpMarketplaceChannel, type MarketplaceChannel } from '../shared/set-up-marketplace-channel.ts';
 import { UnknownShapes } from '../shared/unknown-shapes.ts';
 import { LazadaApiClient } from './lazada-api-client.ts';
@@ -29,9 +32,22 @@ export class LazadaReplySender {
 }
 
 export async function registerLazadaChannel(http: FastifyInstance, kefu: Kefu, config: KefuConfig, logger: Logger, clock: Clock = systemClock): Promise<MarketplaceChannel> {
-  const lazada = config.channels.lazada as Required<LazadaChannelConfig>;
-  const api = new LazadaApiClient({ baseUrl: lazada.apiBaseUrl, appKey: lazada.appKey, appSecret: lazada.appSecret, tokens: fixedAccessToken(lazada.accessToken), clock });
-  const channel = await setUpMarketplaceChannel(http, kefu, config, logger, LAZADA_CHANNEL, new LazadaReplySender(api));
+  const lazada = config.channels.lazada as Required<Omit<LazadaChannelConfig, 'refreshToken' | 'authBaseUrl'>> & Pick<LazadaChannelConfig, 'refreshToken' | 'authBaseUrl'>;
+  let keeper: TokenKeeper | null = null;
+  const channel = await setUpMarketplaceChannel(http, kefu, config, logger, LAZADA_CHANNEL, ({ tokenStore }) => {
+    // The client asks the keeper for the token; the keeper renews it through the same client, without a token.
+    const tokens: AccessTokens = { current: () => keeper!.current(), renewAfterRefusal: (used) => keeper!.renewAfterRefusal(used) };
+    const api = new LazadaApiClient({ baseUrl: lazada.apiBaseUrl, appKey: lazada.appKey, appSecret: lazada.appSecret, tokens, clock });
+    keeper = keepTokens(http, kefu, {
+      channel: LAZADA_CHANNEL,
+      store: tokenStore,
+      seed: { accessToken: lazada.accessToken, ...(lazada.refreshToken ? { refreshToken: lazada.refreshToken } : {}) },
+      refresh: (refreshToken) => refreshLazadaToken(api, lazada.authBaseUrl ?? LAZADA_AUTH_BASE_URL, refreshToken, clock),
+      clock,
+      logger,
+    });
+    return new LazadaReplySender(api);
+  });
   await registerLazadaRoutes(http, {
     channel: LAZADA_CHANNEL,
     path: lazada.webhookPath,
@@ -39,6 +55,8 @@ export async function registerLazadaChannel(http: FastifyInstance, kefu: Kefu, c
     appSecret: lazada.appSecret,
     state: channel.state,
     unknownShapes: new UnknownShapes(LAZADA_CHANNEL, logger),
+    // msg_type 8: the authorisation ends soon; the keeper keeps the date for /metrics and warns.
+    onAuthorization: (notice) => keeper!.notice(notice),
     clock,
     logger,
     maxAgeSeconds: config.conversations.dedupeSeconds,

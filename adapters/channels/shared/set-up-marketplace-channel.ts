@@ -1,7 +1,7 @@
-// What every marketplace channel needs besides its own protocol: its ChannelState (in memory, or in
-// Redis when Kefu runs on Redis, on a connection of its own), the outbound road (also registered
-// with the core, for agents' answers and reminders), and the worker that answers queued messages.
-// Everything is stopped when the HTTP server closes.
+// What every marketplace channel needs besides its own protocol: its ChannelState and TokenStore (in
+// memory, or in Redis when Kefu runs on Redis, on a connection of its own), the outbound road (also
+// registered with the core, for agents' answers and reminders), and the worker that answers queued
+// messages. Everything is stopped when the HTTP server closes.
 
 import type { FastifyInstance } from 'fastify';
 import type { KefuConfig } from '../../../config/config-types.ts';
@@ -14,11 +14,16 @@ import { MarketplaceOutbound, type ReplySender } from './marketplace-outbound.ts
 import { marketplaceWorker } from './marketplace-worker.ts';
 import { MemoryChannelState } from './memory-channel-state.ts';
 import { RedisChannelState } from './redis-channel-state.ts';
+import { MemoryTokenStore, RedisTokenStore, type TokenStore } from './token-store.ts';
 
 export interface MarketplaceChannel {
   state: ChannelState;
   outbound: MarketplaceOutbound;
+  tokenStore: TokenStore;
 }
+
+/** Builds the channel's sender once its stores exist (its API client keeps tokens in the token store). */
+export type SenderFactory = (parts: { tokenStore: TokenStore }) => ReplySender;
 
 export async function setUpMarketplaceChannel(
   http: FastifyInstance,
@@ -26,7 +31,7 @@ export async function setUpMarketplaceChannel(
   config: KefuConfig,
   logger: Logger,
   channel: string,
-  sender: ReplySender,
+  makeSender: ReplySender | SenderFactory,
 ): Promise<MarketplaceChannel> {
   const inbox = config.channels.inbox;
   const settings: ChannelStateOptions = {
@@ -37,6 +42,7 @@ export async function setUpMarketplaceChannel(
     maxAttempts: inbox.maxAttempts,
   };
   let state: ChannelState;
+  let tokenStore: TokenStore;
   let close = async (): Promise<void> => {};
   if (config.redis.url) {
     const client = createRedisClient(config.redis.url, { logger, connectionName: `kefu-${channel}` });
@@ -45,10 +51,13 @@ export async function setUpMarketplaceChannel(
       throw error;
     });
     state = new RedisChannelState({ ...settings, client, prefix: config.sessions.keyPrefix, channel, claimIdleMs: config.conversations.leaseMs, logger });
+    tokenStore = new RedisTokenStore(client, config.sessions.keyPrefix, channel);
     close = async () => client.disconnect();
   } else {
     state = new MemoryChannelState(settings, logger);
+    tokenStore = new MemoryTokenStore();
   }
+  const sender = typeof makeSender === 'function' ? makeSender({ tokenStore }) : makeSender;
   const outbound = new MarketplaceOutbound(channel, sender, state, { ...DEFAULT_API_RETRY, baseMs: Math.min(DEFAULT_API_RETRY.baseMs, inbox.retryBaseMs) });
   kefu.outbound.set(channel, outbound);
   state.start(marketplaceWorker({ conversations: kefu.conversations, state, outbound }));
@@ -56,5 +65,5 @@ export async function setUpMarketplaceChannel(
     await state.close();
     await close();
   });
-  return { state, outbound };
+  return { state, outbound, tokenStore };
 }

@@ -4,15 +4,18 @@
 // `error` is a failure, classified by that CODE (never the message text) in shopee-errors.ts.
 
 import type { Clock } from '../../../dialogs/ports.ts';
-import { ApiError, errorForStatus, retryAfterMs } from '../shared/api-retry.ts';
+import { ApiError, errorForStatus, jsonObjectOf, retryAfterMs } from '../shared/api-retry.ts';
 import { shopeeFailure } from './shopee-errors.ts';
-import { shopeeApiSignature, type ShopeeShopAuth } from './shopee-signature.ts';
+import { withAccessToken, type AccessTokens } from '../shared/access-tokens.ts';
+import { shopeeApiSignature } from './shopee-signature.ts';
 
 export interface ShopeeApiOptions {
   baseUrl: string;
   partnerId: number;
   partnerKey: string;
-  shop: ShopeeShopAuth;
+  shopId: number;
+  /** The shop's access token, renewed once when Shopee refuses it (shared/token-keeper.ts). */
+  tokens: AccessTokens;
   clock: Clock;
   timeoutMs?: number;
 }
@@ -22,23 +25,24 @@ export class ShopeeApiClient {
 
   /** A shop-level call (signed with the shop's access token). */
   shopCall(method: 'GET' | 'POST', apiPath: string, body?: unknown, query: Record<string, string> = {}): Promise<Record<string, unknown>> {
-    return this.call(method, apiPath, true, body, query);
+    return withAccessToken(this.options.tokens, (accessToken) => this.call(method, apiPath, accessToken, body, query));
   }
 
-  /** A partner-level call (the push APIs). */
+  /** A partner-level call (the push APIs, the token refresh). */
   publicCall(method: 'GET' | 'POST', apiPath: string, body?: unknown, query: Record<string, string> = {}): Promise<Record<string, unknown>> {
-    return this.call(method, apiPath, false, body, query);
+    return this.call(method, apiPath, null, body, query);
   }
 
-  private async call(method: 'GET' | 'POST', apiPath: string, asShop: boolean, body: unknown, extra: Record<string, string>): Promise<Record<string, unknown>> {
-    const { partnerId, partnerKey, shop, clock } = this.options;
+  private async call(method: 'GET' | 'POST', apiPath: string, accessToken: string | null, body: unknown, extra: Record<string, string>): Promise<Record<string, unknown>> {
+    const { partnerId, partnerKey, shopId, clock } = this.options;
     const timestamp = Math.floor(clock.now() / 1000);
-    const sign = shopeeApiSignature(partnerKey, partnerId, apiPath, timestamp, asShop ? shop : undefined);
+    const shop = accessToken === null ? undefined : { accessToken, shopId };
+    const sign = shopeeApiSignature(partnerKey, partnerId, apiPath, timestamp, shop);
     const query: Record<string, string> = {
       ...extra,
       partner_id: String(partnerId),
       timestamp: String(timestamp),
-      ...(asShop ? { access_token: shop.accessToken, shop_id: String(shop.shopId) } : {}),
+      ...(shop ? { access_token: shop.accessToken, shop_id: String(shop.shopId) } : {}),
       sign,
     };
     const url = `${this.options.baseUrl.replace(/\/+$/, '')}${apiPath}?${new URLSearchParams(query).toString()}`;
@@ -49,17 +53,14 @@ export class ShopeeApiClient {
       signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
     });
     const text = await response.text();
+    const parsed = jsonObjectOf(text);
+    // Shopee answers errors with a 4xx as well as a code (e.g. 403 error_auth): the code is read
+    // whatever the status says, and only an answer without one falls back to the status.
+    const error = parsed && typeof parsed.error === 'string' ? parsed.error : '';
+    // ("-" is how the API reference's response examples write "no error".)
+    if (error && error !== '-') throw new ApiError(`Shopee API ${apiPath} failed: ${error}`, shopeeFailure(error), retryAfterMs(response.headers.get('retry-after')), error);
     if (!response.ok) throw errorForStatus('Shopee', response.status, text, response.headers.get('retry-after'));
-    let parsed: Record<string, unknown>;
-    try {
-      parsed = JSON.parse(text) as Record<string, unknown>;
-    } catch {
-      throw new ApiError(`Shopee API answered something that is not JSON: ${text.slice(0, 100)}`, 'retry');
-    }
-    const error = typeof parsed.error === 'string' ? parsed.error : '';
-    if (error) {
-      throw new ApiError(`Shopee API ${apiPath} failed: ${error}`, shopeeFailure(error), retryAfterMs(response.headers.get('retry-after')), error);
-    }
+    if (!parsed) throw new ApiError(`Shopee API answered something that is not JSON: ${text.slice(0, 100)}`, 'retry');
     return parsed;
   }
 }

@@ -10,6 +10,10 @@ import { systemClock, type Clock, type Logger } from '../../../dialogs/ports.ts'
 import type { Kefu } from '../../../server.ts';
 import { ApiError } from '../shared/api-retry.ts';
 import { UnknownShapes } from '../shared/unknown-shapes.ts';
+import type { AccessTokens } from '../shared/access-tokens.ts';
+import { keepTokens } from '../shared/keep-tokens.ts';
+import type { TokenKeeper } from '../shared/token-keeper.ts';
+import { refreshShopeeToken } from './shopee-tokens.ts';
 import type { ReplySender } from '../shared/marketplace-outbound.ts';
 import { setUpMarketplaceChannel, type MarketplaceChannel } from '../shared/set-up-marketplace-channel.ts';
 import { ShopeeApiClient } from './shopee-api-client.ts';
@@ -41,10 +45,21 @@ export class ShopeeReadOnlySender implements ReplySender {
 }
 
 export async function registerShopeeChannel(http: FastifyInstance, kefu: Kefu, config: KefuConfig, logger: Logger, clock: Clock = systemClock): Promise<MarketplaceChannel> {
-  const shopee = config.channels.shopee as Required<Omit<ShopeeChannelConfig, 'pushKey'>> & Pick<ShopeeChannelConfig, 'pushKey'>;
-  const api = new ShopeeApiClient({ baseUrl: shopee.apiBaseUrl, partnerId: shopee.partnerId, partnerKey: shopee.partnerKey, shop: { accessToken: shopee.accessToken, shopId: shopee.shopId }, clock });
-  const sender = shopee.sendThroughSellerchat ? new ShopeeReplySender(api) : new ShopeeReadOnlySender(logger);
-  const channel = await setUpMarketplaceChannel(http, kefu, config, logger, SHOPEE_CHANNEL, sender);
+  const shopee = config.channels.shopee as Required<Omit<ShopeeChannelConfig, 'pushKey' | 'refreshToken'>> & Pick<ShopeeChannelConfig, 'pushKey' | 'refreshToken'>;
+  let keeper: TokenKeeper | null = null;
+  const tokens: AccessTokens = { current: () => keeper!.current(), renewAfterRefusal: (used) => keeper!.renewAfterRefusal(used) };
+  const api = new ShopeeApiClient({ baseUrl: shopee.apiBaseUrl, partnerId: shopee.partnerId, partnerKey: shopee.partnerKey, shopId: shopee.shopId, tokens, clock });
+  const channel = await setUpMarketplaceChannel(http, kefu, config, logger, SHOPEE_CHANNEL, ({ tokenStore }) => {
+    keeper = keepTokens(http, kefu, {
+      channel: SHOPEE_CHANNEL,
+      store: tokenStore,
+      seed: { accessToken: shopee.accessToken, ...(shopee.refreshToken ? { refreshToken: shopee.refreshToken } : {}) },
+      refresh: (refreshToken) => refreshShopeeToken(api, shopee.partnerId, shopee.shopId, refreshToken, clock),
+      clock,
+      logger,
+    });
+    return shopee.sendThroughSellerchat ? new ShopeeReplySender(api) : new ShopeeReadOnlySender(logger);
+  });
   await registerShopeeRoutes(http, {
     path: shopee.webhookPath,
     callbackUrl: shopee.callbackUrl,

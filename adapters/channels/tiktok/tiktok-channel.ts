@@ -8,6 +8,10 @@ import { systemClock, type Clock, type Logger } from '../../../dialogs/ports.ts'
 import type { Kefu } from '../../../server.ts';
 import { isSafePathSegment, pathSegment } from '../../http/path-segment.ts';
 import { ApiError } from '../shared/api-retry.ts';
+import type { AccessTokens } from '../shared/access-tokens.ts';
+import { keepTokens } from '../shared/keep-tokens.ts';
+import type { TokenKeeper } from '../shared/token-keeper.ts';
+import { TIKTOK_AUTH_BASE_URL, refreshTiktokToken } from './tiktok-tokens.ts';
 import { setUpMarketplaceChannel, type MarketplaceChannel } from '../shared/set-up-marketplace-channel.ts';
 import { TiktokApiClient } from './tiktok-api-client.ts';
 import { renderTiktokReply } from './tiktok-renderer.ts';
@@ -33,9 +37,21 @@ export class TiktokReplySender {
 }
 
 export async function registerTiktokChannel(http: FastifyInstance, kefu: Kefu, config: KefuConfig, logger: Logger, clock: Clock = systemClock): Promise<MarketplaceChannel> {
-  const tiktok = config.channels.tiktok as Required<TiktokChannelConfig>;
-  const api = new TiktokApiClient({ baseUrl: tiktok.apiBaseUrl, appKey: tiktok.appKey, appSecret: tiktok.appSecret, accessToken: tiktok.accessToken, shopCipher: tiktok.shopCipher, clock });
-  const channel = await setUpMarketplaceChannel(http, kefu, config, logger, TIKTOK_CHANNEL, new TiktokReplySender(api));
+  const tiktok = config.channels.tiktok as Required<Omit<TiktokChannelConfig, 'refreshToken' | 'authBaseUrl'>> & Pick<TiktokChannelConfig, 'refreshToken' | 'authBaseUrl'>;
+  let keeper: TokenKeeper | null = null;
+  const tokens: AccessTokens = { current: () => keeper!.current(), renewAfterRefusal: (used) => keeper!.renewAfterRefusal(used) };
+  const api = new TiktokApiClient({ baseUrl: tiktok.apiBaseUrl, appKey: tiktok.appKey, appSecret: tiktok.appSecret, tokens, shopCipher: tiktok.shopCipher, clock });
+  const channel = await setUpMarketplaceChannel(http, kefu, config, logger, TIKTOK_CHANNEL, ({ tokenStore }) => {
+    keeper = keepTokens(http, kefu, {
+      channel: TIKTOK_CHANNEL,
+      store: tokenStore,
+      seed: { accessToken: tiktok.accessToken, ...(tiktok.refreshToken ? { refreshToken: tiktok.refreshToken } : {}) },
+      refresh: (refreshToken) => refreshTiktokToken(tiktok.authBaseUrl ?? TIKTOK_AUTH_BASE_URL, tiktok.appKey, tiktok.appSecret, refreshToken),
+      clock,
+      logger,
+    });
+    return new TiktokReplySender(api);
+  });
   await registerTiktokRoutes(http, {
     path: tiktok.webhookPath,
     appKey: tiktok.appKey,
