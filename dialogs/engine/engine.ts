@@ -43,6 +43,8 @@ const HAS_CONTENT = /[\p{L}\p{N}]/u;
 const PIECE_CONFIDENCE = 0.75;
 /** How sure it must be of a message without its courtesy words when it did not recognise the whole. */
 const CLEANED_CONFIDENCE = 0.6;
+/** Said before a hand-off for negative sentiment, when the flows define it (flows/handoff.yaml). */
+const UPSET_BUYER_APOLOGY = 'handoff_upset_sorry';
 
 export interface EngineOptions {
   /** The current flow set; a function so a hot reload takes effect on the next message. */
@@ -285,6 +287,9 @@ export class Engine {
     const handoffAt = sentiment?.handoffAtOrBelow ?? null;
     const routedByIntent = whole.intent !== null && (sentiment?.unlessIntents ?? []).includes(whole.intent);
     if (handoffAt !== null && turn.sentiment !== undefined && turn.sentiment <= handoffAt && !routedByIntent) {
+      // An upset buyer hears an apology before the hand-off notice (optional response: a shop's
+      // flows without it still hand off).
+      if (turn.flowSet.responses.has(UPSET_BUYER_APOLOGY)) this.say(turn, UPSET_BUYER_APOLOGY);
       return this.handOff(turn, 'negative_sentiment', `sentiment score ${turn.sentiment}`);
     }
     if (parts.length === 1) return this.handleUnderstood(turn, parts[0]!.intent, this.forSlots(turn, input), parts[0]!.ranking, {});

@@ -17,7 +17,9 @@ describe('negative sentiment hand-off', () => {
     server = await startTestKefu();
     await postMessage(server.url, { conversationId: 'angry', text: '我穿多大码' });
     const answer = await postMessage(server.url, { conversationId: 'angry', text: '黑色M码还有货吗?气死我了,太失望了,垃圾' });
-    expect(answer.body.replies[0].text).toMatch(/人工/);
+    // An apology first, then the hand-off notice.
+    expect(answer.body.replies[0].text).toMatch(/抱歉/);
+    expect(answer.body.replies[1].text).toMatch(/人工/);
     const handoff = server.kefu.agentQueue.waiting().at(-1)!.request;
     expect(handoff).toMatchObject({ reason: 'negative_sentiment', flow: 'size_advice', language: 'zh-Hans' });
     expect(handoff.detail).toMatch(/^sentiment score -\d/);
