@@ -137,6 +137,7 @@ export function createDeskView(config: KefuConfig, handoffs: HandoffService, par
     line: parts.line,
     open: handoffs.open,
     handler: handoffs,
+    noteToTeamChat: (record, by, text, at) => handoffs.noteToTeamChat(record, by, text, at),
     teamChatDesk: config.agentDesk.kind === 'memory' ? null : config.agentDesk.kind,
     maskText: config.handoff.maskPersonalData ? maskPersonalData : (text) => text,
     sessionTtlSeconds: config.sessions.ttlSeconds,

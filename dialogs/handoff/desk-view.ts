@@ -72,6 +72,8 @@ export interface DeskViewOptions {
   /** The team-chat desk's kind, when there is one beside the built-in desk. */
   teamChatDesk: string | null;
   maskText: (text: string) => string;
+  /** Shows a note in the team chat's thread as well (HandoffService.noteToTeamChat); none when absent. */
+  noteToTeamChat?: (record: HandoffRecord, by: AgentRef, text: string, at: number) => Promise<void>;
   /** Suggested and canned replies; none when absent. */
   voice?: DeskVoice;
   sessionTtlSeconds: number;
@@ -150,6 +152,7 @@ export class DeskView {
       if (isEnded(record)) return 'ended';
       record.notes = [...(record.notes ?? []), { text, by, at }].slice(-MAX_NOTES);
       await this.options.sessions.save(key, record, this.options.keepSeconds);
+      await this.options.noteToTeamChat?.(record, by, text, at);
       return 'ok';
     });
   }

@@ -76,7 +76,9 @@ export type StatusChange =
   /** Nobody claimed in time: the buyer was told the expected wait. */
   | 'wait_notice_sent'
   /** An agent moved it to another queue (`card.queue`); it waits for a claim again. */
-  | 'transferred';
+  | 'transferred'
+  /** An agent wrote an internal note on Kefu's own desk: the team chat's thread gets it too. */
+  | 'note_added';
 
 export interface StatusUpdate {
   change: StatusChange;

@@ -262,6 +262,14 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
     return { status: 'claimed' };
   }
 
+  /**
+   * Shows a note written on Kefu's own desk in the team chat's thread too (Slack, DingTalk), through
+   * the outbox like any line. Call inside the conversation's line with the record just saved.
+   */
+  async noteToTeamChat(record: HandoffRecord, by: AgentRef, text: string, at: number): Promise<void> {
+    await this.postStatus(record, 'note_added', at, by, `Note from ${agentName(by)} (not sent to the buyer): ${text}`);
+  }
+
   /** Moves the hand-off to another queue; a claim is let go, so that queue's agents can take it. */
   private async transfer(record: HandoffRecord, agent: AgentRef, queue: string, at: number): Promise<AgentEventResult> {
     if (!knownQueues(this.options.settings.routing).includes(queue)) return { status: 'unknown_queue', notice: `Not moved: there is no queue "${queue}".` };

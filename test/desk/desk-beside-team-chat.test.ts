@@ -68,6 +68,9 @@ describe('beside Slack', () => {
 
     expect((await call(wang, 'POST', `/desk/api/handoffs/${handoffId}/claim`, {})).status).toBe(200);
     await eventually(() => expect(JSON.stringify(kefu.slack.messages.find((m) => m.ts === card!.ts)!.blocks)).toContain('王芳'), 'the Slack card names the desk agent');
+    // A note on the desk reaches the Slack thread too, for the team.
+    expect((await call(wang, 'POST', `/desk/api/handoffs/${handoffId}/note`, { text: '老客户,已补发', requestId: 'note-slack-1' })).status).toBe(200);
+    await eventually(() => expect(kefu.slack.thread(card!.channel, card!.ts).some((m) => m.text.includes('老客户,已补发') && m.text.includes('王芳'))).toBe(true), 'the note in the thread');
     expect((await kefu.agentPresses(card!.channel, card!.ts, 'U0BOB', 'kefu_claim')).status).toBe(200);
     await eventually(() => expect(kefu.slack.thread(card!.channel, card!.ts).some((m) => m.ephemeralTo === 'U0BOB' && m.text.includes('王芳'))).toBe(true), 'Bob is told who has it');
   });
@@ -84,6 +87,18 @@ describe('beside Slack', () => {
     expect(refused.status).toBe(409);
     expect(refused.body.by.id).toBe('U0ALICE');
     expect((await call(wang, 'GET', `/desk/api/handoffs/${handoffId}`)).body).toMatchObject({ status: 'claimed', claimedBy: { id: 'U0ALICE' } });
+  });
+
+  it('back to bot, then a flow the shop allows: the bot starts it for the buyer', async () => {
+    const wang = await signIn(kefu.server.url, 'wangfang');
+    expect((await call(wang, 'GET', '/desk/api/me')).body.resumeFlows).toEqual(['size_advice']);
+    const before = await listed(wang);
+    const conversationId = `buyer-${randomUUID()}`;
+    expect((await kefu.say(conversationId, '转人工')).status).toBe(200);
+    const handoffId = await newestHandoff(wang, before);
+    await call(wang, 'POST', `/desk/api/handoffs/${handoffId}/claim`, {});
+    expect((await call(wang, 'POST', `/desk/api/handoffs/${handoffId}/back-to-bot`, { flow: 'size_advice' })).body).toEqual({ status: 'back_to_bot' });
+    await eventually(async () => expect((await kefu.pushedToBuyer(conversationId)).join('')).toMatch(/身高/), 'the size flow asks the buyer');
   });
 });
 

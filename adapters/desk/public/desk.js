@@ -146,6 +146,15 @@
     const open = card.status === 'waiting' || card.status === 'claimed';
     $('claim').hidden = card.status !== 'waiting';
     $('back').hidden = !open;
+    // "Back to bot, then…": the flows the shop lets agents start for the buyer (handoff.resumeFlows).
+    const flows = (me && me.resumeFlows) || [];
+    $('resume-flow').hidden = !open || flows.length === 0;
+    if ($('resume-flow').options.length !== flows.length + 1) {
+      const none = document.createElement('option');
+      none.value = '';
+      none.textContent = '—';
+      $('resume-flow').replaceChildren(none, ...flows.map((f) => { const o = document.createElement('option'); o.value = f; o.textContent = f; return o; }));
+    }
     $('close').hidden = !open;
     // Another queue's agents can take it: allowed while it waits, or for the agent who has it.
     const movable = card.status === 'waiting' || isMine(card);
@@ -213,7 +222,7 @@
 
   $('use-suggestion').addEventListener('click', () => { $('reply').value = $('suggestion-text').textContent; $('reply').focus(); });
   $('claim').addEventListener('click', () => act('claim', {}));
-  $('back').addEventListener('click', () => act('back-to-bot', {}));
+  $('back').addEventListener('click', () => act('back-to-bot', $('resume-flow').value ? { flow: $('resume-flow').value } : {}));
   $('close').addEventListener('click', () => act('close', {}));
   $('transfer').addEventListener('click', () => act('transfer', { queue: $('transfer-queue').value }));
   $('reply-form').addEventListener('submit', async (event) => {
@@ -240,7 +249,7 @@
   }
 
   function showDesk(who) {
-    me = { ...who.agent, queues: who.queues || [] };
+    me = { ...who.agent, queues: who.queues || [], resumeFlows: who.resumeFlows || [] };
     csrf = who.csrf;
     $('sign-in').hidden = true;
     $('desk').hidden = false;
