@@ -12,7 +12,11 @@ import { eventually } from '../support/fake-marketplace.ts';
 import { tiktokKit } from '../support/marketplace-kits.ts';
 import { startTestKefu } from '../support/start-kefu.ts';
 import type { FakeTiktok } from '../support/fake-tiktok.ts';
-import { startFakeTiktok } from '../support/fake-tiktok.ts';
+import { startFakeTiktok, TIKTOK_TEST_APP } from '../support/fake-tiktok.ts';
+import { registerTiktokRoutes } from '../../adapters/channels/tiktok/tiktok-routes.ts';
+import { silentLogger } from '../../dialogs/ports.ts';
+import { startPushRouteHarness, type PushRouteHarness } from './push-route-harness.ts';
+import { TIKTOK_API_SIGNATURE_VECTOR, TIKTOK_NEW_MESSAGE_SAMPLE } from './vendor-samples.ts';
 
 describe('TikTok Shop signatures', () => {
   it('signs webhooks as lowercase hex HMAC-SHA256(app_secret, app_key + raw body)', () => {
@@ -25,12 +29,54 @@ describe('TikTok Shop signatures', () => {
     expect(isTiktokWebhookSigned(expected, '6abc124', 'tiktok-secret', raw)).toBe(false);
   });
 
+  it('gives the documentation\'s own API signature (Get Authorized Shops, secret e59af819cc)', () => {
+    const { appSecret, path, query, body, sign } = TIKTOK_API_SIGNATURE_VECTOR;
+    expect(tiktokApiSignature(appSecret, path, query, body)).toBe(sign);
+  });
+
   it('signs API calls over secret + path + sorted query (without sign and access_token) + body + secret', () => {
     const body = '{"type":"TEXT","content":"{\\"content\\":\\"hi\\"}"}';
     const query = { timestamp: '1700000000', shop_cipher: 'ROW_x', app_key: '6abc123', access_token: 'never-signed', sign: 'old' };
     const path = '/customer_service/202309/conversations/576/messages';
     expect(tiktokApiStringToSign('tiktok-secret', path, query, body)).toBe(`tiktok-secret${path}app_key6abc123shop_cipherROW_xtimestamp1700000000${body}tiktok-secret`);
     expect(tiktokApiSignature('tiktok-secret', path, query, body)).toBe('ec54bdbfd85404a1ab96b48fced5a9a1291651283fc031bdf3c6bfc3ca3818e8');
+  });
+});
+
+describe('TikTok Shop: the documented NEW_MESSAGE event', () => {
+  it('reads the event example: the buyer, the conversation, the text, known by data.message_id', () => {
+    expect(readTiktokWebhook(TIKTOK_NEW_MESSAGE_SAMPLE, 9)).toEqual({
+      kind: 'message',
+      sentAt: 1644412885000,
+      message: { id: '722323407926368819', conversation: { channel: 'tiktok', conversationId: '710688832392260838', buyerId: '707885565181165594' }, text: '444', receivedAt: 9 },
+    });
+    // Not shown to customer service: left alone. Without an envelope timestamp: create_time.
+    expect(readTiktokWebhook({ ...TIKTOK_NEW_MESSAGE_SAMPLE, data: { ...TIKTOK_NEW_MESSAGE_SAMPLE.data, is_visible: false } }, 9).kind).toBe('ignored');
+    expect(readTiktokWebhook({ ...TIKTOK_NEW_MESSAGE_SAMPLE, timestamp: undefined }, 9)).toMatchObject({ sentAt: 1681790246000 });
+    // Deauthorisation (6) and authorisation expiry (7) alert the merchant.
+    expect(readTiktokWebhook({ ...TIKTOK_NEW_MESSAGE_SAMPLE, type: 6, data: {} }, 9)).toMatchObject({ kind: 'authorization', notice: { revoked: true } });
+    expect(readTiktokWebhook({ ...TIKTOK_NEW_MESSAGE_SAMPLE, type: 7, data: {} }, 9).kind).toBe('authorization');
+  });
+
+  describe('through the real route', () => {
+    let harness: PushRouteHarness;
+    beforeAll(async () => {
+      harness = await startPushRouteHarness(async (http, { state, clock }) => {
+        await registerTiktokRoutes(http, { path: '/webhook', appKey: TIKTOK_TEST_APP.appKey, appSecret: TIKTOK_TEST_APP.appSecret, state, clock, logger: silentLogger, maxAgeSeconds: 86_400 });
+      });
+    });
+    afterAll(() => harness?.close());
+
+    it('acknowledges it with an empty 200 and queues it once; a wrong signature is an empty 401', async () => {
+      harness.clock.set(TIKTOK_NEW_MESSAGE_SAMPLE.timestamp * 1000 + 1_000);
+      const raw = JSON.stringify(TIKTOK_NEW_MESSAGE_SAMPLE);
+      const headers = (secret: string) => ({ 'content-type': 'application/json', authorization: tiktokWebhookSignature(TIKTOK_TEST_APP.appKey, secret, Buffer.from(raw)) });
+      expect(await harness.post('/webhook', raw, headers(TIKTOK_TEST_APP.appSecret))).toEqual({ status: 200, body: '', outcome: 'queued', reason: null });
+      expect(await harness.post('/webhook', raw, headers(TIKTOK_TEST_APP.appSecret))).toMatchObject({ status: 200, body: '', outcome: 'duplicate' });
+      expect(await harness.post('/webhook', raw, headers('wrong'))).toMatchObject({ status: 401, body: '' });
+      await eventually(() => (harness.queued.length === 1 ? true : undefined), 'the sample to be queued');
+      expect(harness.queued[0]).toMatchObject({ text: '444' });
+    });
   });
 });
 

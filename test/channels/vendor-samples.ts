@@ -126,3 +126,34 @@ export const SHOPEE_WEBCHAT_PUSH_CAPTURED = {
   code: 10,
   timestamp: 1726044722,
 };
+
+/** TikTok Shop Partner Center, webhook "(14) New message", Event example (as printed). */
+export const TIKTOK_NEW_MESSAGE_SAMPLE = {
+  type: 14,
+  tts_notification_id: '7327112393057371910',
+  shop_id: '7494049642642441621',
+  timestamp: 1644412885,
+  data: {
+    content: '{"content":"444"}',
+    conversation_id: '710688832392260838',
+    create_time: 1681790246,
+    is_visible: true,
+    message_id: '722323407926368819',
+    index: '7494560109732334274',
+    type: 'TEXT',
+    sender: { im_user_id: '707885565181165594', role: 'BUYER' },
+  },
+};
+
+/**
+ * TikTok Shop Partner Center, "Sign your API request": the step-by-step example for Get Authorized
+ * Shops (GET /authorization/202309/shops?app_key=29a39d&timestamp=1623812664, no body) with app
+ * secret e59af819cc.
+ */
+export const TIKTOK_API_SIGNATURE_VECTOR = {
+  appSecret: 'e59af819cc',
+  path: '/authorization/202309/shops',
+  query: { app_key: '29a39d', timestamp: '1623812664' },
+  body: '',
+  sign: 'b596b73e0cc6de07ac26f036364178ab16b0a907af13d43f0a0cd2345f582dc8',
+};

@@ -35,6 +35,12 @@ describe('a height and a weight in one message, in any order, with or without hi
     ['身高是一米七五,六十多公斤', 175, 60],
     ['1.75 70', 175, 70],
     ['170，60', 170, 60],
+    // As buyers type them: metres in words, Traditional, run together, with other needs in the line.
+    ['一米六五 120来斤 穿几码', 165, 60],
+    ['亲 1米75 六十多公斤 卫衣L码有货吗', 175, 60],
+    ['5ft8in 150lbs', 172.7, 68],
+    ['150 lbs and 5 foot 8 wat size', 172.7, 68],
+    ['我一米六五 一百斤左右 褲子哪個碼', 165, 50],
   ])('%s → %s cm, %s kg', (text, height, weight) => {
     expect(read(text)).toEqual({ height, weight });
   });

@@ -57,6 +57,8 @@ export async function startFakeTiktok(): Promise<FakeTiktok> {
     if (!liveAccess.has(String(request.headers['x-tts-access-token'])) || request.query.get('app_key') !== TIKTOK_TEST_APP.appKey) return { status: 200, body: { code: 105002, message: 'Expired credentials' } };
     if (request.query.get('shop_cipher') !== TIKTOK_TEST_APP.shopCipher) return { status: 200, body: { code: 106011, message: 'Invalid shop_cipher' } };
     const body = JSON.parse(request.body) as { type: string; content: string };
+    // TEXT content holds at most 2,000 characters (Send Message API reference).
+    if (body.type === 'TEXT' && Array.from((JSON.parse(body.content) as { content: string }).content).length > 2000) return { status: 200, body: { code: 36009003, message: 'text content exceeds 2000 characters' } };
     accepted.push({ conversationId: decodeURIComponent(match[1]!), type: body.type, content: JSON.parse(body.content) as Record<string, string> });
     return { status: 200, body: { code: 0, message: 'Success', request_id: `r${accepted.length}`, data: { message_id: `m${accepted.length}` } } };
   });

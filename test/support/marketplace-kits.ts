@@ -121,12 +121,12 @@ export const lazadaKit: MarketplaceKit = {
 function tiktokWebhook(conversation: string, data: Record<string, unknown>, options: PushOptions = {}, type = 14): string {
   return JSON.stringify({
     type,
-    tts_notification_id: options.messageId ?? `7${randomInt(1e12)}`,
+    tts_notification_id: options.messageId ? `n-${options.messageId}` : `7${randomInt(1e12)}`,
     shop_id: '7494000000000000001',
     timestamp: options.timestamp ?? now(),
     data: {
       conversation_id: conversation,
-      message_id: `m${randomInt(1e12)}`,
+      message_id: options.messageId ?? `m${randomInt(1e12)}`,
       index: String(Date.now()),
       type: 'TEXT',
       create_time: now(),

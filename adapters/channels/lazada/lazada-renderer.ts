@@ -7,6 +7,14 @@
 import type { Reply } from '../../../dialogs/messages.ts';
 import { cardAsText } from '../shared/card-text.ts';
 import { textWithNumberedOptions } from '../shared/numbered-options.ts';
+import { splitForLimit } from '../shared/split-text.ts';
+
+/**
+ * The longest `txt` Kefu sends in one message. NOT confirmed: "SendMessage" states no limit for txt;
+ * 1,000 characters is a conservative guess (Lazada's chat shows far shorter bubbles), and a longer
+ * text is sent as several messages (shared/split-text.ts).
+ */
+export const LAZADA_TEXT_LIMIT = 1000;
 import { LAZADA_TEMPLATE } from './lazada-push.ts';
 
 /** The API parameters of one /im/message/send call, without the session and the signature. */
@@ -17,7 +25,7 @@ export function renderLazadaReply(reply: Reply): LazadaMessageParams[] {
   let text = textWithNumberedOptions(reply);
   const card = reply.card;
   if (card && !card.productId && !card.orderId) text = [text, cardAsText(card)].filter(Boolean).join('\n');
-  if (text) messages.push({ template_id: String(LAZADA_TEMPLATE.text), txt: text });
+  if (text) for (const part of splitForLimit(text, LAZADA_TEXT_LIMIT)) messages.push({ template_id: String(LAZADA_TEMPLATE.text), txt: part });
   if (card?.productId) messages.push({ template_id: String(LAZADA_TEMPLATE.item), item_id: card.productId });
   else if (card?.orderId) messages.push({ template_id: String(LAZADA_TEMPLATE.order), order_id: card.orderId });
   return messages;

@@ -60,6 +60,7 @@ export async function registerTiktokChannel(http: FastifyInstance, kefu: Kefu, c
     clock,
     logger,
     maxAgeSeconds: config.conversations.dedupeSeconds,
+    onAuthorization: (notice) => keeper!.notice(notice),
   });
   logger.info({ path: tiktok.webhookPath }, 'TikTok Shop customer-service channel is on');
   return channel;

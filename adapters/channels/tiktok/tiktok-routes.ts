@@ -4,6 +4,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import type { Clock, Logger } from '../../../dialogs/ports.ts';
+import type { PushHandling } from '../shared/accept-push.ts';
 import type { ChannelState } from '../shared/channel-state.ts';
 import { UnknownShapes } from '../shared/unknown-shapes.ts';
 import { registerSignedPushRoute } from '../shared/signed-push-route.ts';
@@ -18,6 +19,8 @@ export interface TiktokRoutesOptions {
   clock: Clock;
   logger: Logger;
   maxAgeSeconds: number;
+  /** Webhooks (6) and (7): the seller's authorisation was withdrawn or ends soon (the token keeper warns). */
+  onAuthorization?: PushHandling['onAuthorization'];
 }
 
 export async function registerTiktokRoutes(app: FastifyInstance, options: TiktokRoutesOptions): Promise<void> {
