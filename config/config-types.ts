@@ -192,6 +192,8 @@ export interface LazadaChannelConfig {
   apiBaseUrl: string;
   /** Path Lazada pushes to, e.g. /channels/lazada/push. */
   webhookPath: string;
+  /** Messages sent per second for the shop at most (rate limit kept before sending); default 10. */
+  sendsPerSecond?: number;
 }
 
 export interface TiktokChannelConfig {
@@ -208,6 +210,8 @@ export interface TiktokChannelConfig {
   /** e.g. https://open-api.tiktokglobalshop.com */
   apiBaseUrl: string;
   webhookPath: string;
+  /** Messages sent per second for the shop at most (rate limit kept before sending); default 10. */
+  sendsPerSecond?: number;
 }
 
 export interface ShopeeChannelConfig {
@@ -229,6 +233,8 @@ export interface ShopeeChannelConfig {
   sendThroughSellerchat: boolean;
   /** How often missed pushes are fetched from the lost-push API, in seconds; 0 turns it off. */
   lostPushIntervalSeconds: number;
+  /** Messages sent per second for the shop at most (rate limit kept before sending); default 10. */
+  sendsPerSecond?: number;
 }
 
 export interface ChannelsConfig {

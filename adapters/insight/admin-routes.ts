@@ -7,6 +7,7 @@
 //   GET  /admin/api/trainer/clusters    what the bot did not understand, grouped, and the intents
 //   POST /admin/api/trainer/teach       teach a group to an intent (validated, written, reloaded)
 //   GET  /admin/api/flows               flow names;  GET /admin/api/flows/<name>.svg  its diagram
+//   GET  /admin/api/channels            marketplace tokens: when they end, renewals that failed
 //   GET  /metrics                       Prometheus text format (Authorization: Bearer <token>)
 // Without a configured token all of it answers 404 saying that the dashboard is off.
 
@@ -21,6 +22,7 @@ import type { Clock, Logger } from '../../dialogs/ports.ts';
 import { strictBodyValidator } from '../http/http-server.ts';
 import { adminCredential, sameSecret, sessionCookie } from './admin-access.ts';
 import type { Insight } from './create-insight.ts';
+import { tokenReport } from './channel-token-status.ts';
 import { flowDiagramSvg } from './flow-diagram.ts';
 import { WrongTokenLimit } from './wrong-token-limit.ts';
 
@@ -271,6 +273,12 @@ export function registerAdminRoutes(http: FastifyInstance, options: AdminRoutesO
       const flow = match ? options.flows().flows.get(match[1]!) : undefined;
       if (!match || !flow) return reply.status(404).send({ error: 'no such flow' });
       return securityHeaders(reply).type('image/svg+xml; charset=utf-8').send(flowDiagramSvg(match[1]!, flow));
+    });
+
+    admin.get('/admin/api/channels', async (_request, reply) => {
+      const now = clock.now();
+      const channels = [...insight.channelTokens].map((status) => tokenReport(status(), now)).sort((a, b) => a.channel.localeCompare(b.channel));
+      return securityHeaders(reply).send({ at: now, channels });
     });
 
     // The guard above let only the Bearer token through (no cookie).

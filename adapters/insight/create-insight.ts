@@ -3,6 +3,7 @@
 // sentiment scorer the engine uses, and the timer that settles quiet conversations.
 // The robot trainer needs the flows' reload, so it is attached once Kefu is composed.
 
+import type { ChannelTokenStatus } from './channel-token-status.ts';
 import type { Redis } from 'ioredis';
 import type { KefuConfig } from '../../config/config-types.ts';
 import { InsightRecorder } from '../../dialogs/insight/insight-recorder.ts';
@@ -32,6 +33,8 @@ export interface Insight {
   reminders: ReminderResults | null;
   /** Listeners told after each turn recorded in this process (the dashboard's live stream). */
   onRecorded: Set<() => void>;
+  /** Each marketplace channel's token status, for /admin (added by the channels as they start). */
+  channelTokens: Set<() => ChannelTokenStatus>;
   close(): Promise<void>;
 }
 
@@ -77,6 +80,7 @@ export async function createInsight(config: KefuConfig, logger: Logger, knownInt
     trainer: null,
     reminders: null,
     onRecorded,
+    channelTokens: new Set(),
     async close() {
       clearInterval(timer);
       await recorder.flush();

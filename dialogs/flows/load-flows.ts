@@ -4,7 +4,7 @@
 // problem is listed: a bad edit never half-applies.
 
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import schema from './flows.schema.json' with { type: 'json' };
 import type { ActionDefinition } from '../actions/action-types.ts';
@@ -18,7 +18,7 @@ import type { FlowDefinition, FlowFile, IntentDefinition, ResponseVariation } fr
 import { sortProblems, type Problem } from './problems.ts';
 import { compileSchema, schemaProblems } from './schema-check.ts';
 import type { Vocabulary, VocabularyPart } from './vocabulary.ts';
-import { parseYamlSource, problemAt } from './yaml-source.ts';
+import { problemAt, readYamlSource } from './yaml-source.ts';
 
 const validateFlowFile = compileSchema(schema);
 const MAX_FILE_BYTES = 1024 * 1024;
@@ -102,15 +102,9 @@ export async function loadFlows(dir: string, options: LoadFlowsOptions): Promise
   const collected: CollectedFlows = { intents: new Map(), responses: new Map(), flows: new Map(), vocabulary: new Map() };
   for (const file of files) {
     const shown = display(file);
-    if ((await stat(file)).size > MAX_FILE_BYTES) {
-      problems.push({ file: shown, line: 1, col: 1, message: `file is larger than ${MAX_FILE_BYTES} bytes` });
-      continue;
-    }
-    const parsed = parseYamlSource(shown, await readFile(file, 'utf8'));
-    problems.push(...parsed.problems);
-    const source = parsed.source;
-    if (!source) continue;
-    if (source.data === null || source.data === undefined) continue; // an empty file is allowed
+    const { source, problems: readProblems } = await readYamlSource(file, shown, MAX_FILE_BYTES);
+    problems.push(...readProblems);
+    if (!source) continue; // too large, unreadable, or empty (an empty file is allowed)
     const shapeProblems = schemaProblems(validateFlowFile, source);
     problems.push(...shapeProblems);
     if (shapeProblems.length > 0) continue;

@@ -13,14 +13,14 @@
 //
 // Base files are checked like flow files (schema, `file:line:col`), against base.schema.json.
 
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import schema from './base.schema.json' with { type: 'json' };
 import { normaliseText } from '../understanding/text-features.ts';
 import { OUT_OF_SCOPE_INTENT, type TrainingExample } from '../understanding/intent-recogniser.ts';
 import { sortProblems, type Problem } from './problems.ts';
 import { compileSchema, schemaProblems } from './schema-check.ts';
-import { parseYamlSource, problemAt } from './yaml-source.ts';
+import { problemAt, readYamlSource } from './yaml-source.ts';
 
 /** The base shipped with Kefu (the repository's top-level base/ folder). */
 export const SHIPPED_BASE_DIR = path.resolve(import.meta.dirname, '../../base');
@@ -71,14 +71,9 @@ export async function loadShippedBase(dir: string, display: (file: string) => st
     const file = path.join(folder, name);
     const shown = display(file);
     files.push(file);
-    if ((await stat(file)).size > MAX_FILE_BYTES) {
-      problems.push({ file: shown, line: 1, col: 1, message: `file is larger than ${MAX_FILE_BYTES} bytes` });
-      continue;
-    }
-    const parsed = parseYamlSource(shown, await readFile(file, 'utf8'));
-    problems.push(...parsed.problems);
-    const source = parsed.source;
-    if (!source || source.data === null || source.data === undefined) continue;
+    const { source, problems: readProblems } = await readYamlSource(file, shown, MAX_FILE_BYTES);
+    problems.push(...readProblems);
+    if (!source) continue;
     const shape = schemaProblems(validateBaseFile, source);
     problems.push(...shape);
     if (shape.length > 0) continue;

@@ -1,6 +1,7 @@
 // A YAML file parsed with positions kept, so any later check can point at the exact line and
 // column of the value (or key) it complains about. Uses the `yaml` package's document API.
 
+import { readFile, stat } from 'node:fs/promises';
 import { LineCounter, isMap, isScalar, parseDocument, type Document, type Node, type Pair } from 'yaml';
 import type { Problem } from './problems.ts';
 
@@ -11,6 +12,20 @@ export interface YamlSource {
   doc: Document.Parsed;
   data: unknown;
   lineCounter: LineCounter;
+}
+
+/**
+ * Reads and parses one YAML file, refusing one larger than `maxBytes` (a problem at line 1). `shown` is
+ * the name problems give the file. The source is null when the file is too large, cannot be parsed or
+ * is empty (an empty file is not a problem in itself).
+ */
+export async function readYamlSource(file: string, shown: string, maxBytes: number): Promise<{ source: YamlSource | null; problems: Problem[] }> {
+  if ((await stat(file)).size > maxBytes) {
+    return { source: null, problems: [{ file: shown, line: 1, col: 1, message: `file is larger than ${maxBytes} bytes` }] };
+  }
+  const parsed = parseYamlSource(shown, await readFile(file, 'utf8'));
+  const empty = parsed.source?.data === null || parsed.source?.data === undefined;
+  return { source: empty ? null : parsed.source, problems: parsed.problems };
 }
 
 export function parseYamlSource(file: string, text: string): { source: YamlSource | null; problems: Problem[] } {

@@ -10,6 +10,7 @@ import type { AccessTokens } from '../shared/access-tokens.ts';
 import { keepTokens } from '../shared/keep-tokens.ts';
 import type { TokenKeeper } from '../shared/token-keeper.ts';
 import { LAZADA_AUTH_BASE_URL, refreshLazadaToken } from './lazada-tokens.ts';
+import { UNPACED, type SendPacer } from '../shared/send-pacer.ts';
 import { setUpMarketplaceChannel, type MarketplaceChannel } from '../shared/set-up-marketplace-channel.ts';
 import { UnknownShapes } from '../shared/unknown-shapes.ts';
 import { LazadaApiClient } from './lazada-api-client.ts';
@@ -22,10 +23,14 @@ export const LAZADA_SEND_PATH = '/im/message/send';
 
 /** Sends one reply bubble as one or more Lazada IM messages. */
 export class LazadaReplySender {
-  constructor(private readonly api: LazadaApiClient) {}
+  constructor(
+    private readonly api: LazadaApiClient,
+    private readonly pacer: SendPacer = UNPACED,
+  ) {}
 
   async sendReply(conversation: ConversationRef, reply: Reply): Promise<void> {
     for (const params of renderLazadaReply(reply)) {
+      await this.pacer.take();
       await this.api.call(LAZADA_SEND_PATH, { session_id: conversation.conversationId, ...params });
     }
   }
@@ -34,7 +39,7 @@ export class LazadaReplySender {
 export async function registerLazadaChannel(http: FastifyInstance, kefu: Kefu, config: KefuConfig, logger: Logger, clock: Clock = systemClock): Promise<MarketplaceChannel> {
   const lazada = config.channels.lazada as Required<Omit<LazadaChannelConfig, 'refreshToken' | 'authBaseUrl'>> & Pick<LazadaChannelConfig, 'refreshToken' | 'authBaseUrl'>;
   let keeper: TokenKeeper | null = null;
-  const channel = await setUpMarketplaceChannel(http, kefu, config, logger, LAZADA_CHANNEL, ({ tokenStore }) => {
+  const channel = await setUpMarketplaceChannel(http, kefu, config, logger, LAZADA_CHANNEL, ({ tokenStore, pacer }) => {
     // The client asks the keeper for the token; the keeper renews it through the same client, without a token.
     const tokens: AccessTokens = { current: () => keeper!.current(), renewAfterRefusal: (used) => keeper!.renewAfterRefusal(used) };
     const api = new LazadaApiClient({ baseUrl: lazada.apiBaseUrl, appKey: lazada.appKey, appSecret: lazada.appSecret, tokens, clock });
@@ -46,8 +51,8 @@ export async function registerLazadaChannel(http: FastifyInstance, kefu: Kefu, c
       clock,
       logger,
     });
-    return new LazadaReplySender(api);
-  });
+    return new LazadaReplySender(api, pacer);
+   }, config.channels.lazada.sendsPerSecond);
   await registerLazadaRoutes(http, {
     channel: LAZADA_CHANNEL,
     path: lazada.webhookPath,

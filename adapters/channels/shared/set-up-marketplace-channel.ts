@@ -14,6 +14,7 @@ import { MarketplaceOutbound, type ReplySender } from './marketplace-outbound.ts
 import { marketplaceWorker } from './marketplace-worker.ts';
 import { MemoryChannelState } from './memory-channel-state.ts';
 import { RedisChannelState } from './redis-channel-state.ts';
+import { createSendPacer, DEFAULT_SENDS_PER_SECOND, type SendPacer } from './send-pacer.ts';
 import { MemoryTokenStore, RedisTokenStore, type TokenStore } from './token-store.ts';
 
 export interface MarketplaceChannel {
@@ -22,8 +23,11 @@ export interface MarketplaceChannel {
   tokenStore: TokenStore;
 }
 
-/** Builds the channel's sender once its stores exist (its API client keeps tokens in the token store). */
-export type SenderFactory = (parts: { tokenStore: TokenStore }) => ReplySender;
+/**
+ * Builds the channel's sender once its stores exist: its API client keeps tokens in the token store,
+ * and it takes a slot from the pacer before every message it sends (the platform's rate limit).
+ */
+export type SenderFactory = (parts: { tokenStore: TokenStore; pacer: SendPacer }) => ReplySender;
 
 export async function setUpMarketplaceChannel(
   http: FastifyInstance,
@@ -32,6 +36,7 @@ export async function setUpMarketplaceChannel(
   logger: Logger,
   channel: string,
   makeSender: ReplySender | SenderFactory,
+  sendsPerSecond: number = DEFAULT_SENDS_PER_SECOND,
 ): Promise<MarketplaceChannel> {
   const inbox = config.channels.inbox;
   const settings: ChannelStateOptions = {
@@ -43,6 +48,7 @@ export async function setUpMarketplaceChannel(
   };
   let state: ChannelState;
   let tokenStore: TokenStore;
+  let pacer: SendPacer;
   let close = async (): Promise<void> => {};
   if (config.redis.url) {
     const client = createRedisClient(config.redis.url, { logger, connectionName: `kefu-${channel}` });
@@ -52,12 +58,14 @@ export async function setUpMarketplaceChannel(
     });
     state = new RedisChannelState({ ...settings, client, prefix: config.sessions.keyPrefix, channel, claimIdleMs: config.conversations.leaseMs, logger });
     tokenStore = new RedisTokenStore(client, config.sessions.keyPrefix, channel);
+    pacer = createSendPacer({ channel, sendsPerSecond, redis: { client, prefix: config.sessions.keyPrefix } });
     close = async () => client.disconnect();
   } else {
     state = new MemoryChannelState(settings, logger);
     tokenStore = new MemoryTokenStore();
+    pacer = createSendPacer({ channel, sendsPerSecond });
   }
-  const sender = typeof makeSender === 'function' ? makeSender({ tokenStore }) : makeSender;
+  const sender = typeof makeSender === 'function' ? makeSender({ tokenStore, pacer }) : makeSender;
   const outbound = new MarketplaceOutbound(channel, sender, state, { ...DEFAULT_API_RETRY, baseMs: Math.min(DEFAULT_API_RETRY.baseMs, inbox.retryBaseMs) });
   kefu.outbound.set(channel, outbound);
   state.start(marketplaceWorker({ conversations: kefu.conversations, state, outbound }));

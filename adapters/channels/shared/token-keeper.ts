@@ -46,8 +46,12 @@ export interface TokenStatus {
   accessExpiresAt?: number;
   refreshExpiresAt?: number;
   authorizationEndsAt?: number;
+  /** When the access token was last renewed (ms), absent while it is the configured one. */
+  renewedAt?: number;
   refreshFailures: number;
   lastFailure?: string;
+  /** When the last renewal failed (ms). */
+  lastFailureAt?: number;
 }
 
 const LOCK_MS = 30_000;
@@ -55,6 +59,7 @@ const LOCK_MS = 30_000;
 export class TokenKeeper implements AccessTokens {
   private failures = 0;
   private lastFailure: string | undefined;
+  private lastFailureAt: number | undefined;
   private lastKnown: StoredTokens | null = null;
   private lastWarnedAt = 0;
   private readonly seedPrint: string;
@@ -96,8 +101,10 @@ export class TokenKeeper implements AccessTokens {
       ...(known?.accessExpiresAt !== undefined ? { accessExpiresAt: known.accessExpiresAt } : {}),
       ...(known?.refreshExpiresAt !== undefined ? { refreshExpiresAt: known.refreshExpiresAt } : {}),
       ...(known?.authorizationEndsAt !== undefined ? { authorizationEndsAt: known.authorizationEndsAt } : {}),
+      ...(known && known.renewedAt > 0 ? { renewedAt: known.renewedAt } : {}),
       refreshFailures: this.failures,
       ...(this.lastFailure ? { lastFailure: this.lastFailure } : {}),
+      ...(this.lastFailureAt !== undefined ? { lastFailureAt: this.lastFailureAt } : {}),
     };
   }
 
@@ -170,6 +177,7 @@ export class TokenKeeper implements AccessTokens {
   private fail(reason: string): void {
     this.failures++;
     this.lastFailure = reason.slice(0, 300);
+    this.lastFailureAt = this.options.clock.now();
     this.options.logger.error({ channel: this.options.channel, reason: this.lastFailure }, 'marketplace access token could not be renewed: replies there will fail until the seller authorises the app again or the configured tokens are replaced');
   }
 

@@ -15,6 +15,7 @@ import { keepTokens } from '../shared/keep-tokens.ts';
 import type { TokenKeeper } from '../shared/token-keeper.ts';
 import { refreshShopeeToken } from './shopee-tokens.ts';
 import type { ReplySender } from '../shared/marketplace-outbound.ts';
+import { UNPACED, type SendPacer } from '../shared/send-pacer.ts';
 import { setUpMarketplaceChannel, type MarketplaceChannel } from '../shared/set-up-marketplace-channel.ts';
 import { ShopeeApiClient } from './shopee-api-client.ts';
 import { scheduleLostPushRecovery } from './shopee-lost-push.ts';
@@ -25,11 +26,15 @@ import { registerShopeeRoutes } from './shopee-routes.ts';
 export const SHOPEE_SEND_MESSAGE_PATH = '/api/v2/sellerchat/send_message';
 
 export class ShopeeReplySender implements ReplySender {
-  constructor(private readonly api: ShopeeApiClient) {}
+  constructor(
+    private readonly api: ShopeeApiClient,
+    private readonly pacer: SendPacer = UNPACED,
+  ) {}
 
   async sendReply(conversation: ConversationRef, reply: Reply): Promise<void> {
     if (!/^\d{1,19}$/.test(conversation.buyerId)) throw new ApiError(`Shopee buyer id ${conversation.buyerId} is not a user id`, 'refused');
     for (const message of renderShopeeReply(reply)) {
+      await this.pacer.take();
       await this.api.shopCall('POST', SHOPEE_SEND_MESSAGE_PATH, { to_id: Number(conversation.buyerId), ...message });
     }
   }
@@ -49,7 +54,7 @@ export async function registerShopeeChannel(http: FastifyInstance, kefu: Kefu, c
   let keeper: TokenKeeper | null = null;
   const tokens: AccessTokens = { current: () => keeper!.current(), renewAfterRefusal: (used) => keeper!.renewAfterRefusal(used) };
   const api = new ShopeeApiClient({ baseUrl: shopee.apiBaseUrl, partnerId: shopee.partnerId, partnerKey: shopee.partnerKey, shopId: shopee.shopId, tokens, clock });
-  const channel = await setUpMarketplaceChannel(http, kefu, config, logger, SHOPEE_CHANNEL, ({ tokenStore }) => {
+  const channel = await setUpMarketplaceChannel(http, kefu, config, logger, SHOPEE_CHANNEL, ({ tokenStore, pacer }) => {
     keeper = keepTokens(http, kefu, {
       channel: SHOPEE_CHANNEL,
       store: tokenStore,
@@ -58,8 +63,8 @@ export async function registerShopeeChannel(http: FastifyInstance, kefu: Kefu, c
       clock,
       logger,
     });
-    return shopee.sendThroughSellerchat ? new ShopeeReplySender(api) : new ShopeeReadOnlySender(logger);
-  });
+    return shopee.sendThroughSellerchat ? new ShopeeReplySender(api, pacer) : new ShopeeReadOnlySender(logger);
+   }, config.channels.shopee.sendsPerSecond);
   await registerShopeeRoutes(http, {
     path: shopee.webhookPath,
     callbackUrl: shopee.callbackUrl,

@@ -12,6 +12,7 @@ import type { AccessTokens } from '../shared/access-tokens.ts';
 import { keepTokens } from '../shared/keep-tokens.ts';
 import type { TokenKeeper } from '../shared/token-keeper.ts';
 import { TIKTOK_AUTH_BASE_URL, refreshTiktokToken } from './tiktok-tokens.ts';
+import { UNPACED, type SendPacer } from '../shared/send-pacer.ts';
 import { setUpMarketplaceChannel, type MarketplaceChannel } from '../shared/set-up-marketplace-channel.ts';
 import { TiktokApiClient } from './tiktok-api-client.ts';
 import { renderTiktokReply } from './tiktok-renderer.ts';
@@ -29,10 +30,16 @@ export function tiktokSendMessagePath(conversationId: string): string {
 }
 
 export class TiktokReplySender {
-  constructor(private readonly api: TiktokApiClient) {}
+  constructor(
+    private readonly api: TiktokApiClient,
+    private readonly pacer: SendPacer = UNPACED,
+  ) {}
 
   async sendReply(conversation: ConversationRef, reply: Reply): Promise<void> {
-    for (const body of renderTiktokReply(reply)) await this.api.post(tiktokSendMessagePath(conversation.conversationId), body);
+    for (const body of renderTiktokReply(reply)) {
+      await this.pacer.take();
+      await this.api.post(tiktokSendMessagePath(conversation.conversationId), body);
+    }
   }
 }
 
@@ -41,7 +48,7 @@ export async function registerTiktokChannel(http: FastifyInstance, kefu: Kefu, c
   let keeper: TokenKeeper | null = null;
   const tokens: AccessTokens = { current: () => keeper!.current(), renewAfterRefusal: (used) => keeper!.renewAfterRefusal(used) };
   const api = new TiktokApiClient({ baseUrl: tiktok.apiBaseUrl, appKey: tiktok.appKey, appSecret: tiktok.appSecret, tokens, shopCipher: tiktok.shopCipher, clock });
-  const channel = await setUpMarketplaceChannel(http, kefu, config, logger, TIKTOK_CHANNEL, ({ tokenStore }) => {
+  const channel = await setUpMarketplaceChannel(http, kefu, config, logger, TIKTOK_CHANNEL, ({ tokenStore, pacer }) => {
     keeper = keepTokens(http, kefu, {
       channel: TIKTOK_CHANNEL,
       store: tokenStore,
@@ -50,8 +57,8 @@ export async function registerTiktokChannel(http: FastifyInstance, kefu: Kefu, c
       clock,
       logger,
     });
-    return new TiktokReplySender(api);
-  });
+    return new TiktokReplySender(api, pacer);
+   }, config.channels.tiktok.sendsPerSecond);
   await registerTiktokRoutes(http, {
     path: tiktok.webhookPath,
     appKey: tiktok.appKey,

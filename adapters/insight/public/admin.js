@@ -149,8 +149,40 @@
     );
   }
 
+  // Marketplace tokens change slowly (renewed every few hours at most): a minute's refresh is enough.
+  const VERDICTS = { ok: 'OK', ending: 'authorisation ends soon', failing: 'renewal failing', expired: 'expired' };
+  const inTime = (seconds) => {
+    if (seconds === undefined) return '—';
+    const past = seconds < 0;
+    const left = Math.abs(seconds);
+    const text = left >= 86400 ? `${Math.floor(left / 86400)} d ${Math.floor((left % 86400) / 3600)} h` : left >= 3600 ? `${Math.floor(left / 3600)} h ${Math.floor((left % 3600) / 60)} min` : `${Math.floor(left / 60)} min`;
+    return past ? `${text} ago` : `in ${text}`;
+  };
+  const when = (at) => (at === undefined ? '—' : new Date(at).toLocaleString());
+
+  async function loadChannelTokens() {
+    const box = document.getElementById('channel-tokens');
+    const response = await fetch('/admin/api/channels');
+    if (!response.ok) return;
+    const { channels } = await response.json();
+    state.channels = channels;
+    if (channels.length === 0) return box.replaceChildren(el('p', {}, 'No marketplace channel is on.'));
+    box.replaceChildren(el('table', {},
+      el('tr', {}, ...['channel', 'status', 'access token ends', 'authorisation ends', 'last renewed', 'failed renewals', 'last failure'].map((h) => el('th', {}, h))),
+      ...channels.map((c) => el('tr', { 'data-channel': c.channel },
+        el('td', {}, c.channel),
+        el('td', { class: `verdict-${c.verdict}` }, VERDICTS[c.verdict] || c.verdict),
+        el('td', {}, inTime(c.accessExpiresInSeconds)),
+        el('td', {}, inTime(c.authorizationEndsInSeconds)),
+        el('td', {}, c.renewedAt ? when(c.renewedAt) : 'not yet (configured token)'),
+        el('td', {}, c.refreshFailures),
+        el('td', {}, c.lastFailure ? `${when(c.lastFailureAt)}: ${c.lastFailure}` : '—')))));
+  }
+
   document.getElementById('reload-clusters').addEventListener('click', loadClusters);
   connect();
   loadClusters();
   loadFlows();
+  loadChannelTokens();
+  setInterval(loadChannelTokens, 60_000);
 })();
