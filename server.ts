@@ -299,7 +299,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: KefuConfig, logger: Logger): Promise<RunningServer> {
+/**
+ * Kefu with every route registered but not listening: startServer listens on its own port, and
+ * mountable.ts hands the same routes to a shop's existing Express (or plain node:http) server.
+ */
+export async function buildServer(config: KefuConfig, logger: Logger): Promise<{ kefu: Kefu; http: FastifyInstance }> {
   const kefu = await composeKefu(config, { logger });
   const http = createHttpServer({ bodyLimitBytes: config.server.bodyLimitBytes, logger, degraded: () => kefu.degraded() });
   if (config.webchat.enabled) {
@@ -317,6 +321,11 @@ export async function startServer(config: KefuConfig, logger: Logger): Promise<R
   await registerDesk(http, kefu.desk, config, logger);
   await registerMarketplaceChannels(http, kefu, config, logger);
   registerPaymentReminderRoutes(http, kefu.reminders, config, { clock: systemClock, logger });
+  return { kefu, http };
+}
+
+export async function startServer(config: KefuConfig, logger: Logger): Promise<RunningServer> {
+  const { kefu, http } = await buildServer(config, logger);
   const address = await http.listen({ host: config.server.host, port: config.server.port });
   const port = (http.server.address() as { port: number }).port;
   const shownHost = config.server.host === '0.0.0.0' || config.server.host === '::' ? 'localhost' : config.server.host;
