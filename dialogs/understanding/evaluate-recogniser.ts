@@ -23,6 +23,22 @@ export interface Confusion {
   count: number;
 }
 
+/** How one in-scope intent of the test set fared (`npm run nlu -- eval --per-intent`). */
+export interface IntentFigures {
+  intent: string;
+  /** Test rows labelled with this intent. */
+  support: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Rows of this intent the recogniser declined as out of scope. */
+  declined: number;
+  /** Rows of this intent answered as another intent. */
+  takenByOthers: number;
+  /** Rows of other intents, or out of scope, answered as this intent. */
+  taken: number;
+}
+
 export interface Evaluation {
   trainingExamples: number;
   intents: number;
@@ -36,6 +52,8 @@ export interface Evaluation {
   /** null when the test set has no out-of-scope rows. */
   oosRecall: number | null;
   confusions: Confusion[];
+  /** Every in-scope intent of the test set, worst F1 first. */
+  perIntent: IntentFigures[];
   trainingMs: number;
   microsecondsPerMessage: number;
   /**
@@ -124,12 +142,28 @@ export function evaluateRecogniser(
 
   const testIntents = [...expectedCount.keys()].filter((i) => i !== OUT_OF_SCOPE);
   let f1Sum = 0;
+  const perIntent: IntentFigures[] = [];
   for (const intent of testIntents) {
     const tp = truePositives.get(intent) ?? 0;
-    const precision = tp / Math.max(1, answeredCount.get(intent) ?? 0);
-    const recall = tp / (expectedCount.get(intent) ?? 1);
-    f1Sum += precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
+    const answered = answeredCount.get(intent) ?? 0;
+    const support = expectedCount.get(intent) ?? 0;
+    const precision = tp / Math.max(1, answered);
+    const recall = tp / Math.max(1, support);
+    const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
+    f1Sum += f1;
+    const declinedRows = confusions.get(`${intent}\u0000${OUT_OF_SCOPE}`)?.count ?? 0;
+    perIntent.push({
+      intent,
+      support,
+      precision,
+      recall,
+      f1,
+      declined: declinedRows,
+      takenByOthers: support - tp - declinedRows,
+      taken: answered - tp,
+    });
   }
+  perIntent.sort((a, b) => a.f1 - b.f1 || compare(a.intent, b.intent));
   const outOfScopeRows = expectedCount.get(OUT_OF_SCOPE) ?? 0;
 
   return {
@@ -145,6 +179,7 @@ export function evaluateRecogniser(
     confusions: [...confusions.values()]
       .sort((a, b) => b.count - a.count || compare(a.expected, b.expected) || compare(a.answered, b.answered))
       .slice(0, confusionsShown),
+    perIntent,
     trainingMs,
     microsecondsPerMessage,
     trainingCpuMs,

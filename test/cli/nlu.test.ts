@@ -83,6 +83,25 @@ describe('npm run nlu -- eval', { timeout: 120_000 }, () => {
     expect(stdout).toContain('oos_recall: n/a (no out-of-scope rows)');
   });
 
+  it('with --per-intent, shows each intent of the test set, worst first, and where its misses went', async () => {
+    // One track_order row is gibberish (declined), one return_refund row is a parcel question
+    // (taken by track_order): both intents lose a row, each in a different way.
+    const test = file(
+      'per-intent.csv',
+      'text,intent\nxyzzy plugh,track_order\n我的快递到哪了,track_order\nwhere is my package,return_refund\n能退货吗,return_refund\n我要退货,return_refund\n',
+    );
+    const { code, stdout } = await nlu('eval', '--train', TRAIN, '--test', test, '--per-intent');
+    expect(code).toBe(0);
+    const rows = stdout.split('\n').filter((line) => line.startsWith('intent: '));
+    expect(rows).toEqual([
+      'intent: track_order rows 2 precision 0.500 recall 0.500 f1 0.500 declined 1 to_others 0 taken 1',
+      'intent: return_refund rows 3 precision 1.000 recall 0.667 f1 0.800 declined 0 to_others 1 taken 0',
+    ]);
+    // Without the option the figures stay one a line, as before.
+    const plain = await nlu('eval', '--train', TRAIN, '--test', test);
+    expect(plain.stdout).not.toContain('intent: ');
+  });
+
   it('reads quoted fields, a byte-order mark, CRLF line ends and extra columns', async () => {
     const test = file('quoted.csv', '\uFEFFtext,intent,language\r\n"where is my parcel, please",track_order,en\r\n"我要退货",return_refund,zh-Hans\r\n');
     const { code, stdout } = await nlu('eval', '--train', TRAIN, '--test', test);

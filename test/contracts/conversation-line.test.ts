@@ -8,8 +8,9 @@ import { MemoryConversationLine } from '../../adapters/stores/memory/memory-conv
 import { RedisConversationLine } from '../../adapters/stores/redis/redis-conversation-line.ts';
 import { isRedisReady } from '../../adapters/stores/redis/redis-connection.ts';
 import { keysWithPrefix } from '../support/redis-server.ts';
-import { connectSharedRedis, usePrivateRedis, type SharedRedis } from '../support/redis-fixtures.ts';
+import { connectClusterRedis, connectSharedRedis, usePrivateRedis, type SharedRedis } from '../support/redis-fixtures.ts';
 import { deferred, sleep } from '../support/store-test-kit.ts';
+import { lineKey } from '../../adapters/stores/redis/redis-keys.ts';
 
 interface LineOptions {
   waitMs?: number;
@@ -43,6 +44,18 @@ const implementations: [string, () => Promise<Fixture>][] = [
     'redis',
     async () => {
       const { client, prefix, close } = await connectSharedRedis('line');
+      return {
+        makeLine: (options) => new RedisConversationLine({ client, prefix, ...options }),
+        isIdle: async () => (await keysWithPrefix(client, prefix)).length === 0,
+        close,
+      };
+    },
+  ],
+  // The same store on a real Cluster of 3 masters with replicas (test/setup/redis-cluster-setup.ts).
+  [
+    'redis-cluster',
+    async () => {
+      const { client, prefix, close } = await connectClusterRedis('line');
       return {
         makeLine: (options) => new RedisConversationLine({ client, prefix, ...options }),
         isIdle: async () => (await keysWithPrefix(client, prefix)).length === 0,
@@ -247,11 +260,11 @@ describe('RedisConversationLine across processes', () => {
     const line = new RedisConversationLine({ client: clientA, prefix, keepSeconds: 3600 });
     let ttlWhileRunning = 0;
     await line.run('k', async () => {
-      ttlWhileRunning = await clientB.ttl(`${prefix}line:k`);
+      ttlWhileRunning = await clientB.ttl(lineKey(prefix, 'k'));
     });
     expect(ttlWhileRunning).toBeGreaterThan(0);
     expect(ttlWhileRunning).toBeLessThanOrEqual(3600);
-    expect(await clientA.exists(`${prefix}line:k`)).toBe(0);
+    expect(await clientA.exists(lineKey(prefix, 'k'))).toBe(0);
   });
 });
 

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeliveryLedger } from '../../dialogs/ports.ts';
 import { MemoryDeliveryLedger } from '../../adapters/stores/memory/memory-delivery-ledger.ts';
 import { RedisDeliveryLedger } from '../../adapters/stores/redis/redis-delivery-ledger.ts';
-import { connectSharedRedis, useSharedRedis } from '../support/redis-fixtures.ts';
+import { connectClusterRedis, connectSharedRedis, useSharedRedis } from '../support/redis-fixtures.ts';
 import { elapseRedisTtls, manualClock } from '../support/store-test-kit.ts';
 
 interface Fixture {
@@ -33,6 +33,20 @@ const implementations: [string, () => Promise<Fixture>][] = [
     'redis',
     async () => {
       const redis = await connectSharedRedis('ledger');
+      const { client, prefix } = redis;
+      return {
+        ledger: new RedisDeliveryLedger({ client, prefix }),
+        otherProcess: new RedisDeliveryLedger({ client: await redis.connectAnother(), prefix }),
+        elapse: (seconds) => elapseRedisTtls(client, prefix, seconds),
+        close: () => redis.close(),
+      };
+    },
+  ],
+  // The same store on a real Cluster of 3 masters with replicas (test/setup/redis-cluster-setup.ts).
+  [
+    'redis-cluster',
+    async () => {
+      const redis = await connectClusterRedis('ledger');
       const { client, prefix } = redis;
       return {
         ledger: new RedisDeliveryLedger({ client, prefix }),

@@ -6,8 +6,9 @@ import { MemoryPushMailbox } from '../../adapters/stores/memory/memory-push-mail
 import { isPushItemId, type PushMailbox } from '../../adapters/stores/push-mailbox.ts';
 import { isRedisReady } from '../../adapters/stores/redis/redis-connection.ts';
 import { RedisPushMailbox } from '../../adapters/stores/redis/redis-push-mailbox.ts';
-import { connectSharedRedis, usePrivateRedis, useSharedRedis } from '../support/redis-fixtures.ts';
+import { connectClusterRedis, connectSharedRedis, usePrivateRedis, useSharedRedis } from '../support/redis-fixtures.ts';
 import { elapseRedisTtls, manualClock } from '../support/store-test-kit.ts';
+import { pushStreamKey } from '../../adapters/stores/redis/redis-keys.ts';
 
 interface Fixture {
   mailbox: PushMailbox;
@@ -37,6 +38,25 @@ const implementations: [string, () => Promise<Fixture>][] = [
     'redis',
     async () => {
       const redis = await connectSharedRedis('push');
+      const { client, prefix } = redis;
+      const mailbox = new RedisPushMailbox({ client, prefix, keepSeconds: KEEP_SECONDS });
+      const otherProcess = new RedisPushMailbox({ client: await redis.connectAnother(), prefix, keepSeconds: KEEP_SECONDS });
+      return {
+        mailbox,
+        otherProcess,
+        elapse: (seconds) => elapseRedisTtls(client, prefix, seconds),
+        close: async () => {
+          await Promise.all([mailbox.close(), otherProcess.close()]);
+          await redis.close();
+        },
+      };
+    },
+  ],
+  // The same store on a real Cluster of 3 masters with replicas (test/setup/redis-cluster-setup.ts).
+  [
+    'redis-cluster',
+    async () => {
+      const redis = await connectClusterRedis('push');
       const { client, prefix } = redis;
       const mailbox = new RedisPushMailbox({ client, prefix, keepSeconds: KEEP_SECONDS });
       const otherProcess = new RedisPushMailbox({ client: await redis.connectAnother(), prefix, keepSeconds: KEEP_SECONDS });
@@ -195,7 +215,7 @@ describe('RedisPushMailbox on Redis', () => {
     const { client, prefix } = redis;
     const mailbox = new RedisPushMailbox({ client, prefix, keepSeconds: 120 });
     await mailbox.append('k', 'x');
-    const ttl = await client.ttl(`${prefix}push:k`);
+    const ttl = await client.ttl(pushStreamKey(prefix, 'k'));
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(120);
   });

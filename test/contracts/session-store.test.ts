@@ -5,8 +5,9 @@ import type { SessionStore } from '../../dialogs/ports.ts';
 import { MemorySessionStore } from '../../adapters/stores/memory/memory-session-store.ts';
 import { isRedisReady } from '../../adapters/stores/redis/redis-connection.ts';
 import { RedisSessionStore } from '../../adapters/stores/redis/redis-session-store.ts';
-import { connectSharedRedis, usePrivateRedis, useSharedRedis } from '../support/redis-fixtures.ts';
+import { connectClusterRedis, connectSharedRedis, usePrivateRedis, useSharedRedis } from '../support/redis-fixtures.ts';
 import { elapseRedisTtls, manualClock } from '../support/store-test-kit.ts';
+import { sessionKey } from '../../adapters/stores/redis/redis-keys.ts';
 
 interface Fixture {
   store: SessionStore;
@@ -31,6 +32,18 @@ const implementations: [string, () => Promise<Fixture>][] = [
     'redis',
     async () => {
       const { client, prefix, close } = await connectSharedRedis('session');
+      return {
+        store: new RedisSessionStore({ client, prefix }),
+        elapse: (seconds) => elapseRedisTtls(client, prefix, seconds),
+        close,
+      };
+    },
+  ],
+  // The same store on a real Cluster of 3 masters with replicas (test/setup/redis-cluster-setup.ts).
+  [
+    'redis-cluster',
+    async () => {
+      const { client, prefix, close } = await connectClusterRedis('session');
       return {
         store: new RedisSessionStore({ client, prefix }),
         elapse: (seconds) => elapseRedisTtls(client, prefix, seconds),
@@ -133,8 +146,8 @@ describe('RedisSessionStore on Redis', () => {
     const { client, prefix } = redis;
     const store = new RedisSessionStore({ client, prefix });
     await store.save('web:b1', { step: 2 }, 90);
-    expect(await client.get(`${prefix}session:web:b1`)).toBe('{"step":2}');
-    const ttl = await client.ttl(`${prefix}session:web:b1`);
+    expect(await client.get(sessionKey(prefix, 'web:b1'))).toBe('{"step":2}');
+    const ttl = await client.ttl(sessionKey(prefix, 'web:b1'));
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(90);
   });
@@ -148,7 +161,7 @@ describe('RedisSessionStore on Redis', () => {
 
   it('treats a value it did not write (not JSON) as no session', async () => {
     const { client, prefix } = redis;
-    await client.set(`${prefix}session:garbled`, '{not json', 'EX', 60);
+    await client.set(sessionKey(prefix, 'garbled'), '{not json', 'EX', 60);
     expect(await new RedisSessionStore({ client, prefix }).load('garbled')).toBeNull();
   });
 });

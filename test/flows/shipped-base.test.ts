@@ -12,7 +12,9 @@ import { builtInActions } from '../../dialogs/actions/index.ts';
 import { loadFlows, type LoadResult } from '../../dialogs/flows/load-flows.ts';
 import { formatProblem } from '../../dialogs/flows/problems.ts';
 import { loadShippedBase, SHIPPED_BASE_DIR } from '../../dialogs/flows/shipped-base.ts';
+import { OUT_OF_SCOPE_INTENT } from '../../dialogs/understanding/intent-recogniser.ts';
 import { readLabelledExamples } from '../../dialogs/understanding/labelled-examples.ts';
+import { normaliseText } from '../../dialogs/understanding/text-features.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const made: string[] = [];
@@ -200,6 +202,23 @@ intents:
   it('is a valid base as shipped', async () => {
     const result = await loadShippedBase(SHIPPED_BASE_DIR);
     expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([]);
+  });
+
+  it('has at least 120 Chinese and 80 English phrasings for every intent (issue 11, item 1)', async () => {
+    const result = await loadShippedBase(SHIPPED_BASE_DIR);
+    if (!result.ok) throw new Error('the shipped base does not load');
+    // Distinct after normalisation, so a Traditional copy or a changed digit is not counted twice.
+    const phrasings = new Map<string, { zh: Set<string>; en: Set<string> }>();
+    for (const { text, intent } of result.base.examples) {
+      const counts = phrasings.get(intent) ?? { zh: new Set<string>(), en: new Set<string>() };
+      (/\p{Script=Han}/u.test(text) ? counts.zh : counts.en).add(normaliseText(text));
+      phrasings.set(intent, counts);
+    }
+    const short = [...phrasings]
+      .filter(([intent, { zh, en }]) => intent !== OUT_OF_SCOPE_INTENT && (zh.size < 120 || en.size < 80))
+      .map(([intent, { zh, en }]) => `${intent}: ${zh.size} zh, ${en.size} en`);
+    expect(short).toEqual([]);
+    expect(phrasings.size).toBeGreaterThanOrEqual(19);
   });
 });
 

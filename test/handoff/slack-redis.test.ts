@@ -9,6 +9,7 @@ import { usePrivateRedis } from '../support/redis-fixtures.ts';
 import { deleteKeysByPrefix, sharedRedisUrl, uniquePrefix } from '../support/redis-server.ts';
 import { FakeSlackApi } from '../support/fake-slack-api.ts';
 import { eventually, SLACK_BOT_TOKEN, startSlackKefu, type SlackKefu } from '../support/slack-kefu.ts';
+import { sessionKey } from '../../adapters/stores/redis/redis-keys.ts';
 
 const AGENT = 'U0ALICE';
 
@@ -49,7 +50,7 @@ describe('two Kefu processes on one Redis', () => {
 
     // The state is in Redis, under the shop's prefix.
     const client = new Redis(sharedRedisUrl);
-    const stored = JSON.parse((await client.get(`${prefix}session:handoff:webchat:${conversationId}`)) ?? 'null');
+    const stored = JSON.parse((await client.get(sessionKey(prefix, `handoff:webchat:${conversationId}`))) ?? 'null');
     client.disconnect();
     expect(stored.card).toMatchObject({ status: 'claimed', claimedBy: { id: AGENT }, queue: 'presale' });
 

@@ -4,10 +4,10 @@
 // useSharedRedis and usePrivateRedis register the vitest hooks themselves and hand back accessors,
 // which are valid inside the tests of the describe block they were called in.
 
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll } from 'vitest';
+import type { Cluster, Redis } from 'ioredis';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { silentLogger } from '../../dialogs/ports.ts';
-import { createRedisClient, waitForRedisReady, type RedisClientOptions } from '../../adapters/stores/redis/redis-connection.ts';
+import { createRedisClient, createRedisCluster, waitForRedisReady, type RedisClientOptions } from '../../adapters/stores/redis/redis-connection.ts';
 import { deleteKeysByPrefix, sharedRedisUrl, startPrivateRedis, uniquePrefix, type PrivateRedisServer } from './redis-server.ts';
 
 export interface SharedRedis {
@@ -50,6 +50,46 @@ export async function connectSharedRedis(label: string, options: RedisClientOpti
     async close() {
       await deleteKeysByPrefix(client, prefix);
       // quit() lets Redis answer what is in flight; a client a test already disconnected just closes.
+      await Promise.all(clients.map((each) => each.quit().catch(() => each.disconnect())));
+    },
+  };
+}
+
+export interface ClusterRedis {
+  /** A ready client on the run's local Redis Cluster (test/setup/redis-cluster-setup.ts). */
+  readonly client: Cluster;
+  /** The key prefix of this test alone. */
+  readonly prefix: string;
+  /** One more ready Cluster client, as another server process would hold; closed by close(). */
+  connectAnother(): Promise<Cluster>;
+  /** Deletes every key under prefix on every master and closes every client. */
+  close(): Promise<void>;
+}
+
+/** connectSharedRedis's twin on the local Redis Cluster of 3 masters with replicas. */
+export async function connectClusterRedis(label: string, options: RedisClientOptions = {}): Promise<ClusterRedis> {
+  const prefix = uniquePrefix(`cluster-${label}`);
+  const clientOptions = { connectionName: prefix.slice(0, -1).replaceAll(':', '-'), ...options };
+  const clients: Cluster[] = [];
+  const connectAnother = async (): Promise<Cluster> => {
+    const client = createRedisCluster(inject('redisClusterNodes'), clientOptions);
+    clients.push(client);
+    await waitForRedisReady(client);
+    return client;
+  };
+  let client: Cluster;
+  try {
+    client = await connectAnother();
+  } catch (error) {
+    for (const each of clients) each.disconnect();
+    throw error;
+  }
+  return {
+    client,
+    prefix,
+    connectAnother,
+    async close() {
+      await deleteKeysByPrefix(client, prefix);
       await Promise.all(clients.map((each) => each.quit().catch(() => each.disconnect())));
     },
   };

@@ -6,7 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import type { Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
+import type { RedisClient } from '../../adapters/stores/redis/redis-connection.ts';
 
 export const sharedRedisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -16,22 +17,31 @@ export function uniquePrefix(label = 'test'): string {
 }
 
 /** Every key that starts with prefix, found with SCAN (never KEYS, which blocks a shared server). */
-export async function keysWithPrefix(client: Redis, prefix: string): Promise<string[]> {
+export async function keysWithPrefix(client: RedisClient, prefix: string): Promise<string[]> {
   const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
   const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-    cursor = next;
-    found.push(...keys);
-  } while (cursor !== '0');
+  // On a Cluster each master holds its own slots: scan every one of them.
+  const servers = client instanceof Cluster ? client.nodes('master') : [client];
+  for (const server of servers) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await server.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      cursor = next;
+      found.push(...keys);
+    } while (cursor !== '0');
+  }
   return [...new Set(found)]; // SCAN may return a key twice
 }
 
 /** Deletes every key that starts with prefix; returns how many. */
-export async function deleteKeysByPrefix(client: Redis, prefix: string): Promise<number> {
+export async function deleteKeysByPrefix(client: RedisClient, prefix: string): Promise<number> {
   const keys = await keysWithPrefix(client, prefix);
   let deleted = 0;
+  if (client instanceof Cluster) {
+    // A multi-key UNLINK must stay in one slot on a Cluster: one key at a time.
+    for (const key of keys) deleted += await client.unlink(key);
+    return deleted;
+  }
   for (let i = 0; i < keys.length; i += 500) deleted += await client.unlink(...keys.slice(i, i + 500));
   return deleted;
 }
@@ -87,7 +97,7 @@ process.once('exit', () => {
   for (const child of stopOnExit) child.kill('SIGKILL');
 });
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -99,7 +109,7 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitUntilAnswers(port: number, child: ChildProcess): Promise<void> {
+export async function waitUntilAnswers(port: number, child: ChildProcess): Promise<void> {
   for (let attempt = 0; attempt < 200; attempt += 1) {
     if (child.exitCode !== null) throw new Error(`redis-server on port ${port} exited with code ${child.exitCode}`);
     if (await answersPing(port)) return;

@@ -1,7 +1,7 @@
 // Small tools for the store contract tests: a clock that tests move by hand, a way to let time pass
 // for Redis keys without sleeping, and a promise that a test settles when it chooses.
 
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../adapters/stores/redis/redis-connection.ts';
 import type { Clock } from '../../dialogs/ports.ts';
 import { keysWithPrefix } from './redis-server.ts';
 
@@ -24,7 +24,7 @@ export function manualClock(start = Date.UTC(2025, 0, 1)): ManualClock {
  * deleted, the others get their TTL shortened by that much. A key without a TTL stays, so a store
  * that forgot to set one fails the expiry tests as it should.
  */
-export async function elapseRedisTtls(client: Redis, prefix: string, seconds: number): Promise<void> {
+export async function elapseRedisTtls(client: RedisClient, prefix: string, seconds: number): Promise<void> {
   const elapsedMs = seconds * 1000;
   for (const key of await keysWithPrefix(client, prefix)) {
     const pttl = await client.pttl(key);

@@ -13,6 +13,7 @@ import { sampleOrders } from '../../adapters/commerce/demo/sample-orders.ts';
 import { orderEvent, postOrderEvent, TEST_SECRET, until } from '../support/order-events.ts';
 import { deleteKeysByPrefix, sharedRedisUrl, uniquePrefix } from '../support/redis-server.ts';
 import { spawnKefu, type SpawnedKefu } from '../support/spawn-kefu.ts';
+import { pushStreamKey } from '../../adapters/stores/redis/redis-keys.ts';
 
 const LIMIT = { timeout: 120_000 };
 
@@ -61,7 +62,7 @@ describe('payment reminders across server processes', LIMIT, () => {
   };
   /** The replies written to a conversation's page (its push mailbox stream in Redis). */
   const pushes = async (conversationId: string): Promise<string[]> =>
-    (await redis.xrange(`${prefix}push:${conversationId}`, '-', '+')).map(([, fields]) => fields[1]!);
+    (await redis.xrange(pushStreamKey(prefix, conversationId), '-', '+')).map(([, fields]) => fields[1]!);
   const counters = async (): Promise<Record<string, string>> => redis.hgetall(`${prefix}reminders:counters`);
 
   it('sends exactly one reminder per order with two processes, whichever gets the events', async () => {

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deleteKeysByPrefix, sharedRedisUrl, uniquePrefix } from '../support/redis-server.ts';
 import { spawnKefu, type SpawnedKefu } from '../support/spawn-kefu.ts';
 import { postMessage } from '../support/start-kefu.ts';
+import { sessionKey } from '../../adapters/stores/redis/redis-keys.ts';
 
 const FLOWS = 'test/fixtures/counter-flows';
 const CONVERSATIONS = 20;
@@ -93,7 +94,7 @@ describe('two Kefu processes sharing one Redis', LIMIT, () => {
 
   /** The session as Kefu stored it (keyed "<channel>:<id>" in the store's "<prefix>session:" namespace). */
   async function storedSession(conversationId: string): Promise<{ turnCount: number }> {
-    const json = await redis.get(`${prefix}session:webchat:${conversationId}`);
+    const json = await redis.get(sessionKey(prefix, `webchat:${conversationId}`));
     expect(json, `no stored session for ${conversationId}`).not.toBeNull();
     return JSON.parse(json!) as { turnCount: number };
   }

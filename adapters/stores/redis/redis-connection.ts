@@ -5,7 +5,7 @@
 // sent fails after at most one reconnect attempt or commandTimeoutMs, and the client keeps
 // reconnecting by itself with capped backoff, so service resumes as soon as Redis is back.
 
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { Logger } from '../../../dialogs/ports.ts';
 
 export interface RedisClientOptions {
@@ -20,6 +20,12 @@ export interface RedisClientOptions {
   /** Any other ioredis option; these win over the defaults above. */
   redisOptions?: RedisOptions;
 }
+
+/**
+ * What the stores take: one Redis, or a Redis Cluster (ioredis routes each command to the node that
+ * owns its key's slot and follows MOVED/ASK redirections and failovers by itself).
+ */
+export type RedisClient = Redis | Cluster;
 
 /** The first pause between reconnect attempts; it doubles up to maxBackoffMs. */
 const FIRST_BACKOFF_MS = 50;
@@ -42,8 +48,47 @@ export function createRedisClient(url: string, options: RedisClientOptions = {})
   return client;
 }
 
+/**
+ * A client for a Redis Cluster, given some of its nodes as redis:// URLs (the rest are discovered).
+ * Same fail-fast settings as createRedisClient, on every node connection. Every key of one
+ * conversation carries its hash tag (redis-keys.ts), so each script runs on one node.
+ */
+export function createRedisCluster(nodeUrls: readonly string[], options: RedisClientOptions = {}): Cluster {
+  if (!Array.isArray(nodeUrls) || nodeUrls.length === 0) throw new RangeError('Redis Cluster needs at least one node URL');
+  const nodes = nodeUrls.map((url) => {
+    checkRedisUrl(url);
+    const parsed = new URL(url);
+    return { host: parsed.hostname, port: Number(parsed.port || 6379) };
+  });
+  const first = new URL(nodeUrls[0]!);
+  const tls = first.protocol === 'rediss:' ? {} : undefined;
+  const maxBackoffMs = options.maxBackoffMs ?? 2000;
+  const clusterOptions: ClusterOptions = {
+    enableOfflineQueue: false,
+    // Reconnecting to the cluster as a whole, like createRedisClient's retryStrategy.
+    clusterRetryStrategy: (attempt) => Math.min(FIRST_BACKOFF_MS * 2 ** Math.min(attempt - 1, 16), maxBackoffMs),
+    // A failover moves slots: ask the cluster for its map again rather than fail the command.
+    retryDelayOnFailover: 100,
+    retryDelayOnClusterDown: 100,
+    retryDelayOnTryAgain: 100,
+    redisOptions: {
+      connectionName: options.connectionName ?? 'kefu',
+      maxRetriesPerRequest: 1,
+      commandTimeout: options.commandTimeoutMs ?? 5000,
+      connectTimeout: 5000,
+      username: first.username ? decodeURIComponent(first.username) : undefined,
+      password: first.password ? decodeURIComponent(first.password) : undefined,
+      tls,
+      ...options.redisOptions,
+    },
+  };
+  const cluster = new Cluster(nodes, clusterOptions);
+  if (options.logger) reportConnectionTrouble(cluster, options.logger);
+  return cluster;
+}
+
 /** True when the client can send commands now (connected and past its ready check). */
-export function isRedisReady(client: Redis): boolean {
+export function isRedisReady(client: RedisClient): boolean {
   return client.status === 'ready';
 }
 
@@ -51,7 +96,27 @@ export function isRedisReady(client: Redis): boolean {
  * Resolves once the client is ready, e.g. at startup before the first command (which would fail
  * while connecting, the offline queue being off). Rejects after timeoutMs or when the client is closed.
  */
-export function waitForRedisReady(client: Redis, timeoutMs = 10_000): Promise<void> {
+export async function waitForRedisReady(client: RedisClient, timeoutMs = 10_000): Promise<void> {
+  await waitForReadyEvent(client, timeoutMs);
+  if (client instanceof Cluster) await connectEveryNode(client);
+}
+
+/**
+ * A Cluster client opens its node connections lazily, at the first command for a node. With the
+ * offline queue off, commands sent while that connection is still opening are refused and retried
+ * by ioredis after the others, so a burst could reach Redis out of order (a conversation's line
+ * takes tickets in the order Redis sees them). Opening every node's connection up front avoids it.
+ */
+async function connectEveryNode(cluster: Cluster): Promise<void> {
+  await Promise.all(
+    cluster.nodes('all').map(async (node) => {
+      if (node.status === 'wait') await node.connect();
+      if (node.status !== 'ready') await waitForReadyEvent(node, 5000);
+    }),
+  );
+}
+
+function waitForReadyEvent(client: RedisClient, timeoutMs: number): Promise<void> {
   if (isRedisReady(client)) return Promise.resolve();
   return new Promise<void>((resolve, reject) => {
     const done = (error?: Error): void => {
@@ -83,7 +148,7 @@ function checkRedisUrl(url: unknown): void {
 }
 
 /** Logs an outage once when it starts and once when it ends, not at every reconnect attempt. */
-function reportConnectionTrouble(client: Redis, logger: Logger): void {
+function reportConnectionTrouble(client: RedisClient, logger: Logger): void {
   let down = false;
   client.on('error', (error: Error) => {
     if (down) {

@@ -1,7 +1,7 @@
 // The production ConversationLine: "one conversation, one line" across every process on one Redis.
 //
 // It is a ticket lock, like the numbered tickets at a bank counter, kept in one Redis hash per
-// conversation ("<prefix>line:<key>", so it also works on Redis Cluster): `n` is the last ticket
+// conversation ("<prefix>line:{<key>}", one key in the conversation's Cluster slot, redis-keys.ts): `n` is the last ticket
 // handed out, `s` the ticket now served, `t` when that turn began (Redis time, so process clocks do
 // not matter), `e` the line's epoch, and `a:<ticket>` marks a waiter that gave up.
 //
@@ -25,12 +25,13 @@
 
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.ts';
+import { lineKey } from './redis-keys.ts';
 import { LineBusyError, silentLogger, type ConversationLine, type Logger } from '../../../dialogs/ports.ts';
 import { checkStoreKey, positiveMs, ttlWholeSeconds } from '../store-input.ts';
 
 export interface RedisConversationLineOptions {
-  client: Redis;
+  client: RedisClient;
   /** Start of every key this line writes. Default "kefu:". */
   prefix?: string;
   /** How long a run may wait for its turn before it gives up with LineBusyError. Default 10000. */
@@ -140,7 +141,7 @@ export class RedisConversationLine implements ConversationLine {
   private readonly localWaiters = new Map<string, Map<number, () => void>>();
 
   constructor(options: RedisConversationLineOptions) {
-    this.prefix = `${options.prefix ?? 'kefu:'}line:`;
+    this.prefix = options.prefix ?? 'kefu:';
     this.waitMs = positiveMs(options.waitMs, 10_000, 'waitMs');
     this.leaseMs = positiveMs(options.leaseMs, 30_000, 'leaseMs');
     this.keepSeconds = ttlWholeSeconds(options.keepSeconds ?? 86_400, 'keepSeconds');
@@ -155,7 +156,7 @@ export class RedisConversationLine implements ConversationLine {
   async run<T>(conversationKey: string, work: () => Promise<T>): Promise<T> {
     checkStoreKey(conversationKey, 'conversationKey');
     if (typeof work !== 'function') throw new TypeError('work must be a function');
-    const line = this.prefix + conversationKey;
+    const line = lineKey(this.prefix, conversationKey);
     // Sent before run() first yields, so calls on one client reach Redis in the order they were made.
     const [ticket, serving, epoch] = await this.commands.kefuLineTake(
       line,

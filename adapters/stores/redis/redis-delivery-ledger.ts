@@ -3,12 +3,12 @@
 // holds "=" followed by the result, kept for keepSeconds. claim() is SET NX, and when that finds the
 // key taken, the same Lua script reads what holds it, so a claim is one round trip and atomic.
 
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.ts';
 import type { DeliveryClaim, DeliveryLedger } from '../../../dialogs/ports.ts';
 import { checkStoreKey, ttlWholeSeconds } from '../store-input.ts';
 
 export interface RedisDeliveryLedgerOptions {
-  client: Redis;
+  client: RedisClient;
   /** Start of every key this ledger writes. Default "kefu:". */
   prefix?: string;
 }
@@ -36,7 +36,7 @@ interface LedgerCommands {
 }
 
 export class RedisDeliveryLedger implements DeliveryLedger {
-  private readonly client: Redis;
+  private readonly client: RedisClient;
   private readonly commands: LedgerCommands;
   private readonly prefix: string;
 

@@ -1,10 +1,12 @@
-// The production PushMailbox: one Redis Stream per key ("<prefix>push:<key>", trimmed to the last 100
+// The production PushMailbox: one Redis Stream per key ("<prefix>push:{<key>}", redis-keys.ts, trimmed to the last 100
 // items, expiring keepSeconds after the last append) plus a PUBLISH of the key on one channel
 // ("<prefix>push"), so the process holding the buyer's page hears of an append made anywhere.
 // Each mailbox opens one subscriber connection (a duplicate of the client, made on the first
 // subscribe) and dispatches to its local listeners: one connection per process, not one per page.
 
-import type { Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
+import type { RedisClient } from './redis-connection.ts';
+import { pushStreamKey } from './redis-keys.ts';
 import { silentLogger, type Logger } from '../../../dialogs/ports.ts';
 import {
   PUSH_MAILBOX_KEEP_ITEMS,
@@ -18,7 +20,7 @@ import { PushListeners } from '../push-listeners.ts';
 import { checkStoreKey, ttlWholeSeconds } from '../store-input.ts';
 
 export interface RedisPushMailboxOptions {
-  client: Redis;
+  client: RedisClient;
   /** Start of every key and of the channel this mailbox uses. Default "kefu:". */
   prefix?: string;
   /** How long a key's items are kept after its last append. Default 86400 (a day). */
@@ -31,20 +33,20 @@ export interface RedisPushMailboxOptions {
 const DATA_FIELD = 'd';
 
 export class RedisPushMailbox implements PushMailbox {
-  private readonly client: Redis;
-  private readonly streamPrefix: string;
+  private readonly client: RedisClient;
+  private readonly prefix: string;
   private readonly channel: string;
   private readonly keepSeconds: number;
   private readonly logger: Logger;
   private readonly listeners: PushListeners;
-  private subscriber: Redis | null = null;
+  private subscriber: RedisClient | null = null;
   private closed = false;
   private waitingForClient = false;
 
   constructor(options: RedisPushMailboxOptions) {
     this.client = options.client;
     const prefix = options.prefix ?? 'kefu:';
-    this.streamPrefix = `${prefix}push:`;
+    this.prefix = prefix;
     this.channel = `${prefix}push`;
     this.keepSeconds = ttlWholeSeconds(options.keepSeconds ?? 86_400, 'keepSeconds');
     this.logger = options.logger ?? silentLogger;
@@ -54,7 +56,7 @@ export class RedisPushMailbox implements PushMailbox {
   async append(key: string, data: string): Promise<string> {
     checkStoreKey(key);
     checkPushData(data);
-    const stream = this.streamPrefix + key;
+    const stream = pushStreamKey(this.prefix, key);
     // One transaction, one round trip: the item exists before anyone is told about it. The trim is
     // exact rather than "~": with "~" Redis keeps whole nodes and could hold up to ~200 items.
     const replies = await this.client
@@ -74,7 +76,7 @@ export class RedisPushMailbox implements PushMailbox {
     checkStoreKey(key);
     checkAfterId(afterId);
     const entries = await this.client.xrange(
-      this.streamPrefix + key,
+      pushStreamKey(this.prefix, key),
       afterId === null ? '-' : `(${afterId}`,
       '+',
       'COUNT',
@@ -111,10 +113,7 @@ export class RedisPushMailbox implements PushMailbox {
    */
   private ensureSubscriber(): void {
     if (this.subscriber !== null) return;
-    const subscriber = this.client.duplicate({
-      autoResubscribe: false,
-      connectionName: `${this.client.options.connectionName ?? 'kefu'}:push-subscriber`,
-    });
+    const subscriber = subscriberOf(this.client);
     this.subscriber = subscriber;
     subscriber.on('ready', () => {
       subscriber.subscribe(this.channel).then(
@@ -147,4 +146,18 @@ export class RedisPushMailbox implements PushMailbox {
 function fieldValue(fields: string[], name: string): string {
   for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1] ?? '';
   return '';
+}
+
+/**
+ * A connection of its own for SUBSCRIBE. On a Cluster, PUBLISH reaches every node, so the duplicate
+ * (which subscribes through one node it picks) hears appends made on any shard.
+ */
+function subscriberOf(client: RedisClient): RedisClient {
+  if (client instanceof Cluster) {
+    const name = client.options.redisOptions?.connectionName ?? 'kefu';
+    return client.duplicate(undefined, {
+      redisOptions: { ...client.options.redisOptions, autoResubscribe: false, connectionName: `${name}:push-subscriber` },
+    });
+  }
+  return client.duplicate({ autoResubscribe: false, connectionName: `${client.options.connectionName ?? 'kefu'}:push-subscriber` });
 }
