@@ -6,7 +6,6 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
 import { createDeskAdapter, createDeskView, createHandoffScheduler, createHandoffService, degradedParts, handoffSettings } from './adapters/agent-desk/compose-handoff.ts';
 import { registerDesk, type DeskParts } from './adapters/desk/register-desk.ts';
 import type { DeskAdapter } from './adapters/agent-desk/desk-adapter.ts';
@@ -26,7 +25,7 @@ import { MemorySessionStore } from './adapters/stores/memory/memory-session-stor
 import type { MemoryStoreStats } from './adapters/stores/memory/expiring-map.ts';
 import { MemoryProofAttempts } from './adapters/stores/memory/memory-proof-attempts.ts';
 import type { PushMailbox } from './adapters/stores/push-mailbox.ts';
-import { createRedisClient, waitForRedisReady } from './adapters/stores/redis/redis-connection.ts';
+import { connectRedis, hasRedis, waitForRedisReady, type RedisClient } from './adapters/stores/redis/redis-connection.ts';
 import { RedisConversationLine } from './adapters/stores/redis/redis-conversation-line.ts';
 import { RedisDeliveryLedger } from './adapters/stores/redis/redis-delivery-ledger.ts';
 import { RedisPushMailbox } from './adapters/stores/redis/redis-push-mailbox.ts';
@@ -78,7 +77,7 @@ export interface Kefu {
   /** Payment reminders (null when reminders.enabled is false); see docs/reminders.md. */
   reminders: PaymentRemindersRuntime | null;
   /** The stores' Redis client (null in memory). */
-  redis: Redis | null;
+  redis: RedisClient | null;
   /** Kefu's own agent desk (/desk): its view of the hand-offs and the stores it keeps sessions in. */
   desk: DeskParts;
   /** Parts that do not work right now (a desk that cannot be reached), for /healthz. */
@@ -93,7 +92,7 @@ interface Stores {
   mailbox: PushMailbox;
   proofAttempts: ProofAttempts;
   /** The Redis client the stores share (null in memory); the web chat's rate limits count there too. */
-  redis: Redis | null;
+  redis: RedisClient | null;
   /** The memory stores by name, to show how full they are in /metrics (empty on Redis). */
   memoryStores: Record<string, { readonly stats: MemoryStoreStats }>;
   close(): Promise<void>;
@@ -101,7 +100,7 @@ interface Stores {
 
 async function createStores(config: KefuConfig, logger: Logger): Promise<Stores> {
   const { conversations, sessions } = config;
-  if (!config.redis.url) {
+  if (!hasRedis(config.redis)) {
     // Capped, oldest first out: a flood of new conversations cannot grow the heap without bound.
     const cap = sessions.memoryMaxConversations;
     const memorySessions = new MemorySessionStore({ maxEntries: cap });
@@ -118,7 +117,7 @@ async function createStores(config: KefuConfig, logger: Logger): Promise<Stores>
       close: async () => {},
     };
   }
-  const client: Redis = createRedisClient(config.redis.url, { logger });
+  const client: RedisClient = connectRedis(config.redis, { logger });
   await waitForRedisReady(client);
   const prefix = sessions.keyPrefix;
   const mailbox = new RedisPushMailbox({ client, prefix, keepSeconds: sessions.ttlSeconds, logger });
@@ -279,7 +278,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     outbound,
     flows: () => current,
     reloadFlows,
-    storage: config.redis.url ? 'redis' : 'memory',
+    storage: hasRedis(config.redis) ? 'redis' : 'memory',
     insight,
     orders,
     reminders,
@@ -301,7 +300,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: KefuConfig, logger: Logger): Promise<RunningServer> {
+/**
+ * Kefu with every route registered but not listening: startServer listens on its own port, and
+ * mountable.ts hands the same routes to a shop's existing Express (or plain node:http) server.
+ */
+export async function buildServer(config: KefuConfig, logger: Logger): Promise<{ kefu: Kefu; http: FastifyInstance }> {
   const kefu = await composeKefu(config, { logger });
   const http = createHttpServer({ bodyLimitBytes: config.server.bodyLimitBytes, logger, degraded: () => kefu.degraded() });
   if (config.webchat.enabled) {
@@ -321,6 +324,11 @@ export async function startServer(config: KefuConfig, logger: Logger): Promise<R
   await registerDesk(http, kefu.desk, config, logger);
   await registerMarketplaceChannels(http, kefu, config, logger);
   registerPaymentReminderRoutes(http, kefu.reminders, config, { clock: systemClock, logger });
+  return { kefu, http };
+}
+
+export async function startServer(config: KefuConfig, logger: Logger): Promise<RunningServer> {
+  const { kefu, http } = await buildServer(config, logger);
   const address = await http.listen({ host: config.server.host, port: config.server.port });
   const port = (http.server.address() as { port: number }).port;
   const shownHost = config.server.host === '0.0.0.0' || config.server.host === '::' ? 'localhost' : config.server.host;

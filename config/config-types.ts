@@ -17,6 +17,8 @@ export interface ServerConfig {
 export interface RedisConfig {
   /** `redis://` or `rediss://` URL; null runs on embedded in-memory stores. */
   url: string | null;
+  /** Some nodes of a Redis Cluster (redis:// URLs); when given, Kefu runs on the Cluster and url is not used. */
+  clusterNodes: string[];
 }
 
 export interface FlowsConfig {

@@ -63,6 +63,7 @@ const SHORTCUT_VARIABLES: readonly { variable: string; path: string[] }[] = [
   { variable: 'HOST', path: ['server', 'host'] },
   { variable: 'PORT', path: ['server', 'port'] },
   { variable: 'REDIS_URL', path: ['redis', 'url'] },
+  { variable: 'REDIS_CLUSTER_NODES', path: ['redis', 'clusterNodes'] },
   { variable: 'LOG_LEVEL', path: ['logging', 'level'] },
   { variable: 'KEFU_FLOWS_DIR', path: ['flows', 'dir'] },
   { variable: 'KEFU_CATALOG', path: ['commerce', 'catalogFile'] },
@@ -96,6 +97,7 @@ interface ParsedFile {
 interface JsonSchema {
   type?: string | string[];
   properties?: Record<string, JsonSchema>;
+  items?: JsonSchema;
   writeOnly?: boolean;
 }
 
@@ -354,6 +356,8 @@ function parseEnvironmentValue(raw: string, schema: JsonSchema | undefined): unk
   }
   if (value === undefined || (value !== null && typeof value === 'object')) value = raw;
   const types = schema?.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
+  // A list of texts (Redis Cluster nodes) is written comma-separated in one variable.
+  if (types.includes('array') && schema?.items?.type === 'string') return raw.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
   const fits = (value === null && types.includes('null')) || types.includes(jsonType(value));
   if (!fits && types.includes('string')) return raw;
   return value;
@@ -678,6 +682,8 @@ function setOwn(target: Record<string, unknown>, key: string, value: unknown): v
 }
 
 function hideUrlPassword(text: string): string {
+  // A list of URLs in one variable (REDIS_CLUSTER_NODES): each one's password hidden.
+  if (text.includes(',')) return text.split(',').map(hideUrlPassword).join(',');
   if (!/^[a-z][a-z0-9+.\-]*:\/\/[^/\s]*:[^/\s]*@/i.test(text)) return text;
   try {
     const url = new URL(text);
@@ -690,6 +696,14 @@ function hideUrlPassword(text: string): string {
 }
 
 function hideUrlPasswords(node: unknown): void {
+  if (Array.isArray(node)) {
+    // Lists of URLs too (redis.clusterNodes).
+    node.forEach((value, index) => {
+      if (typeof value === 'string') node[index] = hideUrlPassword(value);
+      else hideUrlPasswords(value);
+    });
+    return;
+  }
   if (!isRecord(node)) return;
   for (const key of Object.keys(node)) {
     const value = node[key];

@@ -14,6 +14,7 @@ import { systemClock, type Clock, type ConversationLine, type DeliveryLedger, ty
 import { maskPersonalData } from '../logging/mask-personal-data.ts';
 import type { DeskAdapter } from './desk-adapter.ts';
 import type { InMemoryAgentQueue } from './in-memory-agent-queue.ts';
+import { hasRedis } from '../stores/redis/redis-connection.ts';
 
 /** The core's hand-off settings from the configuration; throws when the business hours are inside out. */
 export function handoffSettings(config: KefuConfig): HandoffSettings {
@@ -70,9 +71,9 @@ export const HANDOFF_QUEUE = 'handoffs';
  * whichever process is free), else a timer in this process. Start it with the service's runJob.
  */
 export async function createHandoffScheduler(config: KefuConfig, logger: Logger): Promise<Scheduler> {
-  if (!config.redis.url) return new InProcessScheduler({ clock: systemClock, logger });
+  if (!hasRedis(config.redis)) return new InProcessScheduler({ clock: systemClock, logger });
   const { BullmqScheduler } = await import('../schedulers/bullmq/bullmq-scheduler.ts');
-  const bullmq = new BullmqScheduler({ url: config.redis.url, prefix: `${config.sessions.keyPrefix}bull`, queueName: HANDOFF_QUEUE, logger });
+  const bullmq = new BullmqScheduler({ url: config.redis.url, clusterNodes: config.redis.clusterNodes, prefix: `${config.sessions.keyPrefix}bull`, queueName: HANDOFF_QUEUE, logger });
   try {
     await bullmq.ready();
   } catch (error) {

@@ -4,7 +4,6 @@
 // The robot trainer needs the flows' reload, so it is attached once Kefu is composed.
 
 import type { ChannelTokenStatus } from './channel-token-status.ts';
-import type { Redis } from 'ioredis';
 import type { KefuConfig } from '../../config/config-types.ts';
 import { InsightRecorder } from '../../dialogs/insight/insight-recorder.ts';
 import type { InsightStore } from '../../dialogs/insight/insight-store.ts';
@@ -14,7 +13,7 @@ import { scoreSentiment } from '../../dialogs/insight/sentiment.ts';
 import type { EventSink, Logger } from '../../dialogs/ports.ts';
 import { FanOutEventSink } from '../events/fan-out-event-sink.ts';
 import { LogEventSink } from '../events/log-event-sink.ts';
-import { createRedisClient, waitForRedisReady } from '../stores/redis/redis-connection.ts';
+import { connectRedis, hasRedis, waitForRedisReady, type RedisClient } from '../stores/redis/redis-connection.ts';
 import { MemoryInsightStore } from './memory-insight-store.ts';
 import { PrometheusMetrics } from './prometheus-metrics.ts';
 import { RedisInsightStore } from './redis-insight-store.ts';
@@ -42,10 +41,10 @@ export interface Insight {
 const SETTLE_EVERY_MS = 30_000;
 
 export async function createInsight(config: KefuConfig, logger: Logger, knownIntents: () => ReadonlySet<string>): Promise<Insight> {
-  let client: Redis | null = null;
+  let client: RedisClient | null = null;
   let store: InsightStore;
-  if (config.redis.url) {
-    client = createRedisClient(config.redis.url, { logger });
+  if (hasRedis(config.redis)) {
+    client = connectRedis(config.redis, { logger });
     await waitForRedisReady(client);
     store = new RedisInsightStore({ client, prefix: config.sessions.keyPrefix });
   } else {

@@ -6,7 +6,7 @@
 //   <prefix>insight:once:<key>                SET NX markers (expiring)
 //   <prefix>insight:misunderstood             list of not-understood messages, newest first, trimmed
 
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../stores/redis/redis-connection.ts';
 import {
   BUCKET_MS,
   bucketOf,
@@ -35,10 +35,10 @@ end
 return out`;
 
 export class RedisInsightStore implements InsightStore {
-  private readonly client: Redis;
+  private readonly client: RedisClient;
   private readonly prefix: string;
 
-  constructor(options: { client: Redis; prefix: string }) {
+  constructor(options: { client: RedisClient; prefix: string }) {
     this.client = options.client;
     this.prefix = `${options.prefix}insight:`;
   }
@@ -78,18 +78,18 @@ export class RedisInsightStore implements InsightStore {
   async saveOpenConversation(conversation: OpenConversation): Promise<void> {
     await this.client
       .multi()
-      .hset(`${this.prefix}open`, conversation.key, JSON.stringify(conversation))
-      .zadd(`${this.prefix}open:quiet`, conversation.lastAt, conversation.key)
+      .hset(`${this.prefix}{open}`, conversation.key, JSON.stringify(conversation))
+      .zadd(`${this.prefix}{open}:quiet`, conversation.lastAt, conversation.key)
       .exec();
   }
 
   async openConversation(key: string): Promise<OpenConversation | null> {
-    const value = await this.client.hget(`${this.prefix}open`, key);
+    const value = await this.client.hget(`${this.prefix}{open}`, key);
     return value ? (JSON.parse(value) as OpenConversation) : null;
   }
 
   async takeQuietConversations(quietSince: number, limit: number): Promise<OpenConversation[]> {
-    const states = (await this.client.eval(TAKE_QUIET, 2, `${this.prefix}open:quiet`, `${this.prefix}open`, quietSince, limit)) as string[];
+    const states = (await this.client.eval(TAKE_QUIET, 2, `${this.prefix}{open}:quiet`, `${this.prefix}{open}`, quietSince, limit)) as string[];
     return states.map((s) => JSON.parse(s) as OpenConversation);
   }
 

@@ -21,7 +21,7 @@ import { registerOrderEventsRoute } from '../order-events/order-events-route.ts'
 import { InProcessScheduler } from '../schedulers/in-process/in-process-scheduler.ts';
 import { MemoryReminderCounters } from '../stores/memory/memory-reminder-counters.ts';
 import { MemoryReminderLedger } from '../stores/memory/memory-reminder-ledger.ts';
-import { createRedisClient, waitForRedisReady } from '../stores/redis/redis-connection.ts';
+import { connectRedis, hasRedis, waitForRedisReady } from '../stores/redis/redis-connection.ts';
 import { RedisReminderCounters } from '../stores/redis/redis-reminder-counters.ts';
 import { RedisReminderLedger } from '../stores/redis/redis-reminder-ledger.ts';
 
@@ -66,12 +66,12 @@ export async function setUpPaymentReminders(deps: PaymentRemindersDeps): Promise
 
   let scheduler: Scheduler;
   let stores: { ledger: MemoryReminderLedger | RedisReminderLedger; counters: ReminderCounters; close(): Promise<void> };
-  const redisUrl = config.redis.url;
+  const redisUrl = hasRedis(config.redis);
   if (redisUrl) {
-    const client = createRedisClient(redisUrl, { connectionName: 'kefu-reminders', logger });
+    const client = connectRedis(config.redis, { connectionName: 'kefu-reminders', logger });
     // BullMQ is loaded only when Redis is configured: an in-memory Kefu does not need it.
     const { BullmqScheduler } = await import('../schedulers/bullmq/bullmq-scheduler.ts');
-    const bullmq = new BullmqScheduler({ url: redisUrl, prefix: `${config.sessions.keyPrefix}bull`, queueName: REMINDER_QUEUE, logger });
+    const bullmq = new BullmqScheduler({ url: config.redis.url, clusterNodes: config.redis.clusterNodes, prefix: `${config.sessions.keyPrefix}bull`, queueName: REMINDER_QUEUE, logger });
     try {
       await Promise.all([waitForRedisReady(client), bullmq.ready()]);
     } catch (error) {

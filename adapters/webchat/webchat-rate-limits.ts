@@ -6,14 +6,14 @@
 
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../stores/redis/redis-connection.ts';
 
 export interface WebchatRateLimitSettings {
   perAddress: number;
   perConversation: number;
   windowSeconds: number;
   /** Shared counts (keys `<prefix>rate-limit-…`); null keeps them in this process. */
-  redis: Redis | null;
+  redis: RedisClient | null;
   prefix: string;
 }
 

@@ -12,6 +12,7 @@ import type { InboundMessage } from '../../dialogs/messages.ts';
 import { silentLogger } from '../../dialogs/ports.ts';
 import { eventually, settle } from '../support/fake-marketplace.ts';
 import { useSharedRedis } from '../support/redis-fixtures.ts';
+import { channelKeyBase } from '../../adapters/stores/redis/redis-keys.ts';
 
 const settings: ChannelStateOptions = { dedupeSeconds: 600, optionsSeconds: 600, retryBaseMs: 10, maxRetryMs: 50, maxAttempts: 3 };
 
@@ -126,11 +127,11 @@ describe('redis channel state across processes', () => {
     });
     await failing.enqueue(message('c8', 'poison'));
     const dead = await eventually(async () => {
-      const entries = await redis.client.xrange(`${prefix}channel:poison:dead`, '-', '+');
+      const entries = await redis.client.xrange(`${channelKeyBase(prefix, 'poison')}dead`, '-', '+');
       return entries.length > 0 ? entries : undefined;
     }, 'the dead-letter entry');
     expect(JSON.parse(dead[0]![1][1]!)).toMatchObject({ text: 'poison' });
-    expect(await redis.client.xlen(`${prefix}channel:poison:inbox`)).toBe(0);
+    expect(await redis.client.xlen(`${channelKeyBase(prefix, 'poison')}inbox`)).toBe(0);
     await survivor.close();
     await failing.close();
   });

@@ -38,7 +38,7 @@ describe('defaults', () => {
     const { config, secretPaths, sources } = loadConfig({ env: {} });
     expect(config).toEqual({
       server: { host: '0.0.0.0', port: 3000, bodyLimitBytes: 65536 },
-      redis: { url: null },
+      redis: { url: null, clusterNodes: [] },
       flows: { dir: join(projectRoot, 'flows'), watch: true },
       sessions: { ttlSeconds: 86400, keyPrefix: 'kefu:', memoryMaxConversations: 50000 },
       conversations: { lineWaitMs: 10000, leaseMs: 30000, dedupeSeconds: 86400, maxTextLength: 2000, lastTurns: 10 },
@@ -120,6 +120,24 @@ describe('environment overrides', () => {
     const { config, sources } = loadConfig({ env: { [variable]: value } });
     expect(read(config)).toBe(expected);
     expect(Object.values(sources)).toContain(`env ${variable}`);
+  });
+
+  it('REDIS_CLUSTER_NODES takes Cluster nodes separated by commas, spaces allowed', () => {
+    const { config, sources } = loadConfig({ env: { REDIS_CLUSTER_NODES: 'redis://10.0.0.1:7000, redis://10.0.0.2:7000,' } });
+    expect(config.redis.clusterNodes).toEqual(['redis://10.0.0.1:7000', 'redis://10.0.0.2:7000']);
+    expect(Object.values(sources)).toContain('env REDIS_CLUSTER_NODES');
+  });
+
+  it('hides Cluster node passwords in the configuration it logs', () => {
+    const loaded = loadConfig({ env: { REDIS_CLUSTER_NODES: 'redis://:hunter2@10.0.0.1:7000' } });
+    expect(loaded.config.redis.clusterNodes).toEqual(['redis://:hunter2@10.0.0.1:7000']);
+    expect(JSON.stringify(describeConfig(loaded))).not.toContain('hunter2');
+  });
+
+  it('refuses a Cluster node that is not a redis:// URL, hiding its password', () => {
+    const problems = problemsOf({ env: { REDIS_CLUSTER_NODES: 'redis://10.0.0.1:7000,http://:hunter2@10.0.0.2:7000' } });
+    expect(problems.join('\n')).toContain('redis.clusterNodes');
+    expect(problems.join('\n')).not.toContain('hunter2');
   });
 
   it('KEFU__SECTION__KEY sets any setting, matching names without regard to case', () => {

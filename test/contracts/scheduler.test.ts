@@ -3,13 +3,13 @@
 // so jobs are scheduled a little ahead and the tests poll with a generous limit, never asserting
 // how long anything took.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { BullmqScheduler } from '../../adapters/schedulers/bullmq/bullmq-scheduler.ts';
 import { InProcessScheduler } from '../../adapters/schedulers/in-process/in-process-scheduler.ts';
 import { silentLogger, systemClock } from '../../dialogs/ports.ts';
 import type { ScheduledJob, Scheduler } from '../../dialogs/scheduling/scheduler.ts';
-import { connectSharedRedis, type SharedRedis } from '../support/redis-fixtures.ts';
-import { keysWithPrefix, sharedRedisUrl, startPrivateRedis } from '../support/redis-server.ts';
+import { connectClusterRedis, connectSharedRedis, type SharedRedis } from '../support/redis-fixtures.ts';
+import { deleteKeysByPrefix, keysWithPrefix, sharedRedisUrl, startPrivateRedis } from '../support/redis-server.ts';
 
 interface Fixture {
   /** A new scheduler on the same backing store ("another process", or the same process after a restart). */
@@ -17,7 +17,7 @@ interface Fixture {
 }
 
 const opened: Scheduler[] = [];
-const redisHandles: SharedRedis[] = [];
+const redisHandles: Pick<SharedRedis, 'close'>[] = [];
 
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((scheduler) => scheduler.close()));
@@ -44,6 +44,32 @@ const implementations: [string, () => Promise<Fixture>][] = [
         open: () => {
           const scheduler = new BullmqScheduler({
             url: sharedRedisUrl,
+            prefix: `${redis.prefix}bull`,
+            queueName: 'contract',
+            logger: silentLogger,
+            backoffMs: 20,
+          });
+          opened.push(scheduler);
+          return scheduler;
+        },
+      };
+    },
+  ],
+  [
+    // BullMQ on the run's local Redis Cluster: the scheduler wraps its prefix in braces (one slot per queue).
+    'bullmq-cluster',
+    async () => {
+      const redis = await connectClusterRedis('scheduler');
+      redisHandles.push({
+        close: async () => {
+          await deleteKeysByPrefix(redis.client, `{${redis.prefix}`);
+          await redis.close();
+        },
+      });
+      return {
+        open: () => {
+          const scheduler = new BullmqScheduler({
+            clusterNodes: inject('redisClusterNodes'),
             prefix: `${redis.prefix}bull`,
             queueName: 'contract',
             logger: silentLogger,

@@ -83,10 +83,24 @@ export async function clusterInfo(port: number): Promise<Record<string, string>>
 async function waitUntilClusterOk(nodes: RedisClusterNode[]): Promise<void> {
   for (let attempt = 0; attempt < 400; attempt += 1) {
     const infos = await Promise.all(nodes.map((node) => clusterInfo(node.port).catch(() => ({}) as Record<string, string>)));
-    if (infos.every((info) => info.cluster_state === 'ok' && info.cluster_known_nodes === String(nodes.length))) return;
+    if (infos.every((info) => info.cluster_state === 'ok' && info.cluster_known_nodes === String(nodes.length)) && (await replicasInSync(nodes))) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error('Redis Cluster did not reach cluster_state:ok');
+}
+
+/**
+ * True when every replica's link to its master is up. A replica that never finished its first sync
+ * counts its data as too old and will not take over when its master dies, so a failover test must
+ * wait for this as well as for cluster_state:ok.
+ */
+async function replicasInSync(nodes: RedisClusterNode[]): Promise<boolean> {
+  for (const node of nodes) {
+    const { stdout } = await run('redis-cli', ['-p', String(node.port), 'info', 'replication']).catch(() => ({ stdout: '' }));
+    if (!stdout.includes('role:')) return false;
+    if (stdout.includes('role:slave') && !stdout.includes('master_link_status:up')) return false;
+  }
+  return true;
 }
 
 // A test run that dies must not leave redis-server processes behind.

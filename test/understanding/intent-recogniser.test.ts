@@ -258,3 +258,28 @@ describe('hostile and degenerate input', () => {
     expect(IntentRecogniser.train(null as unknown as TrainingExample[]).recognise('hello').intent).toBeNull();
   });
 });
+
+describe('out of scope, learned', () => {
+  // The shop's intents plus a few messages no shop handles. Weather shares "what is the" with the
+  // size questions and nothing else; the nearest example of the whole message is a weather one.
+  const withOutOfScope = IntentRecogniser.train([
+    ...examples,
+    ...['whats the weather today', 'weather in shanghai tomorrow', 'is it going to rain', 'how hot is it outside', '今天天气怎么样', '明天会下雨吗', 'who won the game', '帮我写作业']
+      .map((text) => ({ text, intent: 'out_of_scope' })),
+  ]);
+
+  it('declines a message whose nearest example is out of scope, and never names the class', () => {
+    for (const text of ['what is the weather like today', '后天天气怎么样']) {
+      const recognition = withOutOfScope.recognise(text);
+      expect(recognition.intent, text).toBeNull();
+      expect(recognition.ranking.map((s) => s.intent)).not.toContain('out_of_scope');
+    }
+    expect(withOutOfScope.intents).not.toContain('out_of_scope');
+  });
+
+  it('still answers buyers worded unlike any example of their intent', () => {
+    expect(withOutOfScope.recognise('L码还有货没').intent).toBe('ask_stock');
+    expect(withOutOfScope.recognise('pls get me a real person').intent).toBe('human_agent');
+    expect(withOutOfScope.recognise('what size for 175cm 70kg').intent).toBe('ask_size');
+  });
+});

@@ -1,28 +1,31 @@
 // The production ChannelState, on Redis, shared by every Kefu process:
-//   <prefix>channel:<name>:inbox        a Stream with a consumer group; the webhook answers the
+//   <prefix>channel:{<name>}:inbox      a Stream with a consumer group; the webhook answers the
 //                                       platform only after XADD succeeded, so an acknowledged
 //                                       message is in Redis; an entry is deleted once handled
-//   <prefix>channel:<name>:seen:<id>    SET NX, written in the same Lua call as the XADD: a
+//   <prefix>channel:{<name>}:seen:<id>  SET NX, written in the same Lua call as the XADD: a
 //                                       redelivered message id is queued once, and a failed XADD
 //                                       never marks an id as seen; kept while the push could
 //                                       still be accepted (channel-state.ts, seenKeepMs)
-//   <prefix>channel:<name>:dead         messages set aside after maxAttempts, for a person to look at
+//   <prefix>channel:{<name>}:dead      messages set aside after maxAttempts, for a person to look at
 //   <prefix>channel:<name>:options:<c>  the numbered options conversation c was last shown
 //   <prefix>channel:<name>:context:<c>  the product / order card conversation c last wrote from
 //   <prefix>channel:<name>:sent:<id>    how many bubbles of the answer to message id were sent
 //   <prefix>channel:<name>:recalled:<id> the buyer took message id back (not to be answered)
+// The braces are a Redis Cluster hash tag (redis-keys.ts): the enqueue script and the dead-letter
+// transaction touch the inbox with a seen mark or the dead stream, so those keys share one slot.
 // A failed message stays pending in the group: this process retries it after a growing pause, and if
 // this process dies, another claims it (XAUTOCLAIM) once it has been idle for claimIdleMs.
 
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { channelKeyBase } from '../../stores/redis/redis-keys.ts';
+import type { RedisClient } from '../../stores/redis/redis-connection.ts';
 import type { InboundMessage } from '../../../dialogs/messages.ts';
 import type { Logger } from '../../../dialogs/ports.ts';
 import { MAX_FUTURE_SKEW_MS } from './push-reading.ts';
 import { handleByConversation, retryDelayMs, seenKeepMs, type ChannelState, type ChannelStateOptions, type InboxHandler, type NoteName, type PushWindow } from './channel-state.ts';
 
 export interface RedisChannelStateOptions extends ChannelStateOptions {
-  client: Redis;
+  client: RedisClient;
   /** Key prefix (the sessions' prefix, e.g. "kefu:"). */
   prefix: string;
   /** The channel's name, e.g. "lazada". */
@@ -52,9 +55,12 @@ interface Entry {
 }
 
 export class RedisChannelState implements ChannelState {
-  private readonly client: Redis;
-  private reader: Redis | null = null;
+  private readonly client: RedisClient;
+  private reader: RedisClient | null = null;
+  /** Inbox, seen marks and dead letters: one hash tag (the channel's name), as the scripts need. */
   private readonly base: string;
+  /** Per-conversation and per-message notes: no tag, so they spread over the Cluster's shards. */
+  private readonly spread: string;
   private readonly inbox: string;
   private readonly consumer = `c-${randomUUID()}`;
   private closed = false;
@@ -64,7 +70,8 @@ export class RedisChannelState implements ChannelState {
 
   constructor(private readonly options: RedisChannelStateOptions) {
     this.client = options.client;
-    this.base = `${options.prefix}channel:${options.channel}:`;
+    this.base = channelKeyBase(options.prefix, options.channel);
+    this.spread = `${options.prefix}channel:${options.channel}:`;
     this.inbox = `${this.base}inbox`;
   }
 
@@ -80,13 +87,13 @@ export class RedisChannelState implements ChannelState {
   }
 
   async remember(conversationKey: string, note: NoteName, value: unknown): Promise<void> {
-    const key = `${this.base}${note}:${conversationKey}`;
+    const key = `${this.spread}${note}:${conversationKey}`;
     if (value === null) await this.client.del(key);
     else await this.client.set(key, JSON.stringify(value), 'EX', this.options.optionsSeconds);
   }
 
   async recall<T>(conversationKey: string, note: NoteName): Promise<T | null> {
-    const stored = await this.client.get(`${this.base}${note}:${conversationKey}`);
+    const stored = await this.client.get(`${this.spread}${note}:${conversationKey}`);
     if (!stored) return null;
     try {
       return JSON.parse(stored) as T;
@@ -96,19 +103,19 @@ export class RedisChannelState implements ChannelState {
   }
 
   async sentCount(messageId: string): Promise<number> {
-    return Number((await this.client.get(`${this.base}sent:${messageId}`)) ?? 0);
+    return Number((await this.client.get(`${this.spread}sent:${messageId}`)) ?? 0);
   }
 
   async setSentCount(messageId: string, count: number): Promise<void> {
-    await this.client.set(`${this.base}sent:${messageId}`, String(count), 'EX', this.options.dedupeSeconds);
+    await this.client.set(`${this.spread}sent:${messageId}`, String(count), 'EX', this.options.dedupeSeconds);
   }
 
   async markRecalled(messageId: string): Promise<void> {
-    await this.client.set(`${this.base}recalled:${messageId}`, '1', 'PX', this.options.dedupeSeconds * 1000 + MAX_FUTURE_SKEW_MS);
+    await this.client.set(`${this.spread}recalled:${messageId}`, '1', 'PX', this.options.dedupeSeconds * 1000 + MAX_FUTURE_SKEW_MS);
   }
 
   async isRecalled(messageId: string): Promise<boolean> {
-    return (await this.client.exists(`${this.base}recalled:${messageId}`)) === 1;
+    return (await this.client.exists(`${this.spread}recalled:${messageId}`)) === 1;
   }
 
   async close(): Promise<void> {

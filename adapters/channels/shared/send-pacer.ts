@@ -8,7 +8,7 @@
 // outage slows nothing down and never fails a send.
 // The limits per platform and where they come from are in docs/channels.md ("Sending rate").
 
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../stores/redis/redis-connection.ts';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
 /** Takes one send slot, waiting for it when the second's slots are used up. */
@@ -23,7 +23,7 @@ export interface SendPacerOptions {
   /** The window the sends are counted in; a second unless a test wants a longer one. */
   windowMs?: number;
   /** Shared counting across processes; absent: counted in this process. */
-  redis?: { client: Redis; prefix: string };
+  redis?: { client: RedisClient; prefix: string };
 }
 
 export function createSendPacer(options: SendPacerOptions): SendPacer {

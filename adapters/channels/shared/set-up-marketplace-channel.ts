@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { KefuConfig } from '../../../config/config-types.ts';
 import type { Logger } from '../../../dialogs/ports.ts';
 import type { Kefu } from '../../../server.ts';
-import { createRedisClient, waitForRedisReady } from '../../stores/redis/redis-connection.ts';
+import { connectRedis, hasRedis, waitForRedisReady, type RedisClient } from '../../stores/redis/redis-connection.ts';
 import { DEFAULT_API_RETRY } from './api-retry.ts';
 import type { ChannelState, ChannelStateOptions } from './channel-state.ts';
 import { MarketplaceOutbound, type ReplySender } from './marketplace-outbound.ts';
@@ -50,8 +50,8 @@ export async function setUpMarketplaceChannel(
   let tokenStore: TokenStore;
   let pacer: SendPacer;
   let close = async (): Promise<void> => {};
-  if (config.redis.url) {
-    const client = createRedisClient(config.redis.url, { logger, connectionName: `kefu-${channel}` });
+  if (hasRedis(config.redis)) {
+    const client = connectRedis(config.redis, { logger, connectionName: `kefu-${channel}` });
     await waitForRedisReady(client).catch((error: unknown) => {
       client.disconnect();
       throw error;

@@ -5,7 +5,7 @@
 // the merchant puts different ones in the configuration (after authorising the app anew).
 
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../stores/redis/redis-connection.ts';
 
 export interface StoredTokens {
   accessToken: string;
@@ -60,7 +60,7 @@ export class RedisTokenStore implements TokenStore {
   private readonly key: string;
 
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisClient,
     prefix: string,
     channel: string,
   ) {

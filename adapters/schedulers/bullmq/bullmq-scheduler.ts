@@ -9,13 +9,15 @@
 // which BullMQ requires to retry forever (it blocks waiting for jobs and must outlive outages).
 
 import { Queue, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from '../../../dialogs/ports.ts';
 import { checkJobKey, type JobData, type JobHandler, type ScheduledJob, type Scheduler } from '../../../dialogs/scheduling/scheduler.ts';
-import { createRedisClient, waitForRedisReady } from '../../stores/redis/redis-connection.ts';
+import { connectRedis, createRedisCluster, waitForRedisReady, type RedisClient } from '../../stores/redis/redis-connection.ts';
 
 export interface BullmqSchedulerOptions {
-  url: string;
+  /** One Redis's URL; ignored when clusterNodes are given. */
+  url?: string | null;
+  /** Some nodes of a Redis Cluster: the prefix is then wrapped in braces, as BullMQ's docs ask. */
+  clusterNodes?: readonly string[];
   /** BullMQ's key prefix: its keys are "<prefix>:<queueName>:…". E.g. "kefu:bull". */
   prefix: string;
   queueName: string;
@@ -43,7 +45,9 @@ export function jobIdOf(key: string): string {
 }
 
 export class BullmqScheduler implements Scheduler {
-  private readonly client: Redis;
+  private readonly client: RedisClient;
+  /** The prefix BullMQ is given: on a Cluster, "{<prefix>}" so a queue's keys share one slot. */
+  private readonly prefix: string;
   private readonly queue: Queue<StoredJob>;
   private worker: Worker<StoredJob> | null = null;
   /** Handlers running in this process, so close() can let them finish. */
@@ -54,8 +58,11 @@ export class BullmqScheduler implements Scheduler {
   constructor(private readonly options: BullmqSchedulerOptions) {
     this.attempts = options.attempts ?? 5;
     this.backoffMs = options.backoffMs ?? 1000;
-    this.client = createRedisClient(options.url, { connectionName: 'kefu-scheduler', logger: options.logger });
-    this.queue = new Queue<StoredJob>(options.queueName, { connection: this.client, prefix: options.prefix });
+    this.client = connectRedis({ url: options.url ?? null, clusterNodes: options.clusterNodes }, { connectionName: 'kefu-scheduler', logger: options.logger });
+    // BullMQ's scripts touch several keys of a queue: on a Cluster they must share a hash tag
+    // (https://docs.bullmq.io/patterns/redis-cluster: "use a queue prefix inside brackets").
+    this.prefix = onCluster(options) ? `{${options.prefix}}` : options.prefix;
+    this.queue = new Queue<StoredJob>(options.queueName, { connection: this.client, prefix: this.prefix });
     this.queue.on('error', (error: Error) => options.logger.debug({ err: error.message }, 'scheduler queue error'));
   }
 
@@ -94,7 +101,8 @@ export class BullmqScheduler implements Scheduler {
 
   async start(handler: JobHandler): Promise<void> {
     if (this.worker) throw new Error('scheduler already started');
-    const { url, prefix, queueName, logger } = this.options;
+    const { queueName, logger } = this.options;
+    const prefix = this.prefix;
     this.worker = new Worker<StoredJob>(
       queueName,
       async (job: Job<StoredJob>) => {
@@ -107,13 +115,7 @@ export class BullmqScheduler implements Scheduler {
         }
       },
       {
-        connection: {
-          url,
-          connectionName: 'kefu-scheduler-worker',
-          maxRetriesPerRequest: null,
-          // BullMQ's default waits up to 20 s between attempts; reconnect as fast as the other clients.
-          retryStrategy: (attempt: number) => Math.min(50 * 2 ** Math.min(attempt - 1, 16), 2000),
-        },
+        connection: workerConnection(this.options),
         prefix,
         concurrency: this.options.concurrency ?? 5,
       },
@@ -140,4 +142,24 @@ export class BullmqScheduler implements Scheduler {
     await this.queue.close();
     this.client.disconnect();
   }
+}
+
+function onCluster(options: BullmqSchedulerOptions): boolean {
+  return (options.clusterNodes?.length ?? 0) > 0;
+}
+
+/**
+ * The worker's blocking connection: BullMQ needs maxRetriesPerRequest null on it. Its default waits
+ * up to 20 s between reconnect attempts; reconnect as fast as the other clients.
+ */
+function workerConnection(options: BullmqSchedulerOptions) {
+  const retryStrategy = (attempt: number): number => Math.min(50 * 2 ** Math.min(attempt - 1, 16), 2000);
+  if (onCluster(options)) {
+    return createRedisCluster(options.clusterNodes!, {
+      connectionName: 'kefu-scheduler-worker',
+      redisOptions: { maxRetriesPerRequest: null },
+    });
+  }
+  if (!options.url) throw new RangeError('BullmqScheduler needs url or clusterNodes');
+  return { url: options.url, connectionName: 'kefu-scheduler-worker', maxRetriesPerRequest: null, retryStrategy };
 }

@@ -27,6 +27,24 @@ export interface RedisClientOptions {
  */
 export type RedisClient = Redis | Cluster;
 
+/** Where Redis is: one server's URL, or some nodes of a Redis Cluster (which wins when given). */
+export interface RedisTarget {
+  url: string | null;
+  clusterNodes?: readonly string[];
+}
+
+/** True when the target names a Redis (single or Cluster); false runs on in-memory stores. */
+export function hasRedis(target: RedisTarget): boolean {
+  return (target.clusterNodes?.length ?? 0) > 0 || Boolean(target.url);
+}
+
+/** A client for the target: a Cluster client when cluster nodes are given, else one Redis. */
+export function connectRedis(target: RedisTarget, options: RedisClientOptions = {}): RedisClient {
+  if (target.clusterNodes && target.clusterNodes.length > 0) return createRedisCluster(target.clusterNodes, options);
+  if (!target.url) throw new RangeError('no Redis configured (redis.url or redis.clusterNodes)');
+  return createRedisClient(target.url, options);
+}
+
 /** The first pause between reconnect attempts; it doubles up to maxBackoffMs. */
 const FIRST_BACKOFF_MS = 50;
 

@@ -37,3 +37,11 @@ export function pushStreamKey(prefix: string, mailboxKey: string): string {
 export function sharedTag(name: string): string {
   return conversationTag(name);
 }
+
+/**
+ * "<prefix>channel:{<channel>}:": the start of a marketplace channel's inbox, dead-letter stream and
+ * seen marks, which its enqueue script touches together, so the channel's name is their hash tag.
+ */
+export function channelKeyBase(prefix: string, channel: string): string {
+  return `${prefix}channel:${sharedTag(channel)}:`;
+}

@@ -2,12 +2,12 @@
 // INCR and set to expire a window after its first failure, in one script so that two processes
 // counting at once never lose a try or leave a counter without its expiry.
 
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.ts';
 import type { ProofAttempts } from '../../../dialogs/commerce/order-proof.ts';
 import { checkStoreKey, ttlWholeSeconds } from '../store-input.ts';
 
 export interface RedisProofAttemptsOptions {
-  client: Redis;
+  client: RedisClient;
   /** Start of every key this store writes. Default "kefu:". */
   prefix?: string;
 }
@@ -28,7 +28,7 @@ interface ProofCommands {
 }
 
 export class RedisProofAttempts implements ProofAttempts {
-  private readonly client: Redis;
+  private readonly client: RedisClient;
   private readonly prefix: string;
 
   constructor(options: RedisProofAttemptsOptions) {

@@ -1,13 +1,13 @@
 // Reminder counters in one Redis hash, "<prefix>reminders:counters", shared by every process and
 // kept across restarts (no expiry: they are the shop's running totals).
 
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.ts';
 import type { ReminderCounterName, ReminderCounters, ReminderCounterValues } from '../../../dialogs/reminders/reminder-counters.ts';
 
 export class RedisReminderCounters implements ReminderCounters {
   private readonly key: string;
 
-  constructor(private readonly client: Redis, prefix = 'kefu:') {
+  constructor(private readonly client: RedisClient, prefix = 'kefu:') {
     this.key = `${prefix}reminders:counters`;
   }
 

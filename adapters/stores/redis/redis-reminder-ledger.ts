@@ -3,7 +3,7 @@
 // Lua script, so it is atomic across processes; the hash expires keepSeconds after it was opened
 // or closed.
 
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.ts';
 import type { ConversationRef } from '../../../dialogs/messages.ts';
 import type { ReminderLedger, ReminderOrderStatus, ReminderRecord } from '../../../dialogs/reminders/reminder-ledger.ts';
 import { checkStoreKey, ttlWholeSeconds } from '../store-input.ts';
@@ -51,13 +51,13 @@ interface LedgerCommands {
 }
 
 export interface RedisReminderLedgerOptions {
-  client: Redis;
+  client: RedisClient;
   /** Start of every key. Default "kefu:". */
   prefix?: string;
 }
 
 export class RedisReminderLedger implements ReminderLedger {
-  private readonly client: Redis;
+  private readonly client: RedisClient;
   private readonly commands: LedgerCommands;
   private readonly prefix: string;
 
