@@ -33,6 +33,7 @@ import { RedisSessionStore } from './adapters/stores/redis/redis-session-store.t
 import { RedisProofAttempts } from './adapters/stores/redis/redis-proof-attempts.ts';
 import { WebchatOutbound, WEBCHAT_CHANNEL } from './adapters/webchat/webchat-outbound.ts';
 import { registerWebchatRoutes } from './adapters/webchat/webchat-routes.ts';
+import { registerWebchatChips } from './adapters/webchat/webchat-chips.ts';
 import { DemoSignIn } from './adapters/webchat/demo-sign-in.ts';
 import { registerWebchatRateLimits } from './adapters/webchat/webchat-rate-limits.ts';
 import { IdentityVerifier } from './adapters/webchat/identity-token.ts';
@@ -315,6 +316,8 @@ export async function buildServer(config: KefuConfig, logger: Logger): Promise<{
     if (!secret) logger.info(demoSignIn ? 'web chat: no identity secret, the demo page signs in demo buyers' : 'web chat: no identity secret, every visitor is a guest');
     const limits = await registerWebchatRateLimits(http, { ...config.webchat.rateLimit, redis: kefu.redis, prefix: config.sessions.keyPrefix });
     registerWebchatRoutes(http, { conversations: kefu.conversations, mailbox: kefu.mailbox, clock: systemClock, logger, identity, demoSignIn, limits });
+    // Question chips by page, from the flows loaded now (docs/shopping-path.md).
+    registerWebchatChips(http, { chips: () => kefu.flows().chips, limits });
   }
   registerInsightRoutes(http, kefu, config, logger);
   kefu.deskAdapter.registerRoutes?.(http);

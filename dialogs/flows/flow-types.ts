@@ -3,6 +3,7 @@
 // docs/flows.md explains every field to merchants.
 
 import type { HandoffReason, LocalText } from '../messages.ts';
+import type { ChipDefinition, PageKind } from '../shopping/page-chips.ts';
 import type { Vocabulary } from './vocabulary.ts';
 
 export interface IntentDefinition {
@@ -98,6 +99,8 @@ export interface FlowFile {
   flows?: Record<string, FlowDefinition>;
   /** The shop's words that actions use (vocabulary.ts). */
   vocabulary?: Vocabulary;
+  /** Question chips by page (dialogs/shopping/page-chips.ts). */
+  chips?: Partial<Record<PageKind, ChipDefinition[]>>;
 }
 
 /** Intents and responses the engine itself relies on; every flow set must define them. */

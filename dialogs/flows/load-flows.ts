@@ -11,6 +11,8 @@ import type { ActionDefinition } from '../actions/action-types.ts';
 import { IntentRecogniser, type TrainingExample } from '../understanding/intent-recogniser.ts';
 import { checkFlows, triggersOf, variationsOf, type CollectedFlows } from './check-flows.ts';
 import { checkVocabulary } from './check-vocabulary.ts';
+import { checkChips, chipsByPage, type ChipFile } from './flow-chips.ts';
+import type { ChipsByPage } from '../shopping/page-chips.ts';
 import { baseExampleCounts, loadShippedBase, SHIPPED_BASE_DIR, withShippedBase, type ShippedBase } from './shipped-base.ts';
 import { compileExpression, type CompiledExpression } from './expressions.ts';
 import { expandIntentAnswers } from './intent-answers.ts';
@@ -35,6 +37,8 @@ export interface FlowSet {
   readonly actions: ReadonlyMap<string, ActionDefinition>;
   /** The shop's words that actions use (the `vocabulary:` parts of the files). */
   readonly vocabulary: Vocabulary;
+  /** Question chips by page (the `chips:` parts of the files, in file order). */
+  readonly chips: ChipsByPage;
   /** Changes whenever the flow's definition changes (a stored position is only valid for its version). */
   fingerprint(flowName: string): string;
   /** A compiled expression of the flow set (compiled once, then cached). */
@@ -100,6 +104,7 @@ export async function loadFlows(dir: string, options: LoadFlowsOptions): Promise
   }
 
   const collected: CollectedFlows = { intents: new Map(), responses: new Map(), flows: new Map(), vocabulary: new Map() };
+  const chipFiles: ChipFile[] = [];
   for (const file of files) {
     const shown = display(file);
     const { source, problems: readProblems } = await readYamlSource(file, shown, MAX_FILE_BYTES);
@@ -131,6 +136,7 @@ export async function loadFlows(dir: string, options: LoadFlowsOptions): Promise
       }
       collected.vocabulary.set(part, { definition, origin: { source, path: ['vocabulary', part] } });
     }
+    if (data.chips) chipFiles.push({ source, chips: data.chips });
   }
   // Cross-file checks only make sense once every file parsed and has the right shape.
   if (problems.length > 0) return { ok: false, problems: sortProblems(problems) };
@@ -138,10 +144,10 @@ export async function loadFlows(dir: string, options: LoadFlowsOptions): Promise
   const answerProblems = expandIntentAnswers(collected);
   if (answerProblems.length > 0) return { ok: false, problems: sortProblems(answerProblems) };
   const actions = new Map(options.actions.map((a) => [a.name, a]));
-  const checkProblems = [...checkFlows(collected, actions, baseExampleCounts(base)), ...checkVocabulary(collected, actions)];
+  const checkProblems = [...checkFlows(collected, actions, baseExampleCounts(base)), ...checkVocabulary(collected, actions), ...checkChips(chipFiles, collected.intents)];
   if (checkProblems.length > 0) return { ok: false, problems: sortProblems(checkProblems) };
 
-  return { ok: true, flowSet: buildFlowSet(collected, actions, files, base, options.nluThreshold) };
+  return { ok: true, flowSet: buildFlowSet(collected, actions, files, base, options.nluThreshold, chipsByPage(chipFiles)) };
 }
 
 function buildFlowSet(
@@ -150,6 +156,7 @@ function buildFlowSet(
   files: string[],
   base: ShippedBase,
   threshold: number | undefined,
+  chips: ChipsByPage,
 ): FlowSet {
   const intents = new Map([...collected.intents].map(([name, { definition }]) => [name, definition]));
   const flows = new Map([...collected.flows].map(([name, { definition }]) => [name, definition]));
@@ -180,6 +187,7 @@ function buildFlowSet(
     recogniser,
     actions,
     vocabulary,
+    chips,
     files,
     baseFiles: base.files,
     fingerprint: (flowName) => fingerprints.get(flowName) ?? '',

@@ -32,11 +32,10 @@ describe('send pacer', () => {
   });
 
   it('sends the held message once the window has passed', async () => {
+    // That it is held is the test above (a minute's window); here only that it goes out after the
+    // window: a short window, because how long the machine takes must not decide the outcome.
     const pacer = createSendPacer({ channel: 'tiktok', sendsPerSecond: 2, windowMs: 150 });
-    await takeTimes(pacer, 2);
-    const held = pacer.take();
-    expect(await stillWaiting(held)).toBe(true);
-    await held; // resolves: the test would time out otherwise
+    await takeTimes(pacer, 3); // the third resolves only after the window: the test would time out otherwise
   });
 
   it('treats a rate below one as one send per window', async () => {

@@ -10,7 +10,7 @@
 
 import type { Clock } from '../../../dialogs/ports.ts';
 import { withAccessToken, type AccessTokens } from '../shared/access-tokens.ts';
-import { ApiError, failureForStatus, jsonObjectOf, retryAfterMs } from '../shared/api-retry.ts';
+import { ApiError, failureForCodeAndStatus, failureForStatus, jsonObjectOf, retryAfterMs } from '../shared/api-retry.ts';
 import { lazadaFailure } from './lazada-errors.ts';
 import { lazadaApiSignature } from './lazada-signature.ts';
 
@@ -56,7 +56,7 @@ export class LazadaApiClient {
     const code = body ? String(body.code ?? '') : '';
     // Lazada answers errors with HTTP 200 and a code; a code is read whatever the status says.
     if (body && code !== '' && code !== '0') {
-      throw new ApiError(`Lazada API ${apiPath} failed: ${code} (${String(body.type ?? '')})`, lazadaFailure(code, body.type), wait, code);
+      throw new ApiError(`Lazada API ${apiPath} failed: ${code} (${String(body.type ?? '')})`, failureForCodeAndStatus(lazadaFailure(code, body.type), response.status), wait, code);
     }
     if (!response.ok) throw new ApiError(`Lazada API ${apiPath} answered HTTP ${response.status}`, failureForStatus(response.status), wait);
     if (!body) throw new ApiError(`Lazada API ${apiPath} answered something that is not JSON`, 'retry', wait);

@@ -69,6 +69,15 @@ export function failureForStatus(status: number): ApiFailure {
   return status === 429 || status >= 500 || status === 408 ? 'retry' : 'refused';
 }
 
+/**
+ * The failure of an answer that names a code: the code decides, except that HTTP 429 or 5xx is
+ * retried whatever code the body names (the gateway said "not now"; the platform did not carry the
+ * call out, so a code that reads as final in its body is not the last word).
+ */
+export function failureForCodeAndStatus(byCode: ApiFailure, status: number): ApiFailure {
+  return byCode === 'refused' && failureForStatus(status) === 'retry' ? 'retry' : byCode;
+}
+
 /** The ApiError for an HTTP status that is not a success, when the body says nothing more precise. */
 export function errorForStatus(platform: string, status: number, detail: string, retryAfter: string | null): ApiError {
   return new ApiError(`${platform} API answered HTTP ${status}: ${detail.slice(0, 200)}`, failureForStatus(status), retryAfterMs(retryAfter));

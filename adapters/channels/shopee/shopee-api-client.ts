@@ -4,7 +4,7 @@
 // `error` is a failure, classified by that CODE (never the message text) in shopee-errors.ts.
 
 import type { Clock } from '../../../dialogs/ports.ts';
-import { ApiError, errorForStatus, jsonObjectOf, retryAfterMs } from '../shared/api-retry.ts';
+import { ApiError, errorForStatus, failureForCodeAndStatus, jsonObjectOf, retryAfterMs } from '../shared/api-retry.ts';
 import { shopeeFailure } from './shopee-errors.ts';
 import { withAccessToken, type AccessTokens } from '../shared/access-tokens.ts';
 import { shopeeApiSignature } from './shopee-signature.ts';
@@ -58,7 +58,7 @@ export class ShopeeApiClient {
     // whatever the status says, and only an answer without one falls back to the status.
     const error = parsed && typeof parsed.error === 'string' ? parsed.error : '';
     // ("-" is how the API reference's response examples write "no error".)
-    if (error && error !== '-') throw new ApiError(`Shopee API ${apiPath} failed: ${error}`, shopeeFailure(error), retryAfterMs(response.headers.get('retry-after')), error);
+    if (error && error !== '-') throw new ApiError(`Shopee API ${apiPath} failed: ${error}`, failureForCodeAndStatus(shopeeFailure(error), response.status), retryAfterMs(response.headers.get('retry-after')), error);
     if (!response.ok) throw errorForStatus('Shopee', response.status, text, response.headers.get('retry-after'));
     if (!parsed) throw new ApiError(`Shopee API answered something that is not JSON: ${text.slice(0, 100)}`, 'retry');
     return parsed;

@@ -1,0 +1,50 @@
+// Question chips by page (issue 15 item 1): the merchant names, in the flow files' `chips:` part, the
+// questions buyers ask on each kind of page (home, product, cart, order, after-sale), optionally only
+// on some products' pages. The chat shows them when it opens there, so a buyer taps instead of typing.
+// This picks a page's chips: those meant for this very product first, then the page kind's general
+// ones, without repeats, in the order the merchant wrote them, at most MAX_CHIPS, titled in the
+// buyer's language.
+
+import type { Language, LocalText } from '../messages.ts';
+
+export const PAGE_KINDS = ['home', 'product', 'cart', 'order', 'after_sale'] as const;
+export type PageKind = (typeof PAGE_KINDS)[number];
+
+/** One chip as the merchant writes it. */
+export interface ChipDefinition {
+  title: LocalText;
+  /** What pressing it sends: "/intent_name" starts that intent, other text is read as typed. */
+  payload: string;
+  /** Only on these products' pages (the shop's product ids); absent: on every page of the kind. */
+  products?: string[];
+}
+
+export type ChipsByPage = ReadonlyMap<PageKind, readonly ChipDefinition[]>;
+
+/** A chip as the page shows it. */
+export interface Chip {
+  title: string;
+  payload: string;
+}
+
+/** Enough to pick from at a glance; more would push the conversation out of view on a phone. */
+export const MAX_CHIPS = 6;
+
+export function isPageKind(value: string): value is PageKind {
+  return (PAGE_KINDS as readonly string[]).includes(value);
+}
+
+export function chipsForPage(chips: ChipsByPage, page: PageKind, language: Language, productId?: string): Chip[] {
+  const all = chips.get(page) ?? [];
+  const forProduct = productId ? all.filter((chip) => chip.products?.includes(productId)) : [];
+  const general = all.filter((chip) => !chip.products || chip.products.length === 0);
+  const picked: Chip[] = [];
+  const seen = new Set<string>();
+  for (const chip of [...forProduct, ...general]) {
+    if (seen.has(chip.payload)) continue;
+    seen.add(chip.payload);
+    picked.push({ title: chip.title[language], payload: chip.payload });
+    if (picked.length === MAX_CHIPS) break;
+  }
+  return picked;
+}
