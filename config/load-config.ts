@@ -8,7 +8,8 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { isSupportedCountry } from 'libphonenumber-js';
-import { LineCounter, isMap, isScalar, isSeq, parse as parseYaml, parseDocument, type Node as YamlNode } from 'yaml';
+import { isMap, isScalar, isSeq, parse as parseYaml, type Node as YamlNode } from 'yaml';
+import { parseYamlSource, positionAt } from '../dialogs/flows/yaml-source.ts';
 import type { KefuConfig } from './config-types.ts';
 import configSchema from './config.schema.json' with { type: 'json' };
 
@@ -187,31 +188,18 @@ function readConfigFile(path: string, problems: string[]): ParsedFile | null {
     return null;
   }
 
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const positionOf = (offset: number): Position => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { line, col };
-  };
-  if (doc.errors.length > 0) {
-    for (const error of doc.errors.slice(0, 10)) {
-      const { line, col } = positionOf(error.pos[0]);
-      problems.push(`${display}:${line}:${col} ${firstLine(error.message)}`);
-    }
+  // The same reader as flows and catalogs (dialogs/flows/yaml-source.ts): duplicate keys refused,
+  // aliases bounded, the first syntax error reported where the merchant has to look.
+  const parsed = parseYamlSource(display, source);
+  if (!parsed.source) {
+    for (const problem of parsed.problems) problems.push(`${problem.file}:${problem.line}:${problem.col} ${problem.message}`);
     return null;
   }
-
-  let value: unknown;
-  try {
-    value = doc.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    problems.push(`${display}: ${firstLine((error as Error).message)}`);
-    return null;
-  }
-  if (value === null || value === undefined) value = {};
+  const yaml = parsed.source;
+  const positionOf = (offset: number): Position => positionAt(yaml, offset);
+  const value = yaml.data ?? {};
   if (!isRecord(value)) {
-    const start = doc.contents?.range?.[0] ?? 0;
-    const { line, col } = positionOf(start);
+    const { line, col } = positionOf(yaml.doc.contents?.range?.[0] ?? 0);
     problems.push(`${display}:${line}:${col} the file must be a list of settings (name: value), like config/default.yaml`);
     return null;
   }
@@ -232,7 +220,7 @@ function readConfigFile(path: string, problems: string[]): ParsedFile | null {
       node.items.forEach((item, index) => walk(item, [...segments, String(index)], null));
     }
   };
-  walk(doc.contents, [], null);
+  walk(yaml.doc.contents, [], null);
   return { value, nodes, display };
 }
 

@@ -1,5 +1,6 @@
 // A YAML file parsed with positions kept, so any later check can point at the exact line and
 // column of the value (or key) it complains about. Uses the `yaml` package's document API.
+// The one YAML reader of the house: flows, the shipped base, catalog files and the configuration.
 
 import { readFile, stat } from 'node:fs/promises';
 import { LineCounter, isMap, isScalar, parseDocument, type Document, type Node, type Pair } from 'yaml';
@@ -39,7 +40,19 @@ export function parseYamlSource(file: string, text: string): { source: YamlSourc
     const { line, col } = lineCounter.linePos(first.pos[0]);
     return { source: null, problems: [{ file, line, col, message: first.message.split('\n')[0] ?? first.message }] };
   }
-  return { source: { file, doc, data: doc.toJS({ maxAliasCount: 100 }), lineCounter }, problems: [] };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // The yaml package throws (rather than reports) when aliases would expand without bound.
+    return { source: null, problems: [{ file, line: 1, col: 1, message: `the file cannot be read: ${(error as Error).message.split('\n')[0]}` }] };
+  }
+  return { source: { file, doc, data, lineCounter }, problems: [] };
+}
+
+/** Line and column (from 1) of a character offset in the file. */
+export function positionAt(source: YamlSource, offset: number): { line: number; col: number } {
+  return source.lineCounter.linePos(offset);
 }
 
 /** The node at `path`, or the deepest existing ancestor when the path goes further than the file. */

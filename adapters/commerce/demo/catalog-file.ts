@@ -88,14 +88,7 @@ export function parseCatalogText(text: string, shownName: string): CatalogReadRe
   if (Buffer.byteLength(text) > MAX_FILE_BYTES) {
     return { ok: false, problems: [{ file: shownName, line: 1, col: 1, message: `the catalog file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` }] };
   }
-  let parsed: ReturnType<typeof parseYamlSource>;
-  try {
-    parsed = parseYamlSource(shownName, text);
-  } catch (error) {
-    // The yaml package throws (rather than reports) when aliases would expand without bound.
-    return { ok: false, problems: [{ file: shownName, line: 1, col: 1, message: `the file cannot be read: ${(error as Error).message}` }] };
-  }
-  const { source, problems: parseProblems } = parsed;
+  const { source, problems: parseProblems } = parseYamlSource(shownName, text);
   if (!source) return { ok: false, problems: parseProblems };
   validateCatalogFile ??= compileSchema(schema);
   const shape = schemaProblems(validateCatalogFile, source).map(rewordPatternProblem);
