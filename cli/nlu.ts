@@ -25,7 +25,6 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { evaluateRecogniser, EvaluationError, type Evaluation } from '../dialogs/understanding/evaluate-recogniser.ts';
-import { DEFAULT_THRESHOLD } from '../dialogs/understanding/intent-recogniser.ts';
 import { isOutOfScope, LabelledExamplesError, readLabelledExamples } from '../dialogs/understanding/labelled-examples.ts';
 
 const USAGE = 'usage: npm run nlu -- eval --train FILE --test FILE [--threshold 0..1] [--confusions N] [--no-base] [--learn-oos] [--per-intent]';
@@ -83,8 +82,8 @@ async function evaluate(args: string[]): Promise<string> {
     throw new UsageError((error as Error).message);
   }
   if (!values.train || !values.test) throw new UsageError('both --train and --test are needed');
-  const threshold = values.threshold === undefined ? DEFAULT_THRESHOLD : Number(values.threshold);
-  if (!Number.isFinite(threshold) || threshold < 0 || threshold > 1) throw new UsageError(`--threshold must be a number from 0 to 1 (got ${values.threshold})`);
+  const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
+  if (threshold !== undefined && (!Number.isFinite(threshold) || threshold < 0 || threshold > 1)) throw new UsageError(`--threshold must be a number from 0 to 1 (got ${values.threshold})`);
   const shown = values.confusions === undefined ? 10 : Number(values.confusions);
   if (!Number.isInteger(shown) || shown < 0 || shown > 1000) throw new UsageError(`--confusions must be a whole number from 0 to 1000 (got ${values.confusions})`);
 

@@ -147,9 +147,9 @@ export interface ConversationsConfig {
 }
 export interface NluConfig {
   /**
-   * Intent confidence (0 to 1) below which a message counts as not understood.
+   * Intent confidence (0 to 1) below which a message counts as not understood; null: the recogniser's default (0.35 when out-of-scope examples are learned, as with the shipped base; 0.5 otherwise).
    */
-  threshold: number;
+  threshold: number | null;
 }
 export interface ShopConfig {
   /**

@@ -51,7 +51,8 @@ export interface FlowSet {
 
 export interface LoadFlowsOptions {
   actions: readonly ActionDefinition[];
-  nluThreshold?: number;
+  /** null or absent: the recogniser's default (intent-recogniser.ts). */
+  nluThreshold?: number | null;
   /** How file names appear in problems; defaults to relative to the working directory. */
   displayPath?: (file: string) => string;
   /** The e-commerce base to learn from besides the flows: a folder with intents/*.yaml, or false for none. Default: the shipped base/. */
@@ -147,7 +148,7 @@ export async function loadFlows(dir: string, options: LoadFlowsOptions): Promise
   const checkProblems = [...checkFlows(collected, actions, baseExampleCounts(base)), ...checkVocabulary(collected, actions), ...checkChips(chipFiles, collected.intents)];
   if (checkProblems.length > 0) return { ok: false, problems: sortProblems(checkProblems) };
 
-  return { ok: true, flowSet: buildFlowSet(collected, actions, files, base, options.nluThreshold, chipsByPage(chipFiles)) };
+  return { ok: true, flowSet: buildFlowSet(collected, actions, files, base, options.nluThreshold ?? undefined, chipsByPage(chipFiles)) };
 }
 
 function buildFlowSet(

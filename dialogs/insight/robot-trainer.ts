@@ -44,7 +44,7 @@ export interface RobotTrainerOptions {
   newIntentsFile: string;
   clusterThreshold: number;
   actions: readonly ActionDefinition[];
-  nluThreshold: number;
+  nluThreshold: number | null;
   /** Reloads the flows the bot serves (Kefu.reloadFlows). */
   reload: () => Promise<{ ok: boolean; problems: string[] }>;
   logger: Logger;

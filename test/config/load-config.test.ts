@@ -42,7 +42,7 @@ describe('defaults', () => {
       flows: { dir: join(projectRoot, 'flows'), watch: true },
       sessions: { ttlSeconds: 86400, keyPrefix: 'kefu:', memoryMaxConversations: 50000 },
       conversations: { lineWaitMs: 10000, leaseMs: 30000, dedupeSeconds: 86400, maxTextLength: 2000, lastTurns: 10 },
-      nlu: { threshold: 0.5 },
+      nlu: { threshold: null },
       shop: { name: { 'zh-Hans': '小蜜演示店', 'zh-Hant': '小蜜演示店', en: 'Kefu Demo Shop' }, timezone: 'Asia/Shanghai', defaultCountry: 'CN', orderIdPattern: null },
       webchat: { enabled: true, identity: { audience: 'demo-shop', maxAgeSeconds: 3600 }, rateLimit: { perAddress: 120, perConversation: 30, windowSeconds: 60 } },
       agentDesk: { kind: 'memory' },

@@ -93,12 +93,12 @@ describe('robot trainer', () => {
   });
 
   it('creates a new intent with a hand-off flow in the trainer’s own file', async () => {
-    await notUnderstood(['火星有分店吗', '火星上有没有分店', 'do you have a store on mars']);
+    await notUnderstood(['火星有分店吗', '火星上有分店吗', 'do you have a store on mars']);
     const cluster = await clusterWith('火星有分店吗');
     const taught = await api('POST', '/admin/api/trainer/teach', {
       clusterId: cluster.id,
       newIntent: { name: 'ask_mars_store', label: { 'zh-Hans': '火星门店', 'zh-Hant': '火星門店', en: 'Store on Mars' } },
-      examples: ['火星有分店吗', '火星上有没有分店'],
+      examples: ['火星有分店吗', '火星上有分店吗'],
     });
     expect(taught.status, JSON.stringify(taught.body)).toBe(200);
     expect(taught.body.file).toMatch(/trained\.yaml$/);

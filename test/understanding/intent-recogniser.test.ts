@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_THRESHOLD,
   IntentRecogniser,
+  THRESHOLD_WITH_OUT_OF_SCOPE,
   KEYWORD_CONFIDENCE,
   type Recognition,
   type TrainingExample,
@@ -281,5 +282,12 @@ describe('out of scope, learned', () => {
     expect(withOutOfScope.recognise('L码还有货没').intent).toBe('ask_stock');
     expect(withOutOfScope.recognise('pls get me a real person').intent).toBe('human_agent');
     expect(withOutOfScope.recognise('what size for 175cm 70kg').intent).toBe('ask_size');
+  });
+
+  it('asks less of a guess where out of scope is learned, unless the shop sets its own threshold', () => {
+    expect(withOutOfScope.threshold).toBe(THRESHOLD_WITH_OUT_OF_SCOPE);
+    expect(THRESHOLD_WITH_OUT_OF_SCOPE).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(IntentRecogniser.train(examples).threshold).toBe(DEFAULT_THRESHOLD);
+    expect(IntentRecogniser.train(examples, { threshold: 0.7 }).threshold).toBe(0.7);
   });
 });
