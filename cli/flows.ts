@@ -30,6 +30,7 @@ async function main(argv: string[]): Promise<number> {
         console.error(`\n${result.problems.length} problem(s) in ${path.relative(process.cwd(), dir) || '.'}`);
         return 1;
       }
+      for (const warning of result.warnings) console.log(formatProblem({ ...warning, message: `warning: ${warning.message}` }));
       const set = result.flowSet;
       console.log(`ok: ${set.files.length} files, ${set.intents.size} intents, ${set.flows.size} flows, ${set.responses.size} responses`);
       return 0;

@@ -16,6 +16,7 @@ import type { ChipsByPage } from '../shopping/page-chips.ts';
 import { baseExampleCounts, loadShippedBase, SHIPPED_BASE_DIR, withShippedBase, type ShippedBase } from './shipped-base.ts';
 import { compileExpression, type CompiledExpression } from './expressions.ts';
 import { expandIntentAnswers } from './intent-answers.ts';
+import { keywordCaptures } from './keyword-captures.ts';
 import type { FlowDefinition, FlowFile, IntentDefinition, ResponseVariation } from './flow-types.ts';
 import { sortProblems, type Problem } from './problems.ts';
 import { compileSchema, schemaProblems } from './schema-check.ts';
@@ -59,7 +60,8 @@ export interface LoadFlowsOptions {
   base?: string | false;
 }
 
-export type LoadResult = { ok: true; flowSet: FlowSet } | { ok: false; problems: Problem[] };
+/** `warnings`: what loads but is likely not meant (keyword-captures.ts); `flows validate` prints them. */
+export type LoadResult = { ok: true; flowSet: FlowSet; warnings: Problem[] } | { ok: false; problems: Problem[] };
 
 export async function listFlowFiles(dir: string): Promise<string[]> {
   const found: string[] = [];
@@ -148,7 +150,9 @@ export async function loadFlows(dir: string, options: LoadFlowsOptions): Promise
   const checkProblems = [...checkFlows(collected, actions, baseExampleCounts(base)), ...checkVocabulary(collected, actions), ...checkChips(chipFiles, collected.intents)];
   if (checkProblems.length > 0) return { ok: false, problems: sortProblems(checkProblems) };
 
-  return { ok: true, flowSet: buildFlowSet(collected, actions, files, base, options.nluThreshold ?? undefined, chipsByPage(chipFiles)) };
+  const flowSet = buildFlowSet(collected, actions, files, base, options.nluThreshold ?? undefined, chipsByPage(chipFiles));
+  const baseInUse = base.examples.filter((e) => collected.intents.get(e.intent)?.definition.base !== false && collected.intents.has(e.intent));
+  return { ok: true, flowSet, warnings: sortProblems(keywordCaptures(collected, flowSet.recogniser, baseInUse)) };
 }
 
 function buildFlowSet(

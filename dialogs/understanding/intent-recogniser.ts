@@ -123,6 +123,8 @@ const NEAREST_OUT_OF_SCOPE_MARGIN = 1.2;
 
 interface Keyword {
   phrase: string;
+  /** As the merchant wrote it, for reports. */
+  written: string;
   length: number;
   intent: string;
   // Whether the phrase starts or ends with a letter or digit of a spaced script, where a match
@@ -183,6 +185,15 @@ export class IntentRecogniser {
     const byDefault = model !== null && model.outOfScopeClass >= 0 ? THRESHOLD_WITH_OUT_OF_SCOPE : DEFAULT_THRESHOLD;
     const usableThreshold = typeof threshold === 'number' && Number.isFinite(threshold) ? Math.min(1, Math.max(0, threshold)) : byDefault;
     return new IntentRecogniser(model, prepareKeywords(keywords), usableThreshold);
+  }
+
+  /**
+   * The merchant's keyword that decides this text whatever the classifier says, if any: how
+   * `flows validate` finds examples and keywords of one intent that another intent's keyword takes.
+   */
+  keywordDeciding(text: string): { intent: string; keyword: string } | null {
+    const keyword = this.findKeyword(normaliseText(text));
+    return keyword === null ? null : { intent: keyword.intent, keyword: keyword.written };
   }
 
   recognise(text: string): Recognition {
@@ -438,6 +449,7 @@ function prepareKeywords(keywords: Record<string, string[]> | undefined): Keywor
       if (phrase === '') continue;
       prepared.push({
         phrase,
+        written: raw.trim(),
         length: [...phrase].length,
         intent,
         wordStart: SPACED_WORD_CHAR.test(phrase[0]!),

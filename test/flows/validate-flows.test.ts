@@ -2,7 +2,7 @@
 // as `file:line:col message`, pointing at the exact place to fix.
 
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -232,6 +232,70 @@ ${answer}
     const taken = INLINE + `responses:\n  opening_hours:\n    text: ${T('9-21')}\n`;
     expect(await problemsOf({ 'faq.yaml': taken })).toEqual([
       'faq.yaml:6:5 the answer of intent "opening_hours" becomes a response named "opening_hours", already defined at faq.yaml:9:3; rename one of them',
+    ]);
+  });
+});
+
+describe('keywords that take other intents’ messages (warnings)', () => {
+  // A merchant makes 打折 a price keyword, then adds a bulk-order intent whose buyers also say 打折.
+  const SHOP = `
+intents:
+  ask_price:
+    label: ${T('price')}
+    examples: { zh: [多少钱, 有优惠吗], en: [how much] }
+    keywords: [打折, discount]
+  bulk_order:
+    label: ${T('bulk')}
+    examples: { zh: [批发能打折吗, 买一百件什么价], en: [bulk order discount] }
+    keywords: [批发]
+  wholesale:
+    label: ${T('wholesale')}
+    examples: { zh: [拿货价], en: [wholesale price] }
+    keywords: [批发, 批发价]
+responses:
+  price: { text: ${T('price')} }
+  bulk: { text: ${T('bulk')} }
+  wholesale: { text: ${T('wholesale')} }
+flows:
+  price: { trigger: ask_price, steps: [{ say: price }] }
+  bulk: { trigger: bulk_order, steps: [{ say: bulk }] }
+  wholesale: { trigger: wholesale, steps: [{ say: wholesale }] }
+`;
+
+  async function warningsOf(files: Record<string, string>, base: string | false = false): Promise<string[]> {
+    const dir = flowsDir(files);
+    const result = await loadFlows(dir, { actions: builtInActions, displayPath: (f) => path.relative(dir, f), base });
+    if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
+    return result.warnings.map(formatProblem);
+  }
+
+  it('points at an example another intent’s keyword decides, and at a keyword given to two intents', async () => {
+    const warnings = await warningsOf({ 'shop.yaml': SHOP });
+    expect(warnings).toEqual([
+      // 批发能打折吗 holds 批发 (its own intent's keyword) and 打折, as long: a tie goes by intent name.
+      'shop.yaml:9:22 example "批发能打折吗" of bulk_order is decided by the keyword "打折" of ask_price: buyers who write it get ask_price',
+      'shop.yaml:9:45 example "bulk order discount" of bulk_order is decided by the keyword "discount" of ask_price: buyers who write it get ask_price',
+      'shop.yaml:14:16 keyword "批发" is given to both wholesale and bulk_order: a message with it gets bulk_order',
+    ]);
+  });
+
+  it('counts the shipped base’s examples a shop keyword takes, at the keyword', async () => {
+    const base = mkdtempSync(path.join(tmpdir(), 'kefu-base-'));
+    made.push(base);
+    mkdirSync(path.join(base, 'intents'));
+    writeFileSync(path.join(base, 'intents', 'shop.yaml'), 'intents:\n  bulk_order:\n    examples:\n      zh: [团购打折吗, 公司采购打折多少]\n      en: [any discount for 50 pieces]\n');
+    const warnings = await warningsOf({ 'shop.yaml': SHOP }, base);
+    expect(warnings).toContain('shop.yaml:6:16 keyword "打折" of ask_price decides 2 examples the shipped base gives bulk_order, e.g. "团购打折吗": buyers who write them get ask_price');
+    expect(warnings).toContain('shop.yaml:6:20 keyword "discount" of ask_price decides 1 example the shipped base gives bulk_order, e.g. "any discount for 50 pieces": buyers who write them get ask_price');
+  });
+
+  it('says nothing about the demo shop’s flows beyond the three captures it keeps on purpose', async () => {
+    const result = await loadFlows(path.join(ROOT, 'flows'), { actions: builtInActions });
+    if (!result.ok) throw new Error('demo flows invalid');
+    expect(result.warnings.map((w) => w.message.split(':')[0])).toEqual([
+      'keyword "useless" of complaint decides 2 examples the shipped base gives human_agent, e.g. "this bot is useless get me a person"',
+      'keyword "没事了" of cancel decides 2 examples the shipped base gives thanks_bye, e.g. "没事了 谢谢"',
+      'keyword "nevermind" of cancel decides 1 example the shipped base gives cancel_order, e.g. "nevermind the order cancel it"',
     ]);
   });
 });
