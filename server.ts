@@ -171,6 +171,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
   const loaded = await loadFlows(config.flows.dir, loadOptions).catch(abandonStart);
   if (!loaded.ok) return abandonStart(new InvalidFilesError(loaded.problems));
   let current = loaded.flowSet;
+  if (loaded.warnings.length > 0) logger.warn({ warnings: loaded.warnings.map(formatProblem) }, 'flow files load with warnings (npm run flows -- validate)');
 
   const commerce = await started(
     options.catalog ? Promise.resolve({ catalog: options.catalog, source: 'given', close: async () => {} }) : createCatalog(config.commerce, logger),
@@ -255,6 +256,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
       return { ok: false, problems };
     }
     current = result.flowSet;
+    if (result.warnings.length > 0) logger.warn({ warnings: result.warnings.map(formatProblem) }, 'flow files load with warnings (npm run flows -- validate)');
     logger.info({ files: result.flowSet.files.length, intents: result.flowSet.intents.size, flows: result.flowSet.flows.size }, 'flows reloaded');
     return { ok: true, problems: [] };
   };
@@ -265,7 +267,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     reloading = next.catch(() => {});
     return next;
   };
-  attachRobotTrainer(insight, config, reloadFlows, logger);
+  attachRobotTrainer(insight, config, reloadFlows, () => current.recogniser, logger);
   onFlowsChanged = () => void reloadFlows();
   if (changedWhileStarting) onFlowsChanged();
 

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Document, isMap, parseDocument } from 'yaml';
 import type { ActionDefinition } from '../actions/action-types.ts';
+import type { IntentRecogniser } from '../understanding/intent-recogniser.ts';
 import { addIntentExamples, type ExampleLanguage } from '../flows/add-intent-examples.ts';
 import { listFlowFiles, loadFlows } from '../flows/load-flows.ts';
 import { formatProblem } from '../flows/problems.ts';
@@ -18,6 +19,7 @@ import { hasHan } from '../language/chinese-script.ts';
 import type { LocalText } from '../messages.ts';
 import type { Logger } from '../ports.ts';
 import { clusterMessages, type MessageCluster } from './clustering.ts';
+import { explainMiss, type StillMissed } from './explain-miss.ts';
 import type { InsightStore } from './insight-store.ts';
 import { normalisePhrase } from './phrases.ts';
 
@@ -34,7 +36,14 @@ export interface TeachRequest {
 }
 
 export type TeachResult =
-  | { ok: true; file: string; intent: string; added: Record<ExampleLanguage, string[]> }
+  | {
+      ok: true;
+      file: string;
+      intent: string;
+      added: Record<ExampleLanguage, string[]>;
+      /** Taught messages the reloaded bot still does not answer as the intent, each with why. */
+      stillMissed: StillMissed[];
+    }
   | { ok: false; status: 400 | 404 | 409 | 422; error: string; problems?: string[] };
 
 export interface RobotTrainerOptions {
@@ -47,6 +56,8 @@ export interface RobotTrainerOptions {
   nluThreshold: number | null;
   /** Reloads the flows the bot serves (Kefu.reloadFlows). */
   reload: () => Promise<{ ok: boolean; problems: string[] }>;
+  /** The recogniser the bot serves now (after a reload, the new one). */
+  recogniser: () => IntentRecogniser;
   logger: Logger;
 }
 
@@ -154,8 +165,11 @@ export class RobotTrainer {
       // The flows are taught; the group just shows once more (teaching it again answers 409).
       this.options.logger.warn({ err: (error as Error).message }, 'could not forget taught messages');
     }
-    this.options.logger.info({ intent, file: this.display(target), zh: added.zh.length, en: added.en.length }, 'robot trainer taught examples');
-    return { ok: true, file: this.display(target), intent, added };
+    // Checked on the bot's own recogniser, as buyers will meet it.
+    const recogniser = this.options.recogniser();
+    const stillMissed = chosen.map((example) => explainMiss(recogniser, example, intent)).filter((miss): miss is StillMissed => miss !== null);
+    this.options.logger.info({ intent, file: this.display(target), zh: added.zh.length, en: added.en.length, stillMissed: stillMissed.length }, 'robot trainer taught examples');
+    return { ok: true, file: this.display(target), intent, added, stillMissed };
   }
 }
 

@@ -289,13 +289,9 @@ flows:
     expect(warnings).toContain('shop.yaml:6:20 keyword "discount" of ask_price decides 1 example the shipped base gives bulk_order, e.g. "any discount for 50 pieces": buyers who write them get ask_price');
   });
 
-  it('says nothing about the demo shop’s flows beyond the three captures it keeps on purpose', async () => {
+  it('finds nothing to warn about in the demo shop’s flows', async () => {
     const result = await loadFlows(path.join(ROOT, 'flows'), { actions: builtInActions });
     if (!result.ok) throw new Error('demo flows invalid');
-    expect(result.warnings.map((w) => w.message.split(':')[0])).toEqual([
-      'keyword "useless" of complaint decides 2 examples the shipped base gives human_agent, e.g. "this bot is useless get me a person"',
-      'keyword "没事了" of cancel decides 2 examples the shipped base gives thanks_bye, e.g. "没事了 谢谢"',
-      'keyword "nevermind" of cancel decides 1 example the shipped base gives cancel_order, e.g. "nevermind the order cancel it"',
-    ]);
+    expect(result.warnings.map(formatProblem)).toEqual([]);
   });
 });

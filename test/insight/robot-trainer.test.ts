@@ -101,6 +101,7 @@ describe('robot trainer', () => {
       examples: ['火星有分店吗', '火星上有分店吗'],
     });
     expect(taught.status, JSON.stringify(taught.body)).toBe(200);
+    expect(taught.body.stillMissed).toEqual([]);
     expect(taught.body.file).toMatch(/trained\.yaml$/);
     const written = await readFile(path.join(flowsDir, 'trained.yaml'), 'utf8');
     expect(written).toMatch(/^# yaml-language-server/);

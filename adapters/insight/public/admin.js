@@ -128,8 +128,11 @@
       const response = await fetch('/admin/api/trainer/teach', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       const answer = await response.json();
       if (response.ok) {
-        result.replaceChildren(el('p', { class: 'ok' }, `Taught to ${answer.intent} in ${answer.file}.`));
-        setTimeout(loadClusters, 1500);
+        // Taught messages the reloaded bot still misses, each with why (dialogs/insight/explain-miss.ts).
+        const missed = (answer.stillMissed || []).map((m) => el('p', { class: 'problems' }, `Still not recognised: "${m.example}" (answered as ${m.recognisedAs ?? 'not understood'}): ${m.reason}`));
+        result.replaceChildren(el('p', { class: 'ok' }, `Taught to ${answer.intent} in ${answer.file}.`), ...missed);
+        // The list refreshes by itself only when there is nothing left to read here.
+        if (missed.length === 0) setTimeout(loadClusters, 1500);
       } else {
         result.replaceChildren(el('p', { class: 'problems' }, [answer.error, ...(answer.problems || [])].join('\n')));
       }
