@@ -267,7 +267,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     reloading = next.catch(() => {});
     return next;
   };
-  attachRobotTrainer(insight, config, reloadFlows, () => current.recogniser, logger);
+  attachRobotTrainer(insight, config, reloadFlows, () => current, logger);
   onFlowsChanged = () => void reloadFlows();
   if (changedWhileStarting) onFlowsChanged();
 

@@ -7,7 +7,6 @@ import { builtInActions } from '../../dialogs/actions/index.ts';
 import type { FlowSet } from '../../dialogs/flows/load-flows.ts';
 import { RobotTrainer } from '../../dialogs/insight/robot-trainer.ts';
 import type { Logger } from '../../dialogs/ports.ts';
-import type { IntentRecogniser } from '../../dialogs/understanding/intent-recogniser.ts';
 import { systemClock } from '../../dialogs/ports.ts';
 import { registerAdminRoutes } from './admin-routes.ts';
 import type { Insight } from './create-insight.ts';
@@ -16,7 +15,7 @@ export function attachRobotTrainer(
   insight: Insight,
   config: KefuConfig,
   reload: () => Promise<{ ok: boolean; problems: string[] }>,
-  recogniser: () => IntentRecogniser,
+  flows: () => FlowSet,
   logger: Logger,
 ): void {
   insight.trainer = new RobotTrainer({
@@ -27,7 +26,7 @@ export function attachRobotTrainer(
     actions: builtInActions,
     nluThreshold: config.nlu.threshold,
     reload,
-    recogniser,
+    flows,
     logger,
   });
 }

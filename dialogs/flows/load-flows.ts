@@ -35,6 +35,8 @@ export interface FlowSet {
   /** Which flow an intent starts. */
   readonly flowByIntent: ReadonlyMap<string, string>;
   readonly recogniser: IntentRecogniser;
+  /** Every example text the recogniser learned from (the flows' and the shipped base's). */
+  readonly trainingTexts: readonly string[];
   readonly actions: ReadonlyMap<string, ActionDefinition>;
   /** The shop's words that actions use (the `vocabulary:` parts of the files). */
   readonly vocabulary: Vocabulary;
@@ -190,6 +192,7 @@ function buildFlowSet(
     flows,
     flowByIntent,
     recogniser,
+    trainingTexts: examples.map((e) => e.text),
     actions,
     vocabulary,
     chips,

@@ -24,6 +24,14 @@ export interface ClusterOptions {
   threshold: number;
   /** Examples shown per cluster. */
   maxExamples?: number;
+  /**
+   * Typical buyer messages (the flows' training examples) that say how common an n-gram is. Without
+   * them the misunderstood messages alone decide, and a handful about one topic share its words, so
+   * those words look common and weigh least: "你们有实体店吗", "实体店在哪里" and "有没有实体店可以去试穿"
+   * stayed apart on 有/吗/哪里 while 实体店 counted for little. Among thousands of buyer messages
+   * 你们/有/吗 are everywhere and 实体店 is rare, which is what a topic word looks like.
+   */
+  background?: readonly string[];
 }
 
 type Vector = Map<string, number>;
@@ -45,6 +53,23 @@ function cosine(a: Vector, b: Vector): number {
   let dot = 0;
   for (const [key, value] of small) dot += value * (large.get(key) ?? 0);
   return dot;
+}
+
+// The background's n-gram counts, worked out once per list (the flows' examples change only on a reload).
+const backgrounds = new WeakMap<readonly string[], { documents: number; frequency: Map<string, number> }>();
+
+function backgroundFrequency(texts: readonly string[]): { documents: number; frequency: Map<string, number> } {
+  let counted = backgrounds.get(texts);
+  if (counted) return counted;
+  counted = { documents: 0, frequency: new Map() };
+  for (const text of texts) {
+    const normalised = normalisePhrase(text);
+    if (!normalised) continue;
+    counted.documents += 1;
+    for (const gram of new Set(grams(normalised))) counted.frequency.set(gram, (counted.frequency.get(gram) ?? 0) + 1);
+  }
+  backgrounds.set(texts, counted);
+  return counted;
 }
 
 export function clusterMessages(messages: readonly MisunderstoodMessage[], options: ClusterOptions): MessageCluster[] {
@@ -69,12 +94,15 @@ export function clusterMessages(messages: readonly MisunderstoodMessage[], optio
   });
   const documentFrequency = new Map<string, number>();
   for (const counts of termCounts) for (const gram of counts.keys()) documentFrequency.set(gram, (documentFrequency.get(gram) ?? 0) + 1);
+  const background = options.background ? backgroundFrequency(options.background) : { documents: 0, frequency: new Map<string, number>() };
+  for (const [gram, count] of background.frequency) if (documentFrequency.has(gram)) documentFrequency.set(gram, documentFrequency.get(gram)! + count);
+  const documents = entries.length + background.documents;
   const vectors: Vector[] = termCounts.map((counts) => {
     const vector: Vector = new Map();
     let norm = 0;
     for (const [gram, tf] of counts) {
       // Smoothed IDF: a gram in every message still counts a little.
-      const weight = (1 + Math.log(tf)) * (1 + Math.log((1 + entries.length) / (1 + documentFrequency.get(gram)!)));
+      const weight = (1 + Math.log(tf)) * (1 + Math.log((1 + documents) / (1 + documentFrequency.get(gram)!)));
       vector.set(gram, weight);
       norm += weight * weight;
     }

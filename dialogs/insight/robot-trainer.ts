@@ -11,14 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { Document, isMap, parseDocument } from 'yaml';
 import type { ActionDefinition } from '../actions/action-types.ts';
-import type { IntentRecogniser } from '../understanding/intent-recogniser.ts';
 import { addIntentExamples, type ExampleLanguage } from '../flows/add-intent-examples.ts';
-import { listFlowFiles, loadFlows } from '../flows/load-flows.ts';
+import { listFlowFiles, loadFlows, type FlowSet } from '../flows/load-flows.ts';
 import { formatProblem } from '../flows/problems.ts';
 import { hasHan } from '../language/chinese-script.ts';
 import type { LocalText } from '../messages.ts';
 import type { Logger } from '../ports.ts';
-import { clusterMessages, type MessageCluster } from './clustering.ts';
+import { clusterMessages, type ClusterOptions, type MessageCluster } from './clustering.ts';
 import { explainMiss, type StillMissed } from './explain-miss.ts';
 import type { InsightStore } from './insight-store.ts';
 import { normalisePhrase } from './phrases.ts';
@@ -56,8 +55,8 @@ export interface RobotTrainerOptions {
   nluThreshold: number | null;
   /** Reloads the flows the bot serves (Kefu.reloadFlows). */
   reload: () => Promise<{ ok: boolean; problems: string[] }>;
-  /** The recogniser the bot serves now (after a reload, the new one). */
-  recogniser: () => IntentRecogniser;
+  /** The flows the bot serves now (after a reload, the new ones): their recogniser, and their examples as typical buyer wording for grouping. */
+  flows: () => Pick<FlowSet, 'recogniser' | 'trainingTexts'>;
   logger: Logger;
 }
 
@@ -73,7 +72,11 @@ export class RobotTrainer {
   constructor(private readonly options: RobotTrainerOptions) {}
 
   async clusters(): Promise<MessageCluster[]> {
-    return clusterMessages(await this.options.store.listMisunderstood(), { threshold: this.options.clusterThreshold });
+    return clusterMessages(await this.options.store.listMisunderstood(), this.clusterOptions());
+  }
+
+  private clusterOptions(): ClusterOptions {
+    return { threshold: this.options.clusterThreshold, background: this.options.flows().trainingTexts };
   }
 
   teach(request: TeachRequest): Promise<TeachResult> {
@@ -94,7 +97,7 @@ export class RobotTrainer {
     if (!INTENT_NAME.test(intent)) return { ok: false, status: 400, error: 'an intent name is lower-case letters, digits and _, starting with a letter' };
 
     const messages = await store.listMisunderstood();
-    const clusters = clusterMessages(messages, { threshold: this.options.clusterThreshold, maxExamples: Number.MAX_SAFE_INTEGER });
+    const clusters = clusterMessages(messages, { ...this.clusterOptions(), maxExamples: Number.MAX_SAFE_INTEGER });
     const cluster = clusters.find((c) => c.id === request.clusterId);
     if (!cluster) return { ok: false, status: 404, error: 'no such cluster (it may have been taught already); reload the list' };
     const chosen = request.examples ?? cluster.examples;
@@ -166,7 +169,7 @@ export class RobotTrainer {
       this.options.logger.warn({ err: (error as Error).message }, 'could not forget taught messages');
     }
     // Checked on the bot's own recogniser, as buyers will meet it.
-    const recogniser = this.options.recogniser();
+    const { recogniser } = this.options.flows();
     const stillMissed = chosen.map((example) => explainMiss(recogniser, example, intent)).filter((miss): miss is StillMissed => miss !== null);
     this.options.logger.info({ intent, file: this.display(target), zh: added.zh.length, en: added.en.length, stillMissed: stillMissed.length }, 'robot trainer taught examples');
     return { ok: true, file: this.display(target), intent, added, stillMissed };

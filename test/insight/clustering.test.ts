@@ -3,6 +3,8 @@
 // the order messages arrived in.
 
 import { describe, expect, it } from 'vitest';
+import { builtInActions } from '../../dialogs/actions/index.ts';
+import { loadFlows, type FlowSet } from '../../dialogs/flows/load-flows.ts';
 import { clusterMessages } from '../../dialogs/insight/clustering.ts';
 import { normalisePhrase } from '../../dialogs/insight/phrases.ts';
 import type { MisunderstoodMessage } from '../../dialogs/insight/insight-store.ts';
@@ -65,3 +67,36 @@ describe('phrases', () => {
     expect([...normalisePhrase('长'.repeat(500))!].length).toBe(40);
   });
 });
+
+describe('clustering against typical buyer wording', async () => {
+  // The flows' own training examples say which words are everywhere in buyers' messages (你们, 有, 吗)
+  // and which are a topic (实体店): the words a few misunderstood messages share no longer count least.
+  const { flowSet } = await loadDemoFlows();
+  const background = flowSet.trainingTexts;
+
+  it('groups Chinese paraphrases of one question that share only the topic word', () => {
+    const paraphrases = ['你们有实体店吗', '实体店在哪里', '有没有实体店可以去试穿'];
+    expect(clusterMessages(messages(paraphrases), { threshold: 0.35 }).length).toBe(3);
+    const grouped = clusterMessages(messages([...paraphrases, '可以寄到国外吗', '发国外吗', '你们是厂家吗', '能开专票吗公司报销']), { threshold: 0.35, background });
+    expect(grouped.map((c) => [...c.examples].sort())).toEqual([
+      [...paraphrases].sort(),
+      ['发国外吗', '可以寄到国外吗'],
+      ['你们是厂家吗'],
+      ['能开专票吗公司报销'],
+    ]);
+  });
+
+  it('keeps unrelated questions apart on the fixed set', () => {
+    const grouped = clusterMessages(messages(FIXED), { threshold: 0.35, background });
+    for (const cluster of grouped) {
+      const topics = new Set(cluster.examples.map((e) => (/火星/.test(e) ? 'mars' : /bitcoin|比特币/.test(e) ? 'bitcoin' : /积分/.test(e) ? 'points' : e)));
+      expect(topics.size, cluster.examples.join(' | ')).toBe(1);
+    }
+  });
+});
+
+async function loadDemoFlows(): Promise<{ flowSet: FlowSet }> {
+  const result = await loadFlows(new URL('../../flows', import.meta.url).pathname, { actions: builtInActions });
+  if (!result.ok) throw new Error('the demo flows do not load');
+  return { flowSet: result.flowSet };
+}

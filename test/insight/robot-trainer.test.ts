@@ -92,6 +92,12 @@ describe('robot trainer', () => {
     expect(body.clusters.some((c: { examples: string[] }) => c.examples.includes('放丰巢柜就行'))).toBe(false);
   });
 
+  it('shows Chinese paraphrases of one new question as one group', async () => {
+    await notUnderstood(['你们有实体店吗', '实体店在哪里', '有没有实体店可以去试穿']);
+    const cluster = await clusterWith('实体店在哪里');
+    expect([...cluster.examples].sort()).toEqual(['你们有实体店吗', '实体店在哪里', '有没有实体店可以去试穿'].sort());
+  });
+
   it('creates a new intent with a hand-off flow in the trainer’s own file', async () => {
     await notUnderstood(['火星有分店吗', '火星上有分店吗', 'do you have a store on mars']);
     const cluster = await clusterWith('火星有分店吗');
