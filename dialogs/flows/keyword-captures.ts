@@ -8,6 +8,7 @@
 // - an example of one intent that another intent's keyword decides (at the example);
 // - a keyword of one intent that another intent's keyword decides: the same phrase given to two
 //   intents, or one holding another's as long (the longest keyword wins, a tie goes by intent name);
+// - a keyword that is only a number (every number reads the same: the recogniser leaves it out);
 // - examples the shipped base gives an intent that a shop keyword of another intent decides (at the
 //   keyword, with how many and one of them: base examples are not the merchant's to edit).
 
@@ -35,6 +36,10 @@ export function keywordCaptures(collected: CollectedFlows, recogniser: IntentRec
     (definition.keywords ?? []).forEach((keyword, i) => {
       const at = [...origin.path, 'keywords', i];
       keywordOrigins.set(`${name}\u0000${keyword.trim()}`, problemAt(origin.source, at, ''));
+      if (/^[\d\s\p{P}]*$/u.test(keyword)) {
+        warnings.push(problemAt(origin.source, at, `keyword "${keyword}" of ${name} is only a number, and every number reads the same to the recogniser: it is left out (write it in words)`));
+        return;
+      }
       const decided = recogniser.keywordDeciding(keyword);
       if (decided === null || decided.intent === name) return;
       const message =

@@ -446,7 +446,9 @@ function prepareKeywords(keywords: Record<string, string[]> | undefined): Keywor
     for (const raw of phrases) {
       if (typeof raw !== 'string') continue;
       const phrase = normaliseText(raw);
-      if (phrase === '') continue;
+      // Every number reads as the same placeholder: a keyword of digits alone ("88") would decide
+      // every message holding any number. It is left out (flows validate warns about it).
+      if (!/[^#\s]/.test(phrase)) continue;
       prepared.push({
         phrase,
         written: raw.trim(),

@@ -251,7 +251,7 @@ intents:
   wholesale:
     label: ${T('wholesale')}
     examples: { zh: [拿货价], en: [wholesale price] }
-    keywords: [批发, 批发价]
+    keywords: [批发, 批发价, '8888']
 responses:
   price: { text: ${T('price')} }
   bulk: { text: ${T('bulk')} }
@@ -276,7 +276,13 @@ flows:
       'shop.yaml:9:22 example "批发能打折吗" of bulk_order is decided by the keyword "打折" of ask_price: buyers who write it get ask_price',
       'shop.yaml:9:45 example "bulk order discount" of bulk_order is decided by the keyword "discount" of ask_price: buyers who write it get ask_price',
       'shop.yaml:14:16 keyword "批发" is given to both wholesale and bulk_order: a message with it gets bulk_order',
+      'shop.yaml:14:25 keyword "8888" of wholesale is only a number, and every number reads the same to the recogniser: it is left out (write it in words)',
     ]);
+    // Left out indeed: a message with another number is not taken by it.
+    const dir = flowsDir({ 'shop.yaml': SHOP });
+    const loaded = await loadFlows(dir, { actions: builtInActions, base: false });
+    if (!loaded.ok) throw new Error('invalid');
+    expect(loaded.flowSet.recogniser.keywordDeciding('订单 1234 什么时候到')).toBeNull();
   });
 
   it('counts the shipped base’s examples a shop keyword takes, at the keyword', async () => {
