@@ -30,7 +30,7 @@ import { pickVariation, renderVariation, slotButtons } from './render-replies.ts
 import { appendTurns, forgetOrders, identityOf, MAX_SUSPENDED_FLOWS, newSession, type FlowRun, type Session } from './session.ts';
 import { normaliseForMatching, readSlotValues, type MessageForSlots } from './slot-filling.ts';
 import { asksForAgain, expandShorthand, isAcknowledgement, isLanguageNeutral, isNeverMind, isShortReply, onlySaysYes, readYesNo } from './short-replies.ts';
-import { intentFromProductPage } from './page-context.ts';
+import { factsIntentFromProductPage, intentFromProductPage } from './page-context.ts';
 import { isOnlyCourtesy, splitMessage, withoutCourtesyBefore } from './message-parts.ts';
 
 /** Steps one turn may run before the engine decides a flow is stuck (a safety net under the validator). */
@@ -343,7 +343,8 @@ export class Engine {
     const recognition = turn.flowSet.recogniser.recognise(expandShorthand(text));
     const shortReply = wholeMessage ? shortReplyIntent(text, recognition.intent) : recognition.intent;
     const fromPage = shortReply === 'cancel' || shortReply === 'human_agent' ? null : intentFromProductPage(text, turn.product, turn.flowSet);
-    return { intent: fromPage ?? shortReply, confidence: recognition.confidence, ranking: recognition.ranking };
+    const fromFacts = fromPage ?? shortReply ?? factsIntentFromProductPage(text, turn.product, turn.flowSet, turn.session.language);
+    return { intent: fromFacts, confidence: recognition.confidence, ranking: recognition.ranking };
   }
 
   private forSlots(turn: TurnState, text: string): MessageForSlots {

@@ -8,11 +8,13 @@
 // a shop without such a flow keeps the recogniser's choice.
 
 import type { Product } from '../commerce/catalog.ts';
+import { askedTopics, retrieveFacts } from '../commerce/asked-facts.ts';
 import { findVariant } from '../commerce/variant-mentions.ts';
 import { triggersOf } from '../flows/check-flows.ts';
 import type { Step } from '../flows/flow-types.ts';
 import type { FlowSet } from '../flows/load-flows.ts';
 import { toSimplified } from '../language/chinese-script.ts';
+import type { Language } from '../messages.ts';
 
 // Asking whether something exists or is available: 有M号吗, 有没有白色, 还有L吗, do you have it in M, is M available.
 const ASKS_AVAILABILITY_ZH = /有(?:没有|沒有|冇|无|無)?[^,，。?？!！]{0,8}(?:吗|嗎|么|麼|没|沒|不|嘛|呢|[?？])|有没有|有沒有|还有|還有|有货|有貨|有冇|现货|現貨/u;
@@ -58,4 +60,16 @@ export function intentFromProductPage(text: string, product: Product | null, flo
   const { colour, size } = findVariant(text, product);
   if (colour === null && size === null) return null;
   return stockIntent(flowSet);
+}
+
+/**
+ * The product-facts intent for a message the recogniser did not place, when the product in view
+ * answers it: the message names a fact topic, or shares a synonym group or two content words with
+ * one of the product's catalog texts (`vocabulary.product_facts.intent`; null when unset).
+ */
+export function factsIntentFromProductPage(text: string, product: Product | null, flowSet: FlowSet, language: Language): string | null {
+  const facts = flowSet.vocabulary.product_facts;
+  if (!product || !facts?.intent) return null;
+  const asks = askedTopics(text, facts.topics).length > 0 || retrieveFacts(text, product, language, facts.synonyms).length > 0;
+  return asks ? facts.intent : null;
 }

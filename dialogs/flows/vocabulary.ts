@@ -24,6 +24,12 @@ export interface ProductFactsVocabulary {
    */
   intent?: string;
   topics: Record<string, FactTopic>;
+  /**
+   * Groups of words that mean the same in a question and in the catalog's texts (掉色, 褪色, fade,
+   * bleed): a question that names none of the topics is answered from the clause of an attribute
+   * text that shares a group, or two content words, with it (dialogs/commerce/asked-facts.ts).
+   */
+  synonyms?: string[][];
 }
 
 export const SHIPPING_TOPICS = ['dispatch', 'courier', 'days', 'free'] as const;

@@ -9,7 +9,7 @@ import { buyerOrders } from '../../dialogs/commerce/buyer-orders.ts';
 import { silentLogger } from '../../dialogs/ports.ts';
 import { formatDate, formatMoney, joinAlternatives, stockBand } from '../../dialogs/actions/commerce-wording.ts';
 import { checkStock } from '../../dialogs/actions/check-stock.ts';
-import { askedTopics } from '../../dialogs/actions/product-facts.ts';
+import { askedTopics } from '../../dialogs/commerce/asked-facts.ts';
 import { adviseSizeFrom } from '../../dialogs/actions/recommend-size.ts';
 import { findRegion } from '../../dialogs/actions/shipping-answer.ts';
 import type { ActionContext } from '../../dialogs/actions/action-types.ts';
