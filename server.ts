@@ -34,6 +34,7 @@ import { RedisProofAttempts } from './adapters/stores/redis/redis-proof-attempts
 import { WebchatOutbound, WEBCHAT_CHANNEL } from './adapters/webchat/webchat-outbound.ts';
 import { registerWebchatRoutes } from './adapters/webchat/webchat-routes.ts';
 import { registerWebchatChips } from './adapters/webchat/webchat-chips.ts';
+import { registerWebchatSuggest } from './adapters/webchat/webchat-suggest.ts';
 import { DemoSignIn } from './adapters/webchat/demo-sign-in.ts';
 import { registerWebchatRateLimits } from './adapters/webchat/webchat-rate-limits.ts';
 import { IdentityVerifier } from './adapters/webchat/identity-token.ts';
@@ -320,6 +321,8 @@ export async function buildServer(config: KefuConfig, logger: Logger): Promise<{
     registerWebchatRoutes(http, { conversations: kefu.conversations, mailbox: kefu.mailbox, clock: systemClock, logger, identity, demoSignIn, limits });
     // Question chips by page, from the flows loaded now (docs/shopping-path.md).
     registerWebchatChips(http, { chips: () => kefu.flows().chips, limits });
+    // The shop's questions matching what the buyer has typed so far (docs/shopping-path.md).
+    registerWebchatSuggest(http, { chips: () => kefu.flows().chips, limits });
   }
   registerInsightRoutes(http, kefu, config, logger);
   kefu.deskAdapter.registerRoutes?.(http);

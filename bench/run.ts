@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { formatProfileSummary, summarizeCpuProfile } from './cpu-profile-summary.ts';
+import { benchTypingSuggestions } from './typing-suggestions.ts';
 import { mergeResults, runLoad, SIZE_ADVICE_DIALOGUE, summarize, type LoadResult, type LoadSummary } from './load.ts';
 
 const PROJECT_ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -666,6 +667,8 @@ async function main(): Promise<number> {
     `targets at ${options.conversations} conversations: ratio >= ${TARGET_RATIO.toFixed(2)} ${verdict(ratio >= TARGET_RATIO)}, ` +
       `kefu p99 < ${TARGET_P99_MS} ms ${verdict(kefuSummary.p99 < TARGET_P99_MS)}`,
   );
+  print();
+  for (const line of await benchTypingSuggestions()) print(line);
   print(`ratio: ${ratio.toFixed(2)}`);
   return floorSummary.errors + kefuSummary.errors > 0 || floorSummary.messages === 0 || kefuSummary.messages === 0 ? 1 : 0;
 }

@@ -2,7 +2,7 @@
 // gathered per page kind in file order, and checked like buttons are: a payload "/name" must name
 // an intent of the shop (or a built-in payload), reported at the payload's line and column.
 
-import type { ChipDefinition, ChipsByPage, PageKind } from '../shopping/page-chips.ts';
+import type { ChipDefinition, ChipListName, ChipsByPage } from '../shopping/page-chips.ts';
 import { BUILT_IN_PAYLOADS } from './check-flows.ts';
 import type { FlowFile } from './flow-types.ts';
 import type { Problem } from './problems.ts';
@@ -16,7 +16,7 @@ export interface ChipFile {
 export function checkChips(files: readonly ChipFile[], intents: ReadonlyMap<string, unknown>): Problem[] {
   const problems: Problem[] = [];
   for (const { source, chips } of files) {
-    for (const [page, list] of Object.entries(chips) as [PageKind, ChipDefinition[]][]) {
+    for (const [page, list] of Object.entries(chips) as [ChipListName, ChipDefinition[]][]) {
       list.forEach((chip, index) => {
         if (!chip.payload.startsWith('/')) return;
         const intent = chip.payload.slice(1).split('{')[0]!;
@@ -29,9 +29,9 @@ export function checkChips(files: readonly ChipFile[], intents: ReadonlyMap<stri
 }
 
 export function chipsByPage(files: readonly ChipFile[]): ChipsByPage {
-  const byPage = new Map<PageKind, ChipDefinition[]>();
+  const byPage = new Map<ChipListName, ChipDefinition[]>();
   for (const { chips } of files) {
-    for (const [page, list] of Object.entries(chips) as [PageKind, ChipDefinition[]][]) byPage.set(page, [...(byPage.get(page) ?? []), ...list]);
+    for (const [page, list] of Object.entries(chips) as [ChipListName, ChipDefinition[]][]) byPage.set(page, [...(byPage.get(page) ?? []), ...list]);
   }
   return byPage;
 }

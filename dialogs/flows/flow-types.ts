@@ -3,7 +3,7 @@
 // docs/flows.md explains every field to merchants.
 
 import type { HandoffReason, LocalText } from '../messages.ts';
-import type { ChipDefinition, PageKind } from '../shopping/page-chips.ts';
+import type { ChipDefinition, ChipListName } from '../shopping/page-chips.ts';
 import type { Vocabulary } from './vocabulary.ts';
 
 export interface IntentDefinition {
@@ -100,7 +100,7 @@ export interface FlowFile {
   /** The shop's words that actions use (vocabulary.ts). */
   vocabulary?: Vocabulary;
   /** Question chips by page (dialogs/shopping/page-chips.ts). */
-  chips?: Partial<Record<PageKind, ChipDefinition[]>>;
+  chips?: Partial<Record<ChipListName, ChipDefinition[]>>;
 }
 
 /** Intents and responses the engine itself relies on; every flow set must define them. */

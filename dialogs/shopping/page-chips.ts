@@ -9,6 +9,8 @@ import type { Language, LocalText } from '../messages.ts';
 
 export const PAGE_KINDS = ['home', 'product', 'cart', 'order', 'after_sale'] as const;
 export type PageKind = (typeof PAGE_KINDS)[number];
+/** The chip lists of the flow files: one per page kind, and `typing`, offered only as the buyer types (typing-suggestions.ts). */
+export type ChipListName = PageKind | 'typing';
 
 /** One chip as the merchant writes it. */
 export interface ChipDefinition {
@@ -19,7 +21,7 @@ export interface ChipDefinition {
   products?: string[];
 }
 
-export type ChipsByPage = ReadonlyMap<PageKind, readonly ChipDefinition[]>;
+export type ChipsByPage = ReadonlyMap<ChipListName, readonly ChipDefinition[]>;
 
 /** A chip as the page shows it. */
 export interface Chip {
