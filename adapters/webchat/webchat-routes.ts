@@ -2,6 +2,7 @@
 //   POST /webchat/messages   a buyer's message in, the bot's replies out (JSON)
 //   GET  /webchat/events     Server-Sent Events: replies that come later (an agent, a reminder)
 //   GET  /                   the demo chat page
+//   GET  /webchat/widget.js  the embeddable widget: a chat bubble on any page of the shop
 //   GET  /webchat/demo-identity   the demo's own sign-in (only without an identity secret, on demo orders)
 // Every web chat route but the page is rate-limited per client address, messages also per
 // conversation (webchat-rate-limits.ts): 429 with Retry-After.
@@ -38,6 +39,9 @@ const messageBodySchema = {
     // Accepted so older pages keep working, and ignored: a buyer id without a signature proves nothing.
     buyerId: ID,
     productId: ID,
+    // The order the page shows (an order page, or the widget's data-order-id): a hint only. Orders are
+    // still read through the buyer's own identity, so another buyer's order id is "not found".
+    orderId: ID,
     buyerName: { type: 'string', maxLength: 100 },
     // Long texts are accepted here (up to the body limit) and answered kindly by the engine.
     text: { type: 'string' },
@@ -51,6 +55,7 @@ interface MessageBody {
   identityToken?: string;
   buyerId?: string;
   productId?: string;
+  orderId?: string;
   buyerName?: string;
   text?: string;
   payload?: string;
@@ -58,6 +63,7 @@ interface MessageBody {
 
 const HEARTBEAT_MS = 25_000;
 const PAGE = new URL('./public/index.html', import.meta.url);
+const WIDGET = new URL('./public/widget.js', import.meta.url);
 
 export interface WebchatRoutesOptions {
   conversations: ConversationService;
@@ -101,8 +107,13 @@ export function registerWebchatRoutes(app: FastifyInstance, options: WebchatRout
   const { conversations, mailbox, clock, logger, identity, demoSignIn, limits } = options;
   // The page signs in a demo buyer (and says so) only when this Kefu runs the demo sign-in.
   const page = readFileSync(PAGE, 'utf8').replace('data-demo-sign-in="off"', `data-demo-sign-in="${demoSignIn ? 'on' : 'off'}"`);
+  const widget = readFileSync(WIDGET, 'utf8');
 
   app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(page));
+  // The embeddable widget (docs/webchat.md, "On every page of your shop"): one script tag on the shop's
+  // pages opens this page in a bubble. Cached briefly so a new version reaches shops within minutes.
+  app.get('/webchat/widget.js', async (_request, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').header('x-content-type-options', 'nosniff').send(widget));
 
   const addressLimit = limits ? { onRequest: limits.perAddress } : {};
   if (demoSignIn) {
@@ -138,7 +149,7 @@ export function registerWebchatRoutes(app: FastifyInstance, options: WebchatRout
       conversation,
       text: body.text ?? '',
       ...(body.payload ? { payload: body.payload } : {}),
-      ...(body.productId ? { context: { productId: body.productId } } : {}),
+      ...(body.productId || body.orderId ? { context: { ...(body.productId ? { productId: body.productId } : {}), ...(body.orderId ? { orderId: body.orderId } : {}) } } : {}),
       ...(buyerName ? { buyerName } : {}),
       receivedAt: clock.now(),
     };
