@@ -5,7 +5,7 @@
 import type { AfterSalePolicy } from '../commerce/after-sale-policy.ts';
 import type { BuyerOrders, ProvenOrder } from '../commerce/buyer-orders.ts';
 import type { ProofAttempts } from '../commerce/order-proof.ts';
-import type { Button, ConversationRef, Language, MessageContext } from '../messages.ts';
+import type { Button, Card, ConversationRef, Language, MessageContext } from '../messages.ts';
 import type { Vocabulary, VocabularyPart } from '../flows/vocabulary.ts';
 import type { Catalog, Logger } from '../ports.ts';
 
@@ -27,6 +27,8 @@ export interface ActionContext {
   afterSale: AfterSalePolicy;
   /** The buyer's message of this turn (the text, or the pressed button's payload). */
   text: string;
+  /** What actions remembered earlier in this conversation (ActionResult.remember), e.g. the last product search. */
+  memory: Readonly<Record<string, unknown>>;
   /** The shop's words from the flow files' `vocabulary:` parts. */
   vocabulary: Vocabulary;
   logger: Logger;
@@ -41,6 +43,20 @@ export interface ActionResult {
   context?: Partial<MessageContext>;
   /** A guest proved this order (prove_order): the conversation reaches it, and only it, from now on. */
   provenOrder?: ProvenOrder;
+  /** Cards built from the shop's data (products found), each sent as its own reply after the flow's next reply this turn. */
+  cards?: CardReply[];
+  /**
+   * Kept in the conversation's session for later turns and other flows (a `goto` starts with empty
+   * variables): merged into ActionContext.memory by key; a key set to null is forgotten.
+   */
+  remember?: Record<string, unknown>;
+}
+
+/** A card with the buttons under it; `text` is what channels without cards show instead. */
+export interface CardReply {
+  text: string;
+  card: Card;
+  buttons?: Button[];
 }
 
 export interface ActionDefinition {

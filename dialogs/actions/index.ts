@@ -2,6 +2,7 @@
 
 import type { ActionDefinition } from './action-types.ts';
 import { checkStock } from './check-stock.ts';
+import { findProducts } from './find-products.ts';
 import { pricePromo } from './price-promo.ts';
 import { productFacts } from './product-facts.ts';
 import { recommendSize } from './recommend-size.ts';
@@ -28,4 +29,4 @@ const afterSaleActions: readonly ActionDefinition[] = [
   trackParcel,
 ];
 
-export const builtInActions: readonly ActionDefinition[] = [recommendSize, checkStock, productFacts, shippingAnswer, invoicePolicy, pricePromo, ...afterSaleActions];
+export const builtInActions: readonly ActionDefinition[] = [recommendSize, checkStock, productFacts, findProducts, shippingAnswer, invoicePolicy, pricePromo, ...afterSaleActions];

@@ -8,7 +8,7 @@
 //   a flow waiting on a slot → fill it, or answer a new topic and offer the way back, or re-ask;
 //   otherwise → start the intent's flow, or say "did you mean…" with suggestions (two misses → a person).
 
-import type { ActionDefinition } from '../actions/action-types.ts';
+import type { ActionDefinition, CardReply } from '../actions/action-types.ts';
 import { DEFAULT_AFTER_SALE_POLICY, type AfterSalePolicy } from '../commerce/after-sale-policy.ts';
 import { OrdersUnavailableError, type Orders } from '../commerce/orders.ts';
 import { buyerOrders } from '../commerce/buyer-orders.ts';
@@ -27,7 +27,7 @@ import type { Catalog, HandoffRequest, Logger, Product, TurnEvent } from '../por
 import { extractEntities, type EntityOptions } from '../understanding/entities.ts';
 import type { IntentScore } from '../understanding/intent-recogniser.ts';
 import { pickVariation, renderVariation, slotButtons } from './render-replies.ts';
-import { appendTurns, forgetOrders, identityOf, MAX_SUSPENDED_FLOWS, newSession, type FlowRun, type Session } from './session.ts';
+import { appendTurns, forgetOrders, identityOf, MAX_MEMORY_CHARS, MAX_SUSPENDED_FLOWS, newSession, type FlowRun, type Session } from './session.ts';
 import { normaliseForMatching, readSlotValues, type MessageForSlots } from './slot-filling.ts';
 import { asksForAgain, expandShorthand, isAcknowledgement, isLanguageNeutral, isNeverMind, isShortReply, onlySaysYes, readYesNo } from './short-replies.ts';
 import { factsIntentFromProductPage, intentFromProductPage } from './page-context.ts';
@@ -122,6 +122,8 @@ class TurnState {
   endedFlowVars: Record<string, unknown> | null = null;
   /** Buttons an action offered, put on the next reply of this turn. */
   pendingButtons: Button[] = [];
+  /** Cards an action built, sent after the next reply of this turn. */
+  pendingCards: CardReply[] = [];
   /** While the parts of a multi-part message run: the way back to a flow of this message is not offered. */
   multiPart = false;
   /** The question each flow asked this turn, so that a multi-part message asks it once, last. */
@@ -708,6 +710,7 @@ export class Engine {
       ...(this.options.proofAttempts ? { proofAttempts: this.options.proofAttempts } : {}),
       afterSale: this.options.afterSale ?? DEFAULT_AFTER_SALE_POLICY,
       text: turn.message.text || turn.message.payload || '',
+      memory: turn.session.memory ?? {},
       vocabulary: turn.flowSet.vocabulary,
       logger: this.options.logger,
     });
@@ -718,6 +721,8 @@ export class Engine {
       turn.pendingButtons = result.buttons;
       run.offer = result.buttons;
     }
+    if (result.cards?.length) turn.pendingCards = result.cards;
+    if (result.remember) rememberForActions(turn.session, result.remember, this.options.logger);
     // Only a guest's conversation keeps a proven order; a buyer the channel vouches for has their own.
     if (result.provenOrder && turn.message.conversation.guest) turn.session.provenOrder = result.provenOrder;
     if (result.context?.productId && result.context.productId !== turn.session.context.productId) {
@@ -842,6 +847,9 @@ export class Engine {
     const reply = this.render(turn, responseName, extra);
     this.attachPendingButtons(turn, reply);
     turn.replies.push(reply);
+    // Cards follow the reply that introduces them ("给您挑了这几款:").
+    for (const { text, card, buttons } of turn.pendingCards) turn.replies.push({ text, card, ...(buttons?.length ? { buttons } : {}) });
+    turn.pendingCards = [];
   }
 
   private attachPendingButtons(turn: TurnState, reply: Reply): void {
@@ -849,6 +857,20 @@ export class Engine {
     reply.buttons = [...turn.pendingButtons, ...(reply.buttons ?? [])];
     turn.pendingButtons = [];
   }
+}
+
+/** Merges what an action remembers into the session; null forgets a key; an oversized memory is not kept. */
+function rememberForActions(session: Session, remember: Record<string, unknown>, logger: Logger): void {
+  const memory = { ...session.memory };
+  for (const [key, value] of Object.entries(remember)) {
+    if (value === null || value === undefined) delete memory[key];
+    else memory[key] = value;
+  }
+  if (JSON.stringify(memory).length > MAX_MEMORY_CHARS) {
+    logger.warn({ keys: Object.keys(remember) }, 'action memory over its size limit; not kept');
+    return;
+  }
+  session.memory = memory;
 }
 
 /** What the bot said since the buyer's previous message: the question a short answer answers. */

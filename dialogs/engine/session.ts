@@ -54,7 +54,12 @@ export interface Session {
   identity?: string;
   /** The one order a guest conversation has proven, with its owner (dialogs/commerce/buyer-orders.ts). */
   provenOrder?: ProvenOrder;
+  /** What actions remember across turns and flows (ActionResult.remember), e.g. the last product search. */
+  memory?: Record<string, unknown>;
 }
+
+/** Action memory is for small things (a search's filters and shown ids): a larger one is not kept. */
+export const MAX_MEMORY_CHARS = 4096;
 
 /** The identity a session is bound to (see Session.identity). */
 export function identityOf(conversation: ConversationRef): string {

@@ -66,8 +66,25 @@ export interface BusinessHoursWording {
   through: LocalText;
 }
 
+/** The shopping guide's words (dialogs/shopping/product-search.ts): what narrows a search and what refines it. */
+export interface ProductSearchVocabulary {
+  /** Catalog category → words buyers use for it ("零食", "snacks"). */
+  categories: Record<string, string[]>;
+  /** Words that ask for cheaper ones than those shown. */
+  cheaper: string[];
+  /** Words that ask for dearer, better ones than those shown. */
+  pricier: string[];
+  /** Words that ask for others than those shown ("换一批"). */
+  more: string[];
+  /** Words that say who it is for or that it is a search, not what is searched ("送女朋友", "gift for"). */
+  ignore: string[];
+  /** The button under each product card, which asks about that product's stock. */
+  card_button: LocalText;
+}
+
 export interface Vocabulary {
   product_facts?: ProductFactsVocabulary;
+  product_search?: ProductSearchVocabulary;
   shipping?: ShippingVocabulary;
   commerce_wording?: CommerceWording;
   /** Order status → what the buyer reads ("待发货"). */
@@ -84,6 +101,7 @@ export interface Vocabulary {
 export type VocabularyPart = keyof Vocabulary;
 export const VOCABULARY_PARTS: readonly VocabularyPart[] = [
   'product_facts',
+  'product_search',
   'shipping',
   'commerce_wording',
   'order_statuses',
@@ -96,6 +114,7 @@ export const VOCABULARY_PARTS: readonly VocabularyPart[] = [
 /** Where a part's defaults ship, for problems that say what is missing. */
 export const DEFAULT_HOME: Record<VocabularyPart, string> = {
   product_facts: 'flows/product-info.yaml',
+  product_search: 'flows/shopping-guide.yaml',
   shipping: 'flows/shipping.yaml',
   commerce_wording: 'flows/commerce-common.yaml',
   order_statuses: 'flows/after-sale/orders-common.yaml',

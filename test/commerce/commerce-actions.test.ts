@@ -115,6 +115,7 @@ describe('check_stock', () => {
       catalog,
       now: Date.UTC(2026, 11, 1),
       text,
+      memory: {},
       vocabulary,
       orders: buyerOrders(orders, { channel: 't', conversationId: 'c', buyerId: 'b' }, null),
       afterSale: DEFAULT_AFTER_SALE_POLICY,
