@@ -20,6 +20,7 @@ import { createLogger } from './adapters/logging/create-logger.ts';
 import { registerPaymentReminderRoutes, reminderResults, setUpPaymentReminders, type PaymentRemindersRuntime } from './adapters/reminders/payment-reminders-setup.ts';
 import { MemoryConversationLine } from './adapters/stores/memory/memory-conversation-line.ts';
 import { MemoryDeliveryLedger } from './adapters/stores/memory/memory-delivery-ledger.ts';
+import { MemoryTurnLedger } from './adapters/stores/memory/memory-turn-ledger.ts';
 import { MemoryPushMailbox } from './adapters/stores/memory/memory-push-mailbox.ts';
 import { MemorySessionStore } from './adapters/stores/memory/memory-session-store.ts';
 import type { MemoryStoreStats } from './adapters/stores/memory/expiring-map.ts';
@@ -28,6 +29,7 @@ import type { PushMailbox } from './adapters/stores/push-mailbox.ts';
 import { connectRedis, hasRedis, waitForRedisReady, type RedisClient } from './adapters/stores/redis/redis-connection.ts';
 import { RedisConversationLine } from './adapters/stores/redis/redis-conversation-line.ts';
 import { RedisDeliveryLedger } from './adapters/stores/redis/redis-delivery-ledger.ts';
+import { RedisTurnLedger } from './adapters/stores/redis/redis-turn-ledger.ts';
 import { RedisPushMailbox } from './adapters/stores/redis/redis-push-mailbox.ts';
 import { RedisSessionStore } from './adapters/stores/redis/redis-session-store.ts';
 import { RedisProofAttempts } from './adapters/stores/redis/redis-proof-attempts.ts';
@@ -50,7 +52,7 @@ import { loadFlows, type FlowSet, type LoadResult } from './dialogs/flows/load-f
 import { InvalidFilesError, formatProblem } from './dialogs/flows/problems.ts';
 import type { Orders } from './dialogs/commerce/orders.ts';
 import type { ProofAttempts } from './dialogs/commerce/order-proof.ts';
-import type { Catalog, ConversationLine, DeliveryLedger, Logger, OutboundChannel, SessionStore } from './dialogs/ports.ts';
+import type { Catalog, ConversationLine, DeliveryLedger, Logger, OutboundChannel, SessionStore, TurnLedger } from './dialogs/ports.ts';
 import { registerMarketplaceChannels } from './adapters/channels/register-marketplace-channels.ts';
 import { systemClock } from './dialogs/ports.ts';
 
@@ -90,6 +92,8 @@ interface Stores {
   sessions: SessionStore;
   line: ConversationLine;
   ledger: DeliveryLedger;
+  /** Buyers' messages: claimed, and committed with the session (one Lua script on Redis). */
+  turns: TurnLedger;
   mailbox: PushMailbox;
   proofAttempts: ProofAttempts;
   /** The Redis client the stores share (null in memory); the web chat's rate limits count there too. */
@@ -106,15 +110,17 @@ async function createStores(config: KefuConfig, logger: Logger): Promise<Stores>
     const cap = sessions.memoryMaxConversations;
     const memorySessions = new MemorySessionStore({ maxEntries: cap });
     const ledger = new MemoryDeliveryLedger({ maxEntries: cap * 10 });
+    const turns = new MemoryTurnLedger({ sessions: memorySessions, maxEntries: cap * 10 });
     const mailbox = new MemoryPushMailbox({ keepSeconds: sessions.ttlSeconds, logger, maxEntries: cap });
     return {
       sessions: memorySessions,
       line: new MemoryConversationLine({ waitMs: conversations.lineWaitMs, leaseMs: conversations.leaseMs }),
       ledger,
+      turns,
       mailbox,
       proofAttempts: new MemoryProofAttempts({ maxKeys: cap }),
       redis: null,
-      memoryStores: { sessions: memorySessions, delivery_ledger: ledger, push_mailbox: mailbox },
+      memoryStores: { sessions: memorySessions, delivery_ledger: ledger, turn_ledger: turns, push_mailbox: mailbox },
       close: async () => {},
     };
   }
@@ -126,6 +132,7 @@ async function createStores(config: KefuConfig, logger: Logger): Promise<Stores>
     sessions: new RedisSessionStore({ client, prefix }),
     line: new RedisConversationLine({ client, prefix, waitMs: conversations.lineWaitMs, leaseMs: conversations.leaseMs, logger }),
     ledger: new RedisDeliveryLedger({ client, prefix }),
+    turns: new RedisTurnLedger({ client, prefix }),
     mailbox,
     proofAttempts: new RedisProofAttempts({ client, prefix }),
     redis: client,
@@ -212,7 +219,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     engine,
     sessions: stores.sessions,
     line: stores.line,
-    ledger: stores.ledger,
+    turns: stores.turns,
     agentDesk: handoffs,
     events: insight.sink,
     logger,

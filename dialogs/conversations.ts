@@ -1,23 +1,27 @@
 // The core's front door: every channel hands a buyer's message to `receive`, which makes the
 // turn safe to run on many server processes at once:
-//   claim the platform's message id (a redelivery is answered from the ledger, not run twice) →
+//   claim the platform's message id (a redelivery is answered from the turn ledger, not run twice) →
 //   take the conversation's place in line (one message at a time, arrival order) →
-//   load the session → run the engine → open the hand-off / relay to the agent → save → record.
+//   load the session → run the engine → open the hand-off / relay to the agent →
+//   commit the session and the answer together, fenced by the claim → record the turn for insight.
 // Any failure gives the claim back and rethrows, so the channel reports an error and the
-// platform retries: a message is never silently dropped.
+// platform retries: a message is never silently dropped. A process whose claim lapsed while it
+// worked (another took the message) commits nothing and answers "retry", so its retry gets the
+// other's stored answer: a message is never answered twice with two different turns.
+// (Deliveries without a session, such as desk events and order events, use handle-once.ts.)
 
 import { ConversationSessions, conversationKey } from './conversation-sessions.ts';
 import { Engine } from './engine/engine.ts';
-import { handleOnce, type HandleOnceOptions } from './handle-once.ts';
+import { DeliveryInProgressError } from './handle-once.ts';
 import type { ConversationRef, InboundMessage, Reply } from './messages.ts';
 import type {
   AgentDesk,
   ConversationLine,
-  DeliveryLedger,
   EventSink,
   Logger,
   OutboundChannel,
   SessionStore,
+  TurnLedger,
 } from './ports.ts';
 
 // Moved to their own files; re-exported so channels keep one import for the front door.
@@ -28,7 +32,8 @@ export interface ConversationServiceOptions {
   engine: Engine;
   sessions: SessionStore;
   line: ConversationLine;
-  ledger: DeliveryLedger;
+  /** Claims buyers' messages and commits each turn's session with its answer. */
+  turns: TurnLedger;
   agentDesk: AgentDesk;
   events: EventSink;
   logger: Logger;
@@ -50,23 +55,29 @@ export interface ReceiveResult {
 
 export class ConversationService {
   private readonly sessions: ConversationSessions;
-  private readonly once: HandleOnceOptions<Reply[]>;
 
   constructor(private readonly options: ConversationServiceOptions) {
-    const { logger, ledger } = options;
-    this.sessions = new ConversationSessions({ store: options.sessions, ttlSeconds: options.sessionTtlSeconds, lastTurns: options.lastTurns, logger });
-    this.once = { ledger, logger, claimSeconds: options.claimSeconds, keepSeconds: options.dedupeSeconds, what: 'message' };
+    this.sessions = new ConversationSessions({ store: options.sessions, ttlSeconds: options.sessionTtlSeconds, lastTurns: options.lastTurns, logger: options.logger });
   }
 
   async receive(message: InboundMessage): Promise<ReceiveResult> {
-    const messageKey = `${message.conversation.channel}:${message.id}`;
-    const { result, duplicate } = await handleOnce(this.once, messageKey, message.id, () =>
-      this.options.line.run(conversationKey(message.conversation), () => this.runTurn(message)),
-    );
-    return { replies: result, duplicate };
+    const { turns, logger } = this.options;
+    const key = conversationKey(message.conversation);
+    const claim = await turns.claim(key, message.id, this.options.claimSeconds);
+    if (claim.status === 'done') return { replies: JSON.parse(claim.result) as Reply[], duplicate: true };
+    if (claim.status === 'in_progress') throw new DeliveryInProgressError(message.id);
+    try {
+      const replies = await this.options.line.run(key, () => this.runTurn(message, claim.token));
+      return { replies, duplicate: false };
+    } catch (error) {
+      await turns.release(key, message.id, claim.token).catch((releaseError: Error) =>
+        logger.warn({ err: releaseError.message }, 'could not release message claim; it lapses by itself'),
+      );
+      throw error;
+    }
   }
 
-  private async runTurn(message: InboundMessage): Promise<Reply[]> {
+  private async runTurn(message: InboundMessage, token: string): Promise<Reply[]> {
     const { agentDesk, engine, logger } = this.options;
     const session = await this.sessions.load(message.conversation);
     const wasHandedOff = Boolean(session?.handoff);
@@ -74,7 +85,20 @@ export class ConversationService {
     if (outcome.handoff) await agentDesk.openHandoff(outcome.handoff);
     if (outcome.relay) await agentDesk.relayBuyerMessage(message.conversation, message.text || message.payload || '', message.receivedAt);
     if (wasHandedOff && !outcome.session.handoff) await agentDesk.buyerReturnedToBot?.(message.conversation, message.receivedAt);
-    await this.sessions.save(message.conversation, outcome.session);
+    // Inside the conversation's line: the next message of this conversation reads this session.
+    const committed = await this.options.turns.commit({
+      conversationKey: conversationKey(message.conversation),
+      messageId: message.id,
+      token,
+      session: outcome.session,
+      sessionTtlSeconds: this.options.sessionTtlSeconds,
+      result: JSON.stringify(outcome.replies),
+      keepSeconds: this.options.dedupeSeconds,
+    });
+    if (!committed) {
+      logger.warn({ conversation: conversationKey(message.conversation), message: message.id }, 'message claim lapsed while its turn ran; nothing committed, the retry gets the stored answer');
+      throw new DeliveryInProgressError(message.id);
+    }
     try {
       this.options.events.record(outcome.event);
     } catch (error) {

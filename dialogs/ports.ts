@@ -50,6 +50,38 @@ export interface DeliveryLedger {
   release(messageKey: string): Promise<void>;
 }
 
+/** A buyer's message as the turn ledger sees it: its conversation's id, and its claim. */
+export type TurnClaim = { status: 'new'; token: string } | { status: 'in_progress' } | { status: 'done'; result: string };
+
+/** One handled turn: the conversation's new session and the message's answer, written together. */
+export interface TurnCommit {
+  /** "<channel>:<conversation id>" (conversationKey). */
+  conversationKey: string;
+  messageId: string;
+  /** The claim this process holds on the message (TurnClaim.token). */
+  token: string;
+  session: unknown;
+  sessionTtlSeconds: number;
+  /** The answer, as repeats of the message get it. */
+  result: string;
+  keepSeconds: number;
+}
+
+/**
+ * Buyers' messages handled once, with the session and the answer committed in one step (docs/scaling.md,
+ * "One commit per turn"). A claim carries a token; the commit writes the session and the stored
+ * answer only while that token still holds the message, so a process whose claim lapsed (it was slow,
+ * or it was killed and came back) writes nothing, and after a crash a message is either not handled
+ * (its retry runs it) or handled with its answer stored (its retry is answered with it).
+ */
+export interface TurnLedger {
+  claim(conversationKey: string, messageId: string, claimSeconds: number): Promise<TurnClaim>;
+  /** True when written; false when the claim was lost to another process (nothing is written then). */
+  commit(turn: TurnCommit): Promise<boolean>;
+  /** Gives the claim back after a failure, only if `token` still holds it. */
+  release(conversationKey: string, messageId: string, token: string): Promise<void>;
+}
+
 /** Sends replies that are not an answer to a request: an agent's message, a reminder. */
 export interface OutboundChannel {
   readonly channel: string;

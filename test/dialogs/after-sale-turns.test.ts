@@ -8,7 +8,7 @@ import { InMemoryAgentQueue } from '../../adapters/agent-desk/in-memory-agent-qu
 import { DemoCatalog } from '../../adapters/commerce/demo/demo-catalog.ts';
 import { DemoOrders } from '../../adapters/commerce/demo/demo-orders.ts';
 import { MemoryConversationLine } from '../../adapters/stores/memory/memory-conversation-line.ts';
-import { MemoryDeliveryLedger } from '../../adapters/stores/memory/memory-delivery-ledger.ts';
+import { MemoryTurnLedger } from '../../adapters/stores/memory/memory-turn-ledger.ts';
 import { MemorySessionStore } from '../../adapters/stores/memory/memory-session-store.ts';
 import { builtInActions } from '../../dialogs/actions/index.ts';
 import { ConversationService } from '../../dialogs/conversations.ts';
@@ -58,7 +58,7 @@ async function setup() {
     engine,
     sessions,
     line: new MemoryConversationLine(),
-    ledger: new MemoryDeliveryLedger(),
+    turns: new MemoryTurnLedger({ sessions }),
     agentDesk: {
       openHandoff: async (request) => {
         handoffs.push(request);

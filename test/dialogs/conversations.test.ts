@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { InMemoryAgentQueue } from '../../adapters/agent-desk/in-memory-agent-queue.ts';
 import { DemoCatalog } from '../../adapters/commerce/demo/demo-catalog.ts';
 import { MemoryConversationLine } from '../../adapters/stores/memory/memory-conversation-line.ts';
-import { MemoryDeliveryLedger } from '../../adapters/stores/memory/memory-delivery-ledger.ts';
+import { MemoryTurnLedger } from '../../adapters/stores/memory/memory-turn-ledger.ts';
 import { MemorySessionStore } from '../../adapters/stores/memory/memory-session-store.ts';
 import { builtInActions } from '../../dialogs/actions/index.ts';
 import { ConversationService, DeliveryInProgressError } from '../../dialogs/conversations.ts';
@@ -42,7 +42,7 @@ function service(overrides: { sessions?: SessionStore; agentDesk?: AgentDesk } =
     engine,
     sessions,
     line: new MemoryConversationLine(),
-    ledger: new MemoryDeliveryLedger(),
+    turns: new MemoryTurnLedger({ sessions }),
     agentDesk,
     events: { record() {} },
     logger: silentLogger,
