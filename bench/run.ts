@@ -494,7 +494,7 @@ async function main(): Promise<number> {
   print(
     ownRedis === null
       ? `redis: ${options.redisUrl}, keys under ${prefix}`
-      : `redis: private redis-server at ${options.redisUrl}${pinning.loadCpus === null ? '' : `, pinned with the load generator`}, keys under ${prefix}`,
+      : `redis: private redis-server at ${options.redisUrl}${pinning.loadCpus === null ? '' : ', pinned with the load generator'}, keys under ${prefix}`,
   );
 
   const agents = new Map<TargetName, http.Agent>();
@@ -503,6 +503,7 @@ async function main(): Promise<number> {
   let broken: string | null = null;
   let interrupted = false;
   let kefu: Child | null = null;
+  // eslint-disable-next-line no-useless-assignment -- read by the clean-up below when a start fails before it is set
   let floor: Child | null = null;
   let profileText: string | null = null;
 

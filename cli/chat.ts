@@ -55,6 +55,7 @@ const BUYER_PROMPT = 'you › ';
  * be able to move the cursor or recolour the terminal. They appear as visible escapes instead.
  */
 function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is made visible here
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
@@ -111,6 +112,7 @@ function parseChatArguments(argv: string[]): ChatArguments | 'help' {
 
 function checkedProductId(raw: string): string {
   const id = raw.trim();
+  // eslint-disable-next-line no-control-regex -- a product id with control characters is refused
   if (id === '' || id.length > MAX_PRODUCT_ID_CHARS || /[\u0000-\u001f\u007f\s]/.test(id)) {
     throw new Error(`"${printable(id.slice(0, 40))}" is not a product id`);
   }
@@ -460,7 +462,7 @@ async function main(argv: string[]): Promise<number> {
     kefu = await composeKefu(config, { logger, catalog });
   } catch (error) {
     if (error instanceof InvalidFilesError) {
-      process.stderr.write(`The flow files have problems; fix them and start the chat again:\n`);
+      process.stderr.write('The flow files have problems; fix them and start the chat again:\n');
       for (const problem of sortProblems(error.problems)) process.stderr.write(`${formatProblem(problem)}\n`);
       return 1;
     }

@@ -437,7 +437,7 @@ function compiledValidator(): ValidateFunction {
 
 function isTimeZone(zone: string): boolean {
   // Intl accepts offsets such as "+08:00" too; a shop's zone should be a named IANA one.
-  if (!/^[A-Za-z][A-Za-z0-9_+\-]*(\/[A-Za-z0-9_+\-]+)*$/.test(zone)) return false;
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(zone)) return false;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
     return true;
@@ -647,10 +647,6 @@ function displayPath(path: string): string {
   return fromHere !== '' && !fromHere.startsWith('..') && !isAbsolute(fromHere) ? fromHere : path;
 }
 
-function firstLine(text: string): string {
-  return text.split('\n')[0]!.trim();
-}
-
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
@@ -672,7 +668,7 @@ function setOwn(target: Record<string, unknown>, key: string, value: unknown): v
 function hideUrlPassword(text: string): string {
   // A list of URLs in one variable (REDIS_CLUSTER_NODES): each one's password hidden.
   if (text.includes(',')) return text.split(',').map(hideUrlPassword).join(',');
-  if (!/^[a-z][a-z0-9+.\-]*:\/\/[^/\s]*:[^/\s]*@/i.test(text)) return text;
+  if (!/^[a-z][a-z0-9+.-]*:\/\/[^/\s]*:[^/\s]*@/i.test(text)) return text;
   try {
     const url = new URL(text);
     if (url.password === '') return text;

@@ -142,7 +142,7 @@ function errorText(error: unknown): string {
  * The string pattern is the "unrolled loop" form: linear, and unlike `(?:[^"\\]|\\.)*` it does not
  * overflow the regular-expression stack on multi-megabyte strings.
  */
-const JSON_TOKEN = /"[^"\\]*(?:\\.[^"\\]*)*"|(?<![\w.\-])1[3-9]\d{9}(?![\w.])/g;
+const JSON_TOKEN = /"[^"\\]*(?:\\.[^"\\]*)*"|(?<![\w.-])1[3-9]\d{9}(?![\w.])/g;
 
 /** Masks personal data in every string of one finished JSON log line. Never throws. */
 export function maskLogLine(line: string): string {

@@ -365,7 +365,7 @@ const STREET = new RegExp(`[${HAN}A-Za-z]{1,10}?(?:大道|大街|胡同|[路街�
 
 /** A numbered part: 969号, 3号楼, 2单元, 201室, 五段, A座. */
 const NUMBERED = new RegExp(
-  `[0-9０-９A-Za-z#\\-－一二三四五六七八九十百零〇]{1,8}(?:号楼|號樓|号院|號院|单元|單元|[号號栋棟幢座楼樓层層室房户戶段巷弄])`,
+  '[0-9０-９A-Za-z#\\-－一二三四五六七八九十百零〇]{1,8}(?:号楼|號樓|号院|號院|单元|單元|[号號栋棟幢座楼樓层層室房户戶段巷弄])',
   'y',
 );
 
@@ -513,7 +513,7 @@ const STREET_WORD = `(?!(?:${NOT_STREET_NAMES})\\b)(?:\\d{1,3}(?:st|nd|rd|th)|[A
 /** House number + up to four name words + a street suffix, and an optional flat or suite. */
 const ENGLISH_ADDRESS = new RegExp(
   `(?<![\\w\\-])\\d{1,6}[A-Za-z]?(?:-\\d{1,6})?,? {1,3}(?:${STREET_WORD} {1,3}){1,4}(?:${STREET_SUFFIXES})\\b\\.?` +
-    `(?:,? {0,3}(?:Apt|Apartment|Suite|Ste|Unit|Flat|Room|Rm|Floor|Fl|#)\\.? {0,3}#?[A-Za-z0-9\\-]{1,8})?`,
+    '(?:,? {0,3}(?:Apt|Apartment|Suite|Ste|Unit|Flat|Room|Rm|Floor|Fl|#)\\.? {0,3}#?[A-Za-z0-9\\-]{1,8})?',
   'gi',
 );
 

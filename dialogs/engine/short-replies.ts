@@ -39,7 +39,7 @@ const NEGATORS_EN = ["don't", 'dont', 'do not', 'not', 'never', 'no'];
 // "One more" after a joke, a recommendation and the like.
 const AGAIN = ['再来一个', '再来一次', '再来个', '再讲一个', '再说一个', '再讲个', '再说个', '再来', '还有吗', '还要', '继续讲', 'another one', 'one more', 'again', 'more please', 'another'];
 
-const PUNCTUATION = /[!！。.,，、?？~～…·;；:："“”()（）【】\[\]]+/gu;
+const PUNCTUATION = /[!！。.,，、?？~～…·;；:："“”()（）【】[\]]+/gu;
 const SPACES = /\s+/gu;
 
 function normalise(text: string): string {

@@ -19,7 +19,7 @@ export function normalisePhrase(text: string): string | null {
   phrase = phrase.replace(/[^\s@]+@[^\s@]+/g, ' @ ');
   // Phone numbers in spaced groups ("138 1234 5678"), then any 5+ digits, also with - or . between.
   phrase = phrase.replace(/(?<!\d)\d{2,4}(?: \d{3,4}){2,}(?!\d)/g, '#');
-  phrase = phrase.replace(/\d(?:[\-–.]?\d){4,}/g, '#');
+  phrase = phrase.replace(/\d(?:[-–.]?\d){4,}/g, '#');
   phrase = phrase.replace(NOT_WORD, ' ').replace(/\s+/g, ' ').trim();
   // Chinese needs no spaces between words; buyers' stray spaces must not split a phrase.
   phrase = phrase.replace(/(?<=\p{Script=Han}) (?=\p{Script=Han})/gu, '');

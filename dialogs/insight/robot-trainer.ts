@@ -36,13 +36,13 @@ export interface TeachRequest {
 
 export type TeachResult =
   | {
-      ok: true;
-      file: string;
-      intent: string;
-      added: Record<ExampleLanguage, string[]>;
-      /** Taught messages the reloaded bot still does not answer as the intent, each with why. */
-      stillMissed: StillMissed[];
-    }
+    ok: true;
+    file: string;
+    intent: string;
+    added: Record<ExampleLanguage, string[]>;
+    /** Taught messages the reloaded bot still does not answer as the intent, each with why. */
+    stillMissed: StillMissed[];
+  }
   | { ok: false; status: 400 | 404 | 409 | 422; error: string; problems?: string[] };
 
 export interface RobotTrainerOptions {

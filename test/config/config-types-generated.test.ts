@@ -14,7 +14,7 @@ describe('the configuration types', () => {
     const types = await generateConfigTypes();
     // Not required in the schema (a merchant's file may leave it out), but always there once loaded.
     expect(types).toMatch(/clusterNodes: string\[\];/);
-    expect(types).toMatch(/\n  desk: DeskConfig;/);
+    expect(types).toMatch(/\n {2}desk: DeskConfig;/);
     // Optional when default.yaml does not give it.
     expect(types).toMatch(/webhookSecret\?: string;/);
     for (const name of ['KefuConfig', 'SlackDeskConfig', 'LazadaChannelConfig', 'CommerceConfig', 'LogLevel']) {

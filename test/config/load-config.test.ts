@@ -312,7 +312,7 @@ describe('problems are reported in plain words with where they came from', () =>
       loadConfig({ env: { PORT: '-1' } });
       expect.unreachable();
     } catch (error) {
-      expect((error as Error).message).toBe(`Kefu's configuration has 1 problem:\n  server.port must be at least 0 (from PORT="-1")`);
+      expect((error as Error).message).toBe('Kefu\'s configuration has 1 problem:\n  server.port must be at least 0 (from PORT="-1")');
     }
   });
 });

@@ -282,7 +282,7 @@ export class FakeDingtalk {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? '/', 'http://x');
-    let body: any = null;
+    let body: any;
     try {
       body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
     } catch {

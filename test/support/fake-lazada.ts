@@ -70,7 +70,6 @@ export async function startFakeLazada(): Promise<FakeLazada> {
     const needed = REQUIRED_BY_TEMPLATE[params.template_id ?? ''];
     if (!params.session_id || !needed || !params[needed]) return error('MissingParameter', 'a parameter the template needs is missing');
     const { app_key, timestamp, sign_method, access_token, sign, ...api } = params;
-    void app_key, timestamp, sign_method, access_token, sign;
     accepted.push(api);
     const messageId = `m-${accepted.length}`;
     return { status: 200, body: { code: '0', request_id: `req-${accepted.length}`, data: { current_time: Date.now(), message_id: messageId, template_id: Number(params.template_id) }, success: true, err_code: '0', err_message: 'SUCCESS' } };

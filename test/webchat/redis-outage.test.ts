@@ -150,7 +150,7 @@ it('refuses with 503 + Retry-After while Redis is down, then answers every messa
   // Long enough for the Redis client's reconnect backoff to grow past its first steps.
   await until('every buyer was refused five times during the outage', () =>
     conversations.every((id) => sent.get(id)!.flatMap((m) => m.deliveries).filter((d) => d.phase === 'outage' && d.status === 503).length >= 5),
-    statuses,
+  statuses,
   );
   // A page opening its stream of later replies now cannot be told where "now" is in its mailbox:
   // the stream ends at once (no "ready", no replay of old pushes) and the page reconnects later.

@@ -57,7 +57,7 @@ describe('matching what the buyer has typed', () => {
 
   it('offers the typing-only questions first among equals, each question once, at most a handful', () => {
     expect(index.suggest('h', 'en')).toEqual([]);
-    const many = new SuggestionIndex(new Map([['typing', Array.from({ length: 20 }, (_, i) => ({ title: T(`退货问题${i}`, `退貨問題${i}`, `return question ${i}`), payload: `/return_refund` }))]]));
+    const many = new SuggestionIndex(new Map([['typing', Array.from({ length: 20 }, (_, i) => ({ title: T(`退货问题${i}`, `退貨問題${i}`, `return question ${i}`), payload: '/return_refund' }))]]));
     expect(many.suggest('退货', 'zh-Hans')).toHaveLength(MAX_SUGGESTIONS);
     expect(new Set(texts('尺码')).size).toBe(texts('尺码').length);
   });

@@ -127,7 +127,7 @@ export class DingtalkOpenApi {
     }
   }
 
-  private async call(method: string, url: string, headers: Record<string, string>, payload: unknown): Promise<Record<string, any>> {
+  private async call(method: string, url: string, headers: Record<string, string>, payload: unknown): Promise<Record<string, unknown>> {
     const attempts = this.options.attempts ?? 3;
     let pause = this.options.retryPauseMs ?? 200;
     for (let attempt = 1; ; attempt++) {
@@ -151,7 +151,7 @@ export class DingtalkOpenApi {
     headers: Record<string, string>,
     payload: unknown,
     onRetryAfter: (ms: number) => void,
-  ): Promise<Record<string, any>> {
+  ): Promise<Record<string, unknown>> {
     const response = await fetch(url, {
       method,
       headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
@@ -159,10 +159,10 @@ export class DingtalkOpenApi {
       signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
     });
     const text = await response.text();
-    let body: Record<string, any> = {};
+    let body: Record<string, unknown> = {};
     try {
       const parsed: unknown = text === '' ? {} : JSON.parse(text);
-      if (typeof parsed === 'object' && parsed !== null) body = parsed as Record<string, any>;
+      if (typeof parsed === 'object' && parsed !== null) body = parsed as Record<string, unknown>;
     } catch {
       if (response.ok) throw new DingtalkApiError(`DingTalk answered ${response.status} with a body that is not JSON`, response.status, undefined, false);
     }
@@ -176,7 +176,7 @@ export class DingtalkOpenApi {
   }
 }
 
-function readQueryKey(body: Record<string, any>): string {
+function readQueryKey(body: Record<string, unknown>): string {
   if (typeof body.processQueryKey !== 'string') throw new DingtalkApiError('DingTalk answered without processQueryKey', 200, undefined, false);
   return body.processQueryKey;
 }

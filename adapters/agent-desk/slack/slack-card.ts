@@ -94,11 +94,11 @@ export function cardBlocks(card: HandoffCard, resumeFlows: readonly string[] = [
       { type: 'button', action_id: SLACK_ACTIONS.backToBot, text: { type: 'plain_text', text: 'Back to bot' }, value: card.handoffId },
       ...(resumeFlows.length > 0
         ? [{
-            type: 'static_select',
-            action_id: SLACK_ACTIONS.resume,
-            placeholder: { type: 'plain_text', text: 'Back to bot, then…' },
-            options: resumeFlows.slice(0, 25).map((flow) => ({ text: { type: 'plain_text', text: clip(flow, 75) }, value: flow })),
-          }]
+          type: 'static_select',
+          action_id: SLACK_ACTIONS.resume,
+          placeholder: { type: 'plain_text', text: 'Back to bot, then…' },
+          options: resumeFlows.slice(0, 25).map((flow) => ({ text: { type: 'plain_text', text: clip(flow, 75) }, value: flow })),
+        }]
         : []),
       {
         type: 'button',

@@ -52,7 +52,7 @@ export async function registerLazadaChannel(http: FastifyInstance, kefu: Kefu, c
       logger,
     });
     return new LazadaReplySender(api, pacer);
-   }, config.channels.lazada.sendsPerSecond);
+  }, config.channels.lazada.sendsPerSecond);
   await registerLazadaRoutes(http, {
     channel: LAZADA_CHANNEL,
     path: lazada.webhookPath,

@@ -32,14 +32,14 @@ export function createSendPacer(options: SendPacerOptions): SendPacer {
   const local = new RateLimiterMemory({ points, duration });
   const limiter: RateLimiterAbstract = options.redis
     ? new RateLimiterRedis({
-        storeClient: options.redis.client,
-        keyPrefix: `${options.redis.prefix}channel:${options.channel}:sends`,
-        points,
-        duration,
-        // A Redis that is not connected answers at once from the local count rather than queueing.
-        rejectIfRedisNotReady: true,
-        insuranceLimiter: local,
-      })
+      storeClient: options.redis.client,
+      keyPrefix: `${options.redis.prefix}channel:${options.channel}:sends`,
+      points,
+      duration,
+      // A Redis that is not connected answers at once from the local count rather than queueing.
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: local,
+    })
     : local;
   return {
     async take(): Promise<void> {

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { KefuConfig } from '../../../config/config-types.ts';
 import type { Logger } from '../../../dialogs/ports.ts';
 import type { Kefu } from '../../../server.ts';
-import { connectRedis, hasRedis, waitForRedisReady, type RedisClient } from '../../stores/redis/redis-connection.ts';
+import { connectRedis, hasRedis, waitForRedisReady } from '../../stores/redis/redis-connection.ts';
 import { DEFAULT_API_RETRY } from './api-retry.ts';
 import type { ChannelState, ChannelStateOptions } from './channel-state.ts';
 import { MarketplaceOutbound, type ReplySender } from './marketplace-outbound.ts';

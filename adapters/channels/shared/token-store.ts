@@ -54,7 +54,7 @@ export class MemoryTokenStore implements TokenStore {
 }
 
 /** Deletes the lock only when it is still ours (it may have expired and been taken by another process). */
-const UNLOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+const UNLOCK = 'if redis.call(\'GET\', KEYS[1]) == ARGV[1] then return redis.call(\'DEL\', KEYS[1]) end return 0';
 
 export class RedisTokenStore implements TokenStore {
   private readonly key: string;

@@ -64,7 +64,7 @@ export async function registerShopeeChannel(http: FastifyInstance, kefu: Kefu, c
       logger,
     });
     return shopee.sendThroughSellerchat ? new ShopeeReplySender(api, pacer) : new ShopeeReadOnlySender(logger);
-   }, config.channels.shopee.sendsPerSecond);
+  }, config.channels.shopee.sendsPerSecond);
   await registerShopeeRoutes(http, {
     path: shopee.webhookPath,
     callbackUrl: shopee.callbackUrl,

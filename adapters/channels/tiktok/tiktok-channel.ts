@@ -58,7 +58,7 @@ export async function registerTiktokChannel(http: FastifyInstance, kefu: Kefu, c
       logger,
     });
     return new TiktokReplySender(api, pacer);
-   }, config.channels.tiktok.sendsPerSecond);
+  }, config.channels.tiktok.sendsPerSecond);
   await registerTiktokRoutes(http, {
     path: tiktok.webhookPath,
     appKey: tiktok.appKey,

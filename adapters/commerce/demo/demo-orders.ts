@@ -108,16 +108,16 @@ export class DemoOrders implements Orders {
           ...(returnRequest ? { returnRequest: { ...returnRequest, createdAt: relativeTime(returnRequest.createdAt, origin) } } : {}),
           ...(refund
             ? {
-                refund: {
-                  status: refund.status,
-                  amount: refund.amount,
-                  currency: refund.currency,
-                  ...(refund.method ? { method: refund.method } : {}),
-                  requestedAt: relativeTime(refund.requestedAt, origin),
-                  ...(refund.issuedAt ? { issuedAt: relativeTime(refund.issuedAt, origin) } : {}),
-                  ...(refund.expectedBy ? { expectedBy: relativeTime(refund.expectedBy, origin) } : {}),
-                },
-              }
+              refund: {
+                status: refund.status,
+                amount: refund.amount,
+                currency: refund.currency,
+                ...(refund.method ? { method: refund.method } : {}),
+                requestedAt: relativeTime(refund.requestedAt, origin),
+                ...(refund.issuedAt ? { issuedAt: relativeTime(refund.issuedAt, origin) } : {}),
+                ...(refund.expectedBy ? { expectedBy: relativeTime(refund.expectedBy, origin) } : {}),
+              },
+            }
             : {}),
         });
         if (events) book.events.set(raw.id, events.map((e) => ({ ...e, at: relativeTime(e.at, origin) })));

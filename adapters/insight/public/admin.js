@@ -70,7 +70,7 @@
       el('h3', {}, title),
       rows.length
         ? el('table', {}, el('tr', {}, el('th', {}, 'topic'), el('th', {}, 'count'), el('th', {}, 'rise')),
-            ...rows.map((row) => el('tr', {}, el('td', {}, row.name, row.isNew ? el('span', { class: 'new' }, ' new') : ''), el('td', {}, row.count), el('td', { class: 'rise' }, row.rise > 0 ? `+${row.rise}` : row.rise))))
+          ...rows.map((row) => el('tr', {}, el('td', {}, row.name, row.isNew ? el('span', { class: 'new' }, ' new') : ''), el('td', {}, row.count), el('td', { class: 'rise' }, row.rise > 0 ? `+${row.rise}` : row.rise))))
         : el('p', {}, 'Nothing yet.'));
   }
 

@@ -91,7 +91,7 @@
     var ask = typeof window.kefuIdentity === 'function' ? Promise.resolve().then(window.kefuIdentity) : Promise.resolve(null);
     ask.then(
       function (token) { return typeof token === 'string' && token ? token : null; },
-      function () { return null; }
+      function () { return null; },
     ).then(function (token) {
       frame.contentWindow.postMessage({ kefu: 'identity', id: message.id, token: token }, origin);
     });
