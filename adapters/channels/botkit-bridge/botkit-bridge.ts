@@ -94,7 +94,7 @@ export async function startBotkitBridge(options: BotkitBridgeOptions): Promise<B
 
   const server: Server = createServer(webserver);
   // Adapters that speak WebSocket (the web adapter with {noServer: true}) share this server.
-  const sockets = (options.adapter as { wss?: { options?: { noServer?: boolean }; handleUpgrade: (...args: never[]) => unknown; emit: (...args: never[]) => unknown } }).wss;
+  const sockets = (options.adapter as { wss?: { options?: { noServer?: boolean }; handleUpgrade: (...args: unknown[]) => unknown; emit: (...args: unknown[]) => unknown } }).wss;
   if (sockets?.options?.noServer) {
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       sockets.handleUpgrade(request, socket, head, (ws: unknown) => sockets.emit('connection', ws, request));
