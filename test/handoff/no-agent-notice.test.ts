@@ -66,8 +66,8 @@ describe('asking for a person with nobody at the desk', () => {
   };
 
   it('tells the buyer nobody is online, in their script, and keeps the hand-off for the agent who comes', async () => {
-    expect(await ask('转人工')).toContain('现在暂时没有客服在线');
-    expect(await ask('請幫我轉人工客服')).toContain('現在暫時沒有客服在線');
+    expect(await ask('转人工')).toContain('现在暂时没有人工客服在线');
+    expect(await ask('請幫我轉人工客服')).toContain('現在暫時沒有人工客服在線');
     expect(await ask('can I talk to a real person')).toContain('No one from our team is online right now');
 
     const signIn = await fetch(`${kefu.url}/desk/api/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ agent: 'wangfang', password: PASSWORD }) });
@@ -79,6 +79,6 @@ describe('asking for a person with nobody at the desk', () => {
     // With the agent's desk open, the next buyer is told someone is coming.
     const next = await ask('转人工');
     expect(next).toContain('正在为您转接人工客服');
-    expect(next).not.toContain('没有客服在线');
+    expect(next).not.toContain('没有人工客服在线');
   });
 });
