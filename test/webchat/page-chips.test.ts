@@ -162,6 +162,23 @@ describe('GET /webchat/chips and the chat page', () => {
     await context.close();
   });
 
+  it('offers the other chips again after an answer without buttons of its own', async () => {
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/?page=product&productId=tee-classic`);
+    const chips = page.locator('#chips button');
+    await expect.poll(() => chips.allTextContents(), { timeout: 10_000 }).toContain('How long does delivery take?');
+    await chips.filter({ hasText: 'How long does delivery take?' }).click();
+    expect(await page.locator('#chips').isHidden()).toBe(true);
+    await expect.poll(() => page.locator('.bubble.bot').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    // The delivery answer has no buttons: the page's other questions come back, the one asked does not.
+    await expect.poll(() => page.locator('#chips').isVisible(), { timeout: 10_000 }).toBe(true);
+    const again = await chips.allTextContents();
+    expect(again).toContain('Which size should I get?');
+    expect(again).not.toContain('How long does delivery take?');
+    await context.close();
+  });
+
   it('shows no chip row on a page kind without chips, and the chat still works', async () => {
     const context = await browser.newContext({ locale: 'zh-CN' });
     const page = await context.newPage();
