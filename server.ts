@@ -45,6 +45,7 @@ import { ConfigError, describeConfig, loadConfig } from './config/load-config.ts
 import { builtInActions } from './dialogs/actions/index.ts';
 import { ConversationService } from './dialogs/conversations.ts';
 import { Engine } from './dialogs/engine/engine.ts';
+import { AgentPresence } from './dialogs/handoff/agent-presence.ts';
 import { handoffNotice } from './dialogs/handoff/handoff-notice.ts';
 import type { HandoffService } from './dialogs/handoff/handoff-service.ts';
 import type { DegradedPart } from './dialogs/handoff/desk-health.ts';
@@ -193,6 +194,13 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
   insight.metrics.watchMemoryStores(stores.memoryStores);
   const agentQueue = new InMemoryAgentQueue();
   const deskAdapter = await started(createDeskAdapter(config, agentQueue, logger, stores));
+  // Who is at Kefu's own desk, when it is the only desk: a buyer asking for a person while nobody is
+  // there is told so (handoff_no_agent). A team chat's agents cannot be seen from here.
+  const presence = config.desk.enabled && config.agentDesk.kind === 'memory' ? new AgentPresence(stores.sessions, systemClock, logger) : null;
+  if (presence) {
+    await presence.start();
+    opened.push({ close: async () => presence.stop() });
+  }
   const engine = new Engine({
     flows: () => current,
     catalog,
@@ -205,7 +213,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     },
     logger,
     sentiment: insight.sentiment,
-    handoffNotice: handoffNotice(handoffSettings(config)),
+    handoffNotice: handoffNotice(handoffSettings(config), presence ?? undefined),
     orders,
     proofAttempts: stores.proofAttempts,
     afterSale: afterSalePolicy(config),
@@ -294,7 +302,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     reminders,
     redis: stores.redis,
     degraded: () => degradedParts(deskAdapter, handoffs),
-    desk: { view: createDeskView(config, handoffs, { ...stores, logger, engine }), sessions: stores.sessions, attempts: stores.proofAttempts },
+    desk: { view: createDeskView(config, handoffs, { ...stores, logger, engine }), sessions: stores.sessions, attempts: stores.proofAttempts, ...(presence ? { presence } : {}) },
     async close() {
       // Newest first: the desk stops relaying before the stores it writes to go away.
       for (const each of [...opened].reverse()) await each.close();

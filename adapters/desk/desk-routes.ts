@@ -12,6 +12,7 @@
 
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AgentPresence } from '../../dialogs/handoff/agent-presence.ts';
 import type { AgentEvent, AgentEventResult } from '../../dialogs/handoff/agent-events.ts';
 import { KEFU_DESK, type DeskView } from '../../dialogs/handoff/desk-view.ts';
 import type { Clock, Logger } from '../../dialogs/ports.ts';
@@ -44,6 +45,8 @@ export interface DeskRoutesOptions {
   queues: readonly string[];
   clock: Clock;
   logger: Logger;
+  /** Told whenever a signed-in agent's page asks something (dialogs/handoff/agent-presence.ts). */
+  presence?: Pick<AgentPresence, 'seen'>;
 }
 
 const HANDOFF_ID = '^[A-Za-z0-9-]{1,64}$';
@@ -77,6 +80,8 @@ export function registerDeskRoutes(app: FastifyInstance, options: DeskRoutesOpti
       void reply.status(401).headers(SECURITY_HEADERS).send({ error: 'sign in first', code: 'signed_out' });
       return null;
     }
+    // A signed-in agent's page asking anything means someone is at the desk.
+    void options.presence?.seen(session.agentId);
     if (write) {
       const given = request.headers[CSRF_HEADER];
       if (typeof given !== 'string' || given.length > 200 || !sameToken(given, session.csrf)) {
@@ -113,6 +118,7 @@ export function registerDeskRoutes(app: FastifyInstance, options: DeskRoutesOpti
     const { token, session } = await sessions.create(account.id, account.name, clock.now());
     sessions.setCookie(reply, token, secure(request));
     logger.info({ agent: account.id }, 'agent signed in at the desk');
+    void options.presence?.seen(account.id);
     return { agent: { id: account.id, name: account.name }, csrf: session.csrf, resumeFlows: options.resumeFlows, queues: options.queues };
   });
 

@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { KefuConfig } from '../../config/config-types.ts';
 import type { ProofAttempts } from '../../dialogs/commerce/order-proof.ts';
+import type { AgentPresence } from '../../dialogs/handoff/agent-presence.ts';
 import type { DeskView } from '../../dialogs/handoff/desk-view.ts';
 import { systemClock, type Logger, type SessionStore } from '../../dialogs/ports.ts';
 import { AgentAccounts } from './agent-accounts.ts';
@@ -16,6 +17,8 @@ export interface DeskParts {
   view: DeskView;
   sessions: SessionStore;
   attempts: ProofAttempts;
+  /** Told when an agent's page asks something, so buyers learn when nobody is at the desk. */
+  presence?: Pick<AgentPresence, 'seen'>;
 }
 
 export async function registerDesk(http: FastifyInstance, parts: DeskParts, config: KefuConfig, logger: Logger): Promise<void> {
@@ -33,5 +36,6 @@ export async function registerDesk(http: FastifyInstance, parts: DeskParts, conf
     queues: knownQueues(config.handoff.queues),
     clock: systemClock,
     logger,
+    ...(parts.presence ? { presence: parts.presence } : {}),
   });
 }

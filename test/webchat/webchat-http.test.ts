@@ -48,7 +48,8 @@ async function deliver(url: string, body: Record<string, unknown>): Promise<Answ
 
 /** What the bot has remembered of a conversation, read from the hand-off card an agent would get. */
 async function transcriptSeenByAgent(server: RunningServer, conversationId: string): Promise<{ from: string; text: string }[]> {
-  expect(await say(server.url, { conversationId, text: '转人工' })).toEqual([expect.stringMatching(/转接人工客服/)]);
+  // Nobody is at the desk in this test: the buyer is told so, and the hand-off is opened all the same.
+  expect(await say(server.url, { conversationId, text: '转人工' })).toEqual([expect.stringMatching(/转接人工客服|没有人工客服在线/)]);
   const handoff = server.kefu.agentQueue.waiting().filter((h) => h.request.conversation.conversationId === conversationId).at(-1);
   expect(handoff, 'a hand-off was opened').toBeDefined();
   return handoff!.request.lastTurns.map(({ from, text }) => ({ from, text }));
