@@ -16,7 +16,8 @@ export default tseslint.config(
     rules: {
       '@stylistic/semi': ['error', 'always'],
       '@stylistic/quotes': ['error', 'single', { avoidEscape: true }],
-      '@stylistic/indent': ['error', 2, { SwitchCase: 1 }],
+      // A chain of conditions (a ? b : c ? d : e) is written as a flat list, one `:` per line, as the house always has.
+      '@stylistic/indent': ['error', 2, { SwitchCase: 1, flatTernaryExpressions: true }],
       '@stylistic/comma-dangle': ['error', 'always-multiline'],
       '@stylistic/eol-last': 'error',
       '@stylistic/no-trailing-spaces': 'error',

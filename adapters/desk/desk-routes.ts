@@ -195,9 +195,9 @@ export function registerDeskRoutes(app: FastifyInstance, options: DeskRoutesOpti
         const base = { eventId, thread: { desk: KEFU_DESK, threadId: request.params.id }, agent, at, ownerOnly: true as const };
         const event: AgentEvent =
           action.kind === 'message' ? { ...base, kind: 'message', text, noNoteMarker: true }
-            : action.kind === 'back_to_bot' ? { ...base, kind: 'back_to_bot', ...(body.flow ? { resumeFlow: body.flow } : {}) }
-              : action.kind === 'transfer' ? { ...base, kind: 'transfer', queue: body.queue! }
-                : { ...base, kind: action.kind };
+          : action.kind === 'back_to_bot' ? { ...base, kind: 'back_to_bot', ...(body.flow ? { resumeFlow: body.flow } : {}) }
+          : action.kind === 'transfer' ? { ...base, kind: 'transfer', queue: body.queue! }
+          : { ...base, kind: action.kind };
         const result = await view.act(event);
         return reply.status(RESULT_STATUS[result.status]).send(result);
       } catch (error) {

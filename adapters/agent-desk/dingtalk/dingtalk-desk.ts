@@ -158,9 +158,9 @@ export class DingtalkDesk implements HandoffDesk {
     const base = { eventId: message.msgId, thread: { desk: DINGTALK_DESK, threadId: entry.handoff }, agent, at: message.createAt };
     const event: AgentEvent =
       command.kind === 'claim' ? { ...base, kind: 'claim' }
-        : command.kind === 'back' ? { ...base, kind: 'back_to_bot', ...(command.resumeFlow ? { resumeFlow: command.resumeFlow } : {}) }
-          : command.kind === 'close' ? { ...base, kind: 'close' }
-            : { ...base, kind: 'message', text: command.text };
+      : command.kind === 'back' ? { ...base, kind: 'back_to_bot', ...(command.resumeFlow ? { resumeFlow: command.resumeFlow } : {}) }
+      : command.kind === 'close' ? { ...base, kind: 'close' }
+      : { ...base, kind: 'message', text: command.text };
     const result = await handler.handleAgentEvent(event);
     await this.showResult(message, code, result);
   }

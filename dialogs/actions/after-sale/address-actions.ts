@@ -110,7 +110,7 @@ export const changeAddress: ActionDefinition = {
       // Applied now or by an earlier attempt of this same request: the buyer hears the same.
       const state = result.outcome === 'already_applied' ? 'applied'
         : result.outcome === 'not_allowed' && result.order && ['shipped', 'delivered'].includes(result.order.status) ? 'shipped'
-          : result.outcome;
+        : result.outcome;
       if (state === 'applied') context.logger.info({ orderId, conversation: context.conversation.conversationId }, 'address change applied');
       return { set: { change_state: state, ...(result.order ? { order: orderView(result.order, context) } : {}) } };
     } catch (error) {

@@ -19,7 +19,7 @@ export const cancelOrder: ActionDefinition = {
       });
       const state = result.outcome === 'already_applied' ? 'applied'
         : result.outcome === 'not_allowed' && result.order && ['shipped', 'delivered'].includes(result.order.status) ? 'shipped'
-          : result.outcome;
+        : result.outcome;
       return { set: { cancel_state: state, ...(result.order ? { order: orderView(result.order, context) } : {}) } };
     } catch (error) {
       context.logger.warn({ err: (error as Error).message, action: 'cancel_order' }, 'orders backend unavailable');
