@@ -4,7 +4,7 @@
 // dir defaults to the configured flows folder (flows/, or KEFU_FLOWS_DIR).
 
 import path from 'node:path';
-import { afterSalePolicy } from '../adapters/commerce/choose-orders.ts';
+import { afterSalePolicy } from '../compose/orders.ts';
 import { DemoCatalog } from '../adapters/commerce/demo/demo-catalog.ts';
 import { DemoOrders } from '../adapters/commerce/demo/demo-orders.ts';
 import { MemoryProofAttempts } from '../adapters/stores/memory/memory-proof-attempts.ts';

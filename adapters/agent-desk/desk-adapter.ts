@@ -1,4 +1,4 @@
-// What server.ts needs from an agent-desk adapter besides the HandoffDesk port itself: its
+// What the composition (compose/) needs from an agent-desk adapter besides the HandoffDesk port itself: its
 // webhook routes on Kefu's HTTP server, its connections (Socket Mode, Stream Mode) and a way
 // to close them. Each desk (adapters/agent-desk/<desk>/) exports a factory returning one.
 

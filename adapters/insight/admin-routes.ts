@@ -21,7 +21,7 @@ import { INTENT_NAME, type TeachRequest } from '../../dialogs/insight/robot-trai
 import type { Clock, Logger } from '../../dialogs/ports.ts';
 import { strictBodyValidator } from '../http/http-server.ts';
 import { adminCredential, sameSecret, sessionCookie } from './admin-access.ts';
-import type { Insight } from './create-insight.ts';
+import type { Insight } from './insight.ts';
 import { tokenReport } from './channel-token-status.ts';
 import { flowDiagramSvg } from './flow-diagram.ts';
 import { WrongTokenLimit } from './wrong-token-limit.ts';

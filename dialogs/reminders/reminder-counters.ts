@@ -1,7 +1,7 @@
 // Counters of payment reminders, for the shop's dashboard: how many reminders went out, and how
 // many orders were paid within 24 hours after one (the 催付 conversion the seed story cares about).
 // Kept in Redis when REDIS_URL is set (shared by every process, kept across restarts), in memory
-// otherwise. Read them with readReminderCounters (adapters/reminders/payment-reminders-setup.ts).
+// otherwise. Read them with readReminderCounters (compose/payment-reminders.ts).
 
 export type ReminderCounterName = 'remindersSent' | 'paidAfterReminder';
 

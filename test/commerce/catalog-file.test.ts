@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCatalog, InvalidCatalogError } from '../../adapters/commerce/create-catalog.ts';
+import { createCatalog, InvalidCatalogError } from '../../compose/catalog.ts';
 import { parseCatalogText } from '../../adapters/commerce/demo/catalog-file.ts';
 import { DEMO_CATALOG_FILE } from '../../adapters/commerce/demo/demo-catalog.ts';
 import { loadConfig } from '../../config/load-config.ts';

@@ -3,7 +3,7 @@
 
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { afterSalePolicy } from '../../adapters/commerce/choose-orders.ts';
+import { afterSalePolicy } from '../../compose/orders.ts';
 import { DemoCatalog } from '../../adapters/commerce/demo/demo-catalog.ts';
 import { DemoOrders } from '../../adapters/commerce/demo/demo-orders.ts';
 import { MemoryProofAttempts } from '../../adapters/stores/memory/memory-proof-attempts.ts';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../config/load-config.ts';
-import { handoffSettings } from '../../adapters/agent-desk/compose-handoff.ts';
+import { handoffSettings } from '../../compose/handoff.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'kefu-handoff-config-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DemoOrders } from '../../adapters/commerce/demo/demo-orders.ts';
-import { readReminderCounters } from '../../adapters/reminders/payment-reminders-setup.ts';
+import { readReminderCounters } from '../../compose/payment-reminders.ts';
 import { loadConfig } from '../../config/load-config.ts';
 import type { OrderEvent, OrderEventListener, OrderEventSource } from '../../dialogs/commerce/order-events.ts';
 import type { Orders } from '../../dialogs/commerce/orders.ts';

@@ -4,7 +4,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readReminderCounters } from '../../adapters/reminders/payment-reminders-setup.ts';
+import { readReminderCounters } from '../../compose/payment-reminders.ts';
 import type { Reply } from '../../dialogs/messages.ts';
 import type { RunningServer } from '../../server.ts';
 import { orderEvent, postOrderEvent, TEST_SECRET, until } from '../support/order-events.ts';

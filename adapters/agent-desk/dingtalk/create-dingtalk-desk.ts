@@ -1,10 +1,9 @@
-// Builds the DingTalk desk from `agentDesk.dingtalk` (docs/handoff-dingtalk.md): the OpenAPI
+// Builds the DingTalk desk from its settings (`agentDesk.dingtalk`, docs/handoff-dingtalk.md): the OpenAPI
 // client, the desk, its routes (the HTTP callback in callback mode, the card buttons' pages when
 // publicUrl is set) and, in Stream mode, the WebSocket to DingTalk. The Stream SDK is loaded only
 // in Stream mode.
 
 import type { FastifyInstance } from 'fastify';
-import type { KefuConfig } from '../../../config/config-types.ts';
 import type { Clock, DeliveryLedger, Logger, SessionStore } from '../../../dialogs/ports.ts';
 import type { DeskAdapter } from '../desk-adapter.ts';
 import { registerDingtalkActionRoutes } from './action-routes.ts';
@@ -14,6 +13,26 @@ import { HandoffCodes } from './handoff-codes.ts';
 import { DINGTALK_API_BASE, DINGTALK_SESSION_WEBHOOK_ORIGIN, DingtalkOpenApi } from './openapi-client.ts';
 import type { StreamReceiver } from './stream-receiver.ts';
 
+/** What the desk reads of agentDesk.dingtalk (docs/handoff-dingtalk.md). */
+export interface DingtalkDeskSettings {
+  appKey: string;
+  appSecret: string;
+  robotCode: string;
+  openConversationId: string;
+  mode?: 'stream' | 'callback';
+  queues?: Record<string, string>;
+  apiBaseUrl?: string;
+  publicUrl?: string | null;
+}
+
+/** The hand-off settings the desk shows or follows. */
+export interface DingtalkHandoffSettings {
+  keepSeconds: number;
+  noteMarker: string;
+  resumeFlows?: readonly string[];
+  timezone: string;
+}
+
 export interface DingtalkDeskParts {
   sessions: SessionStore;
   /** Keeps the HTTP callback's used timestamp + sign pairs (shared across processes on Redis). */
@@ -22,9 +41,7 @@ export interface DingtalkDeskParts {
   logger: Logger;
 }
 
-export function createDingtalkDeskAdapter(config: KefuConfig, parts: DingtalkDeskParts): DeskAdapter & { dingtalk: DingtalkDesk } {
-  const settings = config.agentDesk.dingtalk;
-  if (!settings) throw new Error('agentDesk.kind is dingtalk but agentDesk.dingtalk is not set');
+export function createDingtalkDeskAdapter(settings: DingtalkDeskSettings, handoff: DingtalkHandoffSettings, parts: DingtalkDeskParts): DeskAdapter & { dingtalk: DingtalkDesk } {
   const { clock, logger, sessions, ledger } = parts;
   const apiBase = settings.apiBaseUrl ?? DINGTALK_API_BASE;
   const api = new DingtalkOpenApi({
@@ -38,7 +55,7 @@ export function createDingtalkDeskAdapter(config: KefuConfig, parts: DingtalkDes
     logger,
   });
   const keyPrefix = 'dingtalk-desk:';
-  const keepSeconds = config.handoff.keepSeconds;
+  const keepSeconds = handoff.keepSeconds;
   const desk = new DingtalkDesk({
     api,
     codes: new HandoffCodes(sessions, keyPrefix, keepSeconds),
@@ -50,9 +67,9 @@ export function createDingtalkDeskAdapter(config: KefuConfig, parts: DingtalkDes
     // Queue names are lower case (handoff.queues); a name set from the environment arrives upper-cased.
     queues: Object.fromEntries(Object.entries(settings.queues ?? {}).map(([queue, group]) => [queue.toLowerCase(), group])),
     publicUrl: settings.publicUrl ?? null,
-    noteMarker: config.handoff.noteMarker,
-    resumeFlows: config.handoff.resumeFlows ?? [],
-    timezone: config.shop.timezone,
+    noteMarker: handoff.noteMarker,
+    resumeFlows: handoff.resumeFlows ?? [],
+    timezone: handoff.timezone,
     clock,
     logger,
   });

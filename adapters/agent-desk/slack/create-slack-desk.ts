@@ -4,7 +4,6 @@
 
 import { App, LogLevel, SocketModeReceiver, type Logger as SlackLogger } from '@slack/bolt';
 import type { FastifyInstance } from 'fastify';
-import type { SlackDeskConfig } from '../../../config/config-types.ts';
 import type { AgentEventHandler } from '../../../dialogs/handoff/agent-events.ts';
 import type { Clock, Logger } from '../../../dialogs/ports.ts';
 import type { DeskAdapter } from '../desk-adapter.ts';
@@ -14,6 +13,18 @@ import { registerSlackListeners } from './slack-listeners.ts';
 
 /** The Request URL for both Event Subscriptions and Interactivity in the Slack app's settings. */
 export const SLACK_EVENTS_PATH = '/slack/events';
+
+/** What the desk reads of agentDesk.slack (docs/handoff.md). */
+export interface SlackDeskSettings {
+  botToken: string;
+  signingSecret: string;
+  /** The channel hand-off threads open in; `channels` names one per queue. */
+  channel: string;
+  channels?: Record<string, string>;
+  socketMode?: boolean;
+  appToken?: string;
+  apiUrl?: string;
+}
 
 export interface SlackDeskAdapterOptions {
   noteMarker: string;
@@ -51,7 +62,7 @@ function slackLogger(logger: Logger): SlackLogger {
   };
 }
 
-export function createSlackDeskAdapter(config: SlackDeskConfig, options: SlackDeskAdapterOptions): DeskAdapter {
+export function createSlackDeskAdapter(config: SlackDeskSettings, options: SlackDeskAdapterOptions): DeskAdapter {
   const { logger, clock } = options;
   const log = slackLogger(logger);
   const clientOptions = {

@@ -6,14 +6,11 @@
 // and constructs that adapter instead.
 
 import { WebAdapter } from 'botbuilder-adapter-web';
-import { createLogger } from '../../logging/create-logger.ts';
-import { loadConfig } from '../../../config/load-config.ts';
-import { composeKefu } from '../../../server.ts';
+import { composeFromEnvironment } from '../../../compose/from-environment.ts';
 import { startBotkitBridge } from './botkit-bridge.ts';
 
-const loaded = loadConfig();
-const logger = createLogger({ level: loaded.config.logging.level, secretPaths: loaded.secretPaths });
-const kefu = await composeKefu(loaded.config, { logger });
+// A start script is a composition root of its own: the one kind of adapter file that may use compose/.
+const { kefu, logger } = await composeFromEnvironment();
 const bridge = await startBotkitBridge({
   adapter: new WebAdapter({ noServer: true }),
   conversations: kefu.conversations,

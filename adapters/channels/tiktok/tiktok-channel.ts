@@ -1,19 +1,16 @@
-// Wires the TikTok Shop customer-service channel into a running Kefu: the webhook route, the queue
-// and worker, and the signed send-message API for replies. Called when channels.tiktok.enabled.
+// The TikTok Shop customer-service channel: the webhook route, the queue and worker, and the signed
+// send-message API for replies. compose/marketplace-channels.ts builds it when channels.tiktok.enabled.
 
-import type { FastifyInstance } from 'fastify';
-import type { KefuConfig, TiktokChannelConfig } from '../../../config/config-types.ts';
 import type { ConversationRef, Reply } from '../../../dialogs/messages.ts';
 import { systemClock, type Clock, type Logger } from '../../../dialogs/ports.ts';
-import type { Kefu } from '../../../server.ts';
 import { isSafePathSegment, pathSegment } from '../../http/path-segment.ts';
 import { ApiError } from '../shared/api-retry.ts';
 import type { AccessTokens } from '../shared/access-tokens.ts';
-import { keepTokens } from '../shared/keep-tokens.ts';
-import type { TokenKeeper } from '../shared/token-keeper.ts';
+import { keepTokens, type TokenReporting } from '../shared/keep-tokens.ts';
+import { TokenKeeper } from '../shared/token-keeper.ts';
 import { TIKTOK_AUTH_BASE_URL, refreshTiktokToken } from './tiktok-tokens.ts';
 import { UNPACED, type SendPacer } from '../shared/send-pacer.ts';
-import { setUpMarketplaceChannel, type MarketplaceChannel } from '../shared/set-up-marketplace-channel.ts';
+import { marketplaceChannel, type MarketplaceChannel, type MarketplaceStores } from '../shared/marketplace-channel.ts';
 import { TiktokApiClient } from './tiktok-api-client.ts';
 import { renderTiktokReply } from './tiktok-renderer.ts';
 import { registerTiktokRoutes } from './tiktok-routes.ts';
@@ -43,32 +40,57 @@ export class TiktokReplySender {
   }
 }
 
-export async function registerTiktokChannel(http: FastifyInstance, kefu: Kefu, config: KefuConfig, logger: Logger, clock: Clock = systemClock): Promise<MarketplaceChannel> {
-  const tiktok = config.channels.tiktok as Required<Omit<TiktokChannelConfig, 'refreshToken' | 'authBaseUrl'>> & Pick<TiktokChannelConfig, 'refreshToken' | 'authBaseUrl'>;
-  let keeper: TokenKeeper | null = null;
-  const tokens: AccessTokens = { current: () => keeper!.current(), renewAfterRefusal: (used) => keeper!.renewAfterRefusal(used) };
+/** What the channel reads of channels.tiktok (docs/channels.md); compose/ checks them when the channel is on. */
+export interface TiktokSettings {
+  appKey: string;
+  appSecret: string;
+  accessToken: string;
+  refreshToken?: string;
+  shopCipher: string;
+  apiBaseUrl: string;
+  authBaseUrl?: string;
+  webhookPath: string;
+}
+
+export interface TiktokChannelOptions {
+  settings: TiktokSettings;
+  stores: MarketplaceStores;
+  reporting: TokenReporting;
+  /** Webhooks older than this are refused as replays (the redelivery memory lasts as long). */
+  maxAgeSeconds: number;
+  clock?: Clock;
+  logger: Logger;
+}
+
+export function createTiktokChannel(options: TiktokChannelOptions): MarketplaceChannel {
+  const { settings: tiktok, stores, reporting, maxAgeSeconds, clock = systemClock, logger } = options;
+  const tokens: AccessTokens = { current: () => keeper.current(), renewAfterRefusal: (used) => keeper.renewAfterRefusal(used) };
   const api = new TiktokApiClient({ baseUrl: tiktok.apiBaseUrl, appKey: tiktok.appKey, appSecret: tiktok.appSecret, tokens, shopCipher: tiktok.shopCipher, clock });
-  const channel = await setUpMarketplaceChannel(http, kefu, config, logger, TIKTOK_CHANNEL, ({ tokenStore, pacer }) => {
-    keeper = keepTokens(http, kefu, {
-      channel: TIKTOK_CHANNEL,
-      store: tokenStore,
-      seed: { accessToken: tiktok.accessToken, ...(tiktok.refreshToken ? { refreshToken: tiktok.refreshToken } : {}) },
-      refresh: (refreshToken) => refreshTiktokToken(tiktok.authBaseUrl ?? TIKTOK_AUTH_BASE_URL, tiktok.appKey, tiktok.appSecret, refreshToken),
-      clock,
-      logger,
-    });
-    return new TiktokReplySender(api, pacer);
-  }, config.channels.tiktok.sendsPerSecond);
-  await registerTiktokRoutes(http, {
-    path: tiktok.webhookPath,
-    appKey: tiktok.appKey,
-    appSecret: tiktok.appSecret,
-    state: channel.state,
+  const keeper = new TokenKeeper({
+    channel: TIKTOK_CHANNEL,
+    store: stores.tokenStore,
+    seed: { accessToken: tiktok.accessToken, ...(tiktok.refreshToken ? { refreshToken: tiktok.refreshToken } : {}) },
+    refresh: (refreshToken) => refreshTiktokToken(tiktok.authBaseUrl ?? TIKTOK_AUTH_BASE_URL, tiktok.appKey, tiktok.appSecret, refreshToken),
     clock,
     logger,
-    maxAgeSeconds: config.conversations.dedupeSeconds,
-    onAuthorization: (notice) => keeper!.notice(notice),
   });
-  logger.info({ path: tiktok.webhookPath }, 'TikTok Shop customer-service channel is on');
-  return channel;
+  return marketplaceChannel({
+    name: TIKTOK_CHANNEL,
+    stores,
+    sender: new TiktokReplySender(api, stores.pacer),
+    async registerRoutes(http) {
+      await registerTiktokRoutes(http, {
+        path: tiktok.webhookPath,
+        appKey: tiktok.appKey,
+        appSecret: tiktok.appSecret,
+        state: stores.state,
+        clock,
+        logger,
+        maxAgeSeconds,
+        onAuthorization: (notice) => keeper.notice(notice),
+      });
+      logger.info({ path: tiktok.webhookPath }, 'TikTok Shop customer-service channel is on');
+    },
+    startTimers: () => keepTokens(keeper, { channel: TIKTOK_CHANNEL, reporting, clock, logger }),
+  });
 }

@@ -2,14 +2,14 @@
 // reload its flows, and mount the dashboard, its APIs and /metrics on the HTTP server.
 
 import type { FastifyInstance } from 'fastify';
-import type { KefuConfig } from '../../config/config-types.ts';
-import { builtInActions } from '../../dialogs/actions/index.ts';
-import type { FlowSet } from '../../dialogs/flows/load-flows.ts';
-import { RobotTrainer } from '../../dialogs/insight/robot-trainer.ts';
-import type { Logger } from '../../dialogs/ports.ts';
-import { systemClock } from '../../dialogs/ports.ts';
-import { registerAdminRoutes } from './admin-routes.ts';
-import type { Insight } from './create-insight.ts';
+import type { KefuConfig } from '../config/config-types.ts';
+import { builtInActions } from '../dialogs/actions/index.ts';
+import type { FlowSet } from '../dialogs/flows/load-flows.ts';
+import { RobotTrainer } from '../dialogs/insight/robot-trainer.ts';
+import type { Logger } from '../dialogs/ports.ts';
+import { systemClock } from '../dialogs/ports.ts';
+import { registerAdminRoutes } from '../adapters/insight/admin-routes.ts';
+import type { Insight } from '../adapters/insight/insight.ts';
 
 export function attachRobotTrainer(
   insight: Insight,

@@ -3,15 +3,15 @@
 // and the routes. startServer calls it; it is all the composition root knows about the desk.
 
 import type { FastifyInstance } from 'fastify';
-import type { KefuConfig } from '../../config/config-types.ts';
-import type { ProofAttempts } from '../../dialogs/commerce/order-proof.ts';
-import type { AgentPresence } from '../../dialogs/handoff/agent-presence.ts';
-import type { DeskView } from '../../dialogs/handoff/desk-view.ts';
-import { systemClock, type Logger, type SessionStore } from '../../dialogs/ports.ts';
-import { AgentAccounts } from './agent-accounts.ts';
-import { registerDeskRoutes } from './desk-routes.ts';
-import { knownQueues } from '../../dialogs/handoff/handoff-routing.ts';
-import { DeskSessions } from './desk-sessions.ts';
+import type { KefuConfig } from '../config/config-types.ts';
+import type { ProofAttempts } from '../dialogs/commerce/order-proof.ts';
+import type { AgentPresence } from '../dialogs/handoff/agent-presence.ts';
+import type { DeskView } from '../dialogs/handoff/desk-view.ts';
+import { systemClock, type Logger, type SessionStore } from '../dialogs/ports.ts';
+import { AgentAccounts } from '../adapters/desk/agent-accounts.ts';
+import { registerDeskRoutes } from '../adapters/desk/desk-routes.ts';
+import { knownQueues } from '../dialogs/handoff/handoff-routing.ts';
+import { DeskSessions } from '../adapters/desk/desk-sessions.ts';
 
 export interface DeskParts {
   view: DeskView;

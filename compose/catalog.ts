@@ -2,13 +2,13 @@
 // merchant's `commerce.catalogFile` / KEFU_CATALOG), hot-reloaded when it changes, or the merchant's
 // HTTP API. Called once from server.ts.
 
-import type { CommerceConfig } from '../../config/config-types.ts';
-import type { Catalog } from '../../dialogs/commerce/catalog.ts';
-import { InvalidFilesError, formatProblem } from '../../dialogs/flows/problems.ts';
-import type { Logger } from '../../dialogs/ports.ts';
-import { watchFolder, type FolderWatcher } from '../files/watch-folder.ts';
-import { DEMO_CATALOG_FILE, DemoCatalog } from './demo/demo-catalog.ts';
-import { HttpCatalog } from './http/http-catalog.ts';
+import type { CommerceConfig } from '../config/config-types.ts';
+import type { Catalog } from '../dialogs/commerce/catalog.ts';
+import { InvalidFilesError, formatProblem } from '../dialogs/flows/problems.ts';
+import type { Logger } from '../dialogs/ports.ts';
+import { watchFolder, type FolderWatcher } from '../adapters/files/watch-folder.ts';
+import { DEMO_CATALOG_FILE, DemoCatalog } from '../adapters/commerce/demo/demo-catalog.ts';
+import { HttpCatalog } from '../adapters/commerce/http/http-catalog.ts';
 
 /** A catalog file with problems: Kefu refuses to start on it (a running Kefu keeps its previous catalog). */
 export class InvalidCatalogError extends InvalidFilesError {

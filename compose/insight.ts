@@ -3,39 +3,19 @@
 // sentiment scorer the engine uses, and the timer that settles quiet conversations.
 // The robot trainer needs the flows' reload, so it is attached once Kefu is composed.
 
-import type { ChannelTokenStatus } from './channel-token-status.ts';
-import type { KefuConfig } from '../../config/config-types.ts';
-import { InsightRecorder } from '../../dialogs/insight/insight-recorder.ts';
-import type { InsightStore } from '../../dialogs/insight/insight-store.ts';
-import type { ReminderResults } from '../../dialogs/insight/reminder-results.ts';
-import type { RobotTrainer } from '../../dialogs/insight/robot-trainer.ts';
-import { scoreSentiment } from '../../dialogs/insight/sentiment.ts';
-import type { EventSink, Logger } from '../../dialogs/ports.ts';
-import { FanOutEventSink } from '../events/fan-out-event-sink.ts';
-import { LogEventSink } from '../events/log-event-sink.ts';
-import { connectRedis, hasRedis, waitForRedisReady, type RedisClient } from '../stores/redis/redis-connection.ts';
-import { MemoryInsightStore } from './memory-insight-store.ts';
-import { PrometheusMetrics } from './prometheus-metrics.ts';
-import { RedisInsightStore } from './redis-insight-store.ts';
+import type { KefuConfig } from '../config/config-types.ts';
+import { InsightRecorder } from '../dialogs/insight/insight-recorder.ts';
+import type { InsightStore } from '../dialogs/insight/insight-store.ts';
+import { scoreSentiment } from '../dialogs/insight/sentiment.ts';
+import type { Logger } from '../dialogs/ports.ts';
+import type { Insight } from '../adapters/insight/insight.ts';
+import { FanOutEventSink } from '../adapters/events/fan-out-event-sink.ts';
+import { LogEventSink } from '../adapters/events/log-event-sink.ts';
+import { connectRedis, hasRedis, waitForRedisReady, type RedisClient } from '../adapters/stores/redis/redis-connection.ts';
+import { MemoryInsightStore } from '../adapters/insight/memory-insight-store.ts';
+import { PrometheusMetrics } from '../adapters/insight/prometheus-metrics.ts';
+import { RedisInsightStore } from '../adapters/insight/redis-insight-store.ts';
 
-export interface Insight {
-  store: InsightStore;
-  recorder: InsightRecorder;
-  metrics: PrometheusMetrics;
-  /** The event sink to give the conversation service: log + counters + Prometheus. */
-  sink: EventSink;
-  /** The engine's sentiment option. */
-  sentiment: { score(text: string): number; handoffAtOrBelow: number | null; unlessIntents: readonly string[] };
-  /** Set by composeKefu once flows can be reloaded. */
-  trainer: RobotTrainer | null;
-  /** Payment reminders' results, once that part is wired (see docs/insight.md, "Hooks"). */
-  reminders: ReminderResults | null;
-  /** Listeners told after each turn recorded in this process (the dashboard's live stream). */
-  onRecorded: Set<() => void>;
-  /** Each marketplace channel's token status, for /admin (added by the channels as they start). */
-  channelTokens: Set<() => ChannelTokenStatus>;
-  close(): Promise<void>;
-}
 
 /** How often this process looks for conversations that went quiet. */
 const SETTLE_EVERY_MS = 30_000;

@@ -1,20 +1,20 @@
-// Wires the hand-off core to the configured agent desk (memory, Slack, DingTalk): called from
-// composeKefu, so server.ts only gains a few lines.
+// Wires the hand-off core to the configured agent desk (memory, Slack, DingTalk), its scheduler and
+// Kefu's own desk view, from the configuration; called from composeKefu.
 
 import { randomUUID } from 'node:crypto';
-import type { KefuConfig } from '../../config/config-types.ts';
-import type { Engine } from '../../dialogs/engine/engine.ts';
-import { HandoffService } from '../../dialogs/handoff/handoff-service.ts';
-import type { Scheduler } from '../../dialogs/scheduling/scheduler.ts';
-import { InProcessScheduler } from '../schedulers/in-process/in-process-scheduler.ts';
-import type { HandoffSettings } from '../../dialogs/handoff/handoff-settings.ts';
-import type { DegradedPart } from '../../dialogs/handoff/desk-health.ts';
-import { DeskView } from '../../dialogs/handoff/desk-view.ts';
-import { systemClock, type Clock, type ConversationLine, type DeliveryLedger, type Logger, type OutboundChannel, type SessionStore } from '../../dialogs/ports.ts';
-import { maskPersonalData } from '../logging/mask-personal-data.ts';
-import type { DeskAdapter } from './desk-adapter.ts';
-import type { InMemoryAgentQueue } from './in-memory-agent-queue.ts';
-import { hasRedis } from '../stores/redis/redis-connection.ts';
+import type { KefuConfig } from '../config/config-types.ts';
+import type { Engine } from '../dialogs/engine/engine.ts';
+import { HandoffService } from '../dialogs/handoff/handoff-service.ts';
+import type { Scheduler } from '../dialogs/scheduling/scheduler.ts';
+import { InProcessScheduler } from '../adapters/schedulers/in-process/in-process-scheduler.ts';
+import type { HandoffSettings } from '../dialogs/handoff/handoff-settings.ts';
+import type { DegradedPart } from '../dialogs/handoff/desk-health.ts';
+import { DeskView } from '../dialogs/handoff/desk-view.ts';
+import { systemClock, type Clock, type ConversationLine, type DeliveryLedger, type Logger, type OutboundChannel, type SessionStore } from '../dialogs/ports.ts';
+import { maskPersonalData } from '../adapters/logging/mask-personal-data.ts';
+import type { DeskAdapter } from '../adapters/agent-desk/desk-adapter.ts';
+import type { InMemoryAgentQueue } from '../adapters/agent-desk/in-memory-agent-queue.ts';
+import { hasRedis } from '../adapters/stores/redis/redis-connection.ts';
 
 /** The core's hand-off settings from the configuration; throws when the business hours are inside out. */
 export function handoffSettings(config: KefuConfig): HandoffSettings {
@@ -35,13 +35,16 @@ export async function createDeskAdapter(config: KefuConfig, queue: InMemoryAgent
       return { desk: queue, start: async () => {}, close: async () => {} };
     case 'slack': {
       // Loaded only when used: Bolt is large, and a shop on another desk never needs it.
-      const { createSlackDeskAdapter } = await import('./slack/create-slack-desk.ts');
+      const { createSlackDeskAdapter } = await import('../adapters/agent-desk/slack/create-slack-desk.ts');
       return createSlackDeskAdapter(config.agentDesk.slack!, { noteMarker: config.handoff.noteMarker, resumeFlows: config.handoff.resumeFlows, clock: systemClock, logger });
     }
     case 'dingtalk': {
       if (!stores) throw new Error('the DingTalk desk needs the session store and the delivery ledger');
-      const { createDingtalkDeskAdapter } = await import('./dingtalk/create-dingtalk-desk.ts');
-      return createDingtalkDeskAdapter(config, { sessions: stores.sessions, ledger: stores.ledger, clock: systemClock, logger });
+      const { createDingtalkDeskAdapter } = await import('../adapters/agent-desk/dingtalk/create-dingtalk-desk.ts');
+      const settings = config.agentDesk.dingtalk;
+      if (!settings) throw new Error('agentDesk.kind is dingtalk but agentDesk.dingtalk is not set');
+      const { keepSeconds, noteMarker, resumeFlows } = config.handoff;
+      return createDingtalkDeskAdapter(settings, { keepSeconds, noteMarker, resumeFlows, timezone: config.shop.timezone }, { sessions: stores.sessions, ledger: stores.ledger, clock: systemClock, logger });
     }
     default:
       // Hand-offs must reach a person: never fall back silently to a queue nobody reads.
@@ -72,7 +75,7 @@ export const HANDOFF_QUEUE = 'handoffs';
  */
 export async function createHandoffScheduler(config: KefuConfig, logger: Logger): Promise<Scheduler> {
   if (!hasRedis(config.redis)) return new InProcessScheduler({ clock: systemClock, logger });
-  const { BullmqScheduler } = await import('../schedulers/bullmq/bullmq-scheduler.ts');
+  const { BullmqScheduler } = await import('../adapters/schedulers/bullmq/bullmq-scheduler.ts');
   const bullmq = new BullmqScheduler({ url: config.redis.url, clusterNodes: config.redis.clusterNodes, prefix: `${config.sessions.keyPrefix}bull`, queueName: HANDOFF_QUEUE, logger });
   try {
     await bullmq.ready();

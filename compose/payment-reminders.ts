@@ -5,25 +5,25 @@
 // registerPaymentReminderRoutes from startServer; that is all it knows about reminders.
 
 import type { FastifyInstance } from 'fastify';
-import type { KefuConfig } from '../../config/config-types.ts';
-import { isOrderEventSource, type OrderEvent } from '../../dialogs/commerce/order-events.ts';
-import type { Orders } from '../../dialogs/commerce/orders.ts';
-import type { ConversationService } from '../../dialogs/conversations.ts';
-import type { FlowSet } from '../../dialogs/flows/load-flows.ts';
-import type { ReminderResults } from '../../dialogs/insight/reminder-results.ts';
-import type { Catalog, Clock, DeliveryLedger, Logger, SessionStore } from '../../dialogs/ports.ts';
-import { OrderEventInbox, type OrderEventReceipt } from '../../dialogs/reminders/order-event-inbox.ts';
-import { PaymentReminders } from '../../dialogs/reminders/payment-reminders.ts';
-import type { ReminderCounters, ReminderCounterValues } from '../../dialogs/reminders/reminder-counters.ts';
-import { PAYMENT_REMINDER_RESPONSE } from '../../dialogs/reminders/reminder-message.ts';
-import type { Scheduler } from '../../dialogs/scheduling/scheduler.ts';
-import { registerOrderEventsRoute } from '../order-events/order-events-route.ts';
-import { InProcessScheduler } from '../schedulers/in-process/in-process-scheduler.ts';
-import { MemoryReminderCounters } from '../stores/memory/memory-reminder-counters.ts';
-import { MemoryReminderLedger } from '../stores/memory/memory-reminder-ledger.ts';
-import { connectRedis, hasRedis, waitForRedisReady } from '../stores/redis/redis-connection.ts';
-import { RedisReminderCounters } from '../stores/redis/redis-reminder-counters.ts';
-import { RedisReminderLedger } from '../stores/redis/redis-reminder-ledger.ts';
+import type { KefuConfig } from '../config/config-types.ts';
+import { isOrderEventSource, type OrderEvent } from '../dialogs/commerce/order-events.ts';
+import type { Orders } from '../dialogs/commerce/orders.ts';
+import type { ConversationService } from '../dialogs/conversations.ts';
+import type { FlowSet } from '../dialogs/flows/load-flows.ts';
+import type { ReminderResults } from '../dialogs/insight/reminder-results.ts';
+import type { Catalog, Clock, DeliveryLedger, Logger, SessionStore } from '../dialogs/ports.ts';
+import { OrderEventInbox, type OrderEventReceipt } from '../dialogs/reminders/order-event-inbox.ts';
+import { PaymentReminders } from '../dialogs/reminders/payment-reminders.ts';
+import type { ReminderCounters, ReminderCounterValues } from '../dialogs/reminders/reminder-counters.ts';
+import { PAYMENT_REMINDER_RESPONSE } from '../dialogs/reminders/reminder-message.ts';
+import type { Scheduler } from '../dialogs/scheduling/scheduler.ts';
+import { registerOrderEventsRoute } from '../adapters/order-events/order-events-route.ts';
+import { InProcessScheduler } from '../adapters/schedulers/in-process/in-process-scheduler.ts';
+import { MemoryReminderCounters } from '../adapters/stores/memory/memory-reminder-counters.ts';
+import { MemoryReminderLedger } from '../adapters/stores/memory/memory-reminder-ledger.ts';
+import { connectRedis, hasRedis, waitForRedisReady } from '../adapters/stores/redis/redis-connection.ts';
+import { RedisReminderCounters } from '../adapters/stores/redis/redis-reminder-counters.ts';
+import { RedisReminderLedger } from '../adapters/stores/redis/redis-reminder-ledger.ts';
 
 /** An order is remembered this long after its first event: far longer than any order stays unpaid. */
 const KEEP_ORDER_SECONDS = 14 * 24 * 3600;
@@ -70,7 +70,7 @@ export async function setUpPaymentReminders(deps: PaymentRemindersDeps): Promise
   if (redisUrl) {
     const client = connectRedis(config.redis, { connectionName: 'kefu-reminders', logger });
     // BullMQ is loaded only when Redis is configured: an in-memory Kefu does not need it.
-    const { BullmqScheduler } = await import('../schedulers/bullmq/bullmq-scheduler.ts');
+    const { BullmqScheduler } = await import('../adapters/schedulers/bullmq/bullmq-scheduler.ts');
     const bullmq = new BullmqScheduler({ url: config.redis.url, clusterNodes: config.redis.clusterNodes, prefix: `${config.sessions.keyPrefix}bull`, queueName: REMINDER_QUEUE, logger });
     try {
       await Promise.all([waitForRedisReady(client), bullmq.ready()]);

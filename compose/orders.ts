@@ -1,12 +1,12 @@
 // Picks the orders backend from the configuration: the demo shop's order book, or the merchant's
 // order API over HTTP (docs/openapi/commerce-orders.yaml). Called once by server.ts (composeKefu).
 
-import type { AfterSaleConfig, KefuConfig } from '../../config/config-types.ts';
-import type { AfterSalePolicy } from '../../dialogs/commerce/after-sale-policy.ts';
-import type { Orders } from '../../dialogs/commerce/orders.ts';
-import type { Logger } from '../../dialogs/ports.ts';
-import { DemoOrders } from './demo/demo-orders.ts';
-import { HttpOrders } from './http/http-orders.ts';
+import type { AfterSaleConfig, KefuConfig } from '../config/config-types.ts';
+import type { AfterSalePolicy } from '../dialogs/commerce/after-sale-policy.ts';
+import type { Orders } from '../dialogs/commerce/orders.ts';
+import type { Logger } from '../dialogs/ports.ts';
+import { DemoOrders } from '../adapters/commerce/demo/demo-orders.ts';
+import { HttpOrders } from '../adapters/commerce/http/http-orders.ts';
 
 export async function chooseOrders(config: KefuConfig, logger: Logger): Promise<Orders> {
   const settings = config.orders;
