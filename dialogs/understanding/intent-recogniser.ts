@@ -20,8 +20,8 @@
 //   2. It is scaled by how familiar the message looks: the square root of its cosine similarity to
 //      the nearest training example of that intent, relative to how similar the merchant's own
 //      examples of an intent are to each other (leave-one-out; capped at 1). The similarity is
-//      taken on content-focused vectors, where function words and numbers weigh half
-//      (text-features.ts): "what's the capital of france" shares "what", "the", "of" with "what is
+//      taken on content-focused vectors, where function words and numbers weigh half and single
+//      letters are left out (text-features.ts): "what's the capital of france" shares "what", "the", "of" with "what is
 //      it made of", which is not being about the same thing. The classifier itself keeps their full
 //      weight: "where is" and "how do" do tell intents apart (weighing them half in the classifier
 //      cost CLINC150 a point of accuracy).

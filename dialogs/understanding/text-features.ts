@@ -19,7 +19,7 @@
 // does not matter and words every intent uses ("the", "我") weigh little.
 // Each occurrence of a feature is also marked content or not (made only of function words and
 // numbers); the recogniser judges how familiar a message is on a vector where the latter weigh
-// half, and how much of a message is numbers only.
+// half and single letters are left out, and how much of a message is numbers only.
 
 import { eng as englishStopwords, zho as chineseStopwords } from 'stopword';
 import { hasHan, toSimplified } from '../language/chinese-script.ts';
@@ -238,7 +238,10 @@ export interface MessageVector extends SparseVector {
   readonly wordShare: number;
   /**
    * The same vector with the features that are not content (function words, numbers) weighing
-   * FUNCTION_WEIGHT as much, for judging how familiar a message is.
+   * FUNCTION_WEIGHT as much, for judging how familiar a message is. Single letters (character
+   * 1-grams of spaced scripts) are left out of it: every English text has them, so they say nothing
+   * about which example a message is near, yet they were most of the postings the nearest-example
+   * search walked. Its length still counts them (values are not renormalised).
    */
   readonly contentFocused: SparseVector;
 }
@@ -254,6 +257,7 @@ export class TfIdfVocabulary {
   private readonly touched: Int32Array;
   private readonly isContent: Uint8Array;
   private readonly numberOnly: Uint8Array;
+  private readonly singleLetter: Uint8Array;
   // The same ids, found without building each feature's name (vectorise): words and bigrams by
   // their text, n-grams by walking a trie one character at a time.
   private readonly wordIds = new Map<string, number>();
@@ -272,6 +276,7 @@ export class TfIdfVocabulary {
     this.touched = new Int32Array(idf.length);
     this.isContent = new Uint8Array(idf.length);
     this.numberOnly = new Uint8Array(idf.length);
+    this.singleLetter = new Uint8Array(idf.length);
     for (const [feature, id] of ids) {
       if (isNumberOnly(feature)) this.numberOnly[id] = 1;
       const kind = feature[0];
@@ -280,6 +285,7 @@ export class TfIdfVocabulary {
       else if (kind === 'b') this.bigramIds.set(body, id);
       else if (kind === 'h') this.hanGrams.add([...body].map((ch) => ch.codePointAt(0)!), id);
       else if (kind === 'c') this.charGrams.add(Array.from({ length: body.length }, (_, k) => body.charCodeAt(k)), id);
+      if (kind === 'c' && body.length === 1) this.singleLetter[id] = 1;
     }
     this.hanGrams.seal();
     this.charGrams.seal();
@@ -376,18 +382,24 @@ export class TfIdfVocabulary {
     }
     const norm = Math.sqrt(squares) || 1;
     const values = new Float32Array(touchedCount);
-    const focused = new Float32Array(touchedCount);
+    let focusedCount = 0;
+    for (let k = 0; k < touchedCount; k++) if (this.singleLetter[indices[k]!] === 0) focusedCount++;
+    const focusedIndices = new Int32Array(focusedCount);
+    const focused = new Float32Array(focusedCount);
+    let f = 0;
     for (let k = 0; k < touchedCount; k++) {
       values[k] = weights[k]! / norm;
+      if (this.singleLetter[indices[k]!] === 1) continue;
       // Not renormalised: a message of function words only keeps a short content-focused vector,
       // so it looks familiar only when it is nearly an example itself.
-      focused[k] = (isContent[indices[k]!] === 1 ? weights[k]! : weights[k]! * FUNCTION_WEIGHT) / norm;
+      focusedIndices[f] = indices[k]!;
+      focused[f++] = (isContent[indices[k]!] === 1 ? weights[k]! : weights[k]! * FUNCTION_WEIGHT) / norm;
     }
     return {
       indices,
       values,
       wordShare: squares > 0 ? Math.sqrt(Math.max(0, 1 - numberSquares / squares)) : 0,
-      contentFocused: { indices, values: focused },
+      contentFocused: { indices: focusedIndices, values: focused },
     };
   }
 
