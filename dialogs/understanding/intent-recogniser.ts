@@ -364,25 +364,32 @@ function pack(vectors: readonly SparseVector[], featureCount: number): PackedVec
     indices.set(v.indices, offsets[j]);
     values.set(v.values, offsets[j]);
   });
-  // The same entries ordered by feature: for each feature, which examples have it and how much.
-  const exampleOfEntry = new Int32Array(indices.length);
-  for (let j = 0; j < vectors.length; j++) exampleOfEntry.fill(j, offsets[j], offsets[j + 1]);
-  const order = Int32Array.from({ length: indices.length }, (_, k) => k).sort((a, b) => indices[a]! - indices[b]! || a - b);
+  // The same entries ordered by feature (a counting sort: feature ids are dense and bounded), each
+  // feature's entries in example order: for each feature, which examples have it and how much.
+  const perFeature = new Int32Array(featureCount + 1);
+  for (let k = 0; k < indices.length; k++) perFeature[indices[k]! + 1]!++;
+  const positionOf = new Int32Array(featureCount).fill(-1);
   const features: number[] = [];
   const postingStarts: number[] = [];
-  const postingExamples = new Int32Array(order.length);
-  const postingValues = new Float32Array(order.length);
-  order.forEach((k, p) => {
-    if (features.length === 0 || features[features.length - 1] !== indices[k]) {
-      features.push(indices[k]!);
-      postingStarts.push(p);
+  for (let f = 0; f < featureCount; f++) {
+    if (perFeature[f + 1]! > 0) {
+      positionOf[f] = features.length;
+      features.push(f);
+      postingStarts.push(perFeature[f]!);
     }
-    postingExamples[p] = exampleOfEntry[k]!;
-    postingValues[p] = values[k]!;
-  });
-  postingStarts.push(order.length);
-  const positionOf = new Int32Array(featureCount).fill(-1);
-  features.forEach((feature, at) => (positionOf[feature] = at));
+    perFeature[f + 1]! += perFeature[f]!;
+  }
+  postingStarts.push(indices.length);
+  const postingExamples = new Int32Array(indices.length);
+  const postingValues = new Float32Array(indices.length);
+  const next = perFeature.subarray(0, featureCount);
+  for (let j = 0; j < vectors.length; j++) {
+    for (let k = offsets[j]!; k < offsets[j + 1]!; k++) {
+      const p = next[indices[k]!]!++;
+      postingExamples[p] = j;
+      postingValues[p] = values[k]!;
+    }
+  }
   return {
     count: vectors.length,
     positionOf,
