@@ -144,7 +144,8 @@ export function registerAdminRoutes(http: FastifyInstance, options: AdminRoutesO
         return reply.send({ error: retryAfter > 0 ? 'too many wrong tokens from this address; wait and try again' : 'wrong token' });
       }
       reply.header('set-cookie', sessionCookie(token, request.protocol === 'https'));
-      return fromForm ? reply.redirect('/admin', 303) : reply.status(204).send();
+      // Relative: back to the dashboard this form came from, wherever Kefu is mounted (/admin, /shops/tea/admin, /kefu/admin).
+      return fromForm ? reply.redirect('../admin', 303) : reply.status(204).send();
     });
 
     admin.all('/admin/*', async (_request, reply) => reply.status(404).send({ error: 'not found' }));

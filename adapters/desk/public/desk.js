@@ -73,7 +73,7 @@
     if (method !== 'GET') { headers['content-type'] = 'application/json'; headers['x-kefu-csrf'] = csrf; }
     const response = await fetch(path, { method, headers, credentials: 'same-origin', ...(body ? { body: JSON.stringify(body) } : {}) });
     const data = await response.json().catch(() => ({}));
-    if (response.status === 401 && path !== '/desk/api/sign-in') showSignIn(t('signed_out'));
+    if (response.status === 401 && path !== 'desk/api/sign-in') showSignIn(t('signed_out'));
     return { status: response.status, data };
   }
 
@@ -196,10 +196,10 @@
 
   async function refresh() {
     if (!me) return;
-    const queue = await api('GET', '/desk/api/handoffs');
+    const queue = await api('GET', 'desk/api/handoffs');
     if (queue.status === 200) renderQueue(queue.data);
     if (selected) {
-      const card = await api('GET', `/desk/api/handoffs/${encodeURIComponent(selected)}`);
+      const card = await api('GET', `desk/api/handoffs/${encodeURIComponent(selected)}`);
       if (card.status === 200) renderCard(card.data);
     }
   }
@@ -212,7 +212,7 @@
 
   async function act(path, body) {
     $('action-error').textContent = '';
-    const result = await api('POST', `/desk/api/handoffs/${encodeURIComponent(selected)}/${path}`, body);
+    const result = await api('POST', `desk/api/handoffs/${encodeURIComponent(selected)}/${path}`, body);
     if (result.status >= 400) $('action-error').textContent = explain(result);
     await refresh();
     return result.status < 400;
@@ -261,17 +261,17 @@
 
   $('sign-in-form').addEventListener('submit', async (event) => {
     event.preventDefault();
-    const result = await api('POST', '/desk/api/sign-in', { agent: $('agent').value, password: $('password').value });
+    const result = await api('POST', 'desk/api/sign-in', { agent: $('agent').value, password: $('password').value });
     $('password').value = '';
     if (result.status === 200) showDesk(result.data);
     else $('sign-in-error').textContent = t(result.data.code === 'too_many' ? 'too_many' : result.data.code === 'wrong_password' ? 'wrong_password' : 'retry');
   });
 
   $('sign-out').addEventListener('click', async () => {
-    await api('POST', '/desk/api/sign-out', {});
+    await api('POST', 'desk/api/sign-out', {});
     showSignIn('');
   });
 
   applyLanguage();
-  api('GET', '/desk/api/me').then((who) => { if (who.status === 200) showDesk(who.data); else showSignIn(''); });
+  api('GET', 'desk/api/me').then((who) => { if (who.status === 200) showDesk(who.data); else showSignIn(''); });
 })();

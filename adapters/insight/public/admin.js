@@ -95,14 +95,14 @@
   }
 
   function connect() {
-    const source = new EventSource('/admin/api/stream');
+    const source = new EventSource('admin/api/stream');
     source.addEventListener('overview', (event) => apply(JSON.parse(event.data)));
     source.addEventListener('problem', () => (document.getElementById('status').textContent = 'numbers unavailable, retrying…'));
     source.onerror = () => (document.getElementById('status').textContent = 'reconnecting…');
   }
 
   async function loadClusters() {
-    const response = await fetch('/admin/api/trainer/clusters');
+    const response = await fetch('admin/api/trainer/clusters');
     const box = document.getElementById('clusters');
     if (!response.ok) return box.replaceChildren(el('p', { class: 'problems' }, 'The trainer is not available.'));
     const { clusters, intents } = await response.json();
@@ -125,7 +125,7 @@
         const value = (key) => fields.find((f) => f.dataset.key === key).value.trim();
         body.newIntent = { name: value('name'), label: { 'zh-Hans': value('zh-Hans'), 'zh-Hant': value('zh-Hant'), en: value('en') } };
       } else body.intent = select.value;
-      const response = await fetch('/admin/api/trainer/teach', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const response = await fetch('admin/api/trainer/teach', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       const answer = await response.json();
       if (response.ok) {
         // Taught messages the reloaded bot still misses, each with why (dialogs/insight/explain-miss.ts).
@@ -144,11 +144,11 @@
   }
 
   async function loadFlows() {
-    const response = await fetch('/admin/api/flows');
+    const response = await fetch('admin/api/flows');
     if (!response.ok) return;
     const { flows } = await response.json();
     document.getElementById('flow-diagrams').replaceChildren(
-      ...flows.map((name) => el('figure', {}, el('figcaption', {}, name), el('img', { src: `/admin/api/flows/${encodeURIComponent(name)}.svg`, alt: `flow ${name}` }))),
+      ...flows.map((name) => el('figure', {}, el('figcaption', {}, name), el('img', { src: `admin/api/flows/${encodeURIComponent(name)}.svg`, alt: `flow ${name}` }))),
     );
   }
 
@@ -165,7 +165,7 @@
 
   async function loadChannelTokens() {
     const box = document.getElementById('channel-tokens');
-    const response = await fetch('/admin/api/channels');
+    const response = await fetch('admin/api/channels');
     if (!response.ok) return;
     const { channels } = await response.json();
     state.channels = channels;
