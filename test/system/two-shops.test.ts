@@ -12,12 +12,16 @@ import { startShops, type ShopsHost } from '../../compose/shops.ts';
 import { loadConfig } from '../../config/load-config.ts';
 import { silentLogger } from '../../dialogs/ports.ts';
 import { PROJECT_ROOT } from '../../server.ts';
+import { signedBuyer } from '../support/buyer-tokens.ts';
 import { useSharedRedis } from '../support/redis-fixtures.ts';
 import { sharedRedisUrl } from '../support/redis-server.ts';
 
 const redis = useSharedRedis('two-shops');
 const TEA_TOKEN = 'tea-admin-token-0123456789abcdefghijklmnop';
 const SHOES_TOKEN = 'shoes-admin-token-0123456789abcdefghijklmn';
+const SECRETS = { tea: 'tea-identity-secret-0123456789abcdefghij', shoes: 'shoes-identity-secret-0123456789abcdefgh' };
+/** A buyer signed in on one shop's site, as that shop's site signs them. */
+const signedAt = (shop: 'tea' | 'shoes', buyerId: string): Promise<string> => signedBuyer(buyerId, { secret: SECRETS[shop], audience: shop });
 let shopsDir: string;
 let host: ShopsHost;
 
@@ -38,10 +42,13 @@ const said = (answer: { json: { replies?: { text: string }[] } }): string => (an
 beforeAll(async () => {
   shopsDir = mkdtempSync(path.join(tmpdir(), 'kefu-shops-'));
   cpSync(path.join(PROJECT_ROOT, 'examples/two-shops/shops'), shopsDir, { recursive: true });
-  // Each shop's own admin token, from a variable of its own.
-  for (const shop of ['tea', 'shoes']) appendFileSync(path.join(shopsDir, shop, 'kefu.yaml'), `\nadmin:\n  token: \${env:${shop.toUpperCase()}_ADMIN_TOKEN}\n`);
+  // Each shop's own admin token and web chat identity secret, from variables of its own.
+  for (const shop of ['tea', 'shoes']) {
+    const name = shop.toUpperCase();
+    appendFileSync(path.join(shopsDir, shop, 'kefu.yaml'), `\nadmin:\n  token: \${env:${name}_ADMIN_TOKEN}\nwebchat:\n  identity:\n    secret: \${env:${name}_IDENTITY_SECRET}\n    audience: ${shop}\n`);
+  }
   const deploymentFile = path.join(PROJECT_ROOT, 'examples/two-shops/kefu.yaml');
-  const env = { REDIS_URL: sharedRedisUrl, HOST: '127.0.0.1', PORT: '0', KEFU_SHOPS_DIR: shopsDir, TEA_ADMIN_TOKEN: TEA_TOKEN, SHOES_ADMIN_TOKEN: SHOES_TOKEN };
+  const env = { REDIS_URL: sharedRedisUrl, HOST: '127.0.0.1', PORT: '0', KEFU_SHOPS_DIR: shopsDir, TEA_ADMIN_TOKEN: TEA_TOKEN, SHOES_ADMIN_TOKEN: SHOES_TOKEN, TEA_IDENTITY_SECRET: SECRETS.tea, SHOES_IDENTITY_SECRET: SECRETS.shoes };
   const { config } = loadConfig({ file: deploymentFile, env });
   config.sessions.keyPrefix = redis.prefix;
   host = await startShops({ config, logger: silentLogger, configFile: deploymentFile, env });
@@ -97,6 +104,28 @@ describe('two shops in one Kefu', () => {
     const shoesUnanswered = (await shoes.insight.store.listMisunderstood()).map((message) => message.text);
     expect(teaUnanswered).toContain('你们家猫粮是进口的吗');
     expect(shoesUnanswered).not.toContain('你们家猫粮是进口的吗');
+  });
+
+  it("takes a buyer only as the shop that signed them, and keeps each shop's orders apart", async () => {
+    const buyer = { channel: 'webchat', buyerId: 'same-buyer-1' };
+    // Signed by the tea shop's site: refused by the clothing shop, whichever way the message comes in.
+    const teaToken = await signedAt('tea', buyer.buyerId);
+    expect((await say(`${host.url}/webchat/messages`, { shop: 'shoes', conversationId: 'orders-1', identityToken: teaToken, text: '我的订单' })).status).toBe(401);
+    expect((await say(`${host.url}/shops/shoes/webchat/messages`, { conversationId: 'orders-1', identityToken: teaToken, text: '我的订单' })).status).toBe(401);
+    // The same buyer id in both shops: the clothing shop's buyer cancels an order; the tea shop's
+    // order with the same id is not touched.
+    const shoes = host.shops().get('shoes')!.kefu;
+    const tea = host.shops().get('tea')!.kefu;
+    const paid = (await shoes.orders.listOrders(buyer)).find((order) => order.status === 'paid')!;
+    expect(paid).toBeDefined();
+    expect((await tea.orders.getOrder(buyer, paid.id))?.status).toBe('paid');
+    const shoesToken = await signedAt('shoes', buyer.buyerId);
+    const asked = await say(`${host.url}/webchat/messages`, { shop: 'shoes', conversationId: 'orders-1', identityToken: shoesToken, text: `帮我把${paid.id}取消了` });
+    expect(asked.status).toBe(200);
+    const confirmed = await say(`${host.url}/webchat/messages`, { shop: 'shoes', conversationId: 'orders-1', identityToken: shoesToken, text: '确定取消' });
+    expect(said(confirmed)).toContain(paid.id);
+    expect((await shoes.orders.getOrder(buyer, paid.id))?.status).toBe('cancelled');
+    expect((await tea.orders.getOrder(buyer, paid.id))?.status).toBe('paid');
   });
 
   it("opens each shop's admin with that shop's token only", async () => {
