@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { KefuConfig } from '../config/config-types.ts';
 import type { Engine } from '../dialogs/engine/engine.ts';
-import { HandoffService } from '../dialogs/handoff/handoff-service.ts';
+import { HandoffService, type HandoffServiceOptions } from '../dialogs/handoff/handoff-service.ts';
 import type { Scheduler } from '../dialogs/scheduling/scheduler.ts';
 import { InProcessScheduler } from '../adapters/schedulers/in-process/in-process-scheduler.ts';
 import type { HandoffSettings } from '../dialogs/handoff/handoff-settings.ts';
@@ -64,6 +64,8 @@ export interface HandoffParts {
   logger: Logger;
   /** Runs the wait notices and the posts to a desk that was down (createHandoffScheduler). */
   scheduler: Scheduler;
+  /** The buyer's tags for the card. */
+  buyerTags?: HandoffServiceOptions['buyerTags'];
 }
 
 /** BullMQ queue of the hand-offs' jobs (beside the payment reminders' own queue). */
@@ -103,6 +105,7 @@ export function createHandoffService(config: KefuConfig, parts: HandoffParts): H
     logger: parts.logger,
     scheduler: parts.scheduler,
     ...(config.handoff.maskPersonalData ? { maskText: maskPersonalData } : {}),
+    ...(parts.buyerTags ? { buyerTags: parts.buyerTags } : {}),
     sessionTtlSeconds: config.sessions.ttlSeconds,
     lastTurns: config.conversations.lastTurns,
     dedupeSeconds: config.conversations.dedupeSeconds,

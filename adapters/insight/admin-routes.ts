@@ -8,6 +8,7 @@
 //   POST /admin/api/trainer/teach       teach a group to an intent (validated, written, reloaded)
 //   GET  /admin/api/flows               flow names;  GET /admin/api/flows/<name>.svg  its diagram
 //   GET  /admin/api/channels            marketplace tokens: when they end, renewals that failed
+//   …/admin/api/buyer-tags, /admin/api/buyers/tags   buyer tags (buyer-tag-routes.ts)
 //   GET  /metrics                       Prometheus text format (Authorization: Bearer <token>)
 // Without a configured token all of it answers 404 saying that the dashboard is off.
 
@@ -23,6 +24,7 @@ import { strictBodyValidator } from '../http/http-server.ts';
 import { adminCredential, sameSecret, sessionCookie } from './admin-access.ts';
 import type { Insight } from './insight.ts';
 import { tokenReport } from './channel-token-status.ts';
+import { registerBuyerTagRoutes, type BuyerTagRoutesOptions } from './buyer-tag-routes.ts';
 import { flowDiagramSvg } from './flow-diagram.ts';
 import { WrongTokenLimit } from './wrong-token-limit.ts';
 
@@ -34,6 +36,8 @@ export interface AdminRoutesOptions {
   liveUpdateMs: number;
   clock: Clock;
   logger: Logger;
+  /** Buyer tags' admin API (buyer-tag-routes.ts); absent: not mounted. */
+  buyerTags?: Omit<BuyerTagRoutesOptions, 'store' | 'clock' | 'logger'>;
 }
 
 const require = createRequire(import.meta.url);
@@ -281,6 +285,8 @@ export function registerAdminRoutes(http: FastifyInstance, options: AdminRoutesO
       const channels = [...insight.channelTokens].map((status) => tokenReport(status(), now)).sort((a, b) => a.channel.localeCompare(b.channel));
       return securityHeaders(reply).send({ at: now, channels });
     });
+
+    if (options.buyerTags) registerBuyerTagRoutes(admin, { ...options.buyerTags, store: insight.store, clock, logger });
 
     // The guard above let only the Bearer token through (no cookie).
     admin.get('/metrics', async (_request, reply) => {

@@ -71,6 +71,11 @@ export interface EngineOptions {
   /** Guests' failed order-proof tries (dialogs/commerce/order-proof.ts); without it guests cannot prove an order. */
   proofAttempts?: ProofAttempts;
   afterSale?: AfterSalePolicy;
+  /**
+   * The buyer's tags now (dialogs/buyers/buyer-tagger.ts): read only by a turn whose expression names
+   * buyer.tags, so a shop without tag rules in its conditions pays no store read.
+   */
+  buyerTags?: (buyer: ConversationRef) => Promise<string[]>;
 }
 
 /** Stands in when no orders backend is wired: every call fails the way an unreachable one does. */
@@ -128,6 +133,8 @@ class TurnState {
   multiPart = false;
   /** The question each flow asked this turn, so that a multi-part message asks it once, last. */
   readonly askedIn = new Map<FlowRun, Reply>();
+  /** The buyer's tags, read once per turn when an expression needs them. */
+  buyerTags: Promise<string[]> | null = null;
 
   constructor(
     readonly message: InboundMessage,
@@ -664,10 +671,10 @@ export class Engine {
         delete run.offer;
       } else if ('set' in step) {
         for (const [name, expression] of Object.entries(step.set)) {
-          run.vars[name] = await flowSet.expression(expression).evaluate(this.variables(turn, run));
+          run.vars[name] = await flowSet.expression(expression).evaluate(await this.expressionVariables(turn, run, expression));
         }
       } else if ('if' in step) {
-        const condition = isTruthy(await flowSet.expression(step.if).evaluate(this.variables(turn, run)));
+        const condition = isTruthy(await flowSet.expression(step.if).evaluate(await this.expressionVariables(turn, run, step.if)));
         if (condition) {
           run.pc = [...run.pc, 'then', 0];
           continue;
@@ -696,7 +703,7 @@ export class Engine {
     if (!action) throw new FlowError(`unknown action "${name}"`);
     const evaluated: Record<string, unknown> = {};
     for (const [arg, expression] of Object.entries(args ?? {})) {
-      evaluated[arg] = await turn.flowSet.expression(expression).evaluate(this.variables(turn, run));
+      evaluated[arg] = await turn.flowSet.expression(expression).evaluate(await this.expressionVariables(turn, run, expression));
     }
     const result = await action.run({
       slots: run.vars,
@@ -821,6 +828,15 @@ export class Engine {
       shop: { name: this.options.shopName[turn.language] },
       buyer: { name: turn.message.buyerName ?? null },
     };
+  }
+
+  /** The variables of an expression: buyer.tags is read (once a turn) only when the expression names it. */
+  private async expressionVariables(turn: TurnState, run: FlowRun | null, expression: string): Promise<Record<string, unknown>> {
+    const variables = this.variables(turn, run);
+    if (!/\bbuyer\s*\.\s*tags\b/.test(expression)) return variables;
+    const read = this.options.buyerTags;
+    turn.buyerTags ??= read ? read(turn.message.conversation).catch(() => []) : Promise.resolve([]);
+    return { ...variables, buyer: { ...(variables.buyer as object), tags: await turn.buyerTags } };
   }
 
   private templateView(turn: TurnState, extra: Record<string, unknown>): Record<string, unknown> {

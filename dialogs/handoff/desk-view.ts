@@ -6,7 +6,7 @@
 // claims first owns the hand-off.
 
 import { ConversationSessions, conversationKey } from '../conversation-sessions.ts';
-import type { ConversationRef, HandoffReason, Language, MessageContext, Turn } from '../messages.ts';
+import type { ConversationRef, HandoffReason, Language, LocalText, MessageContext, Turn } from '../messages.ts';
 import type { ConversationLine, Logger, SessionStore } from '../ports.ts';
 import type { AgentEvent, AgentEventHandler, AgentEventResult } from './agent-events.ts';
 import type { AgentRef, HandoffStatus } from './handoff-desk.ts';
@@ -48,6 +48,8 @@ export interface DeskCard extends HandoffSummary {
   flow: string | null;
   orderId: string | null;
   productId: string | null;
+  /** The buyer's tags when the hand-off opened, with their labels (docs/buyer-tags.md). */
+  buyerTags: { name: string; label: LocalText }[];
   /** The conversation's last turns (buyer, bot, agent), masked as on the team-chat card. */
   turns: Turn[];
   notes: { text: string; by: AgentRef; at: number }[];
@@ -136,6 +138,7 @@ export class DeskView {
       flow: card.flow ?? null,
       orderId: card.orderId ?? null,
       productId: card.productId ?? null,
+      buyerTags: card.buyerTags ?? [],
       turns: live,
       notes: record.notes ?? [],
     };

@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { ConversationSessions, conversationKey } from '../conversation-sessions.ts';
 import type { Session } from '../engine/session.ts';
 import { handleOnce, type HandleOnceOptions } from '../handle-once.ts';
-import type { ConversationRef, Language, Reply } from '../messages.ts';
+import type { ConversationRef, Language, LocalText, Reply } from '../messages.ts';
 import type { AgentDesk, Clock, ConversationLine, DeliveryLedger, HandoffRequest, Logger, OutboundChannel, SessionStore } from '../ports.ts';
 import type { AgentEvent, AgentEventHandler, AgentEventResult } from './agent-events.ts';
 import { isOpen } from './business-hours.ts';
@@ -71,6 +71,8 @@ export interface HandoffServiceOptions {
    * messages), e.g. masking phone numbers and addresses; none when absent.
    */
   maskText?: (text: string) => string;
+  /** The buyer's tags for the card (dialogs/buyers/buyer-tagger.ts); none when absent. */
+  buyerTags?: (buyer: ConversationRef) => Promise<{ name: string; label: LocalText }[]>;
   sessionTtlSeconds: number;
   lastTurns: number;
   dedupeSeconds: number;
@@ -128,6 +130,7 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
 
   async openHandoff(request: HandoffRequest): Promise<void> {
     const { settings, sessions } = this.options;
+    const tags = (await this.options.buyerTags?.(request.conversation).catch(() => [])) ?? [];
     const card: HandoffCard = {
       handoffId: `${request.at.toString(36)}-${randomUUID().slice(0, 8)}`,
       queue: routeHandoff(request, settings.routing),
@@ -142,6 +145,7 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
       ...(request.flow ? { flow: request.flow } : {}),
       ...(request.orderId ? { orderId: request.orderId } : {}),
       ...(request.productId ? { productId: request.productId } : {}),
+      ...(tags.length > 0 ? { buyerTags: tags } : {}),
       lastTurns: request.lastTurns.map((turn) => ({ ...turn, text: this.mask(turn.text) })),
       openedAt: request.at,
       afterHours: !this.isOpen(request.at),
