@@ -112,7 +112,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
   opened.push(...channels);
   const outbound = new Map<string, OutboundChannel>([[WEBCHAT_CHANNEL, new WebchatOutbound(stores.mailbox)], ...channels.map((channel) => [channel.name, channel.outbound] as const)]);
   const handoffScheduler = await started(createHandoffScheduler(config, logger));
-  const handoffs = createHandoffService(config, { engine, ...stores, buyerTags: (buyer) => tagger.tagsOf(buyer), outbound, desk: deskAdapter, clock: systemClock, logger, scheduler: handoffScheduler });
+  const handoffs = createHandoffService(config, { engine, ...stores, buyerTags: (buyer) => tagger.tagsOf(buyer), onAgentWork: (work) => insight.recorder.recordAgentWork(work), outbound, desk: deskAdapter, clock: systemClock, logger, scheduler: handoffScheduler });
   await deskAdapter.start(handoffs).catch(abandonStart);
   await handoffScheduler.start((job) => handoffs.runJob(job)).catch(abandonStart);
   const conversations = new ConversationService({

@@ -66,6 +66,8 @@ export interface HandoffParts {
   scheduler: Scheduler;
   /** The buyer's tags for the card. */
   buyerTags?: HandoffServiceOptions['buyerTags'];
+  /** Agents' work, for the figures on /admin. */
+  onAgentWork?: HandoffServiceOptions['onAgentWork'];
 }
 
 /** BullMQ queue of the hand-offs' jobs (beside the payment reminders' own queue). */
@@ -106,6 +108,7 @@ export function createHandoffService(config: KefuConfig, parts: HandoffParts): H
     scheduler: parts.scheduler,
     ...(config.handoff.maskPersonalData ? { maskText: maskPersonalData } : {}),
     ...(parts.buyerTags ? { buyerTags: parts.buyerTags } : {}),
+    ...(parts.onAgentWork ? { onAgentWork: parts.onAgentWork } : {}),
     sessionTtlSeconds: config.sessions.ttlSeconds,
     lastTurns: config.conversations.lastTurns,
     dedupeSeconds: config.conversations.dedupeSeconds,

@@ -64,6 +64,8 @@ export interface HandoffCard {
   status: HandoffStatus;
   claimedBy?: AgentRef;
   claimedAt?: number;
+  /** When an agent's first message reached the buyer (for the first-response figure). */
+  firstReplyAt?: number;
   endedAt?: number;
   endedBy?: AgentRef;
 }
