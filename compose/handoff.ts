@@ -3,6 +3,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { KefuConfig } from '../config/config-types.ts';
+import type { Orders } from '../dialogs/commerce/orders.ts';
 import type { Engine } from '../dialogs/engine/engine.ts';
 import { HandoffService, type HandoffServiceOptions } from '../dialogs/handoff/handoff-service.ts';
 import type { Scheduler } from '../dialogs/scheduling/scheduler.ts';
@@ -124,8 +125,12 @@ export function degradedParts(adapter: DeskAdapter, handoffs: HandoffService): D
 }
 
 /** What Kefu's own desk (/desk) reads and does, over the hand-off core. */
-export function createDeskView(config: KefuConfig, handoffs: HandoffService, parts: { sessions: SessionStore; line: ConversationLine; logger: Logger; engine: Engine }): DeskView {
-  const { engine } = parts;
+export function createDeskView(
+  config: KefuConfig,
+  handoffs: HandoffService,
+  parts: { sessions: SessionStore; line: ConversationLine; logger: Logger; engine: Engine; orders: Orders; sentiment: (text: string) => number },
+): DeskView {
+  const { engine, orders } = parts;
   return new DeskView({
     voice: {
       // A dry run of the bot on the buyer's last message, as a guest nobody vouches for (so no
@@ -142,6 +147,12 @@ export function createDeskView(config: KefuConfig, handoffs: HandoffService, par
           return reply ? [{ name, text: reply.text }] : [];
         });
       },
+      // The signed buyer's orders as the orders backend has them (the view never asks for a guest's).
+      async orders(conversation) {
+        const list = await orders.listOrders({ channel: conversation.channel, buyerId: conversation.buyerId });
+        return [...list].sort((a, b) => b.createdAt - a.createdAt).map(({ id, status, total, currency, createdAt }) => ({ id, status, total, currency, createdAt }));
+      },
+      sentiment: parts.sentiment,
     },
     sessions: parts.sessions,
     line: parts.line,

@@ -12,6 +12,7 @@ import type { AgentEvent, AgentEventHandler, AgentEventResult } from './agent-ev
 import type { AgentRef, HandoffStatus } from './handoff-desk.ts';
 import { handoffRecordKey, isHandoffRecord, isThreadIndexEntry, threadIndexKey, type HandoffRecord } from './handoff-record.ts';
 import type { OpenHandoffs } from './open-handoffs.ts';
+import { sentimentLabel } from '../insight/sentiment.ts';
 
 /** The built-in desk's kind: `HandoffThread.desk` of its threads (the thread id is the hand-off id). */
 export const KEFU_DESK = 'kefu';
@@ -57,13 +58,34 @@ export interface DeskCard extends HandoffSummary {
   suggestion: string | null;
   /** The flows' canned replies (responses named canned_…), in the buyer's language. */
   canned: { name: string; text: string }[];
+  /** The signed buyer's latest orders, newest first (none for a guest, or when the orders backend is down). */
+  orders: DeskOrder[];
+  /** How the buyer's last messages read (the insight lexicon): null when there is nothing to read. */
+  sentiment: { score: number; label: 'negative' | 'neutral' | 'positive' } | null;
 }
+
+export interface DeskOrder {
+  id: string;
+  status: string;
+  total: number;
+  currency: string;
+  createdAt: number;
+}
+
+/** How many of the buyer's latest messages the card's sentiment reads. */
+const SENTIMENT_TURNS = 3;
+/** How many of the buyer's orders the card shows. */
+const CARD_ORDERS = 5;
 
 /** The bot's help for the agent: its own answer to a message, and the canned replies. */
 export interface DeskVoice {
   /** The bot's answer to `text`, as if a new buyer wrote it from this product page; null when it has none. */
   suggest(text: string, context: MessageContext | undefined): Promise<string | null>;
   canned(conversation: ConversationRef, language: Language): { name: string; text: string }[];
+  /** The buyer's orders, newest first; none for a guest. */
+  orders?(conversation: ConversationRef): Promise<DeskOrder[]>;
+  /** A sentiment score of a text (below 0 unhappy). */
+  sentiment?(text: string): number;
 }
 
 export interface DeskViewOptions {
@@ -130,6 +152,10 @@ export class DeskView {
     // The bot's own answer is worked out on the buyer's words as written (never shown masked to the
     // bot); a failing suggestion never keeps the card from the agent.
     const suggestion = open && voice && lastBuyer ? await voice.suggest(lastBuyer.text, session?.context).catch(() => null) : null;
+    const orders = voice?.orders && !card.conversation.guest ? (await voice.orders(card.conversation).catch(() => [])).slice(0, CARD_ORDERS) : [];
+    // Read on the buyer's words as written, like the bot reads them; only the score reaches the card.
+    const recent = (session?.turns ?? []).filter((t) => t.from === 'buyer').slice(-SENTIMENT_TURNS);
+    const score = voice?.sentiment && recent.length > 0 ? recent.reduce((sum, t) => sum + voice.sentiment!(t.text), 0) / recent.length : null;
     return {
       ...this.summary(record, now),
       suggestion,
@@ -139,6 +165,8 @@ export class DeskView {
       orderId: card.orderId ?? null,
       productId: card.productId ?? null,
       buyerTags: card.buyerTags ?? [],
+      orders,
+      sentiment: score === null ? null : { score: Math.round(score * 10) / 10, label: sentimentLabel(score) },
       turns: live,
       notes: record.notes ?? [],
     };

@@ -23,7 +23,7 @@ async function handOff(conversationId: string, ago: number) {
   const conversation = { channel: 'webchat', conversationId, buyerId: conversationId, guest: true as const };
   await server.kefu.conversations.receive({ id: `m${++sequence}`, conversation, text: '找个真人跟我说', receivedAt: Date.now() - ago });
   const handoff = server.kefu.agentQueue.waiting().find((each) => each.request.conversation.conversationId === conversationId)!;
-  return { thread: handoff.thread!, openedAt: handoff.card.openedAt };
+  return { thread: handoff.thread!, openedAt: handoff.request.at };
 }
 
 async function agent(kind: AgentEvent['kind'], thread: AgentEvent['thread'], id: string, at: number, extra: Record<string, unknown> = {}) {
