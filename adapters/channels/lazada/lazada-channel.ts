@@ -2,12 +2,12 @@
 // road for replies. compose/marketplace-channels.ts builds it when channels.lazada.enabled.
 
 import type { ConversationRef, Reply } from '../../../dialogs/messages.ts';
-import { systemClock, type Clock, type Logger } from '../../../dialogs/ports.ts';
-import { keepTokens, type TokenReporting } from '../shared/keep-tokens.ts';
+import { systemClock } from '../../../dialogs/ports.ts';
+import { keepTokens } from '../shared/keep-tokens.ts';
 import { TokenKeeper } from '../shared/token-keeper.ts';
 import { LAZADA_AUTH_BASE_URL, refreshLazadaToken } from './lazada-tokens.ts';
 import { UNPACED, type SendPacer } from '../shared/send-pacer.ts';
-import { marketplaceChannel, type MarketplaceChannel, type MarketplaceStores } from '../shared/marketplace-channel.ts';
+import { marketplaceChannel, type MarketplaceChannel, type MarketplaceChannelOptions } from '../shared/marketplace-channel.ts';
 import { UnknownShapes } from '../shared/unknown-shapes.ts';
 import { LazadaApiClient } from './lazada-api-client.ts';
 import { LAZADA_CHANNEL } from './lazada-push.ts';
@@ -43,14 +43,8 @@ export interface LazadaSettings {
   webhookPath: string;
 }
 
-export interface LazadaChannelOptions {
+export interface LazadaChannelOptions extends MarketplaceChannelOptions {
   settings: LazadaSettings;
-  stores: MarketplaceStores;
-  reporting: TokenReporting;
-  /** Pushes older than this are refused as replays (the redelivery memory lasts as long). */
-  maxAgeSeconds: number;
-  clock?: Clock;
-  logger: Logger;
 }
 
 export function createLazadaChannel(options: LazadaChannelOptions): MarketplaceChannel {

@@ -2,14 +2,14 @@
 // send-message API for replies. compose/marketplace-channels.ts builds it when channels.tiktok.enabled.
 
 import type { ConversationRef, Reply } from '../../../dialogs/messages.ts';
-import { systemClock, type Clock, type Logger } from '../../../dialogs/ports.ts';
+import { systemClock } from '../../../dialogs/ports.ts';
 import { isSafePathSegment, pathSegment } from '../../http/path-segment.ts';
 import { ApiError } from '../shared/api-retry.ts';
-import { keepTokens, type TokenReporting } from '../shared/keep-tokens.ts';
+import { keepTokens } from '../shared/keep-tokens.ts';
 import { TokenKeeper } from '../shared/token-keeper.ts';
 import { TIKTOK_AUTH_BASE_URL, refreshTiktokToken } from './tiktok-tokens.ts';
 import { UNPACED, type SendPacer } from '../shared/send-pacer.ts';
-import { marketplaceChannel, type MarketplaceChannel, type MarketplaceStores } from '../shared/marketplace-channel.ts';
+import { marketplaceChannel, type MarketplaceChannel, type MarketplaceChannelOptions } from '../shared/marketplace-channel.ts';
 import { TiktokApiClient } from './tiktok-api-client.ts';
 import { renderTiktokReply } from './tiktok-renderer.ts';
 import { registerTiktokRoutes } from './tiktok-routes.ts';
@@ -51,14 +51,8 @@ export interface TiktokSettings {
   webhookPath: string;
 }
 
-export interface TiktokChannelOptions {
+export interface TiktokChannelOptions extends MarketplaceChannelOptions {
   settings: TiktokSettings;
-  stores: MarketplaceStores;
-  reporting: TokenReporting;
-  /** Webhooks older than this are refused as replays (the redelivery memory lasts as long). */
-  maxAgeSeconds: number;
-  clock?: Clock;
-  logger: Logger;
 }
 
 export function createTiktokChannel(options: TiktokChannelOptions): MarketplaceChannel {
