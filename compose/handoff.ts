@@ -4,6 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import type { KefuConfig } from '../config/config-types.ts';
 import type { Orders } from '../dialogs/commerce/orders.ts';
+import { periodTotals } from '../dialogs/insight/hot-topics.ts';
+import type { InsightStore } from '../dialogs/insight/insight-store.ts';
 import type { Engine } from '../dialogs/engine/engine.ts';
 import { HandoffService, type HandoffServiceOptions } from '../dialogs/handoff/handoff-service.ts';
 import type { Scheduler } from '../dialogs/scheduling/scheduler.ts';
@@ -124,11 +126,14 @@ export function degradedParts(adapter: DeskAdapter, handoffs: HandoffService): D
   return parts.filter((p, i) => parts.findIndex((q) => q.part === p.part) === i);
 }
 
+/** How many of the most-asked questions' answers the desk offers beside the bot's own suggestion. */
+const TOP_FAQS = 3;
+
 /** What Kefu's own desk (/desk) reads and does, over the hand-off core. */
 export function createDeskView(
   config: KefuConfig,
   handoffs: HandoffService,
-  parts: { sessions: SessionStore; line: ConversationLine; logger: Logger; engine: Engine; orders: Orders; sentiment: (text: string) => number },
+  parts: { sessions: SessionStore; line: ConversationLine; logger: Logger; engine: Engine; orders: Orders; sentiment: (text: string) => number; insight: InsightStore },
 ): DeskView {
   const { engine, orders } = parts;
   return new DeskView({
@@ -153,6 +158,19 @@ export function createDeskView(
         return [...list].sort((a, b) => b.createdAt - a.createdAt).map(({ id, status, total, currency, createdAt }) => ({ id, status, total, currency, createdAt }));
       },
       sentiment: parts.sentiment,
+      // The fixed answers of the intents buyers asked most in the last day (the dashboard's hot topics).
+      async faqs(conversation, language) {
+        const { current } = await periodTotals(parts.insight, 'counts', '1d', Date.now(), 'intent:');
+        return engine
+          .fixedAnswers()
+          .filter(({ intent }) => (current.get(intent) ?? 0) > 0)
+          .sort((a, b) => (current.get(b.intent) ?? 0) - (current.get(a.intent) ?? 0))
+          .slice(0, TOP_FAQS)
+          .flatMap(({ response }) => {
+            const reply = engine.renderResponse(response, conversation, language);
+            return reply ? [{ name: response, text: reply.text }] : [];
+          });
+      },
     },
     sessions: parts.sessions,
     line: parts.line,

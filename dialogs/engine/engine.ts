@@ -209,6 +209,16 @@ export class Engine {
     return [...this.options.flows().responses.keys()].filter((name) => name.startsWith('canned_'));
   }
 
+  /** The shop's fixed answers (FAQ): intents whose flow only says one response, with that response. */
+  fixedAnswers(): { intent: string; response: string }[] {
+    const flowSet = this.options.flows();
+    return [...flowSet.flowByIntent].flatMap(([intent, name]) => {
+      const steps = flowSet.flows.get(name)?.steps ?? [];
+      const only = steps.length === 1 ? steps[0] : undefined;
+      return only && typeof only === 'object' && 'say' in only && typeof only.say === 'string' ? [{ intent, response: only.say }] : [];
+    });
+  }
+
   renderResponse(responseName: string, conversation: ConversationRef, language: Language, vars: Record<string, unknown> = {}): Reply | null {
     const flowSet = this.options.flows();
     if (!flowSet.responses.has(responseName)) return null;

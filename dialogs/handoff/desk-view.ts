@@ -58,6 +58,8 @@ export interface DeskCard extends HandoffSummary {
   suggestion: string | null;
   /** The flows' canned replies (responses named canned_…), in the buyer's language. */
   canned: { name: string; text: string }[];
+  /** The answers to the questions buyers asked most in the last 24 hours (the shop's fixed answers), in the buyer's language. */
+  faqs: { name: string; text: string }[];
   /** The signed buyer's latest orders, newest first (none for a guest, or when the orders backend is down). */
   orders: DeskOrder[];
   /** How the buyer's last messages read (the insight lexicon): null when there is nothing to read. */
@@ -82,6 +84,8 @@ export interface DeskVoice {
   /** The bot's answer to `text`, as if a new buyer wrote it from this product page; null when it has none. */
   suggest(text: string, context: MessageContext | undefined): Promise<string | null>;
   canned(conversation: ConversationRef, language: Language): { name: string; text: string }[];
+  /** The most-asked questions' fixed answers, most asked first. */
+  faqs?(conversation: ConversationRef, language: Language): Promise<{ name: string; text: string }[]>;
   /** The buyer's orders, newest first; none for a guest. */
   orders?(conversation: ConversationRef): Promise<DeskOrder[]>;
   /** A sentiment score of a text (below 0 unhappy). */
@@ -160,6 +164,7 @@ export class DeskView {
       ...this.summary(record, now),
       suggestion,
       canned: open && voice ? voice.canned(card.conversation, session?.language ?? card.language) : [],
+      faqs: open && voice?.faqs ? await voice.faqs(card.conversation, session?.language ?? card.language).catch(() => []) : [],
       detail: card.detail ?? null,
       flow: card.flow ?? null,
       orderId: card.orderId ?? null,

@@ -49,4 +49,21 @@ describe("the desk's buyer card", () => {
     expect(card.orders).toEqual([]);
     expect(card.sentiment?.label).not.toBe('negative');
   });
+
+  it("offers the answers to today's most-asked questions, most asked first, in the buyer's language", async () => {
+    // Asked more than hello (which the other cards' buyers said too).
+    for (const [i, text] of ['讲个笑话呗', '来个笑话', '说个段子听听', 'tell me a joke', '讲个笑话'].entries()) await say(`faq-joke-${i}`, text);
+    await say('faq-3', '哈喽');
+    await server.kefu.insight.recorder.flush();
+    await say('faq-4', 'can I talk to a real person');
+    const { thread } = server.kefu.agentQueue.waiting().find((each) => each.request.conversation.conversationId === 'faq-4')!;
+    await server.kefu.handoffs.handleAgentEvent({ kind: 'claim', eventId: 'faq-claim', thread: thread!, agent: { id: 'lina' }, at: Date.now() });
+    const card = await cardOf('faq-4');
+    const joke = server.kefu.flows().responses.get('joke')!;
+    expect(card.faqs.map((faq) => faq.name)).toEqual(['joke', 'greet']);
+    expect(joke.map((variation) => variation.text.en)).toContain(card.faqs[0]!.text);
+    // The greeting names the shop (rendered, in English like the buyer).
+    expect(card.faqs[1]!.text).toContain('Kefu Demo Shop');
+    expect(card.faqs[1]!.text).not.toMatch(/[\u4e00-\u9fff]/);
+  });
 });
