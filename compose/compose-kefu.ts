@@ -142,7 +142,8 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     flows: () => current,
     // An order placed within 24 h of a pre-sale conversation is credited to the bot.
     onOrderPlaced: async (event) => {
-      await tagger.recordOrder(event.buyer, event.occurredAt);
+      // Tags are a hint: the order event's answer never waits for them (nor for a store that is down).
+      void tagger.recordOrder(event.buyer, event.occurredAt);
       await insight.recorder.recordOrder({ channel: event.buyer.channel, buyerId: event.buyer.buyerId, orderId: event.orderId, at: event.occurredAt });
     },
   }).catch(abandonStart);
