@@ -20,8 +20,8 @@
 //   2. It is scaled by how familiar the message looks: the square root of its cosine similarity to
 //      the nearest training example of that intent, relative to how similar the merchant's own
 //      examples of an intent are to each other (leave-one-out; capped at 1). The similarity is
-//      taken on content-focused vectors, where function words and numbers weigh half
-//      (text-features.ts): "what's the capital of france" shares "what", "the", "of" with "what is
+//      taken on content-focused vectors, where function words and numbers weigh half and single
+//      letters are left out (text-features.ts): "what's the capital of france" shares "what", "the", "of" with "what is
 //      it made of", which is not being about the same thing. The classifier itself keeps their full
 //      weight: "where is" and "how do" do tell intents apart (weighing them half in the classifier
 //      cost CLINC150 a point of accuracy).
@@ -144,6 +144,11 @@ interface PackedVectors {
   postingStarts: Int32Array;
   postingExamples: Int32Array;
   postingValues: Float32Array;
+  /**
+   * For each feature of the vocabulary, its position in `features`, or -1: a message's features
+   * are found in one step each (a binary search each was a third of the nearest-example search).
+   */
+  positionOf: Int32Array;
   /** Example j's own vector (for the leave-one-out similarity). */
   vector(j: number): SparseVector;
 }
@@ -271,8 +276,12 @@ export class IntentRecogniser {
 
   /** The longest keyword in the message (on a tie, the first intent by name). */
   private findKeyword(normalised: string): Keyword | null {
+    // Only a keyword whose first character the message has can match: most are skipped without
+    // a search through the message.
+    const present = new Set<number>();
+    for (let i = 0; i < normalised.length; i++) present.add(normalised.charCodeAt(i));
     for (const keyword of this.keywords) {
-      if (containsPhrase(normalised, keyword)) return keyword;
+      if (present.has(keyword.phrase.charCodeAt(0)) && containsPhrase(normalised, keyword)) return keyword;
     }
     return null;
   }
@@ -316,7 +325,7 @@ function trainModel(examples: TrainingExample[]): TrainedModel | null {
   });
   // Familiarity is judged on the content-focused vectors: sharing "what is the" with an example is
   // not being about the same thing.
-  const examplesByClass = classes.map((_, c) => pack(focused.filter((_, i) => labels[i] === c)));
+  const examplesByClass = classes.map((_, c) => pack(focused.filter((_, i) => labels[i] === c), vocabulary.size));
   return {
     vocabulary,
     classifier,
@@ -346,7 +355,7 @@ function classWeights(labels: Int32Array, classCount: number, outOfScopeClass: n
   return Float64Array.from(labels, (label) => weightOf[label]!);
 }
 
-function pack(vectors: readonly SparseVector[]): PackedVectors {
+function pack(vectors: readonly SparseVector[], featureCount: number): PackedVectors {
   const offsets = new Int32Array(vectors.length + 1);
   vectors.forEach((v, j) => (offsets[j + 1] = offsets[j]! + v.indices.length));
   const indices = new Int32Array(offsets[vectors.length]!);
@@ -355,25 +364,35 @@ function pack(vectors: readonly SparseVector[]): PackedVectors {
     indices.set(v.indices, offsets[j]);
     values.set(v.values, offsets[j]);
   });
-  // The same entries ordered by feature: for each feature, which examples have it and how much.
-  const exampleOfEntry = new Int32Array(indices.length);
-  for (let j = 0; j < vectors.length; j++) exampleOfEntry.fill(j, offsets[j], offsets[j + 1]);
-  const order = Int32Array.from({ length: indices.length }, (_, k) => k).sort((a, b) => indices[a]! - indices[b]! || a - b);
+  // The same entries ordered by feature (a counting sort: feature ids are dense and bounded), each
+  // feature's entries in example order: for each feature, which examples have it and how much.
+  const perFeature = new Int32Array(featureCount + 1);
+  for (let k = 0; k < indices.length; k++) perFeature[indices[k]! + 1]!++;
+  const positionOf = new Int32Array(featureCount).fill(-1);
   const features: number[] = [];
   const postingStarts: number[] = [];
-  const postingExamples = new Int32Array(order.length);
-  const postingValues = new Float32Array(order.length);
-  order.forEach((k, p) => {
-    if (features.length === 0 || features[features.length - 1] !== indices[k]) {
-      features.push(indices[k]!);
-      postingStarts.push(p);
+  for (let f = 0; f < featureCount; f++) {
+    if (perFeature[f + 1]! > 0) {
+      positionOf[f] = features.length;
+      features.push(f);
+      postingStarts.push(perFeature[f]!);
     }
-    postingExamples[p] = exampleOfEntry[k]!;
-    postingValues[p] = values[k]!;
-  });
-  postingStarts.push(order.length);
+    perFeature[f + 1]! += perFeature[f]!;
+  }
+  postingStarts.push(indices.length);
+  const postingExamples = new Int32Array(indices.length);
+  const postingValues = new Float32Array(indices.length);
+  const next = perFeature.subarray(0, featureCount);
+  for (let j = 0; j < vectors.length; j++) {
+    for (let k = offsets[j]!; k < offsets[j + 1]!; k++) {
+      const p = next[indices[k]!]!++;
+      postingExamples[p] = j;
+      postingValues[p] = values[k]!;
+    }
+  }
   return {
     count: vectors.length,
+    positionOf,
     features: Int32Array.from(features),
     postingStarts: Int32Array.from(postingStarts),
     postingExamples,
@@ -389,9 +408,9 @@ function pack(vectors: readonly SparseVector[]): PackedVectors {
  * an all-zero scratch array at least as long as the intent's examples, left all zero again.
  */
 function nearestSimilarity(vector: SparseVector, examples: PackedVectors, dots: Float64Array, skip: number): number {
-  const { features, postingStarts, postingExamples, postingValues } = examples;
+  const { positionOf, postingStarts, postingExamples, postingValues } = examples;
   for (let k = 0; k < vector.indices.length; k++) {
-    const at = findSorted(features, vector.indices[k]!);
+    const at = positionOf[vector.indices[k]!]!;
     if (at < 0) continue;
     const q = vector.values[k]!;
     for (let p = postingStarts[at]!; p < postingStarts[at + 1]!; p++) dots[postingExamples[p]!]! += q * postingValues[p]!;
@@ -402,20 +421,6 @@ function nearestSimilarity(vector: SparseVector, examples: PackedVectors, dots: 
     dots[j] = 0;
   }
   return best;
-}
-
-/** The position of `value` in the ascending `sorted`, or -1. */
-function findSorted(sorted: Int32Array, value: number): number {
-  let low = 0;
-  let high = sorted.length - 1;
-  while (low <= high) {
-    const middle = (low + high) >>> 1;
-    const v = sorted[middle]!;
-    if (v < value) low = middle + 1;
-    else if (v > value) high = middle - 1;
-    else return middle;
-  }
-  return -1;
 }
 
 /**

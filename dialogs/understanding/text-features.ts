@@ -19,7 +19,7 @@
 // does not matter and words every intent uses ("the", "我") weigh little.
 // Each occurrence of a feature is also marked content or not (made only of function words and
 // numbers); the recogniser judges how familiar a message is on a vector where the latter weigh
-// half, and how much of a message is numbers only.
+// half and single letters are left out, and how much of a message is numbers only.
 
 import { eng as englishStopwords, zho as chineseStopwords } from 'stopword';
 import { hasHan, toSimplified } from '../language/chinese-script.ts';
@@ -238,7 +238,10 @@ export interface MessageVector extends SparseVector {
   readonly wordShare: number;
   /**
    * The same vector with the features that are not content (function words, numbers) weighing
-   * FUNCTION_WEIGHT as much, for judging how familiar a message is.
+   * FUNCTION_WEIGHT as much, for judging how familiar a message is. Single letters (character
+   * 1-grams of spaced scripts) are left out of it: every English text has them, so they say nothing
+   * about which example a message is near, yet they were most of the postings the nearest-example
+   * search walked. Its length still counts them (values are not renormalised).
    */
   readonly contentFocused: SparseVector;
 }
@@ -254,6 +257,13 @@ export class TfIdfVocabulary {
   private readonly touched: Int32Array;
   private readonly isContent: Uint8Array;
   private readonly numberOnly: Uint8Array;
+  private readonly singleLetter: Uint8Array;
+  // The same ids, found without building each feature's name (vectorise): words and bigrams by
+  // their text, n-grams by walking a trie one character at a time.
+  private readonly wordIds = new Map<string, number>();
+  private readonly bigramIds = new Map<string, number>();
+  private readonly hanGrams = new GramTrie();
+  private readonly charGrams = new GramTrie();
 
   private constructor(
     readonly settings: Readonly<FeatureSettings>,
@@ -266,7 +276,19 @@ export class TfIdfVocabulary {
     this.touched = new Int32Array(idf.length);
     this.isContent = new Uint8Array(idf.length);
     this.numberOnly = new Uint8Array(idf.length);
-    for (const [feature, id] of ids) if (isNumberOnly(feature)) this.numberOnly[id] = 1;
+    this.singleLetter = new Uint8Array(idf.length);
+    for (const [feature, id] of ids) {
+      if (isNumberOnly(feature)) this.numberOnly[id] = 1;
+      const kind = feature[0];
+      const body = feature.slice(2);
+      if (kind === 'w') this.wordIds.set(body, id);
+      else if (kind === 'b') this.bigramIds.set(body, id);
+      else if (kind === 'h') this.hanGrams.add([...body].map((ch) => ch.codePointAt(0)!), id);
+      else if (kind === 'c') this.charGrams.add(Array.from({ length: body.length }, (_, k) => body.charCodeAt(k)), id);
+      if (kind === 'c' && body.length === 1) this.singleLetter[id] = 1;
+    }
+    this.hanGrams.seal();
+    this.charGrams.seal();
   }
 
   /**
@@ -321,22 +343,23 @@ export class TfIdfVocabulary {
    * twin for judging how familiar the message is.
    */
   vectorise(normalised: string): MessageVector {
-    const { counts, touched, ids, isContent } = this;
+    const { counts, touched, isContent } = this;
     let touchedCount = 0;
     let unseen: Map<string, number> | null = null;
-    visitFeatures(normalised, this.settings, (feature, content) => {
-      const id = ids.get(feature);
-      if (id === undefined) {
-        unseen ??= new Map();
-        unseen.set(feature, (unseen.get(feature) ?? 0) + 1);
-      } else {
+    this.visitFeatureIds(
+      normalised,
+      (id, content) => {
         if (counts[id]!++ === 0) {
           touched[touchedCount++] = id;
           isContent[id] = 0;
         }
         if (content) isContent[id] = 1;
-      }
-    });
+      },
+      (feature) => {
+        unseen ??= new Map();
+        unseen.set(feature, (unseen.get(feature) ?? 0) + 1);
+      },
+    );
     let squares = 0;
     let numberSquares = 0;
     // Unseen features have no dimension, but they still count towards the length: a message that
@@ -350,7 +373,8 @@ export class TfIdfVocabulary {
     const weights = new Float64Array(touchedCount);
     for (let k = 0; k < touchedCount; k++) {
       const id = indices[k]!;
-      const weight = (1 + Math.log(counts[id]!)) * this.idf[id]!;
+      const count = counts[id]!;
+      const weight = (count === 1 ? 1 : 1 + Math.log(count)) * this.idf[id]!;
       weights[k] = weight;
       squares += weight * weight;
       if (this.numberOnly[id] === 1) numberSquares += weight * weight;
@@ -358,18 +382,204 @@ export class TfIdfVocabulary {
     }
     const norm = Math.sqrt(squares) || 1;
     const values = new Float32Array(touchedCount);
-    const focused = new Float32Array(touchedCount);
+    let focusedCount = 0;
+    for (let k = 0; k < touchedCount; k++) if (this.singleLetter[indices[k]!] === 0) focusedCount++;
+    const focusedIndices = new Int32Array(focusedCount);
+    const focused = new Float32Array(focusedCount);
+    let f = 0;
     for (let k = 0; k < touchedCount; k++) {
       values[k] = weights[k]! / norm;
+      if (this.singleLetter[indices[k]!] === 1) continue;
       // Not renormalised: a message of function words only keeps a short content-focused vector,
       // so it looks familiar only when it is nearly an example itself.
-      focused[k] = (isContent[indices[k]!] === 1 ? weights[k]! : weights[k]! * FUNCTION_WEIGHT) / norm;
+      focusedIndices[f] = indices[k]!;
+      focused[f++] = (isContent[indices[k]!] === 1 ? weights[k]! : weights[k]! * FUNCTION_WEIGHT) / norm;
     }
     return {
       indices,
       values,
       wordShare: squares > 0 ? Math.sqrt(Math.max(0, 1 - numberSquares / squares)) : 0,
-      contentFocused: { indices, values: focused },
+      contentFocused: { indices: focusedIndices, values: focused },
     };
   }
+
+  /**
+   * visitFeatures with ids: the same features in the same order, each given as its id, or by name
+   * when the vocabulary does not have it. Building every n-gram's name and hashing it was most of
+   * the time a message took (an English message has a few hundred); the tries find the ids of
+   * all the n-grams starting at one position in one walk.
+   */
+  private visitFeatureIds(
+    normalised: string,
+    seen: (id: number, content: boolean) => void,
+    unseen: (feature: string) => void,
+  ): void {
+    const { settings } = this;
+    const words: string[] = [];
+    let run: string[] = [];
+    let word = '';
+    for (const ch of normalised) {
+      const han = ch === NUMBER_TOKEN || isHan(ch);
+      if (word !== '' && (han || ch === ' ')) {
+        words.push(word);
+        word = '';
+      }
+      if (han) {
+        run.push(ch);
+        if (ch === NUMBER_TOKEN) words.push(ch);
+      } else {
+        if (run.length > 0) {
+          this.visitHanGramIds(run, seen, unseen);
+          run = [];
+        }
+        if (ch !== ' ') word += ch;
+      }
+    }
+    if (word !== '') words.push(word);
+    this.visitHanGramIds(run, seen, unseen);
+
+    let previous: string | null = null;
+    let previousContent = false;
+    const contentWords = words.map((w) => !isFunctionWord(w));
+    for (let i = 0; i < words.length; i++) {
+      const current = words[i]!;
+      const content = contentWords[i]!;
+      const id = this.wordIds.get(current);
+      if (id === undefined) unseen(`w ${current}`);
+      else seen(id, content);
+      if (settings.wordBigrams && previous !== null) {
+        const pair = `${previous} ${current}`;
+        const pairId = this.bigramIds.get(pair);
+        if (pairId === undefined) unseen(`b ${pair}`);
+        else seen(pairId, content || previousContent);
+      }
+      previous = current;
+      previousContent = content;
+    }
+
+    if (settings.charMaxN > 0 && words.length > 0) {
+      if (settings.charAcrossWords) {
+        this.visitCharGramIds(` ${words.join(' ')} `, contentMask(words, contentWords), seen, unseen);
+      } else {
+        words.forEach((w, i) => this.visitCharGramIds(` ${w} `, contentMask([w], [contentWords[i]!]), seen, unseen));
+      }
+    }
+  }
+
+  private visitHanGramIds(run: string[], seen: (id: number, content: boolean) => void, unseen: (feature: string) => void): void {
+    const maxN = this.settings.hanMaxN;
+    const trie = this.hanGrams;
+    for (let i = 0; i < run.length; i++) {
+      let node = GramTrie.ROOT;
+      let content = false;
+      for (let n = 1; n <= maxN && i + n <= run.length; n++) {
+        const ch = run[i + n - 1]!;
+        content ||= ch !== NUMBER_TOKEN && !FUNCTION_CHARS.has(ch);
+        node = node < 0 ? -1 : trie.child(node, ch.codePointAt(0)!);
+        // A lone number says nothing here; the word features already count it.
+        if (n === 1 && ch === NUMBER_TOKEN) continue;
+        const id = node < 0 ? -1 : trie.featureOf(node);
+        if (id >= 0) seen(id, content);
+        else unseen(`h ${run.slice(i, i + n).join('')}`);
+      }
+    }
+  }
+
+  private visitCharGramIds(
+    bounded: string,
+    mask: Uint8Array,
+    seen: (id: number, content: boolean) => void,
+    unseen: (feature: string) => void,
+  ): void {
+    const { charMinN, charMaxN } = this.settings;
+    const trie = this.charGrams;
+    for (let i = 0; i < bounded.length; i++) {
+      let node = GramTrie.ROOT;
+      let content = false;
+      for (let n = 1; n <= charMaxN && i + n <= bounded.length; n++) {
+        const k = i + n - 1;
+        content ||= mask[k] === 1;
+        node = node < 0 ? -1 : trie.child(node, bounded.charCodeAt(k));
+        if (n < charMinN) continue;
+        // A boundary marker alone carries nothing (longer grams always hold a letter).
+        if (n === 1 && bounded[i] === ' ') continue;
+        const id = node < 0 ? -1 : trie.featureOf(node);
+        if (id >= 0) seen(id, content);
+        else unseen(`c ${bounded.substring(i, i + n)}`);
+      }
+    }
+  }
+
+}
+
+/**
+ * The n-grams of a vocabulary as a trie over character codes, so that the n-grams starting at one
+ * position are looked up in one walk, without building their names. Every prefix of a kept n-gram
+ * has a node; featureOf is -1 for a prefix that is not itself a kept feature. The edges live in
+ * one open-addressing hash table of typed arrays (a Map per node cost most of the walk).
+ */
+class GramTrie {
+  static readonly ROOT = 0;
+  private building: Map<number, number>[] | null = [new Map()];
+  private readonly features: number[] = [-1];
+  private mask = 0;
+  private edgeNodes = new Int32Array(0);
+  private edgeCodes = new Int32Array(0);
+  private edgeTargets = new Int32Array(0);
+
+  add(codes: readonly number[], feature: number): void {
+    const building = this.building!;
+    let node = GramTrie.ROOT;
+    for (const code of codes) {
+      let next = building[node]!.get(code);
+      if (next === undefined) {
+        next = this.features.length;
+        building.push(new Map());
+        this.features.push(-1);
+        building[node]!.set(code, next);
+      }
+      node = next;
+    }
+    this.features[node] = feature;
+  }
+
+  /** Moves the edges into the hash table; add() may not be called after. */
+  seal(): void {
+    const building = this.building!;
+    const edges = building.reduce((n, children) => n + children.size, 0);
+    let size = 16;
+    while (size < edges * 2) size *= 2;
+    this.mask = size - 1;
+    this.edgeNodes = new Int32Array(size).fill(-1);
+    this.edgeCodes = new Int32Array(size);
+    this.edgeTargets = new Int32Array(size);
+    building.forEach((children, node) => {
+      for (const [code, target] of children) {
+        let slot = slotOf(node, code) & this.mask;
+        while (this.edgeNodes[slot] !== -1) slot = (slot + 1) & this.mask;
+        this.edgeNodes[slot] = node;
+        this.edgeCodes[slot] = code;
+        this.edgeTargets[slot] = target;
+      }
+    });
+    this.building = null;
+  }
+
+  /** The node after `node` on `code`, or -1. */
+  child(node: number, code: number): number {
+    const { edgeNodes, edgeCodes, mask } = this;
+    for (let slot = slotOf(node, code) & mask; ; slot = (slot + 1) & mask) {
+      const at = edgeNodes[slot]!;
+      if (at === -1) return -1;
+      if (at === node && edgeCodes[slot] === code) return this.edgeTargets[slot]!;
+    }
+  }
+
+  featureOf(node: number): number {
+    return this.features[node]!;
+  }
+}
+
+function slotOf(node: number, code: number): number {
+  return Math.imul(node * 0x10000 + code, 0x9e3779b1) >>> 7;
 }
