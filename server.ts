@@ -6,13 +6,15 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createLogger } from './adapters/logging/create-logger.ts';
-import { startServer, type RunningServer } from './compose/build-server.ts';
+import { startServer } from './compose/build-server.ts';
 import { InvalidCatalogError } from './compose/catalog.ts';
+import { startShops } from './compose/shops.ts';
 import { ConfigError, describeConfig, loadConfig } from './config/load-config.ts';
 import { InvalidFilesError, formatProblem } from './dialogs/flows/problems.ts';
 
 export { buildServer, startServer, type RunningServer } from './compose/build-server.ts';
 export { composeKefu } from './compose/compose-kefu.ts';
+export { startShops, type ShopsHost } from './compose/shops.ts';
 export type { ComposeOptions, Kefu } from './compose/kefu.ts';
 
 export const PROJECT_ROOT = path.dirname(fileURLToPath(import.meta.url));
@@ -31,9 +33,10 @@ async function main(): Promise<void> {
   const { config } = loaded;
   const logger = createLogger({ level: config.logging.level, secretPaths: loaded.secretPaths });
   logger.debug({ config: describeConfig(loaded) }, 'configuration');
-  let server: RunningServer;
+  let server: { close(): Promise<void> };
   try {
-    server = await startServer(config, logger);
+    // shops.dir: many shops in this process (docs/shops.md); else the one shop this configuration describes.
+    server = config.shops.dir ? await startShops({ config, logger }) : await startServer(config, logger);
   } catch (error) {
     if (error instanceof InvalidCatalogError) {
       process.stderr.write(`Kefu cannot start: the catalog file has problems:\n${error.problems.map(formatProblem).join('\n')}\n`);

@@ -31,7 +31,8 @@ export interface RunningServer {
  * Kefu with every route registered but not listening: startServer listens on its own port, and
  * mountable.ts hands the same routes to a shop's existing Express (or plain node:http) server.
  */
-export async function buildServer(config: KefuConfig, logger: Logger): Promise<{ kefu: Kefu; http: FastifyInstance }> {
+/** `shopId`: the shop these routes answer for, in a deployment of many shops (compose/shops.ts). */
+export async function buildServer(config: KefuConfig, logger: Logger, options: { shopId?: string } = {}): Promise<{ kefu: Kefu; http: FastifyInstance }> {
   const kefu = await composeKefu(config, { logger });
   const http = createHttpServer({ bodyLimitBytes: config.server.bodyLimitBytes, logger, degraded: () => kefu.degraded() });
   if (config.webchat.enabled) {
@@ -42,7 +43,7 @@ export async function buildServer(config: KefuConfig, logger: Logger): Promise<{
     const identity = secret ? new IdentityVerifier({ secret, audience, maxAgeSeconds, clock: systemClock }) : (demoSignIn?.verifier ?? null);
     if (!secret) logger.info(demoSignIn ? 'web chat: no identity secret, the demo page signs in demo buyers' : 'web chat: no identity secret, every visitor is a guest');
     const limits = await registerWebchatRateLimits(http, { ...config.webchat.rateLimit, redis: kefu.redis, prefix: config.sessions.keyPrefix });
-    registerWebchatRoutes(http, { conversations: kefu.conversations, mailbox: kefu.mailbox, clock: systemClock, logger, identity, demoSignIn, limits });
+    registerWebchatRoutes(http, { conversations: kefu.conversations, mailbox: kefu.mailbox, clock: systemClock, logger, identity, demoSignIn, limits, ...(options.shopId ? { shopId: options.shopId } : {}) });
     // Question chips by page, from the flows loaded now (docs/shopping-path.md).
     registerWebchatChips(http, { chips: () => kefu.flows().chips, limits });
     // The shop's questions matching what the buyer has typed so far (docs/shopping-path.md).

@@ -8,7 +8,9 @@ import { InMemoryAgentQueue } from '../adapters/agent-desk/in-memory-agent-queue
 import { WebchatOutbound, WEBCHAT_CHANNEL } from '../adapters/webchat/webchat-outbound.ts';
 import { hasRedis } from '../adapters/stores/redis/redis-connection.ts';
 import type { KefuConfig } from '../config/config-types.ts';
+import { FanOutEventSink } from '../adapters/events/fan-out-event-sink.ts';
 import { builtInActions } from '../dialogs/actions/index.ts';
+import { BuyerTagger } from '../dialogs/buyers/buyer-tagger.ts';
 import type { Orders } from '../dialogs/commerce/orders.ts';
 import { ConversationService } from '../dialogs/conversations.ts';
 import { Engine } from '../dialogs/engine/engine.ts';
@@ -77,6 +79,16 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     await presence.start();
     opened.push({ close: async () => presence.stop() });
   }
+  // Buyer tags from the flows' rules (docs/buyer-tags.md): fed by every turn and order, read by
+  // flows (buyer.tags), hand-off cards and the admin API; each newly held tag is counted for /admin.
+  const tagger = new BuyerTagger({
+    store: stores.buyerTags,
+    rules: () => current.buyerTags,
+    timezone: config.shop.timezone,
+    clock: systemClock,
+    logger,
+    onTagged: (tag, at) => void insight.store.add(at, 'counts', { [`buyer_tag:${tag}`]: 1 }).catch(() => {}),
+  });
   const engine = new Engine({
     flows: () => current,
     catalog,
@@ -93,13 +105,14 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     orders,
     proofAttempts: stores.proofAttempts,
     afterSale: afterSalePolicy(config),
+    buyerTags: async (buyer) => (await tagger.tagsOf(buyer)).map((tag) => tag.name),
   });
   // Every channel is built before the conversation service and the hand-offs, which send on them.
   const channels = await createMarketplaceChannels(config, { reporting: insight, clock: systemClock, logger }).catch(abandonStart);
   opened.push(...channels);
   const outbound = new Map<string, OutboundChannel>([[WEBCHAT_CHANNEL, new WebchatOutbound(stores.mailbox)], ...channels.map((channel) => [channel.name, channel.outbound] as const)]);
   const handoffScheduler = await started(createHandoffScheduler(config, logger));
-  const handoffs = createHandoffService(config, { engine, ...stores, outbound, desk: deskAdapter, clock: systemClock, logger, scheduler: handoffScheduler });
+  const handoffs = createHandoffService(config, { engine, ...stores, buyerTags: (buyer) => tagger.tagsOf(buyer), onAgentWork: (work) => insight.recorder.recordAgentWork(work), outbound, desk: deskAdapter, clock: systemClock, logger, scheduler: handoffScheduler });
   await deskAdapter.start(handoffs).catch(abandonStart);
   await handoffScheduler.start((job) => handoffs.runJob(job)).catch(abandonStart);
   const conversations = new ConversationService({
@@ -108,7 +121,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     line: stores.line,
     turns: stores.turns,
     agentDesk: handoffs,
-    events: insight.sink,
+    events: new FanOutEventSink([insight.sink, tagger], logger),
     logger,
     outbound,
     sessionTtlSeconds: config.sessions.ttlSeconds,
@@ -129,6 +142,8 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     flows: () => current,
     // An order placed within 24 h of a pre-sale conversation is credited to the bot.
     onOrderPlaced: async (event) => {
+      // Tags are a hint: the order event's answer never waits for them (nor for a store that is down).
+      void tagger.recordOrder(event.buyer, event.occurredAt);
       await insight.recorder.recordOrder({ channel: event.buyer.channel, buyerId: event.buyer.buyerId, orderId: event.orderId, at: event.occurredAt });
     },
   }).catch(abandonStart);
@@ -174,6 +189,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     mailbox: stores.mailbox,
     outbound,
     channels,
+    buyerTags: tagger,
     flows: () => current,
     reloadFlows,
     storage: hasRedis(config.redis) ? 'redis' : 'memory',
@@ -182,7 +198,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     reminders,
     redis: stores.redis,
     degraded: () => degradedParts(deskAdapter, handoffs),
-    desk: { view: createDeskView(config, handoffs, { ...stores, logger, engine }), sessions: stores.sessions, attempts: stores.proofAttempts, ...(presence ? { presence } : {}) },
+    desk: { view: createDeskView(config, handoffs, { ...stores, logger, engine, orders, sentiment: insight.sentiment.score, insight: insight.store }), sessions: stores.sessions, attempts: stores.proofAttempts, ...(presence ? { presence } : {}) },
     async close() {
       // Newest first: the desk stops relaying before the stores it writes to go away.
       for (const each of [...opened].reverse()) await each.close();

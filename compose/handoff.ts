@@ -3,8 +3,11 @@
 
 import { randomUUID } from 'node:crypto';
 import type { KefuConfig } from '../config/config-types.ts';
+import type { Orders } from '../dialogs/commerce/orders.ts';
+import { periodTotals } from '../dialogs/insight/hot-topics.ts';
+import type { InsightStore } from '../dialogs/insight/insight-store.ts';
 import type { Engine } from '../dialogs/engine/engine.ts';
-import { HandoffService } from '../dialogs/handoff/handoff-service.ts';
+import { HandoffService, type HandoffServiceOptions } from '../dialogs/handoff/handoff-service.ts';
 import type { Scheduler } from '../dialogs/scheduling/scheduler.ts';
 import { InProcessScheduler } from '../adapters/schedulers/in-process/in-process-scheduler.ts';
 import type { HandoffSettings } from '../dialogs/handoff/handoff-settings.ts';
@@ -64,6 +67,10 @@ export interface HandoffParts {
   logger: Logger;
   /** Runs the wait notices and the posts to a desk that was down (createHandoffScheduler). */
   scheduler: Scheduler;
+  /** The buyer's tags for the card. */
+  buyerTags?: HandoffServiceOptions['buyerTags'];
+  /** Agents' work, for the figures on /admin. */
+  onAgentWork?: HandoffServiceOptions['onAgentWork'];
 }
 
 /** BullMQ queue of the hand-offs' jobs (beside the payment reminders' own queue). */
@@ -103,6 +110,8 @@ export function createHandoffService(config: KefuConfig, parts: HandoffParts): H
     logger: parts.logger,
     scheduler: parts.scheduler,
     ...(config.handoff.maskPersonalData ? { maskText: maskPersonalData } : {}),
+    ...(parts.buyerTags ? { buyerTags: parts.buyerTags } : {}),
+    ...(parts.onAgentWork ? { onAgentWork: parts.onAgentWork } : {}),
     sessionTtlSeconds: config.sessions.ttlSeconds,
     lastTurns: config.conversations.lastTurns,
     dedupeSeconds: config.conversations.dedupeSeconds,
@@ -117,9 +126,16 @@ export function degradedParts(adapter: DeskAdapter, handoffs: HandoffService): D
   return parts.filter((p, i) => parts.findIndex((q) => q.part === p.part) === i);
 }
 
+/** How many of the most-asked questions' answers the desk offers beside the bot's own suggestion. */
+const TOP_FAQS = 3;
+
 /** What Kefu's own desk (/desk) reads and does, over the hand-off core. */
-export function createDeskView(config: KefuConfig, handoffs: HandoffService, parts: { sessions: SessionStore; line: ConversationLine; logger: Logger; engine: Engine }): DeskView {
-  const { engine } = parts;
+export function createDeskView(
+  config: KefuConfig,
+  handoffs: HandoffService,
+  parts: { sessions: SessionStore; line: ConversationLine; logger: Logger; engine: Engine; orders: Orders; sentiment: (text: string) => number; insight: InsightStore },
+): DeskView {
+  const { engine, orders } = parts;
   return new DeskView({
     voice: {
       // A dry run of the bot on the buyer's last message, as a guest nobody vouches for (so no
@@ -135,6 +151,25 @@ export function createDeskView(config: KefuConfig, handoffs: HandoffService, par
           const reply = engine.renderResponse(name, conversation, language);
           return reply ? [{ name, text: reply.text }] : [];
         });
+      },
+      // The signed buyer's orders as the orders backend has them (the view never asks for a guest's).
+      async orders(conversation) {
+        const list = await orders.listOrders({ channel: conversation.channel, buyerId: conversation.buyerId });
+        return [...list].sort((a, b) => b.createdAt - a.createdAt).map(({ id, status, total, currency, createdAt }) => ({ id, status, total, currency, createdAt }));
+      },
+      sentiment: parts.sentiment,
+      // The fixed answers of the intents buyers asked most in the last day (the dashboard's hot topics).
+      async faqs(conversation, language) {
+        const { current } = await periodTotals(parts.insight, 'counts', '1d', Date.now(), 'intent:');
+        return engine
+          .fixedAnswers()
+          .filter(({ intent }) => (current.get(intent) ?? 0) > 0)
+          .sort((a, b) => (current.get(b.intent) ?? 0) - (current.get(a.intent) ?? 0))
+          .slice(0, TOP_FAQS)
+          .flatMap(({ response }) => {
+            const reply = engine.renderResponse(response, conversation, language);
+            return reply ? [{ name: response, text: reply.text }] : [];
+          });
       },
     },
     sessions: parts.sessions,

@@ -6,6 +6,8 @@ import type { KefuConfig } from '../config/config-types.ts';
 import { builtInActions } from '../dialogs/actions/index.ts';
 import type { FlowSet } from '../dialogs/flows/load-flows.ts';
 import { RobotTrainer } from '../dialogs/insight/robot-trainer.ts';
+import type { BuyerTagger } from '../dialogs/buyers/buyer-tagger.ts';
+import type { DeskView } from '../dialogs/handoff/desk-view.ts';
 import type { Logger } from '../dialogs/ports.ts';
 import { systemClock } from '../dialogs/ports.ts';
 import { registerAdminRoutes } from '../adapters/insight/admin-routes.ts';
@@ -33,7 +35,7 @@ export function attachRobotTrainer(
 
 export function registerInsightRoutes(
   http: FastifyInstance,
-  kefu: { insight: Insight; flows(): FlowSet },
+  kefu: { insight: Insight; flows(): FlowSet; buyerTags: BuyerTagger; desk: { view: DeskView } },
   config: KefuConfig,
   logger: Logger,
 ): void {
@@ -41,6 +43,14 @@ export function registerInsightRoutes(
     token: config.admin.token,
     insight: kefu.insight,
     flows: () => kefu.flows(),
+    buyerTags: { tags: kefu.buyerTags, rules: () => kefu.flows().buyerTags },
+    agents: {
+      nameOf: (id) => config.desk.agents.find((agent) => agent.id === id)?.name,
+      async longestWait(now) {
+        const waiting = (await kefu.desk.view.queue(now)).handoffs.filter((handoff) => handoff.status === 'waiting');
+        return waiting.length > 0 ? Math.max(...waiting.map((handoff) => handoff.waitSeconds)) : null;
+      },
+    },
     agentDailyCapacity: config.insight.agentDailyCapacity,
     liveUpdateMs: config.insight.liveUpdateSeconds * 1000,
     clock: systemClock,

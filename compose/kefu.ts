@@ -7,6 +7,7 @@ import type { ChannelAdapter } from '../adapters/channels/channel-adapter.ts';
 import type { Insight } from '../adapters/insight/insight.ts';
 import type { PushMailbox } from '../adapters/stores/push-mailbox.ts';
 import type { RedisClient } from '../adapters/stores/redis/redis-connection.ts';
+import type { BuyerTagger } from '../dialogs/buyers/buyer-tagger.ts';
 import type { ConversationService } from '../dialogs/conversations.ts';
 import type { Orders } from '../dialogs/commerce/orders.ts';
 import type { FlowSet } from '../dialogs/flows/load-flows.ts';
@@ -30,6 +31,8 @@ export interface Kefu {
    * of its own before Kefu after composing it (the Botkit bridge) adds that front's road here.
    */
   outbound: Map<string, OutboundChannel>;
+  /** Buyer tags (docs/buyer-tags.md): a buyer's tags now, and forgetting a buyer. */
+  buyerTags: BuyerTagger;
   /** The marketplace channels turned on, built with Kefu; buildServer mounts their routes and starts them. */
   channels: readonly ChannelAdapter[];
   /** The flow set serving now (replaced on a valid reload). */

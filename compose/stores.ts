@@ -2,9 +2,11 @@
 // redis.clusterNodes is set.
 
 import type { KefuConfig } from '../config/config-types.ts';
+import type { BuyerTagStore } from '../dialogs/buyers/buyer-tags.ts';
 import type { ProofAttempts } from '../dialogs/commerce/order-proof.ts';
 import type { ConversationLine, DeliveryLedger, Logger, SessionStore, TurnLedger } from '../dialogs/ports.ts';
 import type { MemoryStoreStats } from '../adapters/stores/memory/expiring-map.ts';
+import { MemoryBuyerTagStore } from '../adapters/stores/memory/memory-buyer-tag-store.ts';
 import { MemoryConversationLine } from '../adapters/stores/memory/memory-conversation-line.ts';
 import { MemoryDeliveryLedger } from '../adapters/stores/memory/memory-delivery-ledger.ts';
 import { MemoryProofAttempts } from '../adapters/stores/memory/memory-proof-attempts.ts';
@@ -13,6 +15,7 @@ import { MemorySessionStore } from '../adapters/stores/memory/memory-session-sto
 import { MemoryTurnLedger } from '../adapters/stores/memory/memory-turn-ledger.ts';
 import type { PushMailbox } from '../adapters/stores/push-mailbox.ts';
 import { connectRedis, hasRedis, waitForRedisReady, type RedisClient } from '../adapters/stores/redis/redis-connection.ts';
+import { RedisBuyerTagStore } from '../adapters/stores/redis/redis-buyer-tag-store.ts';
 import { RedisConversationLine } from '../adapters/stores/redis/redis-conversation-line.ts';
 import { RedisDeliveryLedger } from '../adapters/stores/redis/redis-delivery-ledger.ts';
 import { RedisProofAttempts } from '../adapters/stores/redis/redis-proof-attempts.ts';
@@ -28,6 +31,8 @@ export interface Stores {
   turns: TurnLedger;
   mailbox: PushMailbox;
   proofAttempts: ProofAttempts;
+  /** Buyers' tag signals (docs/buyer-tags.md). */
+  buyerTags: BuyerTagStore;
   /** The Redis client the stores share (null in memory); the web chat's rate limits count there too. */
   redis: RedisClient | null;
   /** The memory stores by name, to show how full they are in /metrics (empty on Redis). */
@@ -51,6 +56,7 @@ export async function createStores(config: KefuConfig, logger: Logger): Promise<
       turns,
       mailbox,
       proofAttempts: new MemoryProofAttempts({ maxKeys: cap }),
+      buyerTags: new MemoryBuyerTagStore({ maxBuyers: cap }),
       redis: null,
       memoryStores: { sessions: memorySessions, delivery_ledger: ledger, turn_ledger: turns, push_mailbox: mailbox },
       close: async () => {},
@@ -67,6 +73,7 @@ export async function createStores(config: KefuConfig, logger: Logger): Promise<
     turns: new RedisTurnLedger({ client, prefix }),
     mailbox,
     proofAttempts: new RedisProofAttempts({ client, prefix }),
+    buyerTags: new RedisBuyerTagStore({ client, prefix }),
     redis: client,
     memoryStores: {},
     close: async () => {

@@ -48,6 +48,19 @@ export interface KefuConfig {
   redis: RedisConfig;
   flows: FlowsConfig;
   sessions: SessionsConfig;
+  /**
+   * Many shops in one deployment (docs/shops.md): a folder with one folder per shop, each holding its kefu.yaml (laid over this configuration) and usually its flows. null serves one shop: this configuration.
+   */
+  shops: {
+    /**
+     * The shops folder, relative to the Kefu folder unless it starts with /; null for a single shop. Environment: KEFU_SHOPS_DIR.
+     */
+    dir: string | null;
+    /**
+     * The shop that answers at the root paths (/, /webchat/messages without shop, …); every shop also answers under /shops/<id>/. Null: the shop named default, else the first by name.
+     */
+    defaultShop: string | null;
+  };
   conversations: ConversationsConfig;
   nlu: NluConfig;
   shop: ShopConfig;

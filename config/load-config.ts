@@ -22,6 +22,11 @@ export interface LoadConfigOptions {
   file?: string;
   /** The defaults file; defaults to config/default.yaml. */
   defaultsFile?: string;
+  /**
+   * One shop's file (shops.dir/<id>/kefu.yaml), laid over the merchant's file: the deployment's
+   * settings are every shop's defaults, and the environment still wins over both.
+   */
+  shopFile?: string;
 }
 
 export interface LoadedConfig {
@@ -67,6 +72,7 @@ const SHORTCUT_VARIABLES: readonly { variable: string; path: string[] }[] = [
   { variable: 'REDIS_CLUSTER_NODES', path: ['redis', 'clusterNodes'] },
   { variable: 'LOG_LEVEL', path: ['logging', 'level'] },
   { variable: 'KEFU_FLOWS_DIR', path: ['flows', 'dir'] },
+  { variable: 'KEFU_SHOPS_DIR', path: ['shops', 'dir'] },
   { variable: 'KEFU_CATALOG', path: ['commerce', 'catalogFile'] },
 ];
 
@@ -114,12 +120,14 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const defaults = readConfigFile(resolve(options.defaultsFile ?? defaultConfigFile), problems);
   const merchantPath = options.file ?? nonEmpty(env.KEFU_CONFIG);
   const merchant = merchantPath === undefined ? null : readConfigFile(resolve(merchantPath), problems);
+  const shop = options.shopFile === undefined ? null : readConfigFile(resolve(options.shopFile), problems);
   // A file that cannot be read or parsed leaves nothing sensible to check the rest against.
   if (problems.length > 0 || defaults === null) throw new ConfigError(problems);
 
   const config: Record<string, unknown> = {};
   mergeFile(config, defaults, [], origins);
   if (merchant !== null) mergeFile(config, merchant, [], origins);
+  if (shop !== null) mergeFile(config, shop, [], origins);
 
   applyEnvironment(config, env, origins, problems);
 
@@ -147,6 +155,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
 
   const valid = config as unknown as KefuConfig;
   if (!isAbsolute(valid.flows.dir)) valid.flows.dir = resolve(projectRoot, valid.flows.dir);
+  if (valid.shops.dir !== null && !isAbsolute(valid.shops.dir)) valid.shops.dir = resolve(projectRoot, valid.shops.dir);
   const catalogFile = valid.commerce.catalogFile;
   if (catalogFile && !isAbsolute(catalogFile)) valid.commerce.catalogFile = resolve(projectRoot, catalogFile);
 

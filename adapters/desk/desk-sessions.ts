@@ -64,11 +64,13 @@ export class DeskSessions {
     if (token && /^[A-Za-z0-9_-]{43}$/.test(token)) await this.store.delete(keyOf(token));
   }
 
+  // No Path attribute: the browser scopes the cookie to the folder signed in from (RFC 6265, 5.1.4),
+  // /desk/api here, /shops/tea/desk/api for one shop of many, /kefu/desk/api when mounted under /kefu.
   setCookie(reply: FastifyReply, token: string, secure: boolean): void {
-    reply.header('set-cookie', `${DESK_COOKIE}=${token}; Path=/desk; HttpOnly; SameSite=Strict; Max-Age=${this.ttlSeconds}${secure ? '; Secure' : ''}`);
+    reply.header('set-cookie', `${DESK_COOKIE}=${token}; HttpOnly; SameSite=Strict; Max-Age=${this.ttlSeconds}${secure ? '; Secure' : ''}`);
   }
 
   clearCookie(reply: FastifyReply, secure: boolean): void {
-    reply.header('set-cookie', `${DESK_COOKIE}=; Path=/desk; HttpOnly; SameSite=Strict; Max-Age=0${secure ? '; Secure' : ''}`);
+    reply.header('set-cookie', `${DESK_COOKIE}=; HttpOnly; SameSite=Strict; Max-Age=0${secure ? '; Secure' : ''}`);
   }
 }

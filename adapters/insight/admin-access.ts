@@ -52,6 +52,10 @@ export function adminCredential(request: FastifyRequest, token: string, options:
   return { granted: false, shown: session !== null ? 'cookie' : null };
 }
 
+/**
+ * No Path attribute: the browser scopes the cookie to the folder the login was posted to (RFC 6265,
+ * 5.1.4), /admin here, /shops/tea/admin for one shop of many, /kefu/admin when mounted under /kefu.
+ */
 export function sessionCookie(token: string, secure: boolean): string {
-  return `${ADMIN_COOKIE}=${sessionValue(token)}; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=43200${secure ? '; Secure' : ''}`;
+  return `${ADMIN_COOKIE}=${sessionValue(token)}; HttpOnly; SameSite=Strict; Max-Age=43200${secure ? '; Secure' : ''}`;
 }

@@ -8,6 +8,8 @@
 //   POST /admin/api/trainer/teach       teach a group to an intent (validated, written, reloaded)
 //   GET  /admin/api/flows               flow names;  GET /admin/api/flows/<name>.svg  its diagram
 //   GET  /admin/api/channels            marketplace tokens: when they end, renewals that failed
+//   …/admin/api/buyer-tags, /admin/api/buyers/tags   buyer tags (buyer-tag-routes.ts)
+//   GET  /admin/api/agents              the agents' figures (agent-routes.ts)
 //   GET  /metrics                       Prometheus text format (Authorization: Bearer <token>)
 // Without a configured token all of it answers 404 saying that the dashboard is off.
 
@@ -23,6 +25,9 @@ import { strictBodyValidator } from '../http/http-server.ts';
 import { adminCredential, sameSecret, sessionCookie } from './admin-access.ts';
 import type { Insight } from './insight.ts';
 import { tokenReport } from './channel-token-status.ts';
+import { registerAgentRoutes, type AgentRoutesOptions } from './agent-routes.ts';
+import { registerBuyerTagRoutes, type BuyerTagRoutesOptions } from './buyer-tag-routes.ts';
+import { computeAgentFigures } from '../../dialogs/insight/agent-figures.ts';
 import { flowDiagramSvg } from './flow-diagram.ts';
 import { WrongTokenLimit } from './wrong-token-limit.ts';
 
@@ -34,6 +39,10 @@ export interface AdminRoutesOptions {
   liveUpdateMs: number;
   clock: Clock;
   logger: Logger;
+  /** The agents' figures (agent-routes.ts); absent: not mounted. */
+  agents?: Omit<AgentRoutesOptions, 'store' | 'clock' | 'logger'>;
+  /** Buyer tags' admin API (buyer-tag-routes.ts); absent: not mounted. */
+  buyerTags?: Omit<BuyerTagRoutesOptions, 'store' | 'clock' | 'logger'>;
 }
 
 const require = createRequire(import.meta.url);
@@ -144,7 +153,8 @@ export function registerAdminRoutes(http: FastifyInstance, options: AdminRoutesO
         return reply.send({ error: retryAfter > 0 ? 'too many wrong tokens from this address; wait and try again' : 'wrong token' });
       }
       reply.header('set-cookie', sessionCookie(token, request.protocol === 'https'));
-      return fromForm ? reply.redirect('/admin', 303) : reply.status(204).send();
+      // Relative: back to the dashboard this form came from, wherever Kefu is mounted (/admin, /shops/tea/admin, /kefu/admin).
+      return fromForm ? reply.redirect('../admin', 303) : reply.status(204).send();
     });
 
     admin.all('/admin/*', async (_request, reply) => reply.status(404).send({ error: 'not found' }));
@@ -171,7 +181,9 @@ export function registerAdminRoutes(http: FastifyInstance, options: AdminRoutesO
       const [series, hot, results] = await Promise.all([
         minuteSeries(insight.store, now, 60),
         Promise.all(PERIODS.map((period) => hotTopics(insight.store, period, now))),
-        computeResults(insight.store, now, { agentDailyCapacity: options.agentDailyCapacity, reminders: insight.reminders }),
+        computeAgentFigures(insight.store, now).then(({ measuredDailyRate }) =>
+          computeResults(insight.store, now, { agentDailyCapacity: options.agentDailyCapacity, reminders: insight.reminders, measuredDailyRate }),
+        ),
       ]);
       return { at: now, series, hotTopics: hot, results };
     };
@@ -280,6 +292,9 @@ export function registerAdminRoutes(http: FastifyInstance, options: AdminRoutesO
       const channels = [...insight.channelTokens].map((status) => tokenReport(status(), now)).sort((a, b) => a.channel.localeCompare(b.channel));
       return securityHeaders(reply).send({ at: now, channels });
     });
+
+    if (options.agents) registerAgentRoutes(admin, { ...options.agents, store: insight.store, clock, logger });
+    if (options.buyerTags) registerBuyerTagRoutes(admin, { ...options.buyerTags, store: insight.store, clock, logger });
 
     // The guard above let only the Bearer token through (no cookie).
     admin.get('/metrics', async (_request, reply) => {

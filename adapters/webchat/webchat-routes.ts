@@ -25,6 +25,10 @@ import type { WebchatLimits } from './webchat-rate-limits.ts';
 import { WEBCHAT_CHANNEL } from './webchat-outbound.ts';
 
 const ID = { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.:@-]+$' } as const;
+/** A shop's id in a deployment of many shops (docs/shops.md): its folder's name. */
+export const SHOP_ID = { type: 'string', minLength: 1, maxLength: 32, pattern: '^[a-z0-9][a-z0-9-]{0,31}$' } as const;
+/** The shop of a deployment that serves one. */
+export const DEFAULT_SHOP = 'default';
 
 const messageBodySchema = {
   type: 'object',
@@ -32,6 +36,8 @@ const messageBodySchema = {
   required: ['conversationId'],
   anyOf: [{ required: ['text'] }, { required: ['payload'] }],
   properties: {
+    // Which shop of the deployment the page belongs to (docs/shops.md); the one at the root when absent.
+    shop: SHOP_ID,
     conversationId: ID,
     messageId: ID,
     // The shop's signed buyer (a JWT); see docs/webchat-identity.md.
@@ -50,6 +56,7 @@ const messageBodySchema = {
 } as const;
 
 interface MessageBody {
+  shop?: string;
   conversationId: string;
   messageId?: string;
   identityToken?: string;
@@ -76,6 +83,8 @@ export interface WebchatRoutesOptions {
   demoSignIn?: DemoSignIn | null;
   /** Abuse limits (webchat-rate-limits.ts); none when absent. */
   limits?: WebchatLimits;
+  /** The shop these routes answer for; a message naming another shop is refused. Default: "default". */
+  shopId?: string;
 }
 
 const IDENTITY_ERRORS: Record<IdentityFailure, string> = {
@@ -126,6 +135,10 @@ export function registerWebchatRoutes(app: FastifyInstance, options: WebchatRout
   const messageLimits = limits ? { onRequest: limits.perAddress, preHandler: limits.perConversation } : {};
   app.post<{ Body: MessageBody }>('/webchat/messages', { schema: { body: messageBodySchema }, validatorCompiler: strictBodyValidator, ...messageLimits }, async (request, reply) => {
     const body = request.body;
+    const shopId = options.shopId ?? DEFAULT_SHOP;
+    // In a deployment of many shops the shops' host (compose/shops.ts) sends each message to the shop
+    // it names; one that reaches another shop's routes (or a one-shop Kefu) is not this shop's to answer.
+    if (body.shop !== undefined && body.shop !== shopId) return reply.status(404).send({ error: `there is no shop "${body.shop}" here` });
     if ((body.text ?? '').length === 0 && !body.payload) {
       return reply.status(400).send({ error: 'text must not be empty (or send a payload)' });
     }

@@ -71,6 +71,11 @@ export interface EngineOptions {
   /** Guests' failed order-proof tries (dialogs/commerce/order-proof.ts); without it guests cannot prove an order. */
   proofAttempts?: ProofAttempts;
   afterSale?: AfterSalePolicy;
+  /**
+   * The buyer's tags now (dialogs/buyers/buyer-tagger.ts): read only by a turn whose expression names
+   * buyer.tags, so a shop without tag rules in its conditions pays no store read.
+   */
+  buyerTags?: (buyer: ConversationRef) => Promise<string[]>;
 }
 
 /** Stands in when no orders backend is wired: every call fails the way an unreachable one does. */
@@ -128,6 +133,8 @@ class TurnState {
   multiPart = false;
   /** The question each flow asked this turn, so that a multi-part message asks it once, last. */
   readonly askedIn = new Map<FlowRun, Reply>();
+  /** The buyer's tags, read once per turn when an expression needs them. */
+  buyerTags: Promise<string[]> | null = null;
 
   constructor(
     readonly message: InboundMessage,
@@ -200,6 +207,16 @@ export class Engine {
   /** The flows' canned replies for agents: responses whose name starts with `canned_`, in file order. */
   cannedReplies(): string[] {
     return [...this.options.flows().responses.keys()].filter((name) => name.startsWith('canned_'));
+  }
+
+  /** The shop's fixed answers (FAQ): intents whose flow only says one response, with that response. */
+  fixedAnswers(): { intent: string; response: string }[] {
+    const flowSet = this.options.flows();
+    return [...flowSet.flowByIntent].flatMap(([intent, name]) => {
+      const steps = flowSet.flows.get(name)?.steps ?? [];
+      const only = steps.length === 1 ? steps[0] : undefined;
+      return only && typeof only === 'object' && 'say' in only && typeof only.say === 'string' ? [{ intent, response: only.say }] : [];
+    });
   }
 
   renderResponse(responseName: string, conversation: ConversationRef, language: Language, vars: Record<string, unknown> = {}): Reply | null {
@@ -664,10 +681,10 @@ export class Engine {
         delete run.offer;
       } else if ('set' in step) {
         for (const [name, expression] of Object.entries(step.set)) {
-          run.vars[name] = await flowSet.expression(expression).evaluate(this.variables(turn, run));
+          run.vars[name] = await flowSet.expression(expression).evaluate(await this.expressionVariables(turn, run, expression));
         }
       } else if ('if' in step) {
-        const condition = isTruthy(await flowSet.expression(step.if).evaluate(this.variables(turn, run)));
+        const condition = isTruthy(await flowSet.expression(step.if).evaluate(await this.expressionVariables(turn, run, step.if)));
         if (condition) {
           run.pc = [...run.pc, 'then', 0];
           continue;
@@ -696,7 +713,7 @@ export class Engine {
     if (!action) throw new FlowError(`unknown action "${name}"`);
     const evaluated: Record<string, unknown> = {};
     for (const [arg, expression] of Object.entries(args ?? {})) {
-      evaluated[arg] = await turn.flowSet.expression(expression).evaluate(this.variables(turn, run));
+      evaluated[arg] = await turn.flowSet.expression(expression).evaluate(await this.expressionVariables(turn, run, expression));
     }
     const result = await action.run({
       slots: run.vars,
@@ -821,6 +838,15 @@ export class Engine {
       shop: { name: this.options.shopName[turn.language] },
       buyer: { name: turn.message.buyerName ?? null },
     };
+  }
+
+  /** The variables of an expression: buyer.tags is read (once a turn) only when the expression names it. */
+  private async expressionVariables(turn: TurnState, run: FlowRun | null, expression: string): Promise<Record<string, unknown>> {
+    const variables = this.variables(turn, run);
+    if (!/\bbuyer\s*\.\s*tags\b/.test(expression)) return variables;
+    const read = this.options.buyerTags;
+    turn.buyerTags ??= read ? read(turn.message.conversation).catch(() => []) : Promise.resolve([]);
+    return { ...variables, buyer: { ...(variables.buyer as object), tags: await turn.buyerTags } };
   }
 
   private templateView(turn: TurnState, extra: Record<string, unknown>): Record<string, unknown> {

@@ -3,6 +3,7 @@
 // docs/flows.md explains every field to merchants.
 
 import type { HandoffReason, LocalText } from '../messages.ts';
+import type { BuyerTagRule } from '../buyers/buyer-tags.ts';
 import type { ChipDefinition, ChipListName } from '../shopping/page-chips.ts';
 import type { Vocabulary } from './vocabulary.ts';
 
@@ -101,6 +102,8 @@ export interface FlowFile {
   vocabulary?: Vocabulary;
   /** Question chips by page (dialogs/shopping/page-chips.ts). */
   chips?: Partial<Record<ChipListName, ChipDefinition[]>>;
+  /** Buyer tags' rules (dialogs/buyers/buyer-tags.ts). */
+  buyer_tags?: Record<string, BuyerTagRule>;
 }
 
 /** Intents and responses the engine itself relies on; every flow set must define them. */

@@ -12,6 +12,8 @@ import { IntentRecogniser, type TrainingExample } from '../understanding/intent-
 import { checkFlows, triggersOf, variationsOf, type CollectedFlows } from './check-flows.ts';
 import { checkVocabulary } from './check-vocabulary.ts';
 import { checkChips, chipsByPage, type ChipFile } from './flow-chips.ts';
+import { gatherBuyerTags, type BuyerTagFile } from './flow-buyer-tags.ts';
+import type { BuyerTagRules } from '../buyers/buyer-tags.ts';
 import type { ChipsByPage } from '../shopping/page-chips.ts';
 import { baseExampleCounts, loadShippedBase, SHIPPED_BASE_DIR, withShippedBase, type ShippedBase } from './shipped-base.ts';
 import { compileExpression, type CompiledExpression } from './expressions.ts';
@@ -42,6 +44,8 @@ export interface FlowSet {
   readonly vocabulary: Vocabulary;
   /** Question chips by page (the `chips:` parts of the files, in file order). */
   readonly chips: ChipsByPage;
+  /** Buyer tags' rules by tag (the `buyer_tags:` parts, docs/buyer-tags.md). */
+  readonly buyerTags: BuyerTagRules;
   /** Changes whenever the flow's definition changes (a stored position is only valid for its version). */
   fingerprint(flowName: string): string;
   /** A compiled expression of the flow set (compiled once, then cached). */
@@ -110,6 +114,7 @@ export async function loadFlows(dir: string, options: LoadFlowsOptions): Promise
 
   const collected: CollectedFlows = { intents: new Map(), responses: new Map(), flows: new Map(), vocabulary: new Map() };
   const chipFiles: ChipFile[] = [];
+  const tagFiles: BuyerTagFile[] = [];
   for (const file of files) {
     const shown = display(file);
     const { source, problems: readProblems } = await readYamlSource(file, shown, MAX_FILE_BYTES);
@@ -142,6 +147,7 @@ export async function loadFlows(dir: string, options: LoadFlowsOptions): Promise
       collected.vocabulary.set(part, { definition, origin: { source, path: ['vocabulary', part] } });
     }
     if (data.chips) chipFiles.push({ source, chips: data.chips });
+    if (data.buyer_tags) tagFiles.push({ source, tags: data.buyer_tags });
   }
   // Cross-file checks only make sense once every file parsed and has the right shape.
   if (problems.length > 0) return { ok: false, problems: sortProblems(problems) };
@@ -149,10 +155,11 @@ export async function loadFlows(dir: string, options: LoadFlowsOptions): Promise
   const answerProblems = expandIntentAnswers(collected);
   if (answerProblems.length > 0) return { ok: false, problems: sortProblems(answerProblems) };
   const actions = new Map(options.actions.map((a) => [a.name, a]));
-  const checkProblems = [...checkFlows(collected, actions, baseExampleCounts(base)), ...checkVocabulary(collected, actions), ...checkChips(chipFiles, collected.intents)];
+  const buyerTags = gatherBuyerTags(tagFiles, collected.intents);
+  const checkProblems = [...checkFlows(collected, actions, baseExampleCounts(base)), ...checkVocabulary(collected, actions), ...checkChips(chipFiles, collected.intents), ...buyerTags.problems];
   if (checkProblems.length > 0) return { ok: false, problems: sortProblems(checkProblems) };
 
-  const flowSet = buildFlowSet(collected, actions, files, base, options.nluThreshold ?? undefined, chipsByPage(chipFiles));
+  const flowSet = buildFlowSet(collected, actions, files, base, options.nluThreshold ?? undefined, chipsByPage(chipFiles), buyerTags.rules);
   const baseInUse = base.examples.filter((e) => collected.intents.get(e.intent)?.definition.base !== false && collected.intents.has(e.intent));
   return { ok: true, flowSet, warnings: sortProblems(keywordCaptures(collected, flowSet.recogniser, baseInUse)) };
 }
@@ -164,6 +171,7 @@ function buildFlowSet(
   base: ShippedBase,
   threshold: number | undefined,
   chips: ChipsByPage,
+  buyerTags: BuyerTagRules,
 ): FlowSet {
   const intents = new Map([...collected.intents].map(([name, { definition }]) => [name, definition]));
   const flows = new Map([...collected.flows].map(([name, { definition }]) => [name, definition]));
@@ -196,6 +204,7 @@ function buildFlowSet(
     actions,
     vocabulary,
     chips,
+    buyerTags,
     files,
     baseFiles: base.files,
     fingerprint: (flowName) => fingerprints.get(flowName) ?? '',

@@ -6,12 +6,13 @@
 // claims first owns the hand-off.
 
 import { ConversationSessions, conversationKey } from '../conversation-sessions.ts';
-import type { ConversationRef, HandoffReason, Language, MessageContext, Turn } from '../messages.ts';
+import type { ConversationRef, HandoffReason, Language, LocalText, MessageContext, Turn } from '../messages.ts';
 import type { ConversationLine, Logger, SessionStore } from '../ports.ts';
 import type { AgentEvent, AgentEventHandler, AgentEventResult } from './agent-events.ts';
 import type { AgentRef, HandoffStatus } from './handoff-desk.ts';
 import { handoffRecordKey, isHandoffRecord, isThreadIndexEntry, threadIndexKey, type HandoffRecord } from './handoff-record.ts';
 import type { OpenHandoffs } from './open-handoffs.ts';
+import { sentimentLabel } from '../insight/sentiment.ts';
 
 /** The built-in desk's kind: `HandoffThread.desk` of its threads (the thread id is the hand-off id). */
 export const KEFU_DESK = 'kefu';
@@ -48,6 +49,8 @@ export interface DeskCard extends HandoffSummary {
   flow: string | null;
   orderId: string | null;
   productId: string | null;
+  /** The buyer's tags when the hand-off opened, with their labels (docs/buyer-tags.md). */
+  buyerTags: { name: string; label: LocalText }[];
   /** The conversation's last turns (buyer, bot, agent), masked as on the team-chat card. */
   turns: Turn[];
   notes: { text: string; by: AgentRef; at: number }[];
@@ -55,13 +58,38 @@ export interface DeskCard extends HandoffSummary {
   suggestion: string | null;
   /** The flows' canned replies (responses named canned_…), in the buyer's language. */
   canned: { name: string; text: string }[];
+  /** The answers to the questions buyers asked most in the last 24 hours (the shop's fixed answers), in the buyer's language. */
+  faqs: { name: string; text: string }[];
+  /** The signed buyer's latest orders, newest first (none for a guest, or when the orders backend is down). */
+  orders: DeskOrder[];
+  /** How the buyer's last messages read (the insight lexicon): null when there is nothing to read. */
+  sentiment: { score: number; label: 'negative' | 'neutral' | 'positive' } | null;
 }
+
+export interface DeskOrder {
+  id: string;
+  status: string;
+  total: number;
+  currency: string;
+  createdAt: number;
+}
+
+/** How many of the buyer's latest messages the card's sentiment reads. */
+const SENTIMENT_TURNS = 3;
+/** How many of the buyer's orders the card shows. */
+const CARD_ORDERS = 5;
 
 /** The bot's help for the agent: its own answer to a message, and the canned replies. */
 export interface DeskVoice {
   /** The bot's answer to `text`, as if a new buyer wrote it from this product page; null when it has none. */
   suggest(text: string, context: MessageContext | undefined): Promise<string | null>;
   canned(conversation: ConversationRef, language: Language): { name: string; text: string }[];
+  /** The most-asked questions' fixed answers, most asked first. */
+  faqs?(conversation: ConversationRef, language: Language): Promise<{ name: string; text: string }[]>;
+  /** The buyer's orders, newest first; none for a guest. */
+  orders?(conversation: ConversationRef): Promise<DeskOrder[]>;
+  /** A sentiment score of a text (below 0 unhappy). */
+  sentiment?(text: string): number;
 }
 
 export interface DeskViewOptions {
@@ -128,14 +156,22 @@ export class DeskView {
     // The bot's own answer is worked out on the buyer's words as written (never shown masked to the
     // bot); a failing suggestion never keeps the card from the agent.
     const suggestion = open && voice && lastBuyer ? await voice.suggest(lastBuyer.text, session?.context).catch(() => null) : null;
+    const orders = voice?.orders && !card.conversation.guest ? (await voice.orders(card.conversation).catch(() => [])).slice(0, CARD_ORDERS) : [];
+    // Read on the buyer's words as written, like the bot reads them; only the score reaches the card.
+    const recent = (session?.turns ?? []).filter((t) => t.from === 'buyer').slice(-SENTIMENT_TURNS);
+    const score = voice?.sentiment && recent.length > 0 ? recent.reduce((sum, t) => sum + voice.sentiment!(t.text), 0) / recent.length : null;
     return {
       ...this.summary(record, now),
       suggestion,
       canned: open && voice ? voice.canned(card.conversation, session?.language ?? card.language) : [],
+      faqs: open && voice?.faqs ? await voice.faqs(card.conversation, session?.language ?? card.language).catch(() => []) : [],
       detail: card.detail ?? null,
       flow: card.flow ?? null,
       orderId: card.orderId ?? null,
       productId: card.productId ?? null,
+      buyerTags: card.buyerTags ?? [],
+      orders,
+      sentiment: score === null ? null : { score: Math.round(score * 10) / 10, label: sentimentLabel(score) },
       turns: live,
       notes: record.notes ?? [],
     };

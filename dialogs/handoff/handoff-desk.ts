@@ -4,7 +4,7 @@
 // made in dialogs/handoff/handoff-service.ts, which a desk reports agents' actions to through
 // the inbound side (dialogs/handoff/agent-events.ts).
 
-import type { ConversationRef, HandoffReason, Language, Turn } from '../messages.ts';
+import type { ConversationRef, HandoffReason, Language, LocalText, Turn } from '../messages.ts';
 
 /** Where a hand-off lives on a desk: one thread per hand-off. */
 export interface HandoffThread {
@@ -54,6 +54,8 @@ export interface HandoffCard {
   flow?: string;
   orderId?: string;
   productId?: string;
+  /** The buyer's tags when the hand-off opened (docs/buyer-tags.md), with their labels. */
+  buyerTags?: { name: string; label: LocalText }[];
   /** The last turns of the conversation, oldest first. */
   lastTurns: Turn[];
   openedAt: number;
@@ -62,6 +64,8 @@ export interface HandoffCard {
   status: HandoffStatus;
   claimedBy?: AgentRef;
   claimedAt?: number;
+  /** When an agent's first message reached the buyer (for the first-response figure). */
+  firstReplyAt?: number;
   endedAt?: number;
   endedBy?: AgentRef;
 }

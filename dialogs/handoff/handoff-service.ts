@@ -12,9 +12,10 @@ import { randomUUID } from 'node:crypto';
 import { ConversationSessions, conversationKey } from '../conversation-sessions.ts';
 import type { Session } from '../engine/session.ts';
 import { handleOnce, type HandleOnceOptions } from '../handle-once.ts';
-import type { ConversationRef, Language, Reply } from '../messages.ts';
+import type { ConversationRef, Language, LocalText, Reply } from '../messages.ts';
 import type { AgentDesk, Clock, ConversationLine, DeliveryLedger, HandoffRequest, Logger, OutboundChannel, SessionStore } from '../ports.ts';
 import type { AgentEvent, AgentEventHandler, AgentEventResult } from './agent-events.ts';
+import type { AgentWork } from './agent-work.ts';
 import { isOpen } from './business-hours.ts';
 import type { AgentRef, HandoffCard, HandoffDesk, StatusChange } from './handoff-desk.ts';
 import {
@@ -71,6 +72,10 @@ export interface HandoffServiceOptions {
    * messages), e.g. masking phone numbers and addresses; none when absent.
    */
   maskText?: (text: string) => string;
+  /** Told of agents' work for the merchant's figures (first replies, hand-offs handled); must not throw. */
+  onAgentWork?: (work: AgentWork) => void;
+  /** The buyer's tags for the card (dialogs/buyers/buyer-tagger.ts); none when absent. */
+  buyerTags?: (buyer: ConversationRef) => Promise<{ name: string; label: LocalText }[]>;
   sessionTtlSeconds: number;
   lastTurns: number;
   dedupeSeconds: number;
@@ -128,6 +133,7 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
 
   async openHandoff(request: HandoffRequest): Promise<void> {
     const { settings, sessions } = this.options;
+    const tags = (await this.options.buyerTags?.(request.conversation).catch(() => [])) ?? [];
     const card: HandoffCard = {
       handoffId: `${request.at.toString(36)}-${randomUUID().slice(0, 8)}`,
       queue: routeHandoff(request, settings.routing),
@@ -142,6 +148,7 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
       ...(request.flow ? { flow: request.flow } : {}),
       ...(request.orderId ? { orderId: request.orderId } : {}),
       ...(request.productId ? { productId: request.productId } : {}),
+      ...(tags.length > 0 ? { buyerTags: tags } : {}),
       lastTurns: request.lastTurns.map((turn) => ({ ...turn, text: this.mask(turn.text) })),
       openedAt: request.at,
       afterHours: !this.isOpen(request.at),
@@ -292,6 +299,12 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
     if (!channel) return { status: 'undeliverable', notice: NOTICES.undeliverable.replace('{channel}', conversation.channel) };
     await this.appendTurns(conversation, [{ text }], 'agent', at);
     await channel.send(conversation, [{ text }]);
+    const { card } = record;
+    if (card.firstReplyAt === undefined && card.claimedBy) {
+      card.firstReplyAt = at;
+      await this.saveRecord(record);
+      this.options.onAgentWork?.({ kind: 'first_reply', agent: card.claimedBy, at, waitedMs: Math.max(0, at - card.openedAt) });
+    }
     return { status: 'sent' };
   }
 
@@ -309,6 +322,8 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
     record.card.status = status;
     record.card.endedAt = at;
     record.card.endedBy = agent;
+    // The hand-off counts for whoever had it (or, never claimed, whoever ended it).
+    this.options.onAgentWork?.({ kind: 'handled', agent: record.card.claimedBy ?? agent, at, tookMs: Math.max(0, at - record.card.openedAt) });
     // The resumed flow handed over again: a new hand-off with its own thread, whose record takes
     // this one's place (this thread then reads as over); otherwise this one is saved as over.
     await this.open.remove([record.card.handoffId]);

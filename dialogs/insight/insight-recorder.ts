@@ -10,6 +10,8 @@
 import type { HandoffReason } from '../messages.ts';
 import type { EventSink, Logger, TurnEvent } from '../ports.ts';
 import type { InsightStore, OpenConversation } from './insight-store.ts';
+import type { AgentWork } from '../handoff/agent-work.ts';
+import { agentWorkCounts } from './agent-figures.ts';
 import { normalisePhrase } from './phrases.ts';
 import { sentimentLabel } from './sentiment.ts';
 
@@ -178,5 +180,10 @@ export class InsightRecorder implements EventSink {
     const influenced = last !== null && last <= order.at && order.at - last <= DAY_MS;
     await store.add(order.at, 'counts', { 'orders:total': 1, ...(influenced ? { 'orders:influenced': 1 } : {}) });
     return { counted: true, influenced };
+  }
+
+  /** The hook for the hand-off core: an agent's first reply, or a hand-off handled (agent-figures.ts). */
+  recordAgentWork(work: AgentWork): void {
+    this.options.store.add(work.at, 'counts', agentWorkCounts(work)).catch((error: Error) => this.options.logger.warn({ err: error.message }, 'could not count an agent\'s work'));
   }
 }

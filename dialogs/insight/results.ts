@@ -26,7 +26,9 @@ export interface Results {
   reminders: { sent: number; paidWithin24h: number; recoveryRate: number | null } | null;
   /** Conversations the bot settled ÷ what one agent handles in a day. */
   agentEquivalents: number;
+  /** Conversations one agent handles a day: measured from the agents' work, or insight.agentDailyCapacity. */
   agentDailyCapacity: number;
+  agentRateMeasured: boolean;
 }
 
 const ratio = (part: number, whole: number): number | null => (whole > 0 ? Math.round((part / whole) * 1000) / 1000 : null);
@@ -34,7 +36,7 @@ const ratio = (part: number, whole: number): number | null => (whole > 0 ? Math.
 export async function computeResults(
   store: InsightStore,
   now: number,
-  options: { agentDailyCapacity: number; reminders?: ReminderResults | null },
+  options: { agentDailyCapacity: number; reminders?: ReminderResults | null; measuredDailyRate?: number | null },
 ): Promise<Results> {
   const last = bucketOf(now, 'hour');
   const records = await store.read('counts', 'hour', last - 23, last);
@@ -67,8 +69,10 @@ export async function computeResults(
     orders: total('orders:total'),
     ordersInfluenced: total('orders:influenced'),
     reminders,
-    agentEquivalents: Math.round((resolved / options.agentDailyCapacity) * 100) / 100,
-    agentDailyCapacity: options.agentDailyCapacity,
+    // The agents' own measured rate once there is enough of it (agent-figures.ts), else the setting.
+    agentEquivalents: Math.round((resolved / (options.measuredDailyRate ?? options.agentDailyCapacity)) * 100) / 100,
+    agentDailyCapacity: options.measuredDailyRate ?? options.agentDailyCapacity,
+    agentRateMeasured: options.measuredDailyRate != null,
   };
 }
 

@@ -41,6 +41,7 @@ describe('defaults', () => {
       redis: { url: null, clusterNodes: [] },
       flows: { dir: join(projectRoot, 'flows'), watch: true },
       sessions: { ttlSeconds: 86400, keyPrefix: 'kefu:', memoryMaxConversations: 50000 },
+      shops: { dir: null, defaultShop: null },
       conversations: { lineWaitMs: 10000, leaseMs: 30000, dedupeSeconds: 86400, maxTextLength: 2000, lastTurns: 10 },
       nlu: { threshold: null },
       shop: { name: { 'zh-Hans': '小蜜演示店', 'zh-Hant': '小蜜演示店', en: 'Kefu Demo Shop' }, timezone: 'Asia/Shanghai', defaultCountry: 'CN', orderIdPattern: null },
@@ -344,11 +345,28 @@ describe('hostile or broken files', () => {
     const file = merchantFile('__proto__:\n  polluted: yes\nserver:\n  __proto__:\n    polluted: yes\n');
     const problems = problemsOf({ env: { KEFU__SERVER__CONSTRUCTOR: 'x' }, file });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(problems).toContain(`${file}:1:1 __proto__ is not a known setting; known settings here: server, redis, flows, sessions, conversations, nlu, shop, webchat, agentDesk, desk, handoff, orders, afterSale, reminders, logging, insight, admin, commerce, channels`);
+    expect(problems).toContain(`${file}:1:1 __proto__ is not a known setting; known settings here: server, redis, flows, sessions, shops, conversations, nlu, shop, webchat, agentDesk, desk, handoff, orders, afterSale, reminders, logging, insight, admin, commerce, channels`);
     expect(problems).toContain('server.CONSTRUCTOR is not a known setting; known settings here: host, port, bodyLimitBytes (from KEFU__SERVER__CONSTRUCTOR="x")');
   });
 
   it('refuses a variable name with an empty part', () => {
     expect(problemsOf({ env: { KEFU__SERVER____PORT: '1' } })).toEqual(['KEFU__SERVER____PORT: a setting name is missing between double underscores (write KEFU__SECTION__KEY)']);
+  });
+});
+
+describe("a shop's file (shops.dir/<id>/kefu.yaml)", () => {
+  it('is laid over the deployment\'s file, and the environment still wins', () => {
+    const deployment = merchantFile('shops:\n  dir: shops\nwebchat:\n  enabled: false\nsessions:\n  ttlSeconds: 600\n');
+    const shop = merchantFile('shop:\n  name: { zh-Hans: 茶铺, zh-Hant: 茶鋪, en: Tea }\nsessions:\n  ttlSeconds: 900\n');
+    const { config } = loadConfig({ file: deployment, shopFile: shop, env: { KEFU__SESSIONS__TTLSECONDS: '1200' } });
+    expect(config.shop.name.en).toBe('Tea');
+    expect(config.webchat.enabled).toBe(false);
+    expect(config.sessions.ttlSeconds).toBe(1200);
+    expect(config.shops.dir).toBe(join(projectRoot, 'shops'));
+  });
+
+  it("names the shop's file in its problems", () => {
+    const shop = merchantFile('sessions:\n  ttlSeconds: nope\n');
+    expect(problemsOf({ shopFile: shop, env: {} }).join('\n')).toContain(shop);
   });
 });

@@ -89,7 +89,7 @@ describe('with an admin token', () => {
   it('shows only a sign-in form at /admin without access', async () => {
     const answer = await request(server.url, 'GET', '/admin');
     expect(answer.status).toBe(401);
-    expect(answer.text).toContain('<form method="post" action="/admin/login">');
+    expect(answer.text).toContain('<form method="post" action="admin/login">');
     expect(answer.text).not.toContain('<script');
   });
 
@@ -111,11 +111,12 @@ describe('with an admin token', () => {
     expect(wrongLogin.headers.get('set-cookie')).toBeNull();
     const login = await fetch(`${server.url}/admin/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${encodeURIComponent(TOKEN)}`, redirect: 'manual' });
     expect(login.status).toBe(303);
-    expect(login.headers.get('location')).toBe('/admin');
+    expect(login.headers.get('location')).toBe('../admin');
     const setCookie = login.headers.get('set-cookie')!;
     expect(setCookie).toMatch(/HttpOnly/);
     expect(setCookie).toMatch(/SameSite=Strict/);
-    expect(setCookie).toMatch(/Path=\/admin/);
+    // No Path: the cookie stays with the folder the login was posted to (/admin here).
+    expect(setCookie).not.toMatch(/Path=/);
     expect(setCookie).not.toContain(TOKEN);
     const cookie = setCookie.split(';')[0]!;
     expect((await request(server.url, 'GET', '/admin/api/flows', { cookie })).status).toBe(200);

@@ -169,7 +169,8 @@ describe('GET /webchat/chips and the chat page', () => {
     const chips = page.locator('#chips button');
     await expect.poll(() => chips.allTextContents(), { timeout: 10_000 }).toContain('How long does delivery take?');
     await chips.filter({ hasText: 'How long does delivery take?' }).click();
-    expect(await page.locator('#chips').isHidden()).toBe(true);
+    // The row hides at the tap and may be back already when the answer is quick: the tapped chip is gone either way.
+    expect(await chips.allTextContents()).not.toContain('How long does delivery take?');
     await expect.poll(() => page.locator('.bubble.bot').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     // The delivery answer has no buttons: the page's other questions come back, the one asked does not.
     await expect.poll(() => page.locator('#chips').isVisible(), { timeout: 10_000 }).toBe(true);

@@ -52,6 +52,8 @@ export function cardMessage(card: HandoffCard, look: CardLook): DeskMessage {
   if (card.productId) about.push(`product ${plain(card.productId, 60)}`);
   if (card.flow) about.push(`flow ${plain(card.flow, 60)}`);
   if (about.length > 0) lines.push(`**About:** ${about.join(' · ')}`);
+  // DingTalk teams read Chinese: the tags' Simplified Chinese labels.
+  if (card.buyerTags?.length) lines.push(`**Buyer tags:** ${card.buyerTags.map((tag) => plain(tag.label['zh-Hans'], 30)).join(' · ')}`);
   if (card.afterHours) lines.push('**Outside business hours:** the buyer was told the hours.');
   if (card.lastTurns.length > 0) {
     lines.push('', '**Last messages**');

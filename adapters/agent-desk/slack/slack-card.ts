@@ -62,6 +62,7 @@ export function cardBlocks(card: HandoffCard, resumeFlows: readonly string[] = [
     ['Order', card.orderId],
     ['Product', card.productId],
     ['Flow', card.flow],
+    ['Buyer tags', card.buyerTags?.map((tag) => `${tag.label.en} (${tag.label['zh-Hans']})`).join(', ')],
   ];
   const blocks: object[] = [
     { type: 'header', text: { type: 'plain_text', text: clip(`Hand-off: ${card.reasonLabel}`, 150), emoji: true } },

@@ -2,13 +2,12 @@
 // road for replies. compose/marketplace-channels.ts builds it when channels.lazada.enabled.
 
 import type { ConversationRef, Reply } from '../../../dialogs/messages.ts';
-import { systemClock, type Clock, type Logger } from '../../../dialogs/ports.ts';
-import type { AccessTokens } from '../shared/access-tokens.ts';
-import { keepTokens, type TokenReporting } from '../shared/keep-tokens.ts';
+import { systemClock } from '../../../dialogs/ports.ts';
+import { keepTokens } from '../shared/keep-tokens.ts';
 import { TokenKeeper } from '../shared/token-keeper.ts';
 import { LAZADA_AUTH_BASE_URL, refreshLazadaToken } from './lazada-tokens.ts';
 import { UNPACED, type SendPacer } from '../shared/send-pacer.ts';
-import { marketplaceChannel, type MarketplaceChannel, type MarketplaceStores } from '../shared/marketplace-channel.ts';
+import { marketplaceChannel, type MarketplaceChannel, type MarketplaceChannelOptions } from '../shared/marketplace-channel.ts';
 import { UnknownShapes } from '../shared/unknown-shapes.ts';
 import { LazadaApiClient } from './lazada-api-client.ts';
 import { LAZADA_CHANNEL } from './lazada-push.ts';
@@ -44,29 +43,22 @@ export interface LazadaSettings {
   webhookPath: string;
 }
 
-export interface LazadaChannelOptions {
+export interface LazadaChannelOptions extends MarketplaceChannelOptions {
   settings: LazadaSettings;
-  stores: MarketplaceStores;
-  reporting: TokenReporting;
-  /** Pushes older than this are refused as replays (the redelivery memory lasts as long). */
-  maxAgeSeconds: number;
-  clock?: Clock;
-  logger: Logger;
 }
 
 export function createLazadaChannel(options: LazadaChannelOptions): MarketplaceChannel {
   const { settings: lazada, stores, reporting, maxAgeSeconds, clock = systemClock, logger } = options;
-  // The client asks the keeper for the token; the keeper renews it through the same client, without a token.
-  const tokens: AccessTokens = { current: () => keeper.current(), renewAfterRefusal: (used) => keeper.renewAfterRefusal(used) };
-  const api = new LazadaApiClient({ baseUrl: lazada.apiBaseUrl, appKey: lazada.appKey, appSecret: lazada.appSecret, tokens, clock });
-  const keeper = new TokenKeeper({
+  // The keeper is the client's token source, and renews through the same client (the refresh call needs no token).
+  const keeper: TokenKeeper = new TokenKeeper({
     channel: LAZADA_CHANNEL,
     store: stores.tokenStore,
-    seed: { accessToken: lazada.accessToken, ...(lazada.refreshToken ? { refreshToken: lazada.refreshToken } : {}) },
+    seed: lazada,
     refresh: (refreshToken) => refreshLazadaToken(api, lazada.authBaseUrl ?? LAZADA_AUTH_BASE_URL, refreshToken, clock),
     clock,
     logger,
   });
+  const api = new LazadaApiClient({ baseUrl: lazada.apiBaseUrl, appKey: lazada.appKey, appSecret: lazada.appSecret, tokens: keeper, clock });
   return marketplaceChannel({
     name: LAZADA_CHANNEL,
     stores,

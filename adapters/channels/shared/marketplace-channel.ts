@@ -5,7 +5,8 @@
 // ChannelAdapter of them.
 
 import type { FastifyInstance } from 'fastify';
-import type { Logger } from '../../../dialogs/ports.ts';
+import type { Clock, Logger } from '../../../dialogs/ports.ts';
+import type { TokenReporting } from './keep-tokens.ts';
 import type { RedisClient } from '../../stores/redis/redis-connection.ts';
 import type { ChannelAdapter } from '../channel-adapter.ts';
 import { DEFAULT_API_RETRY } from './api-retry.ts';
@@ -56,6 +57,16 @@ export function marketplaceStores(options: MarketplaceStoreOptions): Marketplace
     retryBaseMs: inbox.retryBaseMs,
     close: async () => client.disconnect(),
   };
+}
+
+/** What every channel's factory takes besides its own settings (lazada-channel.ts, …). */
+export interface MarketplaceChannelOptions {
+  stores: MarketplaceStores;
+  reporting: TokenReporting;
+  /** Pushes older than this are refused as replays (the redelivery memory lasts as long). */
+  maxAgeSeconds: number;
+  clock?: Clock;
+  logger: Logger;
 }
 
 export interface MarketplaceChannel extends ChannelAdapter {

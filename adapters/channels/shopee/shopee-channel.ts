@@ -4,16 +4,15 @@
 // off, Kefu reads and records buyers' messages and hands them to people, but sends nothing.
 
 import type { ConversationRef, Reply } from '../../../dialogs/messages.ts';
-import { systemClock, type Clock, type Logger } from '../../../dialogs/ports.ts';
+import { systemClock, type Logger } from '../../../dialogs/ports.ts';
 import { ApiError } from '../shared/api-retry.ts';
 import { UnknownShapes } from '../shared/unknown-shapes.ts';
-import type { AccessTokens } from '../shared/access-tokens.ts';
-import { keepTokens, type TokenReporting } from '../shared/keep-tokens.ts';
+import { keepTokens } from '../shared/keep-tokens.ts';
 import { TokenKeeper } from '../shared/token-keeper.ts';
 import { refreshShopeeToken } from './shopee-tokens.ts';
 import type { ReplySender } from '../shared/marketplace-outbound.ts';
 import { UNPACED, type SendPacer } from '../shared/send-pacer.ts';
-import { marketplaceChannel, type MarketplaceChannel, type MarketplaceStores } from '../shared/marketplace-channel.ts';
+import { marketplaceChannel, type MarketplaceChannel, type MarketplaceChannelOptions } from '../shared/marketplace-channel.ts';
 import { ShopeeApiClient } from './shopee-api-client.ts';
 import { scheduleLostPushRecovery } from './shopee-lost-push.ts';
 import { SHOPEE_CHANNEL } from './shopee-push.ts';
@@ -61,28 +60,22 @@ export interface ShopeeSettings {
   lostPushIntervalSeconds: number;
 }
 
-export interface ShopeeChannelOptions {
+export interface ShopeeChannelOptions extends MarketplaceChannelOptions {
   settings: ShopeeSettings;
-  stores: MarketplaceStores;
-  reporting: TokenReporting;
-  /** Pushes older than this are refused as replays (the redelivery memory lasts as long). */
-  maxAgeSeconds: number;
-  clock?: Clock;
-  logger: Logger;
 }
 
 export function createShopeeChannel(options: ShopeeChannelOptions): MarketplaceChannel {
   const { settings: shopee, stores, reporting, maxAgeSeconds, clock = systemClock, logger } = options;
-  const tokens: AccessTokens = { current: () => keeper.current(), renewAfterRefusal: (used) => keeper.renewAfterRefusal(used) };
-  const api = new ShopeeApiClient({ baseUrl: shopee.apiBaseUrl, partnerId: shopee.partnerId, partnerKey: shopee.partnerKey, shopId: shopee.shopId, tokens, clock });
-  const keeper = new TokenKeeper({
+  // The keeper is the client's token source, and renews through the same client (the refresh call needs no token).
+  const keeper: TokenKeeper = new TokenKeeper({
     channel: SHOPEE_CHANNEL,
     store: stores.tokenStore,
-    seed: { accessToken: shopee.accessToken, ...(shopee.refreshToken ? { refreshToken: shopee.refreshToken } : {}) },
+    seed: shopee,
     refresh: (refreshToken) => refreshShopeeToken(api, shopee.partnerId, shopee.shopId, refreshToken, clock),
     clock,
     logger,
   });
+  const api = new ShopeeApiClient({ baseUrl: shopee.apiBaseUrl, partnerId: shopee.partnerId, partnerKey: shopee.partnerKey, shopId: shopee.shopId, tokens: keeper, clock });
   return marketplaceChannel({
     name: SHOPEE_CHANNEL,
     stores,

@@ -2,15 +2,14 @@
 // send-message API for replies. compose/marketplace-channels.ts builds it when channels.tiktok.enabled.
 
 import type { ConversationRef, Reply } from '../../../dialogs/messages.ts';
-import { systemClock, type Clock, type Logger } from '../../../dialogs/ports.ts';
+import { systemClock } from '../../../dialogs/ports.ts';
 import { isSafePathSegment, pathSegment } from '../../http/path-segment.ts';
 import { ApiError } from '../shared/api-retry.ts';
-import type { AccessTokens } from '../shared/access-tokens.ts';
-import { keepTokens, type TokenReporting } from '../shared/keep-tokens.ts';
+import { keepTokens } from '../shared/keep-tokens.ts';
 import { TokenKeeper } from '../shared/token-keeper.ts';
 import { TIKTOK_AUTH_BASE_URL, refreshTiktokToken } from './tiktok-tokens.ts';
 import { UNPACED, type SendPacer } from '../shared/send-pacer.ts';
-import { marketplaceChannel, type MarketplaceChannel, type MarketplaceStores } from '../shared/marketplace-channel.ts';
+import { marketplaceChannel, type MarketplaceChannel, type MarketplaceChannelOptions } from '../shared/marketplace-channel.ts';
 import { TiktokApiClient } from './tiktok-api-client.ts';
 import { renderTiktokReply } from './tiktok-renderer.ts';
 import { registerTiktokRoutes } from './tiktok-routes.ts';
@@ -52,28 +51,22 @@ export interface TiktokSettings {
   webhookPath: string;
 }
 
-export interface TiktokChannelOptions {
+export interface TiktokChannelOptions extends MarketplaceChannelOptions {
   settings: TiktokSettings;
-  stores: MarketplaceStores;
-  reporting: TokenReporting;
-  /** Webhooks older than this are refused as replays (the redelivery memory lasts as long). */
-  maxAgeSeconds: number;
-  clock?: Clock;
-  logger: Logger;
 }
 
 export function createTiktokChannel(options: TiktokChannelOptions): MarketplaceChannel {
   const { settings: tiktok, stores, reporting, maxAgeSeconds, clock = systemClock, logger } = options;
-  const tokens: AccessTokens = { current: () => keeper.current(), renewAfterRefusal: (used) => keeper.renewAfterRefusal(used) };
-  const api = new TiktokApiClient({ baseUrl: tiktok.apiBaseUrl, appKey: tiktok.appKey, appSecret: tiktok.appSecret, tokens, shopCipher: tiktok.shopCipher, clock });
-  const keeper = new TokenKeeper({
+  // The keeper is the client's token source, and renews through the same client (the refresh call needs no token).
+  const keeper: TokenKeeper = new TokenKeeper({
     channel: TIKTOK_CHANNEL,
     store: stores.tokenStore,
-    seed: { accessToken: tiktok.accessToken, ...(tiktok.refreshToken ? { refreshToken: tiktok.refreshToken } : {}) },
+    seed: tiktok,
     refresh: (refreshToken) => refreshTiktokToken(tiktok.authBaseUrl ?? TIKTOK_AUTH_BASE_URL, tiktok.appKey, tiktok.appSecret, refreshToken),
     clock,
     logger,
   });
+  const api = new TiktokApiClient({ baseUrl: tiktok.apiBaseUrl, appKey: tiktok.appKey, appSecret: tiktok.appSecret, tokens: keeper, shopCipher: tiktok.shopCipher, clock });
   return marketplaceChannel({
     name: TIKTOK_CHANNEL,
     stores,

@@ -7,7 +7,8 @@
       title: '客服工作台', name: '账号', password: '密码', signIn: '登录', signOut: '退出', wrong_password: '账号或密码不对。', too_many: '密码错误次数过多，请稍后再试。',
       pick: '从左侧选择一个会话。', waiting: '等待中', withAgent: '接待中', longest: '最长等待', claim: '接待', backToBot: '交还机器人', close: '结束',
       transfer: '转到该队列', unknown_queue: '没有这个队列。', suggested: '机器人建议的回复', use: '用这条回复', send: '发送给买家', addNote: '添加内部备注', notes: '内部备注', placeholder: '回复买家…', status_waiting: '等待客服接待', status_claimed: '{name} 已接待',
-      status_back_to_bot: '已交还机器人', status_closed: '已结束', you: '（你）', channel: '渠道', language: '语言', buyer: '买家', reason: '原因', product: '商品页', order: '订单',
+      status_back_to_bot: '已交还机器人', status_closed: '已结束', you: '（你）', channel: '渠道', language: '语言', buyer: '买家', reason: '原因', product: '商品页', order: '订单', tags: '买家标签', faqs: '今日常见问题的回答', mood: '情绪', mood_negative: '不满', mood_neutral: '平静', mood_positive: '满意', orders: '最近订单',
+      order_unpaid: '待付款', order_paid: '已付款', order_shipped: '已发货', order_delivered: '已签收', order_cancelled: '已取消', order_refunded: '已退款', order_return_requested: '申请退货', order_returned: '已退货',
       flow: '机器人尝试了', detail: '说明', waited: '等待', min: '{n} 分钟', sec: '{n} 秒', from_buyer: '买家', from_bot: '机器人', from_agent: '客服',
       not_claimed: '请先接待再回复。', already_claimed: '{name} 已经接待了这个会话。', ended: '会话已结束，机器人已接回。', undeliverable: '该买家的渠道无法接收后续消息。',
       retry: '暂时无法完成，请再试一次。', unknown: '找不到这个会话了。', signed_out: '请重新登录。', afterHours: '非工作时间转入', teamChat: '同时在 {desk}', teamChatPending: '等待发到 {desk}',
@@ -18,7 +19,8 @@
       title: '客服工作台', name: '帳號', password: '密碼', signIn: '登入', signOut: '登出', wrong_password: '帳號或密碼不對。', too_many: '密碼錯誤次數過多，請稍後再試。',
       pick: '從左側選擇一個會話。', waiting: '等待中', withAgent: '接待中', longest: '最長等待', claim: '接待', backToBot: '交還機器人', close: '結束',
       transfer: '轉到該隊列', unknown_queue: '沒有這個隊列。', suggested: '機器人建議的回覆', use: '用這條回覆', send: '發送給買家', addNote: '新增內部備註', notes: '內部備註', placeholder: '回覆買家…', status_waiting: '等待客服接待', status_claimed: '{name} 已接待',
-      status_back_to_bot: '已交還機器人', status_closed: '已結束', you: '（你）', channel: '渠道', language: '語言', buyer: '買家', reason: '原因', product: '商品頁', order: '訂單',
+      status_back_to_bot: '已交還機器人', status_closed: '已結束', you: '（你）', channel: '渠道', language: '語言', buyer: '買家', reason: '原因', product: '商品頁', order: '訂單', tags: '買家標籤', faqs: '今日常見問題的回答', mood: '情緒', mood_negative: '不滿', mood_neutral: '平靜', mood_positive: '滿意', orders: '最近訂單',
+      order_unpaid: '待付款', order_paid: '已付款', order_shipped: '已發貨', order_delivered: '已簽收', order_cancelled: '已取消', order_refunded: '已退款', order_return_requested: '申請退貨', order_returned: '已退貨',
       flow: '機器人嘗試了', detail: '說明', waited: '等待', min: '{n} 分鐘', sec: '{n} 秒', from_buyer: '買家', from_bot: '機器人', from_agent: '客服',
       not_claimed: '請先接待再回覆。', already_claimed: '{name} 已經接待了這個會話。', ended: '會話已結束，機器人已接回。', undeliverable: '該買家的渠道無法接收後續訊息。',
       retry: '暫時無法完成，請再試一次。', unknown: '找不到這個會話了。', signed_out: '請重新登入。', afterHours: '非工作時間轉入', teamChat: '同時在 {desk}', teamChatPending: '等待發到 {desk}',
@@ -29,7 +31,8 @@
       title: 'Agent desk', name: 'Name', password: 'Password', signIn: 'Sign in', signOut: 'Sign out', wrong_password: 'Wrong name or password.', too_many: 'Too many wrong passwords. Try again later.',
       pick: 'Pick a conversation on the left.', waiting: 'waiting', withAgent: 'with an agent', longest: 'longest wait', claim: 'Claim', backToBot: 'Back to bot', close: 'Close',
       transfer: 'Move to this queue', unknown_queue: 'There is no such queue.', suggested: "The bot's suggested reply", use: 'Use this reply', send: 'Send to buyer', addNote: 'Add internal note', notes: 'Internal notes', placeholder: 'Reply to the buyer…', status_waiting: 'Waiting for an agent', status_claimed: 'Claimed by {name}',
-      status_back_to_bot: 'Back with the bot', status_closed: 'Closed', you: ' (you)', channel: 'Channel', language: 'Language', buyer: 'Buyer', reason: 'Why', product: 'Product page', order: 'Order',
+      status_back_to_bot: 'Back with the bot', status_closed: 'Closed', you: ' (you)', channel: 'Channel', language: 'Language', buyer: 'Buyer', reason: 'Why', product: 'Product page', order: 'Order', tags: 'Buyer tags', faqs: 'Answers to today\'s most-asked questions', mood: 'Mood', mood_negative: 'unhappy', mood_neutral: 'calm', mood_positive: 'pleased', orders: 'Latest orders',
+      order_unpaid: 'unpaid', order_paid: 'paid', order_shipped: 'shipped', order_delivered: 'delivered', order_cancelled: 'cancelled', order_refunded: 'refunded', order_return_requested: 'return requested', order_returned: 'returned',
       flow: 'What the bot tried', detail: 'Detail', waited: 'Waited', min: '{n} min', sec: '{n} s', from_buyer: 'Buyer', from_bot: 'Bot', from_agent: 'Agent',
       not_claimed: 'Claim it first, then reply.', already_claimed: '{name} has already claimed this conversation.', ended: 'This conversation is over; the bot has it again.', undeliverable: "This buyer's channel cannot receive later messages.",
       retry: 'Could not do it now; try again.', unknown: 'This conversation is no longer known.', signed_out: 'Please sign in again.', afterHours: 'Opened outside business hours', teamChat: 'Also in {desk}', teamChatPending: 'Waiting to be posted in {desk}',
@@ -73,7 +76,7 @@
     if (method !== 'GET') { headers['content-type'] = 'application/json'; headers['x-kefu-csrf'] = csrf; }
     const response = await fetch(path, { method, headers, credentials: 'same-origin', ...(body ? { body: JSON.stringify(body) } : {}) });
     const data = await response.json().catch(() => ({}));
-    if (response.status === 401 && path !== '/desk/api/sign-in') showSignIn(t('signed_out'));
+    if (response.status === 401 && path !== 'desk/api/sign-in') showSignIn(t('signed_out'));
     return { status: response.status, data };
   }
 
@@ -139,6 +142,9 @@
     fact(facts, t('flow'), card.flow);
     fact(facts, t('order'), card.orderId);
     fact(facts, t('product'), card.productId);
+    fact(facts, t('tags'), (card.buyerTags || []).map((tag) => tag.label[lang] || tag.name).join(' · '));
+    if (card.sentiment) fact(facts, t('mood'), `${t('mood_' + card.sentiment.label)} (${card.sentiment.score})`);
+    fact(facts, t('orders'), (card.orders || []).map((o) => `${o.id} · ${t('order_' + o.status)} · ${o.total} ${o.currency}`).join('\n'));
     fact(facts, t('waited'), duration(card.waitSeconds));
     if (card.afterHours) fact(facts, '', t('afterHours'));
     if (card.teamChat) fact(facts, '', t(card.teamChat.posted ? 'teamChat' : 'teamChatPending', { desk: card.teamChat.desk }));
@@ -178,6 +184,18 @@
     // them in the reply box, to send as they are or edit first. Kept while the same card is shown.
     $('suggestion').hidden = !card.suggestion || !isMine(card);
     $('suggestion-text').textContent = card.suggestion || '';
+    // The answers to what buyers asked most today, one click away like the canned replies.
+    const faqs = isMine(card) ? card.faqs || [] : [];
+    $('faqs-box').hidden = faqs.length === 0;
+    $('faqs').replaceChildren(...faqs.map((faq) => {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.dataset.faq = faq.name;
+      button.textContent = faq.text.length > 24 ? `${faq.text.slice(0, 24)}…` : faq.text;
+      button.title = faq.text;
+      button.addEventListener('click', () => { $('reply').value = faq.text; $('reply').focus(); });
+      return button;
+    }));
     $('canned').replaceChildren(...(isMine(card) ? card.canned : []).map((canned) => {
       const button = document.createElement('button');
       button.type = 'button';
@@ -196,10 +214,10 @@
 
   async function refresh() {
     if (!me) return;
-    const queue = await api('GET', '/desk/api/handoffs');
+    const queue = await api('GET', 'desk/api/handoffs');
     if (queue.status === 200) renderQueue(queue.data);
     if (selected) {
-      const card = await api('GET', `/desk/api/handoffs/${encodeURIComponent(selected)}`);
+      const card = await api('GET', `desk/api/handoffs/${encodeURIComponent(selected)}`);
       if (card.status === 200) renderCard(card.data);
     }
   }
@@ -212,7 +230,7 @@
 
   async function act(path, body) {
     $('action-error').textContent = '';
-    const result = await api('POST', `/desk/api/handoffs/${encodeURIComponent(selected)}/${path}`, body);
+    const result = await api('POST', `desk/api/handoffs/${encodeURIComponent(selected)}/${path}`, body);
     if (result.status >= 400) $('action-error').textContent = explain(result);
     await refresh();
     return result.status < 400;
@@ -261,17 +279,17 @@
 
   $('sign-in-form').addEventListener('submit', async (event) => {
     event.preventDefault();
-    const result = await api('POST', '/desk/api/sign-in', { agent: $('agent').value, password: $('password').value });
+    const result = await api('POST', 'desk/api/sign-in', { agent: $('agent').value, password: $('password').value });
     $('password').value = '';
     if (result.status === 200) showDesk(result.data);
     else $('sign-in-error').textContent = t(result.data.code === 'too_many' ? 'too_many' : result.data.code === 'wrong_password' ? 'wrong_password' : 'retry');
   });
 
   $('sign-out').addEventListener('click', async () => {
-    await api('POST', '/desk/api/sign-out', {});
+    await api('POST', 'desk/api/sign-out', {});
     showSignIn('');
   });
 
   applyLanguage();
-  api('GET', '/desk/api/me').then((who) => { if (who.status === 200) showDesk(who.data); else showSignIn(''); });
+  api('GET', 'desk/api/me').then((who) => { if (who.status === 200) showDesk(who.data); else showSignIn(''); });
 })();

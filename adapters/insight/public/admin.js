@@ -54,7 +54,7 @@
       ['Orders influenced', results.ordersInfluenced, `of ${results.orders} orders`],
       ['Reminder recovery', results.reminders ? percent(results.reminders.recoveryRate) : 'not connected',
         results.reminders ? `${results.reminders.paidWithin24h} paid of ${results.reminders.sent} reminded` : ''],
-      ['Agent-equivalents', results.agentEquivalents, `at ${results.agentDailyCapacity} conversations per agent per day`],
+      ['Agent-equivalents', results.agentEquivalents, `at ${results.agentDailyCapacity} conversations per agent per day (${results.agentRateMeasured ? 'measured' : 'configured'})`],
     ];
     document.getElementById('result-cards').replaceChildren(
       ...cards.map(([title, value, note]) => el('div', { class: 'card' }, title, el('b', {}, value), el('small', {}, note))),
@@ -95,14 +95,14 @@
   }
 
   function connect() {
-    const source = new EventSource('/admin/api/stream');
+    const source = new EventSource('admin/api/stream');
     source.addEventListener('overview', (event) => apply(JSON.parse(event.data)));
     source.addEventListener('problem', () => (document.getElementById('status').textContent = 'numbers unavailable, retrying…'));
     source.onerror = () => (document.getElementById('status').textContent = 'reconnecting…');
   }
 
   async function loadClusters() {
-    const response = await fetch('/admin/api/trainer/clusters');
+    const response = await fetch('admin/api/trainer/clusters');
     const box = document.getElementById('clusters');
     if (!response.ok) return box.replaceChildren(el('p', { class: 'problems' }, 'The trainer is not available.'));
     const { clusters, intents } = await response.json();
@@ -125,7 +125,7 @@
         const value = (key) => fields.find((f) => f.dataset.key === key).value.trim();
         body.newIntent = { name: value('name'), label: { 'zh-Hans': value('zh-Hans'), 'zh-Hant': value('zh-Hant'), en: value('en') } };
       } else body.intent = select.value;
-      const response = await fetch('/admin/api/trainer/teach', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const response = await fetch('admin/api/trainer/teach', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       const answer = await response.json();
       if (response.ok) {
         // Taught messages the reloaded bot still misses, each with why (dialogs/insight/explain-miss.ts).
@@ -144,11 +144,11 @@
   }
 
   async function loadFlows() {
-    const response = await fetch('/admin/api/flows');
+    const response = await fetch('admin/api/flows');
     if (!response.ok) return;
     const { flows } = await response.json();
     document.getElementById('flow-diagrams').replaceChildren(
-      ...flows.map((name) => el('figure', {}, el('figcaption', {}, name), el('img', { src: `/admin/api/flows/${encodeURIComponent(name)}.svg`, alt: `flow ${name}` }))),
+      ...flows.map((name) => el('figure', {}, el('figcaption', {}, name), el('img', { src: `admin/api/flows/${encodeURIComponent(name)}.svg`, alt: `flow ${name}` }))),
     );
   }
 
@@ -165,7 +165,7 @@
 
   async function loadChannelTokens() {
     const box = document.getElementById('channel-tokens');
-    const response = await fetch('/admin/api/channels');
+    const response = await fetch('admin/api/channels');
     if (!response.ok) return;
     const { channels } = await response.json();
     state.channels = channels;
@@ -182,10 +182,42 @@
         el('td', {}, c.lastFailure ? `${when(c.lastFailureAt)}: ${c.lastFailure}` : '—')))));
   }
 
+  const seconds = (value) => (value === null ? '—' : value >= 60 ? `${Math.floor(value / 60)} min ${Math.round(value % 60)} s` : `${Math.round(value)} s`);
+
+  async function loadAgents() {
+    const response = await fetch('admin/api/agents');
+    if (!response.ok) return;
+    const figures = await response.json();
+    const box = document.getElementById('agent-figures');
+    const summary = el('p', {}, `Longest wait in the queue now: ${seconds(figures.longestWaitSeconds)}. ` +
+      (figures.measuredDailyRate === null ? 'Too few hand-offs yet to measure a handling rate.' : `Measured rate: ${figures.measuredDailyRate} hand-offs per agent per day.`));
+    if (figures.agents.length === 0) return box.replaceChildren(summary, el('p', {}, 'No agent has handled a hand-off in the last 24 hours.'));
+    box.replaceChildren(summary, el('table', {},
+      el('tr', {}, ...['agent', 'handled', 'first reply after', 'hand-off took'].map((h) => el('th', {}, h))),
+      ...figures.agents.map((a) => el('tr', {}, el('td', {}, a.name), el('td', {}, a.handled), el('td', {}, seconds(a.firstReplySeconds)), el('td', {}, seconds(a.handledSeconds))))));
+  }
+
+  async function loadBuyerTags() {
+    const response = await fetch('admin/api/buyer-tags');
+    if (!response.ok) return;
+    const { tags } = await response.json();
+    const box = document.getElementById('buyer-tag-counts');
+    if (tags.length === 0) return box.replaceChildren(el('p', {}, 'No buyer_tags rules in the flows.'));
+    box.replaceChildren(el('table', {},
+      el('tr', {}, ...['tag', 'buyers tagged, 24 h', '7 days'].map((h) => el('th', {}, h))),
+      ...tags.map((t) => el('tr', {}, el('td', {}, `${t.label.en} (${t.name})`), el('td', {}, t.taggedLast24h), el('td', {}, t.taggedLast7d)))));
+  }
+
   document.getElementById('reload-clusters').addEventListener('click', loadClusters);
   connect();
   loadClusters();
   loadFlows();
   loadChannelTokens();
-  setInterval(loadChannelTokens, 60_000);
+  loadAgents();
+  loadBuyerTags();
+  setInterval(() => {
+    loadChannelTokens();
+    loadAgents();
+    loadBuyerTags();
+  }, 60_000);
 })();

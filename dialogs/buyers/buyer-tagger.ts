@@ -1,0 +1,85 @@
+// Turns what happens into buyer tags: each handled turn (as an EventSink beside insight) and each
+// order placed is matched against the rules of the flows serving now, and a matching rule notes a
+// signal for the buyer. Reading tags (flows' `buyer.tags`, hand-off cards, the admin API) goes
+// through tagsOf. Failures are logged and never reach the buyer: tags are a hint, not a promise.
+
+import { DateTime } from 'luxon';
+import type { EventSink, Logger, TurnEvent } from '../ports.ts';
+import type { LocalText } from '../messages.ts';
+import { buyerKey, heldTags, parseHours, tagCount, tagKeepMs, withinHours, type BuyerTagRule, type BuyerTagRules, type BuyerTagStore } from './buyer-tags.ts';
+
+export interface BuyerTaggerOptions {
+  store: BuyerTagStore;
+  /** The rules of the flows serving now (they change on reload). */
+  rules: () => BuyerTagRules;
+  /** The shop's time zone, for rules by hours. */
+  timezone: string;
+  clock: { now(): number };
+  logger: Logger;
+  /** Told when a buyer comes to hold a tag they did not hold (for /admin's counts). */
+  onTagged?: (tag: string, at: number) => void;
+}
+
+export interface HeldTag {
+  name: string;
+  label: LocalText;
+}
+
+export class BuyerTagger implements EventSink {
+  constructor(private readonly options: BuyerTaggerOptions) {}
+
+  record(event: TurnEvent): void {
+    const minute = this.minuteOfDay(event.at);
+    const matching = [...this.options.rules()].filter(([, rule]) => {
+      const { intents, handoffReasons, hours } = rule.when;
+      if (event.intent && intents?.includes(event.intent)) return true;
+      if (event.handoffReason && handoffReasons?.includes(event.handoffReason)) return true;
+      const window = hours ? parseHours(hours) : null;
+      return window !== null && withinHours(window, minute);
+    });
+    if (matching.length === 0) return;
+    void this.note(buyerKey(event.conversation), matching, event.at);
+  }
+
+  /** An order the buyer placed (from the order events). */
+  async recordOrder(buyer: { channel: string; buyerId: string }, at: number): Promise<void> {
+    const matching = [...this.options.rules()].filter(([, rule]) => rule.when.orderPlaced === true);
+    if (matching.length > 0) await this.note(buyerKey(buyer), matching, at);
+  }
+
+  /** The tags the buyer holds now, with their labels; none when the store cannot be read. */
+  async tagsOf(buyer: { channel: string; buyerId: string }): Promise<HeldTag[]> {
+    const rules = this.options.rules();
+    if (rules.size === 0) return [];
+    try {
+      const signals = await this.options.store.signals(buyerKey(buyer));
+      return heldTags(rules, signals, this.options.clock.now()).map((name) => ({ name, label: rules.get(name)!.label }));
+    } catch (error) {
+      this.options.logger.warn({ err: (error as Error).message }, 'buyer tags could not be read; going on without them');
+      return [];
+    }
+  }
+
+  async forget(buyer: { channel: string; buyerId: string }): Promise<void> {
+    await this.options.store.forget(buyerKey(buyer));
+  }
+
+  private async note(buyer: string, rules: [string, BuyerTagRule][], at: number): Promise<void> {
+    const all = this.options.rules();
+    // The record lives as long as the longest-kept rule needs it.
+    const keepSeconds = Math.ceil(Math.max(...[...all.values()].map(tagKeepMs)) / 1000);
+    const { store, onTagged, logger } = this.options;
+    try {
+      const before = onTagged ? new Set(heldTags(all, await store.signals(buyer), at)) : null;
+      for (const [name, rule] of rules) await store.note(buyer, name, at, tagCount(rule), keepSeconds);
+      if (before && onTagged) for (const name of heldTags(all, await store.signals(buyer), at)) if (!before.has(name)) onTagged(name, at);
+    } catch (error) {
+      logger.warn({ err: (error as Error).message, tags: rules.map(([name]) => name) }, 'a buyer tag signal could not be kept');
+    }
+  }
+
+  private minuteOfDay(at: number): number {
+    const local = DateTime.fromMillis(at, { zone: this.options.timezone });
+    return local.hour * 60 + local.minute;
+  }
+}
