@@ -564,6 +564,10 @@ export interface CommerceHttpConfig {
    * How long the product list (for recognising product names and links) is reused.
    */
   cacheSeconds?: number;
+  /**
+   * The API has the optional GET /product-search: the shopping guide asks the shop's own search instead of searching the product list.
+   */
+  searchEndpoint?: boolean;
 }
 /**
  * Buyer channels on marketplaces (Lazada, TikTok Shop, Shopee). See docs/channels.md.
