@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { ConversationSessions, conversationKey } from '../conversation-sessions.ts';
 import type { Session } from '../engine/session.ts';
 import { handleOnce, type HandleOnceOptions } from '../handle-once.ts';
-import type { ConversationRef, Language, LocalText, Reply } from '../messages.ts';
+import type { ConversationRef, HandoffReason, Language, LocalText, Reply, Turn } from '../messages.ts';
 import type { AgentDesk, Clock, ConversationLine, DeliveryLedger, HandoffRequest, Logger, OutboundChannel, SessionStore } from '../ports.ts';
 import type { AgentEvent, AgentEventHandler, AgentEventResult } from './agent-events.ts';
 import type { AgentWork } from './agent-work.ts';
@@ -23,6 +23,7 @@ import {
   handoffRecordKey,
   isHandoffRecord,
   isThreadIndexEntry,
+  MAX_HANDOFF_LINES,
   REASON_LABELS,
   threadIndexKey,
   type HandoffRecord,
@@ -180,11 +181,10 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
       this.options.logger.warn({ conversation: conversationKey(conversation) }, 'buyer message during a hand-off that has no open thread; kept in the transcript only');
       return;
     }
-    const changed = await this.outbox.post(record, { kind: 'buyer', line: { text: this.mask(text), at, buyerLabel: record.card.buyerLabel } });
-    if (changed) {
-      await this.saveRecord(record);
-      await this.outbox.afterSave(record);
-    }
+    keepLine(record, { from: 'buyer', text: this.mask(text), at });
+    await this.outbox.post(record, { kind: 'buyer', line: { text: this.mask(text), at, buyerLabel: record.card.buyerLabel } });
+    await this.saveRecord(record);
+    await this.outbox.afterSave(record);
   }
 
   /** The scheduler's handler for the hand-off's jobs (wait notices, posting to a desk that was down). */
@@ -205,6 +205,13 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
     await this.saveRecord(record);
     await this.open.remove([record.card.handoffId]);
     await this.postStatus(record, 'buyer_back_to_bot', at, undefined, 'The buyer went back to the bot.');
+  }
+
+  /** The conversation's hand-off while it is not over (a session expired before it: conversations.ts). */
+  async openHandoffOf(conversation: ConversationRef): Promise<{ reason: HandoffReason; since: number; language: Language } | null> {
+    const record = await this.loadRecord(conversation);
+    if (!record || isEnded(record)) return null;
+    return { reason: record.card.reason, since: record.card.openedAt, language: record.card.language };
   }
 
   // ---- desk side ----
@@ -300,11 +307,11 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
     await this.appendTurns(conversation, [{ text }], 'agent', at);
     await channel.send(conversation, [{ text }]);
     const { card } = record;
-    if (card.firstReplyAt === undefined && card.claimedBy) {
-      card.firstReplyAt = at;
-      await this.saveRecord(record);
-      this.options.onAgentWork?.({ kind: 'first_reply', agent: card.claimedBy, at, waitedMs: Math.max(0, at - card.openedAt) });
-    }
+    keepLine(record, { from: 'agent', text, at });
+    const first = card.firstReplyAt === undefined && card.claimedBy;
+    if (first) card.firstReplyAt = at;
+    await this.saveRecord(record);
+    if (first) this.options.onAgentWork?.({ kind: 'first_reply', agent: card.claimedBy!, at, waitedMs: Math.max(0, at - card.openedAt) });
     return { status: 'sent' };
   }
 
@@ -330,6 +337,13 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
     if (again) await this.openHandoff(again);
     else await this.saveRecord(record);
     if (stored) await this.conversations.save(conversation, stored);
+    // The buyer's session expired while the hand-off waited: nothing for the bot to take back, but
+    // the buyer is still told the person has left (the record keeps their language).
+    if (!stored) {
+      const response = status === 'closed' && voice.render('handoff_closed', conversation, record.card.language) ? 'handoff_closed' : 'back_to_bot';
+      const reply = voice.render(response, conversation, record.card.language);
+      if (reply) replies = [reply];
+    }
     const channel = this.options.outbound.get(conversation.channel);
     if (channel && replies.length > 0) {
       await channel.send(conversation, replies).catch((error: Error) =>
@@ -427,6 +441,10 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
 
 function isEnded(record: HandoffRecord): boolean {
   return record.card.status === 'back_to_bot' || record.card.status === 'closed';
+}
+
+function keepLine(record: HandoffRecord, line: Turn): void {
+  record.lines = [...(record.lines ?? []), line].slice(-MAX_HANDOFF_LINES);
 }
 
 function agentName(agent: AgentRef): string {
