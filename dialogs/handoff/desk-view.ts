@@ -33,6 +33,8 @@ export interface HandoffSummary {
   reason: HandoffReason;
   status: HandoffStatus;
   claimedBy: AgentRef | null;
+  /** Waiting for this agent, handed over by a colleague; null: for anyone in the queue. */
+  assignedTo: AgentRef | null;
   openedAt: number;
   /** Unclaimed: how long it has waited; claimed: how long it waited before the claim. */
   waitSeconds: number;
@@ -216,6 +218,7 @@ export class DeskView {
       reason: card.reason,
       status: card.status,
       claimedBy: card.claimedBy ?? null,
+      assignedTo: card.status === 'waiting' ? card.assignedTo ?? null : null,
       openedAt: card.openedAt,
       waitSeconds: Math.max(0, Math.floor((until - card.openedAt) / 1000)),
       buyerLabel: card.buyerLabel,

@@ -239,9 +239,16 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
       if (event.ownerOnly && record.card.status === 'claimed' && owner && owner.id !== event.agent.id) {
         return { status: 'already_claimed', by: owner, notice: `${owner.name ?? owner.id} has already claimed this conversation.` };
       }
+      // Handed to a named colleague: on Kefu's own desk only they may take it (a team chat's thread is the whole team's).
+      const assignee = record.card.assignedTo;
+      if (event.kind === 'claim' && event.ownerOnly && record.card.status === 'waiting' && assignee && assignee.id !== event.agent.id) {
+        return { status: 'assigned_to_other', to: assignee, notice: `This conversation waits for ${agentName(assignee)}.` };
+      }
       switch (event.kind) {
         case 'claim':
           return this.claim(record, event.agent, event.at);
+        case 'assign':
+          return this.assign(record, event.agent, event.to, event.at);
         case 'message':
           return this.reply(record, event.text, event.at);
         case 'back_to_bot': {
@@ -268,6 +275,7 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
     if (!again) {
       card.claimedBy = agent;
       card.claimedAt = at;
+      delete card.assignedTo;
       await this.saveRecord(record);
       await this.tellBuyer(record, 'handoff_claimed', {}, at);
     }
@@ -288,15 +296,35 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
   private async transfer(record: HandoffRecord, agent: AgentRef, queue: string, at: number): Promise<AgentEventResult> {
     if (!knownQueues(this.options.settings.routing).includes(queue)) return { status: 'unknown_queue', notice: `Not moved: there is no queue "${queue}".` };
     const { card } = record;
-    if (card.queue === queue && card.status === 'waiting') return { status: 'transferred', queue };
+    if (card.queue === queue && card.status === 'waiting' && !card.assignedTo) return { status: 'transferred', queue };
     card.queue = queue;
     card.status = 'waiting';
     delete card.claimedBy;
     delete card.claimedAt;
+    delete card.assignedTo;
     await this.saveRecord(record);
     await this.open.add({ handoffId: card.handoffId, conversation: card.conversation, queue, openedAt: card.openedAt });
     await this.postStatus(record, 'transferred', at, agent, `${agentName(agent)} moved this to the ${queue} queue; it waits for a claim there.`);
     return { status: 'transferred', queue };
+  }
+
+  /**
+   * Hands the hand-off to a named colleague: it waits for them, unclaimed, in the same queue; the
+   * claim (the one handing it over, when they had it) is let go. Who may do it was checked by the
+   * caller: the owner, or anyone while it waits.
+   */
+  private async assign(record: HandoffRecord, agent: AgentRef, to: AgentRef, at: number): Promise<AgentEventResult> {
+    if (to.id === agent.id) return { status: 'assign_to_self', notice: 'Not handed over: pick a colleague, not yourself.' };
+    const { card } = record;
+    if (card.status === 'waiting' && card.assignedTo?.id === to.id) return { status: 'assigned', to: card.assignedTo };
+    card.status = 'waiting';
+    card.assignedTo = to;
+    delete card.claimedBy;
+    delete card.claimedAt;
+    await this.saveRecord(record);
+    await this.open.add({ handoffId: card.handoffId, conversation: card.conversation, queue: card.queue, openedAt: card.openedAt });
+    await this.postStatus(record, 'assigned', at, agent, `${agentName(agent)} handed this to ${agentName(to)}; it waits for them to claim it.`);
+    return { status: 'assigned', to };
   }
 
   private async reply(record: HandoffRecord, text: string, at: number): Promise<AgentEventResult> {
