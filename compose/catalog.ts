@@ -35,6 +35,7 @@ export async function createCatalog(config: CommerceConfig, logger: Logger): Pro
       timeoutMs: http.timeoutMs ?? 2000,
       retries: http.retries ?? 2,
       cacheSeconds: http.cacheSeconds ?? 60,
+      searchEndpoint: http.searchEndpoint ?? false,
     });
     const source = `the shop's API at ${new URL(http.baseUrl).origin}`;
     logger.info({ source }, 'catalog: the shop system\'s HTTP API');

@@ -323,6 +323,19 @@ export interface DeskConfig {
    */
   sessionHours: number;
   /**
+   * Agents signing in through the shop's own system: it signs a short-lived token (HS256 JWT) for an agent, opened at /desk/api/sso?token=… (docs/desk.md#signing-in-through-your-shops-system). Without a secret the route does not exist.
+   */
+  sso: {
+    /**
+     * Secret shared with the shop's system that signs agents' tokens (at least 32 characters; not the web chat's). Secret: write ${env:NAME}.
+     */
+    secret?: string;
+    /**
+     * What tokens must carry as aud.
+     */
+    audience: string;
+  };
+  /**
    * Wrong passwords allowed within windowMinutes, per agent name and per client address, before sign-in answers 429.
    */
   signInLimits: {
@@ -551,6 +564,10 @@ export interface CommerceHttpConfig {
    * How long the product list (for recognising product names and links) is reused.
    */
   cacheSeconds?: number;
+  /**
+   * The API has the optional GET /product-search: the shopping guide asks the shop's own search instead of searching the product list.
+   */
+  searchEndpoint?: boolean;
 }
 /**
  * Buyer channels on marketplaces (Lazada, TikTok Shop, Shopee). See docs/channels.md.

@@ -10,8 +10,8 @@
 import type { Product } from '../commerce/catalog.ts';
 import { vocabularyPart } from '../flows/vocabulary.ts';
 import type { Language } from '../messages.ts';
-import { readRequest, searchProducts, type ProductSearch } from '../shopping/product-search.ts';
-import type { ActionDefinition, CardReply } from './action-types.ts';
+import { RESULTS_SHOWN, SEARCH_CANDIDATES, readRequest, searchProducts, type ProductSearch } from '../shopping/product-search.ts';
+import type { ActionContext, ActionDefinition, CardReply } from './action-types.ts';
 import { colourName, formatMoney, joinList } from './commerce-wording.ts';
 import { originalQuestion } from './product-in-focus.ts';
 
@@ -41,6 +41,32 @@ function productCard(product: Product, language: Language, buttonTitle: string):
   };
 }
 
+/**
+ * The products the search runs over: the whole list, or, when the shop's catalog searches by itself
+ * (a merchant API with /product-search), its candidates for this request, plus the cards the buyer
+ * saw last (a "cheaper" refinement is measured against their prices).
+ */
+async function productsToSearch(context: ActionContext, text: string, previous: ProductSearch | null): Promise<Product[]> {
+  const { catalog } = context;
+  if (!catalog.search) return catalog.listProducts();
+  const words = vocabularyPart(context.vocabulary, 'product_search');
+  const synonyms = context.vocabulary.product_facts?.synonyms ?? [];
+  // Category and price are read from the words alone; colours and the words that name products
+  // need products, so they are read again over the candidates.
+  const asked = readRequest(text, [], words, synonyms, previous).search;
+  const candidates = await catalog.search({
+    text: [...(previous?.terms ?? []), text].join(' ').trim(),
+    category: asked.category,
+    minPrice: asked.minPrice,
+    maxPrice: asked.maxPrice,
+    language: context.language,
+    limit: SEARCH_CANDIDATES,
+  });
+  const missing = (previous?.shown ?? []).slice(-RESULTS_SHOWN).filter((id) => !candidates.some((p) => p.id === id));
+  const seen = await Promise.all(missing.map((id) => catalog.getProduct(id)));
+  return [...candidates, ...seen.filter((p): p is Product => p !== null)];
+}
+
 export const findProducts: ActionDefinition = {
   name: 'find_products',
   description:
@@ -55,8 +81,9 @@ export const findProducts: ActionDefinition = {
     const refinement = context.args.refinement;
     const refining = typeof refinement === 'string';
     const previous = refining ? rememberedSearch(context.memory) : null;
-    const products = await context.catalog.listProducts();
-    const request = readRequest(refining ? refinement : originalQuestion(context), products, words, synonyms, previous);
+    const text = refining ? refinement : originalQuestion(context);
+    const products = await productsToSearch(context, text, previous);
+    const request = readRequest(text, products, words, synonyms, previous);
     if (refining && (!request.understood || previous === null)) return { set: { status: 'unclear', count: 0 } };
     const result = searchProducts(products, request.search, synonyms, refining);
     const currency = products[0]?.currency ?? 'CNY';

@@ -5,7 +5,7 @@
 // Any call may throw CommerceUnavailableError (dialogs/commerce/commerce-unavailable.ts) when the
 // backend cannot answer; the engine turns that into a graceful reply.
 
-import type { LocalText } from '../messages.ts';
+import type { Language, LocalText } from '../messages.ts';
 
 /** One row of a size chart: a size fits buyers within these ranges (inclusive). */
 export interface SizeChartRow {
@@ -113,11 +113,29 @@ export interface ShippingPolicy {
   };
 }
 
+/** What the shopping guide asks a catalog that searches by itself (docs/openapi/commerce-catalog.yaml, /product-search). */
+export interface CatalogSearchQuery {
+  /** The buyer's words (at most 200 characters); empty when only a category or a price was named. */
+  text: string;
+  category: string | null;
+  minPrice: number | null;
+  maxPrice: number | null;
+  language: Language;
+  /** The most products wanted back. */
+  limit: number;
+}
+
 /** The shop's catalog and policies. */
 export interface Catalog {
   getProduct(id: string): Promise<Product | null>;
   /** Every product (for matching names and links in buyers' messages); may be cached briefly. */
   listProducts(): Promise<Product[]>;
+  /**
+   * The shop's own search, when it has one: products matching the words and category, best first,
+   * with live stock, whatever their price or stock (the guide offers the nearest when none fits).
+   * Absent: the shopping guide searches `listProducts()` itself.
+   */
+  search?: (query: CatalogSearchQuery) => Promise<Product[]>;
   /** The chart used when a buyer asks about sizes without naming a product. */
   defaultSizeChart(): Promise<SizeChartRow[]>;
   /** Promotions running now. */

@@ -4,8 +4,9 @@
 // 加绒 and 羽绒), colour and stock. A refinement ("便宜点的", "换一批", "有黑色的吗", "要羽绒的")
 // narrows the search the buyer saw, which the action keeps in the conversation's memory.
 //
-// The search runs over the catalog's product list (the file, or the merchant API's cached list), so
-// it works the same for both. Prices are read in the shop's currency: "$50" in a shop that sells in
+// The search runs over the catalog's product list (the file, or the merchant API's cached list), or
+// over the candidates of the shop's own search when its API has one (/product-search); the reading
+// and the ranking are the same either way. Prices are read in the shop's currency: "$50" in a shop that sells in
 // yuan is 50 yuan (Kefu converts no currency).
 
 import { contentTerms } from '../commerce/asked-facts.ts';
@@ -52,12 +53,15 @@ export interface SearchResult {
 /** Shown at once: more cards than this scroll the question out of view on a phone. */
 export const RESULTS_SHOWN = 3;
 
+/** How many products a catalog that searches by itself is asked for: enough to rank, price and fall back within. */
+export const SEARCH_CANDIDATES = 30;
+
 const NUMBER = String.raw`(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)`;
 const MONEY = String.raw`(?:元|块钱|块|rmb|¥|￥|\$|dollars?|bucks?)?`;
 const PRICE_PATTERNS: { pattern: RegExp; bounds: (a: number, b?: number) => [number | null, number | null] }[] = [
   { pattern: new RegExp(String.raw`${NUMBER}\s*${MONEY}\s*(?:到|至|-|~|–|and|to)\s*[$¥￥]?${NUMBER}\s*${MONEY}`, 'iu'), bounds: (a, b) => [Math.min(a, b!), Math.max(a, b!)] },
-  { pattern: new RegExp(String.raw`(?:预算|不超过|不到|低于|少于|最多|under|below|less than|up to|max(?:imum)?|no more than|within|budget(?: is| of)?)\s*[$¥￥]?\s*${NUMBER}`, 'iu'), bounds: (a) => [null, a] },
-  { pattern: new RegExp(String.raw`${NUMBER}\s*${MONEY}\s*(?:以内|以下|之内|之下|内|or less|and under|max)`, 'iu'), bounds: (a) => [null, a] },
+  { pattern: new RegExp(String.raw`(?:预算|不超过|不要超过|别超过|不到|低于|少于|最多|under|below|less than|up to|max(?:imum)?|(?:nothing|not|no(?:thing)?)\s+(?:over|above|more than)|within|budget(?: is| of)?)\s*[$¥￥]?\s*${NUMBER}`, 'iu'), bounds: (a) => [null, a] },
+  { pattern: new RegExp(String.raw`${NUMBER}\s*${MONEY}\s*(?:以内|以下|之内|之下|内|or less|or under|and under|max|tops)`, 'iu'), bounds: (a) => [null, a] },
   { pattern: new RegExp(String.raw`(?:over|above|more than|at least)\s*[$¥￥]?\s*${NUMBER}`, 'iu'), bounds: (a) => [a, null] },
   { pattern: new RegExp(String.raw`${NUMBER}\s*${MONEY}\s*(?:以上|多)`, 'iu'), bounds: (a) => [a, null] },
   { pattern: new RegExp(String.raw`(?:around|about|roughly)\s*[$¥￥]?\s*${NUMBER}|${NUMBER}\s*${MONEY}\s*(?:左右|上下)`, 'iu'), bounds: (a) => [Math.round(a * 0.8), Math.round(a * 1.2)] },

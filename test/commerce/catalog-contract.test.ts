@@ -132,6 +132,46 @@ describe('HTTP catalog against a failing merchant API', () => {
   });
 });
 
+describe('HTTP catalog with the optional search endpoint', () => {
+  const query = { text: '保暖的外套', category: 'apparel', minPrice: null, maxPrice: 300, language: 'zh-Hans', limit: 30 } as const;
+
+  it('has no search unless the shop says its API has the endpoint', () => {
+    expect(httpCatalog().search).toBeUndefined();
+    expect(httpCatalog({ searchEndpoint: true }).search).toBeTypeOf('function');
+  });
+
+  it('asks GET /product-search with the request and reads products from its own search', async () => {
+    api.mode = 'up';
+    const before = api.searches.length;
+    const found = await httpCatalog({ searchEndpoint: true }).search!(query);
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((p) => p.category === 'apparel' && Array.isArray(p.aliases))).toBe(true);
+    expect(api.searches.slice(before)).toEqual([{ q: '保暖的外套', category: 'apparel', maxPrice: '300', language: 'zh-Hans', limit: '30' }]);
+  });
+
+  it('sends hostile or oversized words as one query value, cut to 200 characters, and never more than 50 wanted', async () => {
+    const before = api.searches.length;
+    const hostile = `&limit=999&category=x#${'外'.repeat(300)}`;
+    await httpCatalog({ searchEndpoint: true }).search!({ ...query, text: hostile, category: null, maxPrice: null, limit: 1000 });
+    const [sent] = api.searches.slice(before);
+    expect(sent).toEqual({ q: hostile.slice(0, 200), language: 'zh-Hans', limit: '50' });
+  });
+
+  it.each(['down', 'garbage', 'off-contract'] as const)('turns "%s" into CommerceUnavailableError', async (mode) => {
+    api.mode = mode;
+    try {
+      await expect(httpCatalog({ searchEndpoint: true, retries: 0 }).search!(query)).rejects.toBeInstanceOf(CommerceUnavailableError);
+    } finally {
+      api.mode = 'up';
+    }
+  });
+
+  it('an API that claims the endpoint but answers 404 is a broken API, not "nothing found"', async () => {
+    const catalog = new HttpCatalog({ baseUrl: `${api.baseUrl}/elsewhere`, token: api.token, timeoutMs: 2000, retries: 0, backoffMs: 1, cooldownMs: 0, searchEndpoint: true });
+    await expect(catalog.search!(query)).rejects.toThrow(/404/);
+  });
+});
+
 describe('the OpenAPI contract', () => {
   it('accepts what the demo shop serves and refuses bodies that break it', async () => {
     const demo = await DemoCatalog.load();
@@ -140,5 +180,8 @@ describe('the OpenAPI contract', () => {
     expect(contractViolation('getProduct', { id: 'x' })).toMatch(/required/);
     expect(contractViolation('getProduct', { ...(await demo.getProduct('tee-classic')), price: '79' })).toMatch(/price/);
     expect(contractViolation('listProducts', [])).not.toBeNull();
+    expect(contractViolation('searchProducts', { products: (await demo.listProducts()).slice(0, 3) })).toBeNull();
+    expect(contractViolation('searchProducts', { products: await demo.listProducts(), extra: 1 })).toBeNull();
+    expect(contractViolation('searchProducts', { results: [] })).toMatch(/required/);
   });
 });

@@ -1,11 +1,12 @@
 // A merchant's catalog API for tests: a real HTTP server on loopback (port 0) that implements the
 // contract in docs/openapi/commerce-catalog.yaml exactly — same paths, bearer token, body shapes —
-// serving the demo shop's data. Tests switch it into the ways a real backend fails: down (503 with
+// serving the demo shop's data, and the optional /product-search with a search of its own. Tests switch it into the ways a real backend fails: down (503 with
 // Retry-After), throttling (429), hanging, answering garbage, or stopped altogether.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DemoCatalog } from '../../adapters/commerce/demo/demo-catalog.ts';
+import type { Product } from '../../dialogs/commerce/catalog.ts';
 
 export type ApiMode = 'up' | 'down' | 'throttled' | 'hang' | 'garbage' | 'off-contract';
 
@@ -16,6 +17,8 @@ export interface MerchantCatalogApi {
   mode: ApiMode;
   /** Requests received, as "GET /products/x" (in order). */
   requests: string[];
+  /** The query of each GET /product-search, in order. */
+  searches: Record<string, string>[];
   /** Changes a product's stock live (a colour × size, or the single variant). */
   setStock(productId: string, stock: number, colour?: string, size?: string): Promise<void>;
   close(): Promise<void>;
@@ -64,6 +67,16 @@ export async function startMerchantCatalogApi(token = 'merchant-secret-token'): 
       if (!found) return send(res, 404, { error: 'no such product' });
       return send(res, 200, api.mode === 'off-contract' ? { ...found, price: 'cheap' } : found);
     }
+    if (path === '/product-search') {
+      const query = Object.fromEntries(url.searchParams);
+      api.searches.push(query);
+      const limit = Number(query.limit);
+      if (query.q === undefined || !['zh-Hans', 'zh-Hant', 'en'].includes(query.language ?? '') || !Number.isInteger(limit) || limit < 1 || limit > 50) {
+        return send(res, 400, { error: 'q, language and limit (1-50) are required' });
+      }
+      const found = searchLikeAShop(products, query.q, query.category, Number(query.minPrice ?? NaN), Number(query.maxPrice ?? NaN)).slice(0, limit);
+      return send(res, 200, api.mode === 'off-contract' ? { results: found } : { products: found });
+    }
     if (path === '/size-charts/default') return send(res, 200, { rows: await catalog.defaultSizeChart() });
     if (path === '/promotions') return send(res, 200, { promotions: await catalog.promotions() });
     if (path === '/shipping-policy') return send(res, 200, await catalog.shippingPolicy());
@@ -81,6 +94,7 @@ export async function startMerchantCatalogApi(token = 'merchant-secret-token'): 
     token,
     mode: 'up',
     requests: [],
+    searches: [],
     async setStock(productId, stock, colour, size) {
       const found = products.find((p) => p.id === productId);
       for (const variant of found?.variants ?? []) {
@@ -94,4 +108,25 @@ export async function startMerchantCatalogApi(token = 'merchant-secret-token'): 
     },
   };
   return api;
+}
+
+/**
+ * A shop's own search as a merchant might write it, deliberately unlike Kefu's: the query's English
+ * words and Chinese character pairs looked up in each product's texts, the category as a filter,
+ * those within the price first. Out-of-budget and sold-out products stay in the answer, as the
+ * contract asks.
+ */
+function searchLikeAShop(products: readonly Product[], q: string, category: string | undefined, minPrice: number, maxPrice: number): Product[] {
+  const text = q.toLowerCase();
+  const han = [...text].filter((c) => /\p{Script=Han}/u.test(c)).join('');
+  const tokens = [...(text.match(/[a-z]{3,}/g) ?? []), ...Array.from({ length: Math.max(0, han.length - 1) }, (_, i) => han.slice(i, i + 2))];
+  const scored = products
+    .filter((p) => category === undefined || p.category === category)
+    .map((p) => {
+      const haystack = [...Object.values(p.name), ...(p.aliases ?? []), p.category, ...Object.values(p.attributes ?? {}).flatMap((t) => (t ? Object.values(t) : []))].join(' ').toLowerCase();
+      return { p, score: tokens.filter((t) => haystack.includes(t)).length };
+    })
+    .filter((s) => s.score > 0 || tokens.length === 0 || category !== undefined);
+  const withinPrice = (p: Product) => !(p.price < minPrice) && !(p.price > maxPrice);
+  return scored.sort((a, b) => b.score - a.score || Number(withinPrice(b.p)) - Number(withinPrice(a.p))).map((s) => s.p);
 }

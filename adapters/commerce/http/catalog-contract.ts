@@ -10,11 +10,12 @@ import { parse } from 'yaml';
 
 export const CATALOG_CONTRACT_FILE = fileURLToPath(new URL('../../../docs/openapi/commerce-catalog.yaml', import.meta.url));
 
-export type ContractOperation = 'listProducts' | 'getProduct' | 'getDefaultSizeChart' | 'listPromotions' | 'getShippingPolicy';
+export type ContractOperation = 'listProducts' | 'getProduct' | 'searchProducts' | 'getDefaultSizeChart' | 'listPromotions' | 'getShippingPolicy';
 
 const OPERATION_PATHS: Record<ContractOperation, string> = {
   listProducts: '/products',
   getProduct: '/products/{productId}',
+  searchProducts: '/product-search',
   getDefaultSizeChart: '/size-charts/default',
   listPromotions: '/promotions',
   getShippingPolicy: '/shipping-policy',

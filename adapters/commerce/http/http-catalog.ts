@@ -4,7 +4,7 @@
 // timeouts, refused connections, 5xx/429 after the retries, bodies that break the contract —
 // surfaces as CommerceUnavailableError, which the engine turns into a graceful reply.
 
-import type { Catalog, Product, Promotion, ShippingPolicy, SizeChartRow } from '../../../dialogs/commerce/catalog.ts';
+import type { Catalog, CatalogSearchQuery, Product, Promotion, ShippingPolicy, SizeChartRow } from '../../../dialogs/commerce/catalog.ts';
 import { CommerceUnavailableError } from '../../../dialogs/commerce/commerce-unavailable.ts';
 import { isSafePathSegment, pathSegment } from '../../http/path-segment.ts';
 import { contractViolation, type ContractOperation } from './catalog-contract.ts';
@@ -18,8 +18,13 @@ export interface HttpCatalogOptions extends CommerceHttpClientOptions {
    * its own timeouts and retries: one buyer message may read the catalog several times.
    */
   cooldownMs?: number;
+  /** The API implements the optional `GET /product-search`: the shopping guide asks it instead of searching the list. */
+  searchEndpoint?: boolean;
   now?: () => number;
 }
+
+/** The contract's most products one search answers. */
+const SEARCH_LIMIT = 50;
 
 export class HttpCatalog implements Catalog {
   private readonly client: CommerceHttpClient;
@@ -29,21 +34,24 @@ export class HttpCatalog implements Catalog {
   private pendingList: Promise<Product[]> | null = null;
   private readonly cooldownMs: number;
   private downSince: number | null = null;
+  /** Present only when the API has the search endpoint, so the guide knows whom to ask. */
+  readonly search?: (query: CatalogSearchQuery) => Promise<Product[]>;
 
   constructor(options: HttpCatalogOptions) {
     this.client = new CommerceHttpClient(options);
     this.cacheMs = (options.cacheSeconds ?? 60) * 1000;
     this.now = options.now ?? Date.now;
     this.cooldownMs = options.cooldownMs ?? 5000;
+    if (options.searchEndpoint) this.search = (query) => this.searchProducts(query);
   }
 
-  private async fetchChecked<T>(operation: ContractOperation, path: string): Promise<T | null> {
+  private async fetchChecked<T>(operation: ContractOperation, path: string, query?: Record<string, string | undefined>): Promise<T | null> {
     if (this.downSince !== null && this.now() - this.downSince < this.cooldownMs) {
       throw new CommerceUnavailableError(`GET ${path}`, 'the API was down moments ago; not asking again yet');
     }
     let body: unknown;
     try {
-      body = await this.client.getJson<unknown>(path);
+      body = await this.client.getJson<unknown>(path, query);
       this.downSince = null;
     } catch (error) {
       this.downSince = this.now();
@@ -82,6 +90,21 @@ export class HttpCatalog implements Catalog {
         this.pendingList = null;
       });
     return this.pendingList;
+  }
+
+  private async searchProducts(query: CatalogSearchQuery): Promise<Product[]> {
+    const price = (value: number | null) => (value === null ? undefined : String(value));
+    const body = await this.fetchChecked<{ products: Product[] }>('searchProducts', '/product-search', {
+      q: query.text.slice(0, 200),
+      category: query.category ?? undefined,
+      minPrice: price(query.minPrice),
+      maxPrice: price(query.maxPrice),
+      language: query.language,
+      limit: String(Math.min(SEARCH_LIMIT, Math.max(1, query.limit))),
+    });
+    // The endpoint is optional in the contract, but this shop said it has it: a 404 is a broken API.
+    if (body === null) throw new CommerceUnavailableError('GET /product-search', 'HTTP 404, but commerce.http.searchEndpoint says the API has it');
+    return body.products.map(withDefaults);
   }
 
   async defaultSizeChart(): Promise<SizeChartRow[]> {
