@@ -1,11 +1,14 @@
 // Kefu's own agent desk, on Kefu's HTTP server (docs/desk.md):
 //   GET  /desk, /desk/desk.js              the page (sign-in, queue, buyer card, reply box)
 //   POST /desk/api/sign-in                 name + password → session cookie (wrong passwords counted)
+//   GET  /desk/api/sso?token=…             the shop's signed token for an agent → the same session
+//                                          cookie, then to the desk (only with desk.sso.secret set)
 //   POST /desk/api/sign-out
 //   GET  /desk/api/me                      who is signed in, and the CSRF token
 //   GET  /desk/api/handoffs                open hand-offs: queues with counts, each one's status and wait
 //   GET  /desk/api/handoffs/:id            the buyer card: channel, language, product, last turns, notes
-//   POST /desk/api/handoffs/:id/claim | reply | note | back-to-bot | close
+//   GET  /desk/api/agents                  the colleagues a conversation can be handed to
+//   POST /desk/api/handoffs/:id/claim | reply | note | back-to-bot | close | transfer | assign
 // Every /desk/api route but sign-in needs the session cookie; every POST but sign-in also the
 // CSRF header. What an agent does goes to the hand-off core as an agent event (the same door as
 // Slack's and DingTalk's), so a claim here and a claim in Slack race fairly: the first one wins.
@@ -19,6 +22,8 @@ import type { Clock, Logger } from '../../dialogs/ports.ts';
 import type { ProofAttempts } from '../../dialogs/commerce/order-proof.ts';
 import { strictBodyValidator } from '../http/http-server.ts';
 import type { AgentAccounts } from './agent-accounts.ts';
+import type { AgentSso, SsoFailure } from './agent-sso.ts';
+import type { DeskColleagues } from './desk-colleagues.ts';
 import { CSRF_HEADER, sameToken, type DeskSession, type DeskSessions } from './desk-sessions.ts';
 
 const PAGE = readFileSync(new URL('./public/desk.html', import.meta.url), 'utf8');
@@ -34,6 +39,8 @@ export interface SignInLimits {
 export interface DeskRoutesOptions {
   view: DeskView;
   accounts: AgentAccounts;
+  /** Who a conversation can be handed to (accounts, and agents signed in through the shop). */
+  colleagues: DeskColleagues;
   sessions: DeskSessions;
   attempts: ProofAttempts;
   limits: SignInLimits;
@@ -47,15 +54,19 @@ export interface DeskRoutesOptions {
   logger: Logger;
   /** Told whenever a signed-in agent's page asks something (dialogs/handoff/agent-presence.ts). */
   presence?: Pick<AgentPresence, 'seen'>;
+  /** Sign-in with the shop's token; absent: /desk/api/sso does not exist. */
+  sso?: AgentSso;
 }
 
 const HANDOFF_ID = '^[A-Za-z0-9-]{1,64}$';
+/** The characters of every agent id (desk.agents, the shop's tokens). */
+const AGENT_ID = '^[A-Za-z0-9._-]{1,64}$';
 const REQUEST_ID = '^[A-Za-z0-9_-]{8,64}$';
 
 /** HTTP status for each outcome of an agent event. */
 const RESULT_STATUS: Record<AgentEventResult['status'], number> = {
-  claimed: 200, sent: 200, note: 200, back_to_bot: 200, closed: 200, duplicate: 200, transferred: 200,
-  unknown_queue: 400, not_claimed: 409, already_claimed: 409, ended: 409, undeliverable: 422, unknown_thread: 404,
+  claimed: 200, sent: 200, note: 200, back_to_bot: 200, closed: 200, duplicate: 200, transferred: 200, assigned: 200,
+  unknown_queue: 400, assign_to_self: 400, assigned_to_other: 409, not_claimed: 409, already_claimed: 409, ended: 409, undeliverable: 422, unknown_thread: 404,
 };
 
 const SECURITY_HEADERS = {
@@ -76,7 +87,9 @@ export function registerDeskRoutes(app: FastifyInstance, options: DeskRoutesOpti
   /** The session, or a 401 sent (null). `write`: also the CSRF header, for requests that change something. */
   async function signedIn(request: FastifyRequest, reply: FastifyReply, write: boolean): Promise<DeskSession | null> {
     const session = await sessions.of(request);
-    if (!session || !accounts.find(session.agentId)) {
+    // A password session holds while its account is configured; a shop-signed one while the shop's sign-in is.
+    const allowed = session && (session.via === 'sso' ? options.sso !== undefined : accounts.find(session.agentId) !== null);
+    if (!session || !allowed) {
       void reply.status(401).headers(SECURITY_HEADERS).send({ error: 'sign in first', code: 'signed_out' });
       return null;
     }
@@ -122,6 +135,29 @@ export function registerDeskRoutes(app: FastifyInstance, options: DeskRoutesOpti
     return { agent: { id: account.id, name: account.name }, csrf: session.csrf, resumeFlows: options.resumeFlows, queues: options.queues };
   });
 
+  const sso = options.sso;
+  if (sso) {
+    app.get<{ Querystring: { token: string } }>('/desk/api/sso', {
+      schema: { querystring: { type: 'object', required: ['token'], properties: { token: { type: 'string', minLength: 1, maxLength: 4096 } } } },
+    }, async (request, reply) => {
+      reply.headers(SECURITY_HEADERS);
+      const check = await sso.signIn(request.query.token);
+      if (!check.ok) {
+        logger.warn({ failure: check.failure, address: request.ip }, 'desk sign-in with the shop\'s token refused');
+        return reply.status(401).type('text/html; charset=utf-8').send(ssoRefusedPage(check.failure));
+      }
+      // An agent also listed in desk.agents is that agent, spelled as there.
+      const agent = { id: accounts.find(check.agent.id)?.id ?? check.agent.id, name: check.agent.name };
+      const { token } = await sessions.create(agent.id, agent.name, clock.now(), 'sso');
+      await options.colleagues.remember(agent);
+      sessions.setCookie(reply, token, secure(request));
+      logger.info({ agent: agent.id }, 'agent signed in at the desk with the shop\'s token');
+      void options.presence?.seen(agent.id);
+      // Relative, so the desk is found under any prefix (/shops/<id>/desk, /kefu/desk); 303: the desk is a GET.
+      return reply.redirect('../../desk', 303);
+    });
+  }
+
   app.post('/desk/api/sign-out', async (request, reply) => {
     if (!(await signedIn(request, reply, true))) return reply;
     await sessions.end(request);
@@ -133,6 +169,12 @@ export function registerDeskRoutes(app: FastifyInstance, options: DeskRoutesOpti
     const session = await signedIn(request, reply, false);
     if (!session) return reply;
     return reply.headers(SECURITY_HEADERS).send({ agent: { id: session.agentId, name: session.name }, csrf: session.csrf, resumeFlows: options.resumeFlows, queues: options.queues });
+  });
+
+  app.get('/desk/api/agents', async (request, reply) => {
+    const session = await signedIn(request, reply, false);
+    if (!session) return reply;
+    return reply.headers(SECURITY_HEADERS).send({ agents: await options.colleagues.list() });
   });
 
   app.get('/desk/api/handoffs', async (request, reply) => {
@@ -151,7 +193,7 @@ export function registerDeskRoutes(app: FastifyInstance, options: DeskRoutesOpti
     return reply.headers(SECURITY_HEADERS).send(card);
   });
 
-  type ActionBody = { text?: string; requestId?: string; flow?: string; queue?: string };
+  type ActionBody = { text?: string; requestId?: string; flow?: string; queue?: string; agent?: string };
   const textBody = (required: boolean) => ({
     type: 'object',
     additionalProperties: false,
@@ -164,8 +206,11 @@ export function registerDeskRoutes(app: FastifyInstance, options: DeskRoutesOpti
   });
   const transferBody = { type: 'object', additionalProperties: false, required: ['queue'], properties: { queue: { type: 'string', minLength: 1, maxLength: 64 } } };
 
-  const actions: { path: string; body: object; kind: 'claim' | 'message' | 'note' | 'back_to_bot' | 'close' | 'transfer' }[] = [
+  const assignBody = { type: 'object', additionalProperties: false, required: ['agent'], properties: { agent: { type: 'string', pattern: AGENT_ID } } };
+
+  const actions: { path: string; body: object; kind: 'claim' | 'message' | 'note' | 'back_to_bot' | 'close' | 'transfer' | 'assign' }[] = [
     { path: 'transfer', body: transferBody, kind: 'transfer' },
+    { path: 'assign', body: assignBody, kind: 'assign' },
     { path: 'claim', body: textBody(false), kind: 'claim' },
     { path: 'reply', body: textBody(true), kind: 'message' },
     { path: 'note', body: textBody(true), kind: 'note' },
@@ -186,6 +231,9 @@ export function registerDeskRoutes(app: FastifyInstance, options: DeskRoutesOpti
       if ((action.kind === 'message' || action.kind === 'note') && !text) return reply.status(400).send({ error: 'text must not be blank', code: 'blank' });
       const at = clock.now();
       try {
+        // The colleague is one the desk knows, never a name the page made up.
+        const colleague = action.kind === 'assign' ? await options.colleagues.find(body.agent!) : null;
+        if (action.kind === 'assign' && !colleague) return reply.status(400).send({ status: 'unknown_agent', error: 'no such agent' });
         if (action.kind === 'note') {
           const noted = await view.addNote(request.params.id, agent, text, at);
           return reply.status(noted === 'ok' ? 200 : noted === 'unknown' ? 404 : 409).send({ status: noted === 'ok' ? 'note' : noted });
@@ -197,6 +245,7 @@ export function registerDeskRoutes(app: FastifyInstance, options: DeskRoutesOpti
           action.kind === 'message' ? { ...base, kind: 'message', text, noNoteMarker: true }
           : action.kind === 'back_to_bot' ? { ...base, kind: 'back_to_bot', ...(body.flow ? { resumeFlow: body.flow } : {}) }
           : action.kind === 'transfer' ? { ...base, kind: 'transfer', queue: body.queue! }
+          : action.kind === 'assign' ? { ...base, kind: 'assign', to: { id: `${KEFU_DESK}:${colleague!.id}`, name: colleague!.name } }
           : { ...base, kind: action.kind };
         const result = await view.act(event);
         return reply.status(RESULT_STATUS[result.status]).send(result);
@@ -206,4 +255,16 @@ export function registerDeskRoutes(app: FastifyInstance, options: DeskRoutesOpti
       }
     });
   }
+}
+
+/**
+ * What an agent's browser shows for a refused sign-in link, in the desk's three languages (the page
+ * has no language of the agent's yet). The reason is in data-code for the shop's developers.
+ */
+function ssoRefusedPage(failure: SsoFailure): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Kefu</title></head><body data-code="${failure}">
+<p lang="zh-Hans">登录链接无效（已过期、已用过或签名不对）。请回到贵店的系统重新打开客服工作台。</p>
+<p lang="zh-Hant">登入連結無效（已過期、已用過或簽章不對）。請回到貴店的系統重新開啟客服工作台。</p>
+<p lang="en">This sign-in link does not work (expired, already used, or not signed by your shop). Go back to your shop's system and open the desk again.</p>
+</body></html>`;
 }
