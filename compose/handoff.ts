@@ -39,7 +39,7 @@ export async function createDeskAdapter(config: KefuConfig, queue: InMemoryAgent
     case 'slack': {
       // Loaded only when used: Bolt is large, and a shop on another desk never needs it.
       const { createSlackDeskAdapter } = await import('../adapters/agent-desk/slack/create-slack-desk.ts');
-      return createSlackDeskAdapter(config.agentDesk.slack!, { noteMarker: config.handoff.noteMarker, resumeFlows: config.handoff.resumeFlows, clock: systemClock, logger });
+      return createSlackDeskAdapter(config.agentDesk.slack!, { noteMarker: config.handoff.noteMarker, resumeFlows: config.handoff.resumeFlows, language: config.agentDesk.language ?? 'en', clock: systemClock, logger });
     }
     case 'dingtalk': {
       if (!stores) throw new Error('the DingTalk desk needs the session store and the delivery ledger');
@@ -47,7 +47,7 @@ export async function createDeskAdapter(config: KefuConfig, queue: InMemoryAgent
       const settings = config.agentDesk.dingtalk;
       if (!settings) throw new Error('agentDesk.kind is dingtalk but agentDesk.dingtalk is not set');
       const { keepSeconds, noteMarker, resumeFlows } = config.handoff;
-      return createDingtalkDeskAdapter(settings, { keepSeconds, noteMarker, resumeFlows, timezone: config.shop.timezone }, { sessions: stores.sessions, ledger: stores.ledger, clock: systemClock, logger });
+      return createDingtalkDeskAdapter(settings, { keepSeconds, noteMarker, resumeFlows, timezone: config.shop.timezone, language: config.agentDesk.language ?? 'en' }, { sessions: stores.sessions, ledger: stores.ledger, clock: systemClock, logger });
     }
     default:
       // Hand-offs must reach a person: never fall back silently to a queue nobody reads.

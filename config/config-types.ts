@@ -10,6 +10,10 @@ import type { LocalText } from '../dialogs/messages.ts';
  */
 export type AgentDeskConfig = {
   kind: AgentDeskKind;
+  /**
+   * The language Kefu writes to agents in Slack and DingTalk (cards, buttons, status lines, answers to their commands): zh-Hans, zh-Hant or en. What buyers read stays in the buyer's language.
+   */
+  language: 'zh-Hans' | 'zh-Hant' | 'en';
   slack?: SlackDeskConfig;
   dingtalk?: DingtalkDeskConfig;
 };

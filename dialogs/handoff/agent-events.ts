@@ -46,7 +46,8 @@ export type AgentEventKind = AgentEvent['kind'];
 
 /**
  * What came of an agent's event. The rejected ones carry `notice`: one English sentence the
- * adapter shows the agent (Slack: an ephemeral message or a thread line).
+ * adapter shows the agent (Slack: an ephemeral message or a thread line), or writes in the agents'
+ * own language from the status and its fields (adapters/agent-desk/agent-texts.ts).
  */
 export type AgentEventResult =
   | { status: 'claimed' }
@@ -65,7 +66,7 @@ export type AgentEventResult =
   /** Claim pressed (on Kefu's own desk) while the hand-off waits for a named colleague. */
   | { status: 'assigned_to_other'; to: AgentRef; notice: string }
   /** Transfer to a queue the shop's routing does not name. */
-  | { status: 'unknown_queue'; notice: string }
+  | { status: 'unknown_queue'; queue?: string; notice: string }
   /** The same event id was handled before: nothing done again. */
   | { status: 'duplicate' }
   /** A reply before anyone claimed the hand-off: not sent. */
@@ -75,7 +76,7 @@ export type AgentEventResult =
   /** The hand-off is over (closed or back to the bot): nothing reaches the buyer. */
   | { status: 'ended'; notice: string }
   /** The buyer's channel cannot send messages later (it only answers requests): not sent. */
-  | { status: 'undeliverable'; notice: string }
+  | { status: 'undeliverable'; channel?: string; notice: string }
   /** The thread is not a hand-off Kefu knows (too old, or not Kefu's). */
   | { status: 'unknown_thread'; notice: string };
 

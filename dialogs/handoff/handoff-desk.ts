@@ -96,6 +96,20 @@ export interface StatusUpdate {
   at: number;
   /** One line for the thread, in English, e.g. "Claimed by Alice." */
   text: string;
+  /**
+   * What the line says beyond the card and `by`, so a desk can write it in the agents' own
+   * language (agentDesk.language) instead of relaying `text`.
+   */
+  details?: StatusDetails;
+}
+
+export interface StatusDetails {
+  /** note_added: the note. */
+  note?: string;
+  /** back_to_bot: the flow the bot starts. */
+  resumeFlow?: string;
+  /** wait_notice_sent: the wait the buyer was told, in minutes. */
+  waitMinutes?: number;
 }
 
 /** A buyer's message relayed to the thread. */

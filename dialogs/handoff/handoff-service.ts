@@ -17,7 +17,7 @@ import type { AgentDesk, Clock, ConversationLine, DeliveryLedger, HandoffRequest
 import type { AgentEvent, AgentEventHandler, AgentEventResult } from './agent-events.ts';
 import type { AgentWork } from './agent-work.ts';
 import { isOpen } from './business-hours.ts';
-import type { AgentRef, HandoffCard, HandoffDesk, StatusChange } from './handoff-desk.ts';
+import type { AgentRef, HandoffCard, HandoffDesk, StatusChange, StatusDetails } from './handoff-desk.ts';
 import {
   buyerLabel,
   handoffRecordKey,
@@ -289,12 +289,12 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
    * the outbox like any line. Call inside the conversation's line with the record just saved.
    */
   async noteToTeamChat(record: HandoffRecord, by: AgentRef, text: string, at: number): Promise<void> {
-    await this.postStatus(record, 'note_added', at, by, `Note from ${agentName(by)} (not sent to the buyer): ${text}`);
+    await this.postStatus(record, 'note_added', at, by, `Note from ${agentName(by)} (not sent to the buyer): ${text}`, { note: text });
   }
 
   /** Moves the hand-off to another queue; a claim is let go, so that queue's agents can take it. */
   private async transfer(record: HandoffRecord, agent: AgentRef, queue: string, at: number): Promise<AgentEventResult> {
-    if (!knownQueues(this.options.settings.routing).includes(queue)) return { status: 'unknown_queue', notice: `Not moved: there is no queue "${queue}".` };
+    if (!knownQueues(this.options.settings.routing).includes(queue)) return { status: 'unknown_queue', queue, notice: `Not moved: there is no queue "${queue}".` };
     const { card } = record;
     if (card.queue === queue && card.status === 'waiting' && !card.assignedTo) return { status: 'transferred', queue };
     card.queue = queue;
@@ -331,7 +331,7 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
     if (record.card.status !== 'claimed') return { status: 'not_claimed', notice: NOTICES.notClaimed.replace('{marker}', this.options.settings.noteMarker) };
     const conversation = record.card.conversation;
     const channel = this.options.outbound.get(conversation.channel);
-    if (!channel) return { status: 'undeliverable', notice: NOTICES.undeliverable.replace('{channel}', conversation.channel) };
+    if (!channel) return { status: 'undeliverable', channel: conversation.channel, notice: NOTICES.undeliverable.replace('{channel}', conversation.channel) };
     await this.appendTurns(conversation, [{ text }], 'agent', at);
     await channel.send(conversation, [{ text }]);
     const { card } = record;
@@ -384,8 +384,8 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
     // This thread's last line. When a new hand-off took the record's place, it is tried once (its
     // backlog went with the record); otherwise it waits for a desk that is down, like any line.
     if (again) {
-      if (record.thread) await this.options.desk.postStatus(record.thread, { change: status, card: record.card, at, text, by: agent }).catch((error: Error) => this.options.logger.warn({ err: error.message }, 'could not update the hand-off thread'));
-    } else await this.postStatus(record, status, at, agent, text);
+      if (record.thread) await this.options.desk.postStatus(record.thread, { change: status, card: record.card, at, text, by: agent, ...(resumeFlow ? { details: { resumeFlow } } : {}) }).catch((error: Error) => this.options.logger.warn({ err: error.message }, 'could not update the hand-off thread'));
+    } else await this.postStatus(record, status, at, agent, text, resumeFlow ? { resumeFlow } : undefined);
     return { status };
   }
 
@@ -410,7 +410,7 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
       // Saved before sending: a notice is at most once, never twice.
       await this.saveRecord(record);
       const sent = await this.tellBuyer(record, 'handoff_waiting', { handoff: { minutes: this.options.settings.expectedWaitMinutes } }, now);
-      if (sent) await this.postStatus(record, 'wait_notice_sent', now, undefined, `Nobody has claimed this yet; the buyer was told to expect a wait of about ${this.options.settings.expectedWaitMinutes} minutes and may leave a message.`);
+      if (sent) await this.postStatus(record, 'wait_notice_sent', now, undefined, `Nobody has claimed this yet; the buyer was told to expect a wait of about ${this.options.settings.expectedWaitMinutes} minutes and may leave a message.`, { waitMinutes: this.options.settings.expectedWaitMinutes });
     });
   }
 
@@ -445,9 +445,9 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
    * Status lines go through the outbox: posted now, or kept and posted when the desk is back. A
    * store failure here is logged: the state itself is already saved.
    */
-  private async postStatus(record: HandoffRecord, change: StatusChange, at: number, by: AgentRef | undefined, text: string): Promise<void> {
+  private async postStatus(record: HandoffRecord, change: StatusChange, at: number, by: AgentRef | undefined, text: string, details?: StatusDetails): Promise<void> {
     try {
-      const changed = await this.outbox.post(record, { kind: 'status', update: { change, card: structuredClone(record.card), at, text, ...(by ? { by } : {}) } });
+      const changed = await this.outbox.post(record, { kind: 'status', update: { change, card: structuredClone(record.card), at, text, ...(by ? { by } : {}), ...(details ? { details } : {}) } });
       if (changed) {
         await this.saveRecord(record);
         await this.outbox.afterSave(record);

@@ -46,7 +46,7 @@ describe('defaults', () => {
       nlu: { threshold: null },
       shop: { name: { 'zh-Hans': '小蜜演示店', 'zh-Hant': '小蜜演示店', en: 'Kefu Demo Shop' }, timezone: 'Asia/Shanghai', defaultCountry: 'CN', orderIdPattern: null },
       webchat: { enabled: true, identity: { audience: 'demo-shop', maxAgeSeconds: 3600 }, rateLimit: { perAddress: 120, perConversation: 30, windowSeconds: 60 } },
-      agentDesk: { kind: 'memory' },
+      agentDesk: { kind: 'memory', language: 'en' },
       handoff: expect.objectContaining({ noteMarker: '//', unclaimedNoticeSeconds: 180, businessHours: null }),
       desk: { enabled: true, agents: [], sessionHours: 12, sso: { audience: 'kefu-desk' }, signInLimits: { perAgent: 5, perAddress: 20, windowMinutes: 15 } },
       reminders: { enabled: true, delayMinutes: 30, maxPerOrder: 2, quietHours: { start: '22:00', end: '08:00' }, language: 'zh-Hans' },

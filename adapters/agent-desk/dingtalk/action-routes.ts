@@ -5,7 +5,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { AgentEventResult } from '../../../dialogs/handoff/agent-events.ts';
 import type { Clock, Logger } from '../../../dialogs/ports.ts';
+import { agentTexts, fill, refusalText, type AgentLanguage, type AgentTexts } from '../agent-texts.ts';
 import { checkActionLink, DINGTALK_ACTIONS_PATH, type CardAction } from './action-links.ts';
+import { agentName } from './card-markdown.ts';
 
 export interface ActionRoutesOptions {
   appSecret: string;
@@ -14,41 +16,45 @@ export interface ActionRoutesOptions {
   codeOf(threadId: string): Promise<string | null>;
   clock: Clock;
   logger: Logger;
+  /** The language of the pages (agentDesk.language); English when left out. */
+  language?: AgentLanguage;
+  /** The note marker, for the refusal that names it. */
+  noteMarker?: string;
 }
 
-const ACTION_WORDS: Record<CardAction, string> = {
-  claim: 'Claim 认领',
-  back: 'Back to bot 转回机器人',
-  close: 'Close 关闭',
-};
+function actionWords(t: AgentTexts): Record<CardAction, string> {
+  return { claim: t.dtButtonClaim, back: t.dtButtonBack, close: t.dtButtonClose };
+}
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+function page(title: string, body: string, language: AgentLanguage = 'en'): string {
+  return `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="robots" content="noindex"><title>${escapeHtml(title)}</title>
 <style>body{font:16px system-ui,sans-serif;margin:2em auto;max-width:28em;padding:0 1em}button{font-size:1.1em;padding:.6em 1.4em}</style>
 </head><body>${body}</body></html>`;
 }
 
-function outcome(result: AgentEventResult): string {
+function outcome(result: AgentEventResult, t: AgentTexts, noteMarker: string): string {
   switch (result.status) {
     case 'claimed':
-      return 'Claimed. Replies to this hand-off in the group now reach the buyer.';
+      return t.dtDoneClaimed;
     case 'back_to_bot':
-      return 'The buyer is back with the bot.';
+      return t.dtDoneBack;
     case 'closed':
-      return 'Closed. The bot has the conversation again.';
+      return t.dtDoneClosed;
     case 'duplicate':
-      return 'Already done.';
+      return t.dtDoneAlready;
     default:
-      return 'notice' in result ? result.notice : 'Done.';
+      return refusalText(t, result, { noteMarker, name: (agent) => agentName(agent, t) }) ?? t.dtDone;
   }
 }
 
 export function registerDingtalkActionRoutes(http: FastifyInstance, options: ActionRoutesOptions): void {
+  const language = options.language ?? 'en';
+  const t = agentTexts(language);
   // The confirmation form posts an empty urlencoded body; parse it here only, not for the whole server.
   void http.register(async (scope) => {
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1024 }, (_req, _body, done) => done(null, {}));
@@ -58,10 +64,10 @@ export function registerDingtalkActionRoutes(http: FastifyInstance, options: Act
       reply.header('cache-control', 'no-store').type('text/html; charset=utf-8');
       if (!check.ok) return reply.status(403).send(page('Kefu', `<p>${escapeHtml(check.reason)}.</p>`));
       const code = await options.codeOf(check.fields.handoff);
-      const what = ACTION_WORDS[check.fields.action];
+      const what = actionWords(t)[check.fields.action];
       const action = escapeHtml(request.url);
-      return reply.send(page(`${what} #${code ?? ''}`, `<h1>Hand-off #${escapeHtml(code ?? '?')}</h1>
-<form method="post" action="${action}"><button type="submit">${escapeHtml(what)}</button></form>`));
+      return reply.send(page(`${what} #${code ?? ''}`, `<h1>${escapeHtml(fill(t.dtPageHeading, { code: code ?? '?' }))}</h1>
+<form method="post" action="${action}"><button type="submit">${escapeHtml(what)}</button></form>`, language));
     });
 
     scope.post(DINGTALK_ACTIONS_PATH, async (request, reply) => {
@@ -70,10 +76,10 @@ export function registerDingtalkActionRoutes(http: FastifyInstance, options: Act
       if (!check.ok) return reply.status(403).send(page('Kefu', `<p>${escapeHtml(check.reason)}.</p>`));
       try {
         const result = await options.act(check.fields.handoff, check.fields.action);
-        return reply.send(page('Kefu', `<p>${escapeHtml(outcome(result))}</p>`));
+        return reply.send(page('Kefu', `<p>${escapeHtml(outcome(result, t, options.noteMarker ?? '//'))}</p>`, language));
       } catch (error) {
         options.logger.error({ err: (error as Error).message }, 'DingTalk card action failed');
-        return reply.status(503).header('retry-after', '2').send(page('Kefu', '<p>Kefu could not do that just now; press the button again.</p>'));
+        return reply.status(503).header('retry-after', '2').send(page('Kefu', `<p>${escapeHtml(t.dtTryAgain)}</p>`, language));
       }
     });
   });

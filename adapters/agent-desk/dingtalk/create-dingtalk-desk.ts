@@ -5,6 +5,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import type { Clock, DeliveryLedger, Logger, SessionStore } from '../../../dialogs/ports.ts';
+import type { AgentLanguage } from '../agent-texts.ts';
 import type { DeskAdapter } from '../desk-adapter.ts';
 import { registerDingtalkActionRoutes } from './action-routes.ts';
 import { registerDingtalkCallbackRoute } from './callback-route.ts';
@@ -31,6 +32,8 @@ export interface DingtalkHandoffSettings {
   noteMarker: string;
   resumeFlows?: readonly string[];
   timezone: string;
+  /** The language Kefu writes to agents in (agentDesk.language); English when left out. */
+  language?: AgentLanguage;
 }
 
 export interface DingtalkDeskParts {
@@ -70,6 +73,7 @@ export function createDingtalkDeskAdapter(settings: DingtalkDeskSettings, handof
     noteMarker: handoff.noteMarker,
     resumeFlows: handoff.resumeFlows ?? [],
     timezone: handoff.timezone,
+    language: handoff.language ?? 'en',
     clock,
     logger,
   });
@@ -88,6 +92,8 @@ export function createDingtalkDeskAdapter(settings: DingtalkDeskSettings, handof
           appSecret: settings.appSecret,
           act: (threadId, action) => desk.handleCardAction(threadId, action),
           codeOf: (threadId) => desk.codeOf(threadId),
+          language: handoff.language ?? 'en',
+          noteMarker: handoff.noteMarker,
           clock,
           logger,
         });

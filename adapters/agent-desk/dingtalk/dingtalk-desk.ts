@@ -9,7 +9,8 @@ import type { AgentRef, BuyerMessageLine, HandoffCard, HandoffDesk, HandoffThrea
 import type { Clock, Logger, SessionStore } from '../../../dialogs/ports.ts';
 import { actionLink, type CardAction } from './action-links.ts';
 import { parseAgentText } from './agent-command.ts';
-import { buyerLineMessage, cardMessage, noticeMessage, statusMessage } from './card-markdown.ts';
+import { agentTexts, fill, refusalText, type AgentLanguage, type AgentTexts } from '../agent-texts.ts';
+import { agentName, buyerLineMessage, CARD_BUTTON_AGENT_ID, cardMessage, noticeMessage, statusMessage } from './card-markdown.ts';
 import type { DeskMessage } from './desk-message.ts';
 import type { HandoffCodes } from './handoff-codes.ts';
 import type { DingtalkOpenApi } from './openapi-client.ts';
@@ -34,20 +35,24 @@ export interface DingtalkDeskOptions {
   /** Flows an agent may send the buyer back into (handoff.resumeFlows), listed on the card. */
   resumeFlows: readonly string[];
   timezone: string;
+  /** The language Kefu writes to agents in (agentDesk.language); English when left out. */
+  language?: AgentLanguage;
   clock: Clock;
   logger: Logger;
 }
 
 /** Who pressed a card button: a link cannot say, so the claim is recorded as made from the card. */
-export const CARD_BUTTON_AGENT: AgentRef = { id: 'dingtalk-card-button', name: 'an agent (card button)' };
+export const CARD_BUTTON_AGENT: AgentRef = { id: CARD_BUTTON_AGENT_ID, name: 'an agent (card button)' };
 
 export class DingtalkDesk implements HandoffDesk {
   readonly kind = DINGTALK_DESK;
   private handler: AgentEventHandler | null = null;
   private readonly groups: Set<string>;
+  private readonly texts: AgentTexts;
 
   constructor(private readonly options: DingtalkDeskOptions) {
     this.groups = new Set([options.openConversationId, ...Object.values(options.queues)]);
+    this.texts = agentTexts(options.language);
   }
 
   attach(handler: AgentEventHandler): void {
@@ -72,6 +77,7 @@ export class DingtalkDesk implements HandoffDesk {
       noteMarker: this.options.noteMarker,
       resumeFlows: this.options.resumeFlows,
       timezone: this.options.timezone,
+      ...(this.options.language ? { language: this.options.language } : {}),
       ...(publicUrl ? { buttons: { claim: link('claim'), back: link('back'), close: link('close') } } : {}),
     });
     await this.options.api.sendToGroup(group, message);
@@ -90,7 +96,7 @@ export class DingtalkDesk implements HandoffDesk {
     if (update.change === 'claimed' && claimer) await this.rememberClaim(claimer.id, code, true);
     else if (claimer && (update.card.status === 'back_to_bot' || update.card.status === 'closed')) await this.rememberClaim(claimer.id, code, false);
     // Sample messages cannot be edited once sent, so a status change is a new line under the card.
-    await this.options.api.sendToGroup(group, statusMessage(code, update));
+    await this.options.api.sendToGroup(group, statusMessage(code, update, this.options.language));
   }
 
   /** The code on a hand-off's card, for the button pages. */
@@ -112,19 +118,20 @@ export class DingtalkDesk implements HandoffDesk {
     const handler = this.handler;
     if (!handler) throw new Error('the DingTalk desk is not started');
     const { logger } = this.options;
+    const t = this.texts;
     if (!this.groups.has(message.conversationId)) {
       // A shop setting up finds its group's id here (docs/handoff-dingtalk.md, step 8).
       logger.info({ openConversationId: message.conversationId }, 'DingTalk message from a chat that is not a hand-off group');
-      await this.answer(message, null, `This chat is not a hand-off group of Kefu. Its openConversationId is \`${message.conversationId}\`: put it under agentDesk.dingtalk (openConversationId or queues) to receive hand-offs here.`);
+      await this.answer(message, null, fill(t.dtNotAGroup, { id: message.conversationId }));
       return;
     }
     if (!isOrganisationMemberInGroup(message)) {
       logger.warn({ msgId: message.msgId, openConversationId: message.conversationId }, 'DingTalk message not from a member of the organisation in a group: ignored');
-      await this.answer(message, null, "Hand-offs take commands only from members of the shop's DingTalk organisation, in the hand-off group.");
+      await this.answer(message, null, t.dtMembersOnly);
       return;
     }
     if (message.msgtype !== 'text') {
-      await this.answer(message, null, 'Only text messages reach the buyer; send pictures and files from the buyer\'s channel.');
+      await this.answer(message, null, t.dtTextOnly);
       return;
     }
     const { code: named, command } = parseAgentText(message.text, this.options.resumeFlows);
@@ -136,23 +143,23 @@ export class DingtalkDesk implements HandoffDesk {
       const claimed = await this.claimedIn(agent.id, message.conversationId);
       if (claimed.length !== 1 || command.kind === 'empty') {
         await this.answer(message, null, claimed.length > 1
-          ? `You have ${claimed.length} hand-offs (${claimed.map((c) => `#${c}`).join(', ')}): start your message with one of their codes, e.g. \`#${claimed[0]} your answer\`.`
-          : 'Which hand-off? Start your message with the code on its card, e.g. `#A7 your answer` or `#A7 claim`.');
+          ? fill(t.dtWhichOfMine, { count: claimed.length, codes: claimed.map((c) => `#${c}`).join(', '), first: claimed[0]! })
+          : t.dtWhich);
         return;
       }
       code = claimed[0]!;
     }
     const entry = await this.options.codes.lookup(code);
     if (!entry) {
-      await this.answer(message, code, `There is no hand-off #${code} (it may be too old).`);
+      await this.answer(message, code, fill(t.dtNoSuchCode, { code }));
       return;
     }
     if (entry.openConversationId !== message.conversationId) {
-      await this.answer(message, code, `#${code} belongs to another group; answer it there.`);
+      await this.answer(message, code, fill(t.dtOtherGroup, { code }));
       return;
     }
     if (command.kind === 'empty') {
-      await this.answer(message, code, `Write \`#${code} claim\`, \`#${code} your answer\`, \`#${code} back\` or \`#${code} close\`.`);
+      await this.answer(message, code, fill(t.dtEmpty, { code }));
       return;
     }
     const base = { eventId: message.msgId, thread: { desk: DINGTALK_DESK, threadId: entry.handoff }, agent, at: message.createAt };
@@ -175,7 +182,13 @@ export class DingtalkDesk implements HandoffDesk {
   }
 
   private async showResult(message: RobotMessage, code: string, result: AgentEventResult): Promise<void> {
-    if ('notice' in result) await this.answer(message, code, result.notice);
+    const notice = this.refusal(result);
+    if (notice !== null) await this.answer(message, code, notice);
+  }
+
+  /** Why an agent's action did nothing, in the agents' language; null when it did something. */
+  refusal(result: AgentEventResult): string | null {
+    return refusalText(this.texts, result, { noteMarker: this.options.noteMarker, name: (agent) => agentName(agent, this.texts) });
   }
 
   /**

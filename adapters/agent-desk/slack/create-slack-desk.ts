@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AgentEventHandler } from '../../../dialogs/handoff/agent-events.ts';
 import type { Clock, Logger } from '../../../dialogs/ports.ts';
 import type { DeskAdapter } from '../desk-adapter.ts';
+import type { AgentLanguage } from '../agent-texts.ts';
 import { SlackDesk } from './slack-desk.ts';
 import { SlackHttpReceiver } from './slack-http-receiver.ts';
 import { registerSlackListeners } from './slack-listeners.ts';
@@ -28,6 +29,8 @@ export interface SlackDeskSettings {
 
 export interface SlackDeskAdapterOptions {
   noteMarker: string;
+  /** The language Kefu writes to agents in (agentDesk.language). */
+  language?: AgentLanguage;
   resumeFlows?: readonly string[];
   clock: Clock;
   logger: Logger;
@@ -75,7 +78,7 @@ export function createSlackDeskAdapter(config: SlackDeskSettings, options: Slack
   const httpReceiver = config.socketMode ? null : new SlackHttpReceiver({ signingSecret: config.signingSecret, path: SLACK_EVENTS_PATH, clock, logger });
   const receiver = httpReceiver ?? new SocketModeReceiver({ appToken: config.appToken!, logger: log, installerOptions: { clientOptions } });
   const app = new App({ token: config.botToken, receiver, deferInitialization: true, clientOptions, logger: log });
-  const desk = new SlackDesk({ client: app.client, channel: config.channel, channels: config.channels ?? {}, noteMarker: options.noteMarker, resumeFlows: options.resumeFlows ?? [] });
+  const desk = new SlackDesk({ client: app.client, channel: config.channel, channels: config.channels ?? {}, noteMarker: options.noteMarker, resumeFlows: options.resumeFlows ?? [], ...(options.language ? { language: options.language } : {}) });
 
   let handler: AgentEventHandler | null = null;
   registerSlackListeners(app, {

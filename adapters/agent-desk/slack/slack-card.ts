@@ -1,8 +1,10 @@
 // The hand-off card and thread lines in Slack's Block Kit. Everything a buyer wrote is escaped
-// (&, <, >), so a buyer cannot mention @channel or forge a link in the agents' workspace.
+// (&, <, >), so a buyer cannot mention @channel or forge a link in the agents' workspace. Kefu's own
+// words come from the agents' table (agent-texts.ts) in the shop's agentDesk.language.
 
 import type { BuyerMessageLine, HandoffCard, StatusUpdate } from '../../../dialogs/handoff/handoff-desk.ts';
-import type { Turn } from '../../../dialogs/messages.ts';
+import type { AgentEventResult } from '../../../dialogs/handoff/agent-events.ts';
+import { agentTexts, fill, reasonText, refusalText, statusSentence, type AgentLanguage, type AgentTexts } from '../agent-texts.ts';
 
 /** The action ids of the card's buttons. */
 export const SLACK_ACTIONS = { claim: 'kefu_claim', backToBot: 'kefu_back_to_bot', resume: 'kefu_resume', close: 'kefu_close' } as const;
@@ -10,9 +12,6 @@ export const SLACK_ACTIONS = { claim: 'kefu_claim', backToBot: 'kefu_back_to_bot
 /** Block Kit limits: a section's text is at most 3000 characters, a field's 2000, a button value 2000. */
 const SECTION_LIMIT = 3000;
 const FIELD_LIMIT = 1900;
-
-const LANGUAGE_NAMES: Record<string, string> = { 'zh-Hans': 'Chinese (Simplified)', 'zh-Hant': 'Chinese (Traditional)', en: 'English' };
-const SPEAKERS: Record<Turn['from'], string> = { buyer: 'Buyer', bot: 'Bot', agent: 'Agent' };
 
 export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -34,39 +33,46 @@ function mention(agent: { id: string; name?: string } | undefined): string {
   return /^[UW][A-Z0-9]+$/.test(agent.id) ? `<@${agent.id}>` : escapeMrkdwn(agent.name ?? agent.id);
 }
 
-function statusText(card: HandoffCard): string {
+function statusText(card: HandoffCard, t: AgentTexts): string {
   switch (card.status) {
     case 'waiting':
-      if (card.assignedTo) return `:hourglass_flowing_sand: Waiting for ${mention(card.assignedTo)}`;
-      return card.afterHours ? ':crescent_moon: Waiting — opened outside business hours' : ':hourglass_flowing_sand: Waiting for an agent';
+      if (card.assignedTo) return `:hourglass_flowing_sand: ${fill(t.statusWaitingFor, { name: mention(card.assignedTo) })}`;
+      return card.afterHours ? `:crescent_moon: ${t.statusAfterHours}` : `:hourglass_flowing_sand: ${t.statusWaiting}`;
     case 'claimed':
-      return `:raising_hand: Claimed by ${mention(card.claimedBy)} ${card.claimedAt ? slackDate(card.claimedAt) : ''}`.trim();
+      return `:raising_hand: ${fill(t.statusClaimed, { name: mention(card.claimedBy) })} ${card.claimedAt ? slackDate(card.claimedAt) : ''}`.trim();
     case 'back_to_bot':
-      return `:robot_face: Back with the bot${card.endedBy ? ` (${mention(card.endedBy)})` : ' (the buyer chose)'}`;
+      return `:robot_face: ${card.endedBy ? fill(t.statusBackToBot, { name: mention(card.endedBy) }) : t.statusBackToBotByBuyer}`;
     case 'closed':
-      return `:white_check_mark: Closed by ${mention(card.endedBy)}`;
+      return `:white_check_mark: ${fill(t.statusClosed, { name: mention(card.endedBy) })}`;
   }
 }
 
 /** The plain-text fallback (notifications, screen readers). */
-export function cardFallback(card: HandoffCard): string {
-  return clip(`Hand-off: ${card.reasonLabel} — ${card.buyerLabel} (${card.channel})`, 300);
+export function cardFallback(card: HandoffCard, language?: AgentLanguage): string {
+  const t = agentTexts(language);
+  return clip(fill(t.fallback, { reason: reasonText(t, card), buyer: card.buyerLabel, channel: card.channel }), 300);
+}
+
+/** Buyer tags as the agents read them: English teams also see the Chinese label the shop wrote. */
+function tagText(tag: { label: Record<AgentLanguage, string> }, language: AgentLanguage): string {
+  return language === 'en' ? `${tag.label.en} (${tag.label['zh-Hans']})` : tag.label[language];
 }
 
 /** The card; `resumeFlows` adds a "Back to bot, then…" menu of flows. */
-export function cardBlocks(card: HandoffCard, resumeFlows: readonly string[] = []): object[] {
+export function cardBlocks(card: HandoffCard, resumeFlows: readonly string[] = [], language: AgentLanguage = 'en'): object[] {
+  const t = agentTexts(language);
   const fields: [string, string | undefined][] = [
-    ['Buyer', card.buyerLabel],
-    ['Channel', card.channel],
-    ['Language', LANGUAGE_NAMES[card.language] ?? card.language],
-    ['Queue', card.queue],
-    ['Order', card.orderId],
-    ['Product', card.productId],
-    ['Flow', card.flow],
-    ['Buyer tags', card.buyerTags?.map((tag) => `${tag.label.en} (${tag.label['zh-Hans']})`).join(', ')],
+    [t.buyer, card.buyerLabel],
+    [t.channel, card.channel],
+    [t.language, t.languages[card.language] ?? card.language],
+    [t.queue, card.queue],
+    [t.order, card.orderId],
+    [t.product, card.productId],
+    [t.flow, card.flow],
+    [t.buyerTags, card.buyerTags?.map((tag) => tagText(tag, language)).join(', ')],
   ];
   const blocks: object[] = [
-    { type: 'header', text: { type: 'plain_text', text: clip(`Hand-off: ${card.reasonLabel}`, 150), emoji: true } },
+    { type: 'header', text: { type: 'plain_text', text: clip(fill(t.cardTitle, { reason: reasonText(t, card) }), 150), emoji: true } },
     {
       type: 'section',
       fields: fields
@@ -74,9 +80,9 @@ export function cardBlocks(card: HandoffCard, resumeFlows: readonly string[] = [
         .map(([name, value]) => ({ type: 'mrkdwn', text: clip(`*${name}*\n${escapeMrkdwn(value!)}`, FIELD_LIMIT) })),
     },
   ];
-  if (card.detail) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`*Why:* ${escapeMrkdwn(card.detail)}`, SECTION_LIMIT) } });
+  if (card.detail) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`*${t.why}:* ${escapeMrkdwn(card.detail)}`, SECTION_LIMIT) } });
   if (card.lastTurns.length > 0) {
-    const lines = card.lastTurns.map((t) => `*${SPEAKERS[t.from]}:* ${escapeMrkdwn(t.text.replace(/\s+/g, ' '))}`);
+    const lines = card.lastTurns.map((turn) => `*${t.speakers[turn.from]}:* ${escapeMrkdwn(turn.text.replace(/\s+/g, ' '))}`);
     // Keep the newest turns when the transcript is too long for one block.
     let text = '';
     for (let i = lines.length - 1; i >= 0; i--) {
@@ -84,21 +90,21 @@ export function cardBlocks(card: HandoffCard, resumeFlows: readonly string[] = [
       if (next.length > SECTION_LIMIT - 20) break;
       text = next;
     }
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Last messages*\n${text || clip(lines.at(-1)!, SECTION_LIMIT - 20)}` } });
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*${t.lastMessages}*\n${text || clip(lines.at(-1)!, SECTION_LIMIT - 20)}` } });
   }
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `${statusText(card)} · opened ${slackDate(card.openedAt)}` }] });
+  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `${statusText(card, t)} · ${fill(t.opened, { time: slackDate(card.openedAt) })}` }] });
   const buttons: object[] = [];
   if (card.status === 'waiting') {
-    buttons.push({ type: 'button', action_id: SLACK_ACTIONS.claim, style: 'primary', text: { type: 'plain_text', text: 'Claim' }, value: card.handoffId });
+    buttons.push({ type: 'button', action_id: SLACK_ACTIONS.claim, style: 'primary', text: { type: 'plain_text', text: t.claim }, value: card.handoffId });
   }
   if (card.status === 'waiting' || card.status === 'claimed') {
     buttons.push(
-      { type: 'button', action_id: SLACK_ACTIONS.backToBot, text: { type: 'plain_text', text: 'Back to bot' }, value: card.handoffId },
+      { type: 'button', action_id: SLACK_ACTIONS.backToBot, text: { type: 'plain_text', text: t.backToBot }, value: card.handoffId },
       ...(resumeFlows.length > 0
         ? [{
           type: 'static_select',
           action_id: SLACK_ACTIONS.resume,
-          placeholder: { type: 'plain_text', text: 'Back to bot, then…' },
+          placeholder: { type: 'plain_text', text: t.backToBotThen },
           options: resumeFlows.slice(0, 25).map((flow) => ({ text: { type: 'plain_text', text: clip(flow, 75) }, value: flow })),
         }]
         : []),
@@ -106,13 +112,13 @@ export function cardBlocks(card: HandoffCard, resumeFlows: readonly string[] = [
         type: 'button',
         action_id: SLACK_ACTIONS.close,
         style: 'danger',
-        text: { type: 'plain_text', text: 'Close' },
+        text: { type: 'plain_text', text: t.close },
         value: card.handoffId,
         confirm: {
-          title: { type: 'plain_text', text: 'Close this hand-off?' },
-          text: { type: 'plain_text', text: 'The buyer is thanked and the bot answers them again.' },
-          confirm: { type: 'plain_text', text: 'Close' },
-          deny: { type: 'plain_text', text: 'Cancel' },
+          title: { type: 'plain_text', text: t.closeConfirmTitle },
+          text: { type: 'plain_text', text: t.closeConfirmText },
+          confirm: { type: 'plain_text', text: t.close },
+          deny: { type: 'plain_text', text: t.cancel },
         },
       },
     );
@@ -127,18 +133,25 @@ export function buyerLine(message: BuyerMessageLine): string {
 }
 
 /** A status line in the thread, naming the agent with a mention Slack renders as their name. */
-export function statusLine(update: StatusUpdate, noteMarker: string): string {
+export function statusLine(update: StatusUpdate, noteMarker: string, language: AgentLanguage = 'en'): string {
+  const t = agentTexts(language);
   const who = update.by ? mention(update.by) : '';
   switch (update.change) {
     case 'claimed':
-      return `:raising_hand: ${who} claimed this. Replies in this thread now reach the buyer; start a message with \`${escapeMrkdwn(noteMarker)}\` to keep it an internal note.`;
+      return `:raising_hand: ${fill(t.slackClaimed, { name: who, marker: escapeMrkdwn(noteMarker) })}`;
     case 'back_to_bot':
-      return `:robot_face: ${who} gave the conversation back to the bot.`;
+      return `:robot_face: ${fill(t.slackBackToBot, { name: who })}`;
     case 'closed':
-      return `:white_check_mark: ${who} closed this hand-off. The bot has the conversation again.`;
+      return `:white_check_mark: ${fill(t.slackClosed, { name: who })}`;
     case 'buyer_back_to_bot':
-      return ':robot_face: The buyer went back to the bot. Replies here no longer reach them.';
+      return `:robot_face: ${t.slackBuyerBackToBot}`;
     default:
-      return escapeMrkdwn(update.text);
+      // Named as the core names them (not a mention), as these lines always read.
+      return statusSentence(t, update, (agent) => escapeMrkdwn(agent.name ?? agent.id), escapeMrkdwn);
   }
+}
+
+/** Why an agent's reply or button press did nothing, for them only; null when it did something. */
+export function refusalLine(result: AgentEventResult, noteMarker: string, language: AgentLanguage = 'en'): string | null {
+  return refusalText(agentTexts(language), result, { noteMarker, name: (agent) => agent.name ?? agent.id });
 }

@@ -6,7 +6,9 @@
 
 import type { WebClient } from '@slack/web-api';
 import type { BuyerMessageLine, HandoffCard, HandoffDesk, HandoffThread, StatusUpdate } from '../../../dialogs/handoff/handoff-desk.ts';
-import { buyerLine, cardBlocks, cardFallback, statusLine } from './slack-card.ts';
+import type { AgentEventResult } from '../../../dialogs/handoff/agent-events.ts';
+import type { AgentLanguage } from '../agent-texts.ts';
+import { buyerLine, cardBlocks, cardFallback, refusalLine, statusLine } from './slack-card.ts';
 
 export const SLACK_DESK = 'slack';
 
@@ -19,6 +21,8 @@ export interface SlackDeskOptions {
   noteMarker: string;
   /** Flows offered in the card's "Back to bot, then…" menu. */
   resumeFlows: readonly string[];
+  /** The language Kefu writes to agents in (agentDesk.language); English when left out. */
+  language?: AgentLanguage;
 }
 
 /** "C0123:1700000000.000100" ⇄ channel and thread ts. */
@@ -43,7 +47,7 @@ export class SlackDesk implements HandoffDesk {
 
   async openThread(card: HandoffCard): Promise<HandoffThread> {
     const channel = this.options.channels[card.queue] ?? this.options.channel;
-    const posted = await this.options.client.chat.postMessage({ channel, text: cardFallback(card), blocks: cardBlocks(card, this.options.resumeFlows) as never, unfurl_links: false });
+    const posted = await this.options.client.chat.postMessage({ channel, text: cardFallback(card, this.options.language), blocks: cardBlocks(card, this.options.resumeFlows, this.options.language) as never, unfurl_links: false });
     if (!posted.ts) throw new Error('Slack did not return the card message ts');
     return { desk: SLACK_DESK, threadId: slackThreadId(posted.channel ?? channel, posted.ts) };
   }
@@ -55,8 +59,13 @@ export class SlackDesk implements HandoffDesk {
 
   async postStatus(thread: HandoffThread, update: StatusUpdate): Promise<void> {
     const { channel, ts } = parseSlackThreadId(thread.threadId);
-    await this.options.client.chat.update({ channel, ts, text: cardFallback(update.card), blocks: cardBlocks(update.card, this.options.resumeFlows) as never });
-    await this.options.client.chat.postMessage({ channel, thread_ts: ts, text: statusLine(update, this.options.noteMarker) });
+    await this.options.client.chat.update({ channel, ts, text: cardFallback(update.card, this.options.language), blocks: cardBlocks(update.card, this.options.resumeFlows, this.options.language) as never });
+    await this.options.client.chat.postMessage({ channel, thread_ts: ts, text: statusLine(update, this.options.noteMarker, this.options.language) });
+  }
+
+  /** Why an agent's action did nothing, in the agents' language; null when it did something. */
+  refusal(result: AgentEventResult): string | null {
+    return refusalLine(result, this.options.noteMarker, this.options.language);
   }
 
   /** A line only one agent sees (why their reply or button press did nothing). */

@@ -120,9 +120,10 @@ export function registerSlackListeners(app: App, options: SlackListenerOptions):
 
   /** Tells the agent (only them) why nothing happened. Best effort: the event itself is handled. */
   async function explain(result: AgentEventResult, channel: string, threadTs: string, user: string): Promise<void> {
-    if (!('notice' in result)) return;
+    const notice = desk.refusal(result);
+    if (notice === null) return;
     try {
-      await desk.tellAgent(channel, threadTs, user, result.notice);
+      await desk.tellAgent(channel, threadTs, user, notice);
     } catch (error) {
       logger.warn({ err: (error as Error).message }, 'could not tell the agent why their action did nothing');
     }
