@@ -2,7 +2,7 @@
 // long transcripts keep their newest turns, and the buttons follow the hand-off's status.
 
 import { describe, expect, it } from 'vitest';
-import { buyerLine, cardBlocks, statusLine } from '../../adapters/agent-desk/slack/slack-card.ts';
+import { buyerLine, cardBlocks, cardFallback, refusalLine, statusLine } from '../../adapters/agent-desk/slack/slack-card.ts';
 import { slackTextToPlain } from '../../adapters/agent-desk/slack/slack-listeners.ts';
 import type { HandoffCard } from '../../dialogs/handoff/handoff-desk.ts';
 
@@ -58,6 +58,25 @@ describe('the Slack card', () => {
     const line = statusLine({ change: 'claimed', card: card(), by: { id: 'U0ALICE' }, at: 0, text: '' }, '//');
     expect(line).toContain('<@U0ALICE>');
     expect(line).toContain('`//`');
+  });
+});
+
+describe('the Slack card for a team reading Traditional Chinese (agentDesk.language: zh-Hant)', () => {
+  it('writes labels, status, buttons, thread lines and refusals in Traditional Chinese, and leaves what the buyer wrote as it was', () => {
+    const waiting = texts(cardBlocks(card({ buyerTags: [{ name: 'vip', label: { 'zh-Hans': '老客户', 'zh-Hant': '老客戶', en: 'Returning buyer' } }] }), ['size_advice'], 'zh-Hant'));
+    for (const text of ['轉人工：買家要求人工', '*買家*', '*語言*\\n繁體中文', '*買家標籤*\\n老客戶', '*最近的訊息*', '*買家:*', '等待客服認領', '"認領"', '"轉回機器人"', '轉回機器人，並開始…', '"關閉"', '關閉這個轉人工會話？']) {
+      expect(waiting).toContain(text);
+    }
+    expect(waiting).toContain('hi &lt;@U0CEO&gt;');
+    expect(waiting).not.toMatch(/Buyer|Claim|Waiting|Hand-off/);
+    expect(cardFallback(card(), 'zh-Hant')).toBe('轉人工：買家要求人工 — <!channel> *boss*（webchat）');
+    expect(texts(cardBlocks(card({ status: 'claimed', claimedBy: { id: 'U0ALICE' } }), [], 'zh-Hant'))).toContain('<@U0ALICE> 已認領');
+    expect(statusLine({ change: 'transferred', card: card({ queue: 'aftersale' }), by: { id: 'U0ALICE', name: 'alice' }, at: 0, text: '' }, '//', 'zh-Hant'))
+      .toBe('alice 已把會話轉到 aftersale 隊列，等待那裡的客服認領。');
+    expect(statusLine({ change: 'wait_notice_sent', card: card(), at: 0, text: '', details: { waitMinutes: 10 } }, '//', 'zh-Hant'))
+      .toBe('還沒有人認領；已告訴買家大約要等 10 分鐘，並可以留言。');
+    expect(refusalLine({ status: 'already_claimed', by: { id: 'U0BOB', name: '王芳' }, notice: 'x' }, '//', 'zh-Hant')).toBe('王芳 已經認領了這個會話。');
+    expect(refusalLine({ status: 'claimed' }, '//', 'zh-Hant')).toBeNull();
   });
 });
 

@@ -212,3 +212,51 @@ describe('queues', () => {
     expect((await handOff('human please')).channel).toBe(QUEUE_CHANNELS.presale);
   });
 });
+
+describe('a Chinese-speaking team (agentDesk.language: zh-Hans)', () => {
+  let zh: SlackKefu;
+
+  beforeAll(async () => {
+    zh = await startSlackKefu({ agentLanguage: 'zh-Hans' });
+  });
+
+  afterAll(async () => {
+    await zh?.close();
+  });
+
+  it('gets the card, the buttons, the claim and the answers to its actions in Simplified Chinese; the buyer keeps theirs', async () => {
+    const conversationId = `buyer-${randomUUID()}`;
+    const mark = zh.slack.mark();
+    expect((await zh.say(conversationId, '转人工')).status).toBe(200);
+    const [posted] = zh.slack.cardsSince(mark);
+    const { channel, ts } = posted!;
+    const card = (): string => JSON.stringify(zh.slack.messages.find((m) => m.channel === channel && m.ts === ts)!.blocks);
+    expect(card()).toContain('转人工：买家要求人工');
+    for (const label of ['*买家*', '*渠道*', '*语言*\\n简体中文', '*队列*', '*最近的消息*', '等待客服认领', '"认领"', '"转回机器人"', '"关闭"', '关闭这个转人工会话？', '"取消"']) {
+      expect(card()).toContain(label);
+    }
+    expect(card()).not.toMatch(/Hand-off|Claim|Waiting/);
+    expect(posted!.text).toMatch(/^转人工：买家要求人工 — /);
+
+    // A reply before the claim: the agent is told, in Chinese, to claim first.
+    await zh.agentReplies(channel, ts, AGENT, '马上帮您看');
+    await eventually(() => expect(zh.slack.thread(channel, ts).filter((m) => m.ephemeralTo === AGENT).at(-1)?.text).toBe('未发送：请先认领再回复（以 // 开头的消息是内部备注）。'), 'the agent is told to claim');
+
+    await zh.agentPresses(channel, ts, AGENT, 'kefu_claim');
+    expect(card()).toContain(`<@${AGENT}> 已认领`);
+    expect(zh.slack.thread(channel, ts).filter((m) => !m.ephemeralTo).map((m) => m.text)).toContain(
+      `:raising_hand: <@${AGENT}> 已认领。此后在本线程的回复会发给买家；以 \`//\` 开头的消息是内部备注，不发给买家。`,
+    );
+    // The buyer still reads the buyer's own language, as before.
+    expect(await zh.pushedToBuyer(conversationId)).toEqual([expect.stringMatching(/人工客服已接入/)]);
+
+    await zh.agentPresses(channel, ts, OTHER_AGENT, 'kefu_claim');
+    expect(zh.slack.thread(channel, ts).filter((m) => m.ephemeralTo === OTHER_AGENT).at(-1)?.text).toMatch(/^\S+ 已经认领了这个会话。$/);
+
+    await zh.agentPresses(channel, ts, AGENT, 'kefu_close');
+    expect(card()).toContain(`<@${AGENT}> 已关闭`);
+    expect(zh.slack.thread(channel, ts).filter((m) => !m.ephemeralTo).at(-1)?.text).toBe(`:white_check_mark: <@${AGENT}> 已关闭这个转人工会话，机器人接回了会话。`);
+    await zh.agentReplies(channel, ts, AGENT, '还在吗');
+    await eventually(() => expect(zh.slack.thread(channel, ts).filter((m) => m.ephemeralTo === AGENT).at(-1)?.text).toBe('未发送：这个转人工会话已结束，机器人已接回。'), 'the agent is told it is over');
+  });
+});

@@ -41,6 +41,8 @@ export interface SlackKefuOptions {
   socketMode?: boolean;
   /** More lines for the configuration file (e.g. a `desk:` section). */
   extraConfig?: string[];
+  /** agentDesk.language: the language Kefu writes to agents in. */
+  agentLanguage?: 'zh-Hans' | 'zh-Hant' | 'en';
 }
 
 export async function startSlackKefu(options: SlackKefuOptions = {}): Promise<SlackKefu> {
@@ -51,6 +53,7 @@ export async function startSlackKefu(options: SlackKefuOptions = {}): Promise<Sl
   writeFileSync(file, [
     'agentDesk:',
     '  kind: slack',
+    ...(options.agentLanguage ? [`  language: ${options.agentLanguage}`] : []),
     '  slack:',
     '    botToken: ${env:SLACK_BOT_TOKEN}',
     '    signingSecret: ${env:SLACK_SIGNING_SECRET}',
