@@ -319,3 +319,75 @@ describe('DingTalk unreachable at start', () => {
     }
   }, 60_000);
 });
+
+describe('DingTalk desk for a Chinese-speaking team (agentDesk.language: zh-Hans)', () => {
+  let fake: FakeDingtalk;
+  let kefu: RunningServer;
+
+  beforeAll(async () => {
+    fake = await FakeDingtalk.start({ appKey: 'dingappkey', appSecret: 'app-secret-zh', robotCode: 'dingrobot', groups: [PRESALE] });
+    kefu = await startTestKefu({
+      env: {
+        KEFU__AGENTDESK__KIND: 'dingtalk',
+        KEFU__AGENTDESK__LANGUAGE: 'zh-Hans',
+        KEFU__AGENTDESK__DINGTALK__APPKEY: 'dingappkey',
+        KEFU__AGENTDESK__DINGTALK__APPSECRET: 'app-secret-zh',
+        KEFU__AGENTDESK__DINGTALK__ROBOTCODE: 'dingrobot',
+        KEFU__AGENTDESK__DINGTALK__OPENCONVERSATIONID: PRESALE,
+        KEFU__AGENTDESK__DINGTALK__APIBASEURL: fake.url,
+        KEFU__HANDOFF__UNCLAIMEDNOTICESECONDS: '0',
+      },
+    });
+    await fake.until('the Stream connection', () => fake.streamOpen);
+  });
+  afterAll(async () => {
+    await kefu?.close();
+    await fake?.close();
+  });
+
+  /** An agent @s the robot in the group over Stream; resolves once Kefu has handled it. */
+  async function agentWrites(agent: Agent, text: string): Promise<void> {
+    const expires = Date.now() + 5_400_000;
+    const frameId = fake.pushRobotMessage({
+      conversationId: PRESALE, chatbotCorpId: 'dingcorp', chatbotUserId: '$:LWCP_v1:$bot', msgId: `msg${randomUUID()}`,
+      senderNick: agent.nick, isAdmin: false, senderStaffId: agent.staffId, sessionWebhookExpiredTime: expires, createAt: Date.now(),
+      senderCorpId: 'dingcorp', conversationType: '2', senderId: `$:LWCP_v1:$${agent.staffId}`, conversationTitle: '客服群',
+      isInAtList: true, sessionWebhook: fake.newSessionWebhook(expires), text: { content: ` ${text}` }, msgtype: 'text', robotCode: 'dingrobot',
+    });
+    await fake.until(`the ACK of ${frameId}`, () => fake.acks.some((a) => a.messageId === frameId));
+  }
+  const notices = (): string[] => fake.sessionMessages.map((m) => m.body.markdown?.text ?? '');
+  const groupTexts = (): string[] => fake.groupMessages.map((m) => m.param.text ?? '');
+
+  it('posts the card, the claim and its answers to agents in Simplified Chinese; the buyer keeps their own words', async () => {
+    const conversationId = `dt-${randomUUID()}`;
+    const page = await WebchatPageStream.open(kefu.url, conversationId);
+    expect((await postMessage(kefu.url, { conversationId, messageId: 'm1', text: '转人工' })).status).toBe(200);
+    await fake.until('the hand-off card', () => fake.groupMessages.some((m) => m.param.title?.startsWith('转人工 #')));
+    const card = fake.groupMessages.find((m) => m.param.title?.startsWith('转人工 #'))!;
+    const code = /^转人工 #([A-Z]\d{1,3})：买家要求人工$/.exec(card.param.title!)![1]!;
+    expect(card.param.text).toContain(`### 转人工 #${code} · 等待客服认领`);
+    expect(card.param.text).toContain('**买家:**');
+    expect(card.param.text).toContain('**原因:** 买家要求人工');
+    expect(card.param.text).toContain('**最近的消息**');
+    expect(card.param.text).toMatch(/ 买家: 转人工/);
+    expect(card.param.text).toContain(`认领：\`#${code} 认领\``);
+    expect(card.param.text).not.toMatch(/Hand-off|claim|Buyer/);
+
+    await agentWrites(WANG, `#${code} 您好`);
+    expect(notices().at(-1)).toBe(`**#${code}** · 未发送：请先认领再回复（以 // 开头的消息是内部备注）。`);
+
+    await agentWrites(WANG, `#${code} 认领`);
+    await page.until('the claim notice', (t) => t.includes('人工客服已接入'));
+    expect(groupTexts().at(-1)).toBe(`**#${code}** · 已认领 — 王芳 已认领。此后的回复会发给买家。`);
+
+    await agentWrites(ZHOU, `#${code} 认领`);
+    expect(notices().at(-1)).toBe(`**#${code}** · 王芳 已经认领了这个会话。`);
+
+    await agentWrites(WANG, `#${code} 关闭`);
+    await fake.until('the closing line', () => groupTexts().at(-1) === `**#${code}** · 已关闭 — 王芳 已关闭，机器人接回了会话。`);
+    await agentWrites(WANG, 'Z999 还在吗');
+    expect(notices().at(-1)).toBe('哪一个转人工会话？消息请以卡片上的编号开头，例如 `#A7 你的回复` 或 `#A7 认领`。');
+    page.close();
+  });
+});
