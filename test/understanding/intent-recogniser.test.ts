@@ -165,6 +165,14 @@ describe('keywords', () => {
     expect(recogniser.recognise('I know my size').intent).not.toBe('cancel');
   });
 
+  it('finds a keyword of one character, and one whose first characters also stand elsewhere in the message', () => {
+    const recogniser = IntentRecogniser.train(examples, { keywords: { human_agent: ['客'], track_order: ['物流', 'where is my parcel'] } });
+    expect(recogniser.recognise('物品的物流呢').intent).toBe('track_order');
+    expect(recogniser.recognise('when i ask where is my parcel').intent).toBe('track_order');
+    expect(recogniser.recognise('找客').intent).toBe('human_agent');
+    expect(recogniser.recognise('物品呢').intent).not.toBe('track_order');
+  });
+
   it('can name an intent that has no training examples', () => {
     const recogniser = IntentRecogniser.train(examples, { keywords: { track_order: ['物流', 'tracking'] } });
     expect(recogniser.intents).toContain('track_order');
