@@ -71,6 +71,11 @@ describe('normalisation and features', () => {
     expect(normaliseText("What's my SIZE?!")).toBe('whats my size');
   });
 
+  it('leaves links out: they name a page, not what the buyer wants', () => {
+    expect(normaliseText('https://item.example.com/31240957.html 有货吗')).toBe('有货吗');
+    expect(normaliseText('www.shop.example/p?id=5, how much?')).toBe('how much');
+  });
+
   it('treats every number alike, so body measurements do not matter', () => {
     expect(normaliseText('身高170体重60')).toBe('身高#体重#');
     expect(extractFeatures(normaliseText('身高170体重60'))).toEqual(extractFeatures(normaliseText('身高180体重70')));
