@@ -34,7 +34,10 @@ export interface SoakOptions {
 export interface SoakResult {
   messages: number;
   lost: number;
+  /** Messages handled twice plus marketplace bubbles sent twice. */
   duplicated: number;
+  /** Of `duplicated`, the marketplace bubbles sent twice. */
+  duplicatedBubbles: number;
   outOfOrder: number;
   /** One line per problem found, for the report. */
   problems: string[];
@@ -92,6 +95,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const transcripts = await readTranscripts(cluster);
     let lost = unanswered.length;
     let duplicated = 0;
+    let duplicatedBubbles = 0;
     let outOfOrder = 0;
     problems.push(...unanswered.map((what) => `never answered: ${what}`));
     const check = (channel: 'w' | 'l', c: number, key: string) => {
@@ -122,10 +126,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       const botTurns = transcripts.get(`lazada:${id}`)?.botTurns ?? 0;
       if (bubbles > botTurns) {
         duplicated += bubbles - botTurns;
+        duplicatedBubbles += bubbles - botTurns;
         problems.push(`Lazada conversation l${c}: ${bubbles} bubbles sent for ${botTurns} answers`);
       }
     });
-    return { messages: total, lost, duplicated, outOfOrder, problems };
+    return { messages: total, lost, duplicated, duplicatedBubbles, outOfOrder, problems };
   } finally {
     await Promise.all(pool.workers.map((worker) => worker.stop().catch(() => {})));
     await lazada.fake.close();
