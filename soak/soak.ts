@@ -8,7 +8,8 @@
 //
 // Then it counts, from what Kefu stored (each conversation's transcript) and what the buyers saw
 // (web chat answers, Lazada bubbles sent):
-//   lost          a message never handled (not in its transcript) or never answered;
+//   lost          a message never handled (not in its transcript) or never answered (on Lazada:
+//                 fewer bubbles sent than answers);
 //   duplicated    a message handled twice (twice in its transcript), or a Lazada bubble sent twice;
 //   out_of_order  a message handled before one the buyer sent earlier in the same conversation.
 
@@ -128,6 +129,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         duplicated += bubbles - botTurns;
         duplicatedBubbles += bubbles - botTurns;
         problems.push(`Lazada conversation l${c}: ${bubbles} bubbles sent for ${botTurns} answers`);
+      }
+      // A send whose outcome was unknown (the worker died during the call) is not repeated: if the
+      // platform never got it, the buyer misses that answer.
+      if (bubbles < botTurns) {
+        lost += botTurns - bubbles;
+        problems.push(`Lazada conversation l${c}: only ${bubbles} bubbles sent for ${botTurns} answers`);
       }
     });
     return { messages: total, lost, duplicated, duplicatedBubbles, outOfOrder, problems };
