@@ -170,6 +170,10 @@ export interface ShopConfig {
    */
   name: LocalText;
   /**
+   * The language of the bot's first words to a buyer who has not written yet (the question chips after a marketplace product card); afterwards the bot answers in the buyer's own.
+   */
+  language: 'zh-Hans' | 'zh-Hant' | 'en';
+  /**
    * IANA time zone, e.g. Asia/Shanghai.
    */
   timezone: string;
