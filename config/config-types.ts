@@ -191,6 +191,10 @@ export interface WebchatConfig {
    * Serve the web chat widget and its WebSocket.
    */
   enabled: boolean;
+  /**
+   * How many of a page's chips are the questions that page's buyers asked most in the last 24 hours (worded by the shop's chips); 0 shows the shop's own chips only. See docs/shopping-path.md.
+   */
+  mostAskedChips: number;
   identity: WebchatIdentityConfig;
   /**
    * How many web chat requests one address, and messages one conversation, may send per window; more are answered 429 with Retry-After. Counted in Redis when it is set, so every process shares them.

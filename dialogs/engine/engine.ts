@@ -22,7 +22,7 @@ import { triggersOf } from '../flows/check-flows.ts';
 import { isCommerceUnavailable } from '../commerce/commerce-unavailable.ts';
 import { findProductMention } from '../commerce/product-mentions.ts';
 import { detectLanguage } from '../language/chinese-script.ts';
-import type { Button, ConversationRef, HandoffReason, InboundMessage, Language, LocalText, Reply } from '../messages.ts';
+import { pageOf, type Button, type ConversationRef, type HandoffReason, type InboundMessage, type Language, type LocalText, type Reply } from '../messages.ts';
 import type { Catalog, HandoffRequest, Logger, Product, TurnEvent } from '../ports.ts';
 import { extractEntities, type EntityOptions } from '../understanding/entities.ts';
 import type { IntentScore } from '../understanding/intent-recogniser.ts';
@@ -203,6 +203,7 @@ export class Engine {
         outcome: turn.outcome,
         ...(turn.sentiment !== undefined ? { sentiment: turn.sentiment } : {}),
         ...(turn.handoffReason ? { handoffReason: turn.handoffReason } : {}),
+        ...(pageOf(message.context) ? { page: pageOf(message.context)! } : {}),
       },
     };
   }
