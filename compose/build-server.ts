@@ -15,7 +15,7 @@ import { registerWebchatSuggest } from '../adapters/webchat/webchat-suggest.ts';
 import type { KefuConfig } from '../config/config-types.ts';
 import { systemClock, type Logger } from '../dialogs/ports.ts';
 import { composeKefu } from './compose-kefu.ts';
-import { registerDesk } from './desk.ts';
+import { checkDeskSettings, registerDesk } from './desk.ts';
 import { registerInsightRoutes } from './insight-routes.ts';
 import type { Kefu } from './kefu.ts';
 import { registerPaymentReminderRoutes } from './payment-reminders.ts';
@@ -34,6 +34,7 @@ export interface RunningServer {
  */
 /** `shopId`: the shop these routes answer for, in a deployment of many shops (compose/shops.ts). */
 export async function buildServer(config: KefuConfig, logger: Logger, options: { shopId?: string } = {}): Promise<{ kefu: Kefu; http: FastifyInstance }> {
+  checkDeskSettings(config);
   const kefu = await composeKefu(config, { logger });
   const http = createHttpServer({ bodyLimitBytes: config.server.bodyLimitBytes, logger, degraded: () => kefu.degraded() });
   if (config.webchat.enabled) {

@@ -331,6 +331,19 @@ export interface DeskConfig {
    */
   sessionHours: number;
   /**
+   * Agents signing in through the shop's own system: it signs a short-lived token (HS256 JWT) for an agent, opened at /desk/api/sso?token=… (docs/desk.md#signing-in-through-your-shops-system). Without a secret the route does not exist.
+   */
+  sso: {
+    /**
+     * Secret shared with the shop's system that signs agents' tokens (at least 32 characters; not the web chat's). Secret: write ${env:NAME}.
+     */
+    secret?: string;
+    /**
+     * What tokens must carry as aud.
+     */
+    audience: string;
+  };
+  /**
    * Wrong passwords allowed within windowMinutes, per agent name and per client address, before sign-in answers 429.
    */
   signInLimits: {

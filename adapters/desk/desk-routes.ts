@@ -1,6 +1,8 @@
 // Kefu's own agent desk, on Kefu's HTTP server (docs/desk.md):
 //   GET  /desk, /desk/desk.js              the page (sign-in, queue, buyer card, reply box)
 //   POST /desk/api/sign-in                 name + password → session cookie (wrong passwords counted)
+//   GET  /desk/api/sso?token=…             the shop's signed token for an agent → the same session
+//                                          cookie, then to the desk (only with desk.sso.secret set)
 //   POST /desk/api/sign-out
 //   GET  /desk/api/me                      who is signed in, and the CSRF token
 //   GET  /desk/api/handoffs                open hand-offs: queues with counts, each one's status and wait
@@ -19,6 +21,7 @@ import type { Clock, Logger } from '../../dialogs/ports.ts';
 import type { ProofAttempts } from '../../dialogs/commerce/order-proof.ts';
 import { strictBodyValidator } from '../http/http-server.ts';
 import type { AgentAccounts } from './agent-accounts.ts';
+import type { AgentSso, SsoFailure } from './agent-sso.ts';
 import { CSRF_HEADER, sameToken, type DeskSession, type DeskSessions } from './desk-sessions.ts';
 
 const PAGE = readFileSync(new URL('./public/desk.html', import.meta.url), 'utf8');
@@ -47,6 +50,8 @@ export interface DeskRoutesOptions {
   logger: Logger;
   /** Told whenever a signed-in agent's page asks something (dialogs/handoff/agent-presence.ts). */
   presence?: Pick<AgentPresence, 'seen'>;
+  /** Sign-in with the shop's token; absent: /desk/api/sso does not exist. */
+  sso?: AgentSso;
 }
 
 const HANDOFF_ID = '^[A-Za-z0-9-]{1,64}$';
@@ -76,7 +81,9 @@ export function registerDeskRoutes(app: FastifyInstance, options: DeskRoutesOpti
   /** The session, or a 401 sent (null). `write`: also the CSRF header, for requests that change something. */
   async function signedIn(request: FastifyRequest, reply: FastifyReply, write: boolean): Promise<DeskSession | null> {
     const session = await sessions.of(request);
-    if (!session || !accounts.find(session.agentId)) {
+    // A password session holds while its account is configured; a shop-signed one while the shop's sign-in is.
+    const allowed = session && (session.via === 'sso' ? options.sso !== undefined : accounts.find(session.agentId) !== null);
+    if (!session || !allowed) {
       void reply.status(401).headers(SECURITY_HEADERS).send({ error: 'sign in first', code: 'signed_out' });
       return null;
     }
@@ -121,6 +128,27 @@ export function registerDeskRoutes(app: FastifyInstance, options: DeskRoutesOpti
     void options.presence?.seen(account.id);
     return { agent: { id: account.id, name: account.name }, csrf: session.csrf, resumeFlows: options.resumeFlows, queues: options.queues };
   });
+
+  const sso = options.sso;
+  if (sso) {
+    app.get<{ Querystring: { token: string } }>('/desk/api/sso', {
+      schema: { querystring: { type: 'object', required: ['token'], properties: { token: { type: 'string', minLength: 1, maxLength: 4096 } } } },
+    }, async (request, reply) => {
+      reply.headers(SECURITY_HEADERS);
+      const check = await sso.signIn(request.query.token);
+      if (!check.ok) {
+        logger.warn({ failure: check.failure, address: request.ip }, 'desk sign-in with the shop\'s token refused');
+        return reply.status(401).type('text/html; charset=utf-8').send(ssoRefusedPage(check.failure));
+      }
+      const { agent } = check;
+      const { token } = await sessions.create(agent.id, agent.name, clock.now(), 'sso');
+      sessions.setCookie(reply, token, secure(request));
+      logger.info({ agent: agent.id }, 'agent signed in at the desk with the shop\'s token');
+      void options.presence?.seen(agent.id);
+      // Relative, so the desk is found under any prefix (/shops/<id>/desk, /kefu/desk); 303: the desk is a GET.
+      return reply.redirect('../../desk', 303);
+    });
+  }
 
   app.post('/desk/api/sign-out', async (request, reply) => {
     if (!(await signedIn(request, reply, true))) return reply;
@@ -206,4 +234,16 @@ export function registerDeskRoutes(app: FastifyInstance, options: DeskRoutesOpti
       }
     });
   }
+}
+
+/**
+ * What an agent's browser shows for a refused sign-in link, in the desk's three languages (the page
+ * has no language of the agent's yet). The reason is in data-code for the shop's developers.
+ */
+function ssoRefusedPage(failure: SsoFailure): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Kefu</title></head><body data-code="${failure}">
+<p lang="zh-Hans">登录链接无效（已过期、已用过或签名不对）。请回到贵店的系统重新打开客服工作台。</p>
+<p lang="zh-Hant">登入連結無效（已過期、已用過或簽章不對）。請回到貴店的系統重新開啟客服工作台。</p>
+<p lang="en">This sign-in link does not work (expired, already used, or not signed by your shop). Go back to your shop's system and open the desk again.</p>
+</body></html>`;
 }

@@ -16,6 +16,8 @@ export interface DeskSession {
   name: string;
   csrf: string;
   createdAt: number;
+  /** Signed in with the shop's token (agent-sso.ts) rather than a configured account's password. */
+  via?: 'sso';
 }
 
 function keyOf(token: string): string {
@@ -44,9 +46,9 @@ export class DeskSessions {
     private readonly ttlSeconds: number,
   ) {}
 
-  async create(agentId: string, name: string, at: number): Promise<{ token: string; session: DeskSession }> {
+  async create(agentId: string, name: string, at: number, via?: 'sso'): Promise<{ token: string; session: DeskSession }> {
     const token = randomBytes(32).toString('base64url');
-    const session: DeskSession = { agentId, name, csrf: randomBytes(24).toString('base64url'), createdAt: at };
+    const session: DeskSession = { agentId, name, csrf: randomBytes(24).toString('base64url'), createdAt: at, ...(via ? { via } : {}) };
     await this.store.save(keyOf(token), session, this.ttlSeconds);
     return { token, session };
   }

@@ -3,14 +3,15 @@
 // it here: signature, expiry, age and the shop it was issued for (`aud`). Whatever else the page says
 // about the buyer (a `buyerId` field) is ignored. Why a JWT and not an HMAC of the id alone
 // (Chatwoot's identifier_hash): the token expires, names its shop, and every language has a
-// well-kept library to make one (docs/webchat-identity.md). jose does the cryptography and the claim
-// checks; this file only maps its answers onto reasons a page can act on.
+// well-kept library to make one (docs/webchat-identity.md). The checks themselves are the shop's
+// signed-token verifier's (adapters/http/shop-signed-token.ts), shared with the desk's sign-in.
 
-import { errors, jwtVerify, SignJWT } from 'jose';
+import { SignJWT } from 'jose';
 import type { Clock } from '../../dialogs/ports.ts';
+import { checkShopToken, shopTokenKey, type ShopTokenFailure } from '../http/shop-signed-token.ts';
 
 /** What a page is told when its token is refused; docs/webchat-identity.md says what to do for each. */
-export type IdentityFailure = 'expired' | 'not_yet_valid' | 'bad_signature' | 'wrong_shop' | 'malformed';
+export type IdentityFailure = ShopTokenFailure;
 
 export interface VerifiedBuyer {
   /** The shop's id for the buyer (the token's `sub`). */
@@ -33,14 +34,12 @@ export interface IdentitySettings {
 
 /** The same characters as every id the web chat takes, so a buyer id is safe in a path or a key. */
 const BUYER_ID = /^[A-Za-z0-9_.:@-]{1,128}$/;
-/** Clocks of the shop's server and Kefu's differ a little. */
-const CLOCK_TOLERANCE_SECONDS = 30;
 
 export class IdentityVerifier {
   private readonly key: Uint8Array;
 
   constructor(private readonly settings: IdentitySettings) {
-    this.key = new TextEncoder().encode(settings.secret);
+    this.key = shopTokenKey(settings.secret);
   }
 
   get audience(): string {
@@ -48,33 +47,14 @@ export class IdentityVerifier {
   }
 
   async verify(token: string): Promise<IdentityCheck> {
-    try {
-      const { payload } = await jwtVerify(token, this.key, {
-        algorithms: ['HS256'],
-        audience: this.settings.audience,
-        maxTokenAge: this.settings.maxAgeSeconds,
-        clockTolerance: CLOCK_TOLERANCE_SECONDS,
-        requiredClaims: ['sub', 'exp', 'iat', 'aud'],
-        currentDate: new Date(this.settings.clock.now()),
-      });
-      if (typeof payload.sub !== 'string' || !BUYER_ID.test(payload.sub)) return { ok: false, failure: 'malformed' };
-      const name = typeof payload.name === 'string' && payload.name.length <= 100 ? payload.name : undefined;
-      return { ok: true, buyer: { buyerId: payload.sub, ...(name ? { name } : {}) } };
-    } catch (error) {
-      return { ok: false, failure: failureOf(error) };
-    }
+    const { audience, maxAgeSeconds, clock } = this.settings;
+    const check = await checkShopToken(token, { key: this.key, audience, maxAgeSeconds, clock });
+    if (!check.ok) return check;
+    const { payload } = check;
+    if (typeof payload.sub !== 'string' || !BUYER_ID.test(payload.sub)) return { ok: false, failure: 'malformed' };
+    const name = typeof payload.name === 'string' && payload.name.length <= 100 ? payload.name : undefined;
+    return { ok: true, buyer: { buyerId: payload.sub, ...(name ? { name } : {}) } };
   }
-}
-
-function failureOf(error: unknown): IdentityFailure {
-  if (error instanceof errors.JWTExpired) return 'expired';
-  if (error instanceof errors.JWSSignatureVerificationFailed) return 'bad_signature';
-  if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.claim === 'aud' && error.reason === 'check_failed') return 'wrong_shop';
-    if ((error.claim === 'iat' || error.claim === 'nbf') && error.reason === 'check_failed') return 'not_yet_valid';
-  }
-  // A token that is not a JWT, another algorithm (alg "none" included), a missing claim.
-  return 'malformed';
 }
 
 /** Signs a buyer as the shop's site would (the demo's sign-in and the tests use it). */

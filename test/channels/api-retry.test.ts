@@ -1,8 +1,12 @@
-// Retries of marketplace API calls: "not now" answers are tried again, "never" answers are not, and
-// Retry-After is read in both of its forms.
+// Retries of marketplace API calls: "not now" answers are tried again, "never" answers are not,
+// Retry-After is read in both of its forms, and a call whose outcome is unknown is told apart from
+// one the platform surely did not carry out.
 
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { ApiError, errorForStatus, retryAfterMs, withRetries } from '../../adapters/channels/shared/api-retry.ts';
+import { ApiError, errorForStatus, retryAfterMs, surelyNotCarriedOut, withRetries } from '../../adapters/channels/shared/api-retry.ts';
+import { freePort } from '../support/redis-server.ts';
 
 const quick = { attempts: 3, baseMs: 1, maxMs: 5 };
 
@@ -54,5 +58,22 @@ describe('HTTP answers', () => {
     expect(retryAfterMs(inAMinute)).toBeGreaterThan(50_000);
     expect(retryAfterMs('soon')).toBeUndefined();
     expect(retryAfterMs(null)).toBeUndefined();
+  });
+});
+
+describe('surelyNotCarriedOut', () => {
+  it('is true when the platform answered, or when the connection never opened; false when a call timed out after leaving', async () => {
+    expect(surelyNotCarriedOut(new ApiError('busy', 'retry'))).toBe(true);
+    // Nothing listens on a port just freed: refused before a byte left.
+    const port = await freePort();
+    const refused = await fetch(`http://127.0.0.1:${port}/send`, { method: 'POST', body: 'x' }).catch((error: unknown) => error);
+    expect(surelyNotCarriedOut(refused)).toBe(true);
+    // A platform that takes the request and never answers: it may have carried it out.
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const timedOut = await fetch(`http://127.0.0.1:${(silent.address() as AddressInfo).port}/send`, { method: 'POST', body: 'x', signal: AbortSignal.timeout(200) }).catch((error: unknown) => error);
+    silent.closeAllConnections();
+    silent.close();
+    expect(surelyNotCarriedOut(timedOut)).toBe(false);
   });
 });

@@ -48,7 +48,7 @@ describe('defaults', () => {
       webchat: { enabled: true, identity: { audience: 'demo-shop', maxAgeSeconds: 3600 }, rateLimit: { perAddress: 120, perConversation: 30, windowSeconds: 60 } },
       agentDesk: { kind: 'memory' },
       handoff: expect.objectContaining({ noteMarker: '//', unclaimedNoticeSeconds: 180, businessHours: null }),
-      desk: { enabled: true, agents: [], sessionHours: 12, signInLimits: { perAgent: 5, perAddress: 20, windowMinutes: 15 } },
+      desk: { enabled: true, agents: [], sessionHours: 12, sso: { audience: 'kefu-desk' }, signInLimits: { perAgent: 5, perAddress: 20, windowMinutes: 15 } },
       reminders: { enabled: true, delayMinutes: 30, maxPerOrder: 2, quietHours: { start: '22:00', end: '08:00' }, language: 'zh-Hans' },
       logging: { level: 'info' },
       insight: {

@@ -8,7 +8,7 @@ import type { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { silentLogger } from '../../dialogs/ports.ts';
 import { createRedisClient, createRedisCluster, waitForRedisReady, type RedisClientOptions } from '../../adapters/stores/redis/redis-connection.ts';
-import { deleteKeysByPrefix, sharedRedisUrl, startPrivateRedis, uniquePrefix, type PrivateRedisServer } from './redis-server.ts';
+import { deleteKeysByPrefix, sharedRedisUrl, startPrivateRedis, uniquePrefix, type PrivateRedisOptions, type PrivateRedisServer } from './redis-server.ts';
 
 export interface SharedRedis {
   /** A ready client on the shared server. */
@@ -115,18 +115,18 @@ export function useSharedRedis(label: string, options: RedisClientOptions = {}):
 }
 
 export interface PrivateRedis {
-  /** The private server: stop() takes it away like a crash, start() brings it back empty. */
+  /** The private server: stop() takes it away like a crash, start() brings it back (empty, unless it keeps its data). */
   readonly server: PrivateRedisServer;
   /** A ready client on it that reconnects by itself and logs nothing about the outages. */
   readonly client: Redis;
 }
 
 /** A private Redis and a client on it, started before the tests of the current describe block, stopped after them. */
-export function usePrivateRedis(): PrivateRedis {
+export function usePrivateRedis(options: PrivateRedisOptions = {}): PrivateRedis {
   const current = openAroundSuite(
     'usePrivateRedis',
     async () => {
-      const server = await startPrivateRedis();
+      const server = await startPrivateRedis(options);
       const client = createRedisClient(server.url, { logger: silentLogger });
       try {
         await waitForRedisReady(client);

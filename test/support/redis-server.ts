@@ -5,7 +5,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, connect } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Cluster } from 'ioredis';
 import type { RedisClient } from '../../adapters/stores/redis/redis-connection.ts';
 
@@ -49,22 +51,34 @@ export async function deleteKeysByPrefix(client: RedisClient, prefix: string): P
 export interface PrivateRedisServer {
   readonly port: number;
   readonly url: string;
-  /** Starts the server again on the same port (after stop()), empty, and waits until it answers. */
+  /** Starts the server again on the same port (after stop()), empty unless it keeps its data, and waits until it answers. */
   start(): Promise<void>;
   /** Stops the server and waits until its process has exited. */
   stop(): Promise<void>;
 }
 
+export interface PrivateRedisOptions {
+  /**
+   * Keep every acknowledged write across stop() and start(), as a production Redis with an
+   * append-only file fsynced on every write does (a crash loses nothing it answered OK to). The
+   * file is in a folder of its own, removed when the test process exits.
+   */
+  keepData?: boolean;
+}
+
 /** Starts a private redis-server on a free 127.0.0.1 port and waits until it answers PING. */
-export async function startPrivateRedis(): Promise<PrivateRedisServer> {
+export async function startPrivateRedis(options: PrivateRedisOptions = {}): Promise<PrivateRedisServer> {
   const port = await freePort();
   let child: ChildProcess | null = null;
+  const persistence = options.keepData
+    ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dataDir()]
+    : ['--appendonly', 'no', '--dir', tmpdir()];
 
   const start = async (): Promise<void> => {
     if (child !== null) return;
     const started = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmpdir(), '--loglevel', 'warning'],
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--loglevel', 'warning'],
       { stdio: 'ignore' },
     );
     child = started;
@@ -91,11 +105,19 @@ export async function startPrivateRedis(): Promise<PrivateRedisServer> {
   return { port, url: `redis://127.0.0.1:${port}`, start, stop };
 }
 
-// A test run that dies must not leave redis-server processes behind.
+// A test run that dies must not leave redis-server processes (or their data) behind.
 const stopOnExit = new Set<ChildProcess>();
+const dataDirs: string[] = [];
 process.once('exit', () => {
   for (const child of stopOnExit) child.kill('SIGKILL');
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
 });
+
+function dataDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kefu-redis-'));
+  dataDirs.push(dir);
+  return dir;
+}
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -11,24 +11,27 @@ import { marketplaceChannel, type MarketplaceChannel, type MarketplaceChannelOpt
 import { UnknownShapes } from '../shared/unknown-shapes.ts';
 import { LazadaApiClient } from './lazada-api-client.ts';
 import { LAZADA_CHANNEL } from './lazada-push.ts';
-import { renderLazadaReply } from './lazada-renderer.ts';
+import { renderLazadaReply, type LazadaMessageParams } from './lazada-renderer.ts';
+import type { ReplySender } from '../shared/marketplace-outbound.ts';
 import { registerLazadaRoutes } from './lazada-routes.ts';
 
 /** API reference "SendMessage". */
 export const LAZADA_SEND_PATH = '/im/message/send';
 
-/** Sends one reply bubble as one or more Lazada IM messages. */
-export class LazadaReplySender {
+/** Sends reply bubbles as Lazada IM messages, one /im/message/send call each. */
+export class LazadaReplySender implements ReplySender<LazadaMessageParams> {
   constructor(
     private readonly api: LazadaApiClient,
     private readonly pacer: SendPacer = UNPACED,
   ) {}
 
-  async sendReply(conversation: ConversationRef, reply: Reply): Promise<void> {
-    for (const params of renderLazadaReply(reply)) {
-      await this.pacer.take();
-      await this.api.call(LAZADA_SEND_PATH, { session_id: conversation.conversationId, ...params });
-    }
+  messagesOf(reply: Reply): LazadaMessageParams[] {
+    return renderLazadaReply(reply);
+  }
+
+  async sendMessage(conversation: ConversationRef, params: LazadaMessageParams): Promise<void> {
+    await this.pacer.take();
+    await this.api.call(LAZADA_SEND_PATH, { session_id: conversation.conversationId, ...params });
   }
 }
 
@@ -62,6 +65,7 @@ export function createLazadaChannel(options: LazadaChannelOptions): MarketplaceC
   return marketplaceChannel({
     name: LAZADA_CHANNEL,
     stores,
+    logger,
     sender: new LazadaReplySender(api, stores.pacer),
     async registerRoutes(http) {
       await registerLazadaRoutes(http, {

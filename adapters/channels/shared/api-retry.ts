@@ -37,18 +37,25 @@ export interface RetryOptions {
 
 export const DEFAULT_API_RETRY: RetryOptions = { attempts: 4, baseMs: 500, maxMs: 10_000 };
 
-export async function withRetries<T>(call: () => Promise<T>, options: RetryOptions = DEFAULT_API_RETRY): Promise<T> {
+/**
+ * Calls `call` until it succeeds, retrying what `retryable` accepts (by default: the platform's "not
+ * now" and fetch's own failures) a few times with backoff.
+ */
+export async function withRetries<T>(call: () => Promise<T>, options: RetryOptions = DEFAULT_API_RETRY, retryable: (error: unknown) => boolean = worthRetrying): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await call();
     } catch (error) {
-      const retryable = error instanceof ApiError ? error.retryable : isNetworkError(error);
-      if (!retryable || attempt >= options.attempts) throw error;
+      if (!retryable(error) || attempt >= options.attempts) throw error;
       const backoff = Math.min(options.baseMs * 2 ** (attempt - 1), options.maxMs);
       const asked = error instanceof ApiError ? (error.retryAfterMs ?? 0) : 0;
       await new Promise((resolve) => setTimeout(resolve, Math.max(backoff, Math.min(asked, options.maxMs * 6))));
     }
   }
+}
+
+function worthRetrying(error: unknown): boolean {
+  return error instanceof ApiError ? error.retryable : isNetworkError(error);
 }
 
 /** fetch's own failures (refused connection, reset, timeout) are worth another try. */
@@ -91,4 +98,24 @@ export function jsonObjectOf(text: string): Record<string, unknown> | null {
   } catch {
     return null;
   }
+}
+
+// Connection failures that happen before a byte of the request leaves: the platform cannot have
+// carried the call out. A reset or a timeout may come after the platform took the request.
+const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+/**
+ * True when the call surely was not carried out: the platform answered with an error (ApiError), or
+ * fetch could not even connect. False when the outcome is unknown (a timeout, a connection reset
+ * mid-call, anything else): the platform may have taken the request. Sends that must never be
+ * repeated (marketplace-outbound.ts) retry only what this accepts.
+ */
+export function surelyNotCarriedOut(error: unknown): boolean {
+  if (error instanceof ApiError) return true;
+  if (!(error instanceof TypeError)) return false;
+  const cause = (error as { cause?: { code?: unknown; errors?: { code?: unknown }[] } }).cause;
+  if (!cause) return false;
+  if (NEVER_SENT_CODES.has(String(cause.code))) return true;
+  // Node tries every address of a host (happy eyeballs) and reports them together.
+  return Array.isArray(cause.errors) && cause.errors.length > 0 && cause.errors.every((each) => NEVER_SENT_CODES.has(String(each?.code)));
 }

@@ -4,14 +4,17 @@
 //     the bot's work happens afterwards, from the queue; a redelivered message id is queued once;
 //   - notes about a conversation: the numbered options a buyer was last shown, so "2" can be read
 //     as the second button, and the product or order card the buyer wrote from, for their next message;
-//   - how many bubbles of an answer were already sent, so a retry after a failed send does not
-//     send the first bubbles twice;
+//   - the send record: which platform messages of an answer were sent, or may have been (see
+//     SendStep), so a retry after a failed send, a crash or a Redis restart never sends one twice;
 //   - the message ids a buyer took back (recalled), so a message still waiting is not answered.
 
 import type { InboundMessage } from '../../../dialogs/messages.ts';
 
 /** What a channel notes about a conversation between messages. */
 export type NoteName = 'options' | 'context';
+
+/** What beginSend says about one platform message of an answer. */
+export type SendStep = 'send' | 'sent' | 'unknown';
 
 /** How long the route would still accept the push that carried a message. */
 export interface PushWindow {
@@ -41,9 +44,16 @@ export interface ChannelState {
   /** Keeps a note about a conversation for `optionsSeconds`; null removes it. */
   remember(conversationKey: string, note: NoteName, value: unknown): Promise<void>;
   recall<T>(conversationKey: string, note: NoteName): Promise<T | null>;
-  /** How many bubbles of the answer to `messageId` were sent already. */
-  sentCount(messageId: string): Promise<number>;
-  setSentCount(messageId: string, count: number): Promise<void>;
+  /**
+   * Marks platform message `index` of the answer to `deliveryId` as being sent, before the send
+   * call, and says what to do (record-before-send, docs/scaling.md "Marketplace sends"): "send" when
+   * nobody tried it yet (it is now marked pending), "sent" when it was sent, "unknown" when an
+   * earlier attempt marked it and never said how the call ended (a crash, Redis lost mid-send, a
+   * timeout): it may have reached the buyer, so it is not sent again. Kept for the dedupe window.
+   */
+  beginSend(conversationKey: string, deliveryId: string, index: number): Promise<SendStep>;
+  /** Records how the call of beginSend ended: "sent", or "not_sent" (the platform refused it), which lets a retry send it. */
+  endSend(conversationKey: string, deliveryId: string, index: number, outcome: 'sent' | 'not_sent'): Promise<void>;
   /**
    * Notes that the buyer took this message back, for the dedupe window and the future skew: the
    * message itself may arrive after its recall and is accepted until its own time (at most the

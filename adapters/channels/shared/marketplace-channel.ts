@@ -79,6 +79,8 @@ export interface MarketplaceChannelParts {
   name: string;
   stores: MarketplaceStores;
   sender: ReplySender;
+  /** Where sends whose outcome is unknown are reported. */
+  logger?: Logger;
   /** Mounts the channel's webhook routes (called by start). */
   registerRoutes(http: FastifyInstance): Promise<void>;
   /** Starts the channel's own timers (token checks, lost-push recovery); returns what stops them. */
@@ -88,7 +90,7 @@ export interface MarketplaceChannelParts {
 export function marketplaceChannel(parts: MarketplaceChannelParts): MarketplaceChannel {
   const { name, stores, sender } = parts;
   const { state, tokenStore } = stores;
-  const outbound = new MarketplaceOutbound(name, sender, state, { ...DEFAULT_API_RETRY, baseMs: Math.min(DEFAULT_API_RETRY.baseMs, stores.retryBaseMs) });
+  const outbound = new MarketplaceOutbound(name, sender, state, { ...DEFAULT_API_RETRY, baseMs: Math.min(DEFAULT_API_RETRY.baseMs, stores.retryBaseMs) }, parts.logger);
   let stopTimers = async (): Promise<void> => {};
   return {
     name,

@@ -4,8 +4,8 @@
 //   that page's question chips as numbered options; a number answering
 //   the last numbered options becomes that button's payload; then the core answers (deduplicated on the message id, in line with the
 //   conversation's other messages) and the replies are sent. Any failure throws: the inbox keeps
-//   the message and tries again, and the core's ledger and the sent-count keep that from answering
-//   or sending twice.
+//   the message and tries again, and the core's turn ledger and the send record keep that from
+//   answering or sending twice (marketplace-outbound.ts).
 
 import { conversationKey, type ConversationService } from '../../../dialogs/conversations.ts';
 import type { Button, InboundMessage, MessageContext } from '../../../dialogs/messages.ts';
@@ -48,9 +48,10 @@ export function marketplaceWorker(options: MarketplaceWorkerOptions): (message: 
       const chosen = chosenOption(message.text, shown);
       if (chosen) message = { ...message, text: chosen.title, payload: chosen.payload };
     }
+    // A retry of a message already answered gets the stored answer (the turn ledger), and the send
+    // record sends only what no earlier attempt sent or may have sent.
     const result = await conversations.receive(message);
-    const alreadySent = await state.sentCount(queued.id);
-    await outbound.sendFrom(queued.conversation, result.replies, alreadySent, (count) => state.setSentCount(queued.id, count));
+    await outbound.sendAnswer(queued.conversation, queued.id, result.replies);
   };
 }
 

@@ -6,7 +6,7 @@ import type { InboundMessage } from '../../../dialogs/messages.ts';
 import { systemClock, type Clock, type Logger } from '../../../dialogs/ports.ts';
 import { ExpiringMap } from '../../stores/memory/expiring-map.ts';
 import { MAX_FUTURE_SKEW_MS } from './push-reading.ts';
-import { handleByConversation, retryDelayMs, seenKeepMs, type ChannelState, type ChannelStateOptions, type InboxHandler, type NoteName, type PushWindow } from './channel-state.ts';
+import { handleByConversation, retryDelayMs, seenKeepMs, type ChannelState, type ChannelStateOptions, type InboxHandler, type NoteName, type PushWindow, type SendStep } from './channel-state.ts';
 
 interface Queued {
   message: InboundMessage;
@@ -16,7 +16,8 @@ interface Queued {
 export class MemoryChannelState implements ChannelState {
   private readonly seen: ExpiringMap<true>;
   private readonly notes: ExpiringMap<string>;
-  private readonly sent: ExpiringMap<number>;
+  /** The send record: "<conversation> <delivery id> <index>" → pending or sent. */
+  private readonly sends: ExpiringMap<'pending' | 'sent'>;
   private readonly recalled: ExpiringMap<true>;
   private queue: Queued[] = [];
   private handler: InboxHandler | null = null;
@@ -32,7 +33,7 @@ export class MemoryChannelState implements ChannelState {
   ) {
     this.seen = new ExpiringMap(clock);
     this.notes = new ExpiringMap(clock);
-    this.sent = new ExpiringMap(clock);
+    this.sends = new ExpiringMap(clock);
     this.recalled = new ExpiringMap(clock);
   }
 
@@ -63,12 +64,19 @@ export class MemoryChannelState implements ChannelState {
     return stored === undefined ? null : (JSON.parse(stored) as T);
   }
 
-  async sentCount(messageId: string): Promise<number> {
-    return this.sent.get(messageId) ?? 0;
+  async beginSend(conversationKey: string, deliveryId: string, index: number): Promise<SendStep> {
+    const key = `${conversationKey} ${deliveryId} ${index}`;
+    const mark = this.sends.get(key);
+    if (mark === 'sent') return 'sent';
+    if (mark === 'pending') return 'unknown';
+    this.sends.set(key, 'pending', this.settings.dedupeSeconds * 1000);
+    return 'send';
   }
 
-  async setSentCount(messageId: string, count: number): Promise<void> {
-    this.sent.set(messageId, count, this.settings.dedupeSeconds * 1000);
+  async endSend(conversationKey: string, deliveryId: string, index: number, outcome: 'sent' | 'not_sent'): Promise<void> {
+    const key = `${conversationKey} ${deliveryId} ${index}`;
+    if (outcome === 'sent') this.sends.set(key, 'sent', this.settings.dedupeSeconds * 1000);
+    else this.sends.delete(key);
   }
 
   async markRecalled(messageId: string): Promise<void> {

@@ -9,7 +9,9 @@
 //   <prefix>channel:{<name>}:dead      messages set aside after maxAttempts, for a person to look at
 //   <prefix>channel:<name>:options:<c>  the numbered options conversation c was last shown
 //   <prefix>channel:<name>:context:<c>  the product / order card conversation c last wrote from
-//   <prefix>channel:<name>:sent:<id>    how many bubbles of the answer to message id were sent
+//   <prefix>channel:<name>:sent:{<c>}:<id>   the send record of the answer to message id: a hash,
+//                                       platform message index → "pending" (marked before the
+//                                       call) or "sent"; under conversation c's hash tag
 //   <prefix>channel:<name>:recalled:<id> the buyer took message id back (not to be answered)
 // The braces are a Redis Cluster hash tag (redis-keys.ts): the enqueue script and the dead-letter
 // transaction touch the inbox with a seen mark or the dead stream, so those keys share one slot.
@@ -17,12 +19,12 @@
 // this process dies, another claims it (XAUTOCLAIM) once it has been idle for claimIdleMs.
 
 import { randomUUID } from 'node:crypto';
-import { channelKeyBase } from '../../stores/redis/redis-keys.ts';
+import { channelKeyBase, conversationTag } from '../../stores/redis/redis-keys.ts';
 import type { RedisClient } from '../../stores/redis/redis-connection.ts';
 import type { InboundMessage } from '../../../dialogs/messages.ts';
 import type { Logger } from '../../../dialogs/ports.ts';
 import { MAX_FUTURE_SKEW_MS } from './push-reading.ts';
-import { handleByConversation, retryDelayMs, seenKeepMs, type ChannelState, type ChannelStateOptions, type InboxHandler, type NoteName, type PushWindow } from './channel-state.ts';
+import { handleByConversation, retryDelayMs, seenKeepMs, type ChannelState, type ChannelStateOptions, type InboxHandler, type NoteName, type PushWindow, type SendStep } from './channel-state.ts';
 
 export interface RedisChannelStateOptions extends ChannelStateOptions {
   client: RedisClient;
@@ -47,6 +49,16 @@ if redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then
   return 1
 end
 return 0`;
+
+// The send record's first step, in one call: mark the message pending unless it was marked before,
+// and say what was there. KEYS[1] the record; ARGV[1] the index, ARGV[2] seconds to keep the record.
+const BEGIN_SEND = `
+if redis.call('HSETNX', KEYS[1], ARGV[1], 'pending') == 1 then
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
+  return 'send'
+end
+if redis.call('HGET', KEYS[1], ARGV[1]) == 'sent' then return 'sent' end
+return 'unknown'`;
 
 interface Entry {
   id: string;
@@ -102,12 +114,19 @@ export class RedisChannelState implements ChannelState {
     }
   }
 
-  async sentCount(messageId: string): Promise<number> {
-    return Number((await this.client.get(`${this.spread}sent:${messageId}`)) ?? 0);
+  async beginSend(conversationKey: string, deliveryId: string, index: number): Promise<SendStep> {
+    const step = await this.client.eval(BEGIN_SEND, 1, this.sendsKey(conversationKey, deliveryId), String(index), String(this.options.dedupeSeconds));
+    return step === 'send' || step === 'sent' ? step : 'unknown';
   }
 
-  async setSentCount(messageId: string, count: number): Promise<void> {
-    await this.client.set(`${this.spread}sent:${messageId}`, String(count), 'EX', this.options.dedupeSeconds);
+  async endSend(conversationKey: string, deliveryId: string, index: number, outcome: 'sent' | 'not_sent'): Promise<void> {
+    const key = this.sendsKey(conversationKey, deliveryId);
+    if (outcome === 'sent') await this.client.hset(key, String(index), 'sent');
+    else await this.client.hdel(key, String(index));
+  }
+
+  private sendsKey(conversationKey: string, deliveryId: string): string {
+    return `${this.spread}sent:${conversationTag(conversationKey)}:${deliveryId}`;
   }
 
   async markRecalled(messageId: string): Promise<void> {

@@ -16,31 +16,38 @@ import { marketplaceChannel, type MarketplaceChannel, type MarketplaceChannelOpt
 import { ShopeeApiClient } from './shopee-api-client.ts';
 import { scheduleLostPushRecovery } from './shopee-lost-push.ts';
 import { SHOPEE_CHANNEL } from './shopee-push.ts';
-import { renderShopeeReply } from './shopee-renderer.ts';
+import { renderShopeeReply, type ShopeeMessageBody } from './shopee-renderer.ts';
 import { registerShopeeRoutes } from './shopee-routes.ts';
 
 export const SHOPEE_SEND_MESSAGE_PATH = '/api/v2/sellerchat/send_message';
 
-export class ShopeeReplySender implements ReplySender {
+/** Sends reply bubbles through sellerchat, one send_message call per Shopee message. */
+export class ShopeeReplySender implements ReplySender<ShopeeMessageBody> {
   constructor(
     private readonly api: ShopeeApiClient,
     private readonly pacer: SendPacer = UNPACED,
   ) {}
 
-  async sendReply(conversation: ConversationRef, reply: Reply): Promise<void> {
+  messagesOf(reply: Reply): ShopeeMessageBody[] {
+    return renderShopeeReply(reply);
+  }
+
+  async sendMessage(conversation: ConversationRef, message: ShopeeMessageBody): Promise<void> {
     if (!/^\d{1,19}$/.test(conversation.buyerId)) throw new ApiError(`Shopee buyer id ${conversation.buyerId} is not a user id`, 'refused');
-    for (const message of renderShopeeReply(reply)) {
-      await this.pacer.take();
-      await this.api.shopCall('POST', SHOPEE_SEND_MESSAGE_PATH, { to_id: Number(conversation.buyerId), ...message });
-    }
+    await this.pacer.take();
+    await this.api.shopCall('POST', SHOPEE_SEND_MESSAGE_PATH, { to_id: Number(conversation.buyerId), ...message });
   }
 }
 
 /** Used while sellerchat is off: the replies are recorded in the session but not sent. */
-export class ShopeeReadOnlySender implements ReplySender {
+export class ShopeeReadOnlySender implements ReplySender<Reply> {
   constructor(private readonly logger: Logger) {}
 
-  async sendReply(conversation: ConversationRef, reply: Reply): Promise<void> {
+  messagesOf(reply: Reply): Reply[] {
+    return [reply];
+  }
+
+  async sendMessage(conversation: ConversationRef, reply: Reply): Promise<void> {
     this.logger.debug({ conversationId: conversation.conversationId, chars: reply.text.length }, 'Shopee reply not sent: channels.shopee.sendThroughSellerchat is off');
   }
 }
@@ -79,6 +86,7 @@ export function createShopeeChannel(options: ShopeeChannelOptions): MarketplaceC
   return marketplaceChannel({
     name: SHOPEE_CHANNEL,
     stores,
+    logger,
     sender: shopee.sendThroughSellerchat ? new ShopeeReplySender(api, stores.pacer) : new ShopeeReadOnlySender(logger),
     async registerRoutes(http) {
       await registerShopeeRoutes(http, {

@@ -11,7 +11,8 @@ import { TIKTOK_AUTH_BASE_URL, refreshTiktokToken } from './tiktok-tokens.ts';
 import { UNPACED, type SendPacer } from '../shared/send-pacer.ts';
 import { marketplaceChannel, type MarketplaceChannel, type MarketplaceChannelOptions } from '../shared/marketplace-channel.ts';
 import { TiktokApiClient } from './tiktok-api-client.ts';
-import { renderTiktokReply } from './tiktok-renderer.ts';
+import { renderTiktokReply, type TiktokMessageBody } from './tiktok-renderer.ts';
+import type { ReplySender } from '../shared/marketplace-outbound.ts';
 import { registerTiktokRoutes } from './tiktok-routes.ts';
 import { TIKTOK_CHANNEL } from './tiktok-webhook.ts';
 
@@ -25,17 +26,21 @@ export function tiktokSendMessagePath(conversationId: string): string {
   return `/customer_service/202309/conversations/${pathSegment(conversationId)}/messages`;
 }
 
-export class TiktokReplySender {
+/** Sends reply bubbles as TikTok Shop messages, one Send Message call each. */
+export class TiktokReplySender implements ReplySender<TiktokMessageBody> {
   constructor(
     private readonly api: TiktokApiClient,
     private readonly pacer: SendPacer = UNPACED,
   ) {}
 
-  async sendReply(conversation: ConversationRef, reply: Reply): Promise<void> {
-    for (const body of renderTiktokReply(reply)) {
-      await this.pacer.take();
-      await this.api.post(tiktokSendMessagePath(conversation.conversationId), body);
-    }
+  messagesOf(reply: Reply): TiktokMessageBody[] {
+    return renderTiktokReply(reply);
+  }
+
+  async sendMessage(conversation: ConversationRef, body: TiktokMessageBody): Promise<void> {
+    const path = tiktokSendMessagePath(conversation.conversationId);
+    await this.pacer.take();
+    await this.api.post(path, body);
   }
 }
 
@@ -70,6 +75,7 @@ export function createTiktokChannel(options: TiktokChannelOptions): MarketplaceC
   return marketplaceChannel({
     name: TIKTOK_CHANNEL,
     stores,
+    logger,
     sender: new TiktokReplySender(api, stores.pacer),
     async registerRoutes(http) {
       await registerTiktokRoutes(http, {
