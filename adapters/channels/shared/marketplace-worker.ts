@@ -28,12 +28,12 @@ export function marketplaceWorker(options: MarketplaceWorkerOptions): (message: 
       // A product or order card with nothing typed: context for what the buyer writes next, and the
       // questions buyers ask on that page as numbered options (once per card: the same card sent
       // again brings no second list). The context is noted after the send, so a retry of a failed
-      // send still sends; the sent count keeps a retry from sending twice.
+      // send still sends; the send record (keyed by the card's message id) keeps it from sending twice.
       if (!queued.context) return;
       const before = await state.recall<MessageContext>(key, 'context');
       if (!sameContext(before, queued.context)) {
         const chips = await conversations.chipsForCard(queued.conversation, queued.context);
-        if (chips) await outbound.sendFrom(queued.conversation, [chips], await state.sentCount(queued.id), (count) => state.setSentCount(queued.id, count));
+        if (chips) await outbound.sendAnswer(queued.conversation, queued.id, [chips]);
       }
       await state.remember(key, 'context', queued.context);
       return;
