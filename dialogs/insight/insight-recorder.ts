@@ -7,6 +7,7 @@
 // Recording never holds up or breaks a buyer's turn: `record` returns at once, the writes run
 // after, and a failing store is logged (rate-limited), never thrown.
 
+import { PAGE_INTENT_PREFIX } from '../shopping/most-asked.ts';
 import type { HandoffReason } from '../messages.ts';
 import type { EventSink, Logger, TurnEvent } from '../ports.ts';
 import type { InsightStore, OpenConversation } from './insight-store.ts';
@@ -111,6 +112,8 @@ export class InsightRecorder implements EventSink {
     };
     if (event.sentiment !== undefined) counts[`sentiment:${sentimentLabel(event.sentiment)}`] = 1;
     if (event.handoffReason) counts[`handoff:${event.handoffReason}`] = 1;
+    // What buyers ask on each kind of page: the most-asked chips (dialogs/shopping/most-asked.ts).
+    if (event.page && event.intent) counts[`${PAGE_INTENT_PREFIX}${event.page}:${event.intent}`] = 1;
 
     const previous = await store.openConversation(key);
     // Claimed in the store, so a conversation whose messages land on two processes counts once.
