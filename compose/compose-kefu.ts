@@ -199,7 +199,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     reminders,
     redis: stores.redis,
     degraded: () => degradedParts(deskAdapter, handoffs),
-    desk: { view: createDeskView(config, handoffs, { ...stores, logger, engine, orders, sentiment: insight.sentiment.score, insight: insight.store }), sessions: stores.sessions, attempts: stores.proofAttempts, ledger: stores.ledger, ...(presence ? { presence } : {}) },
+    desk: { view: createDeskView(config, handoffs, { ...stores, logger, engine, orders, sentiment: insight.sentiment.score, insight: insight.store }), sessions: stores.sessions, attempts: stores.proofAttempts, ledger: stores.ledger, line: stores.line, ...(presence ? { presence } : {}) },
     async close() {
       // Newest first: the desk stops relaying before the stores it writes to go away.
       for (const each of [...opened].reverse()) await each.close();

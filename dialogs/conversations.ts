@@ -12,6 +12,7 @@
 
 import { ConversationSessions, conversationKey } from './conversation-sessions.ts';
 import { Engine } from './engine/engine.ts';
+import { newSession, type Session } from './engine/session.ts';
 import { DeliveryInProgressError } from './handle-once.ts';
 import type { ConversationRef, InboundMessage, Language, MessageContext, Reply } from './messages.ts';
 import type {
@@ -81,7 +82,7 @@ export class ConversationService {
 
   private async runTurn(message: InboundMessage, token: string): Promise<Reply[]> {
     const { agentDesk, engine, logger } = this.options;
-    const session = await this.sessions.load(message.conversation);
+    const session = (await this.sessions.load(message.conversation)) ?? (await this.resumedHandoff(message));
     const wasHandedOff = Boolean(session?.handoff);
     const outcome = await engine.handle(session, message);
     if (outcome.handoff) await agentDesk.openHandoff(outcome.handoff);
@@ -120,6 +121,19 @@ export class ConversationService {
     if (!page) return null;
     const session = await this.sessions.load(conversation);
     return this.options.engine.pageChips(conversation, page, session?.language ?? this.options.firstLanguage ?? 'zh-Hans', context.productId);
+  }
+
+  /**
+   * A buyer whose session expired while their hand-off is still open (a message left after hours,
+   * answered days later): a session that says so, so their message goes to the person who has the
+   * conversation, not to the bot. Null when there is no such hand-off (a new conversation).
+   */
+  private async resumedHandoff(message: InboundMessage): Promise<Session | null> {
+    const open = await this.options.agentDesk.openHandoffOf?.(message.conversation);
+    if (!open) return null;
+    const session = newSession(open.language, message.receivedAt);
+    session.handoff = { reason: open.reason, since: open.since };
+    return session;
   }
 
   /**

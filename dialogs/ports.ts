@@ -110,6 +110,11 @@ export interface AgentDesk {
   relayBuyerMessage(conversation: ConversationRef, text: string, at: number): Promise<void>;
   /** The buyer took the conversation back from a person ("/back_to_bot"); the desk marks the hand-off over. */
   buyerReturnedToBot?(conversation: ConversationRef, at: number): Promise<void>;
+  /**
+   * The conversation's hand-off that is not over (waiting or with a person), or null. Asked when the
+   * buyer's session is gone: a hand-off is kept longer than a session.
+   */
+  openHandoffOf?(conversation: ConversationRef): Promise<{ reason: HandoffReason; since: number; language: Language } | null>;
 }
 
 // The catalog port moved to dialogs/commerce/catalog.ts; re-exported so existing imports keep working.

@@ -49,6 +49,10 @@ export class AgentAccounts {
     return this.byId.size;
   }
 
+  all(): AgentAccount[] {
+    return [...this.byId.values()];
+  }
+
   find(id: string): AgentAccount | null {
     return this.byId.get(id.toLowerCase()) ?? null;
   }

@@ -7,7 +7,8 @@
 //   GET  /desk/api/me                      who is signed in, and the CSRF token
 //   GET  /desk/api/handoffs                open hand-offs: queues with counts, each one's status and wait
 //   GET  /desk/api/handoffs/:id            the buyer card: channel, language, product, last turns, notes
-//   POST /desk/api/handoffs/:id/claim | reply | note | back-to-bot | close
+//   GET  /desk/api/agents                  the colleagues a conversation can be handed to
+//   POST /desk/api/handoffs/:id/claim | reply | note | back-to-bot | close | transfer | assign
 // Every /desk/api route but sign-in needs the session cookie; every POST but sign-in also the
 // CSRF header. What an agent does goes to the hand-off core as an agent event (the same door as
 // Slack's and DingTalk's), so a claim here and a claim in Slack race fairly: the first one wins.
@@ -22,6 +23,7 @@ import type { ProofAttempts } from '../../dialogs/commerce/order-proof.ts';
 import { strictBodyValidator } from '../http/http-server.ts';
 import type { AgentAccounts } from './agent-accounts.ts';
 import type { AgentSso, SsoFailure } from './agent-sso.ts';
+import type { DeskColleagues } from './desk-colleagues.ts';
 import { CSRF_HEADER, sameToken, type DeskSession, type DeskSessions } from './desk-sessions.ts';
 
 const PAGE = readFileSync(new URL('./public/desk.html', import.meta.url), 'utf8');
@@ -37,6 +39,8 @@ export interface SignInLimits {
 export interface DeskRoutesOptions {
   view: DeskView;
   accounts: AgentAccounts;
+  /** Who a conversation can be handed to (accounts, and agents signed in through the shop). */
+  colleagues: DeskColleagues;
   sessions: DeskSessions;
   attempts: ProofAttempts;
   limits: SignInLimits;
@@ -55,12 +59,14 @@ export interface DeskRoutesOptions {
 }
 
 const HANDOFF_ID = '^[A-Za-z0-9-]{1,64}$';
+/** The characters of every agent id (desk.agents, the shop's tokens). */
+const AGENT_ID = '^[A-Za-z0-9._-]{1,64}$';
 const REQUEST_ID = '^[A-Za-z0-9_-]{8,64}$';
 
 /** HTTP status for each outcome of an agent event. */
 const RESULT_STATUS: Record<AgentEventResult['status'], number> = {
-  claimed: 200, sent: 200, note: 200, back_to_bot: 200, closed: 200, duplicate: 200, transferred: 200,
-  unknown_queue: 400, not_claimed: 409, already_claimed: 409, ended: 409, undeliverable: 422, unknown_thread: 404,
+  claimed: 200, sent: 200, note: 200, back_to_bot: 200, closed: 200, duplicate: 200, transferred: 200, assigned: 200,
+  unknown_queue: 400, assign_to_self: 400, assigned_to_other: 409, not_claimed: 409, already_claimed: 409, ended: 409, undeliverable: 422, unknown_thread: 404,
 };
 
 const SECURITY_HEADERS = {
@@ -140,8 +146,10 @@ export function registerDeskRoutes(app: FastifyInstance, options: DeskRoutesOpti
         logger.warn({ failure: check.failure, address: request.ip }, 'desk sign-in with the shop\'s token refused');
         return reply.status(401).type('text/html; charset=utf-8').send(ssoRefusedPage(check.failure));
       }
-      const { agent } = check;
+      // An agent also listed in desk.agents is that agent, spelled as there.
+      const agent = { id: accounts.find(check.agent.id)?.id ?? check.agent.id, name: check.agent.name };
       const { token } = await sessions.create(agent.id, agent.name, clock.now(), 'sso');
+      await options.colleagues.remember(agent);
       sessions.setCookie(reply, token, secure(request));
       logger.info({ agent: agent.id }, 'agent signed in at the desk with the shop\'s token');
       void options.presence?.seen(agent.id);
@@ -163,6 +171,12 @@ export function registerDeskRoutes(app: FastifyInstance, options: DeskRoutesOpti
     return reply.headers(SECURITY_HEADERS).send({ agent: { id: session.agentId, name: session.name }, csrf: session.csrf, resumeFlows: options.resumeFlows, queues: options.queues });
   });
 
+  app.get('/desk/api/agents', async (request, reply) => {
+    const session = await signedIn(request, reply, false);
+    if (!session) return reply;
+    return reply.headers(SECURITY_HEADERS).send({ agents: await options.colleagues.list() });
+  });
+
   app.get('/desk/api/handoffs', async (request, reply) => {
     const session = await signedIn(request, reply, false);
     if (!session) return reply;
@@ -179,7 +193,7 @@ export function registerDeskRoutes(app: FastifyInstance, options: DeskRoutesOpti
     return reply.headers(SECURITY_HEADERS).send(card);
   });
 
-  type ActionBody = { text?: string; requestId?: string; flow?: string; queue?: string };
+  type ActionBody = { text?: string; requestId?: string; flow?: string; queue?: string; agent?: string };
   const textBody = (required: boolean) => ({
     type: 'object',
     additionalProperties: false,
@@ -192,8 +206,11 @@ export function registerDeskRoutes(app: FastifyInstance, options: DeskRoutesOpti
   });
   const transferBody = { type: 'object', additionalProperties: false, required: ['queue'], properties: { queue: { type: 'string', minLength: 1, maxLength: 64 } } };
 
-  const actions: { path: string; body: object; kind: 'claim' | 'message' | 'note' | 'back_to_bot' | 'close' | 'transfer' }[] = [
+  const assignBody = { type: 'object', additionalProperties: false, required: ['agent'], properties: { agent: { type: 'string', pattern: AGENT_ID } } };
+
+  const actions: { path: string; body: object; kind: 'claim' | 'message' | 'note' | 'back_to_bot' | 'close' | 'transfer' | 'assign' }[] = [
     { path: 'transfer', body: transferBody, kind: 'transfer' },
+    { path: 'assign', body: assignBody, kind: 'assign' },
     { path: 'claim', body: textBody(false), kind: 'claim' },
     { path: 'reply', body: textBody(true), kind: 'message' },
     { path: 'note', body: textBody(true), kind: 'note' },
@@ -214,6 +231,9 @@ export function registerDeskRoutes(app: FastifyInstance, options: DeskRoutesOpti
       if ((action.kind === 'message' || action.kind === 'note') && !text) return reply.status(400).send({ error: 'text must not be blank', code: 'blank' });
       const at = clock.now();
       try {
+        // The colleague is one the desk knows, never a name the page made up.
+        const colleague = action.kind === 'assign' ? await options.colleagues.find(body.agent!) : null;
+        if (action.kind === 'assign' && !colleague) return reply.status(400).send({ status: 'unknown_agent', error: 'no such agent' });
         if (action.kind === 'note') {
           const noted = await view.addNote(request.params.id, agent, text, at);
           return reply.status(noted === 'ok' ? 200 : noted === 'unknown' ? 404 : 409).send({ status: noted === 'ok' ? 'note' : noted });
@@ -225,6 +245,7 @@ export function registerDeskRoutes(app: FastifyInstance, options: DeskRoutesOpti
           action.kind === 'message' ? { ...base, kind: 'message', text, noNoteMarker: true }
           : action.kind === 'back_to_bot' ? { ...base, kind: 'back_to_bot', ...(body.flow ? { resumeFlow: body.flow } : {}) }
           : action.kind === 'transfer' ? { ...base, kind: 'transfer', queue: body.queue! }
+          : action.kind === 'assign' ? { ...base, kind: 'assign', to: { id: `${KEFU_DESK}:${colleague!.id}`, name: colleague!.name } }
           : { ...base, kind: action.kind };
         const result = await view.act(event);
         return reply.status(RESULT_STATUS[result.status]).send(result);

@@ -35,7 +35,12 @@ export type AgentEvent =
   /** The agent pressed Close: done, the bot takes the conversation back. */
   | (AgentEventBase & { kind: 'close' })
   /** The agent moved the hand-off to another queue: it waits there for that queue's agents. */
-  | (AgentEventBase & { kind: 'transfer'; queue: string });
+  | (AgentEventBase & { kind: 'transfer'; queue: string })
+  /**
+   * The agent handed the hand-off to a named colleague of the same desk: it waits for them (on
+   * Kefu's own desk only they may claim it), unclaimed again. The desk checks the colleague exists.
+   */
+  | (AgentEventBase & { kind: 'assign'; to: AgentRef });
 
 export type AgentEventKind = AgentEvent['kind'];
 
@@ -53,6 +58,12 @@ export type AgentEventResult =
   | { status: 'closed' }
   /** Moved to another queue, unclaimed again. */
   | { status: 'transferred'; queue: string }
+  /** Handed to a named colleague: it waits for them. */
+  | { status: 'assigned'; to: AgentRef }
+  /** Handed to oneself: nothing done. */
+  | { status: 'assign_to_self'; notice: string }
+  /** Claim pressed (on Kefu's own desk) while the hand-off waits for a named colleague. */
+  | { status: 'assigned_to_other'; to: AgentRef; notice: string }
   /** Transfer to a queue the shop's routing does not name. */
   | { status: 'unknown_queue'; notice: string }
   /** The same event id was handled before: nothing done again. */

@@ -33,6 +33,8 @@ export interface HandoffSummary {
   reason: HandoffReason;
   status: HandoffStatus;
   claimedBy: AgentRef | null;
+  /** Waiting for this agent, handed over by a colleague; null: for anyone in the queue. */
+  assignedTo: AgentRef | null;
   openedAt: number;
   /** Unclaimed: how long it has waited; claimed: how long it waited before the claim. */
   waitSeconds: number;
@@ -148,7 +150,9 @@ export class DeskView {
     const record = await this.find(handoffId);
     if (!record) return null;
     const session = await this.conversations.load(record.card.conversation);
-    const live = session?.turns?.length ? session.turns.map((t) => ({ ...t, text: this.options.maskText(t.text) })) : record.card.lastTurns;
+    // The session's transcript, and what the record kept of the hand-off: the session may have
+    // expired (a message left days ago), or begun again since (the buyer came back).
+    const live = mergeTurns([...record.card.lastTurns, ...(record.lines ?? []), ...(session?.turns ?? []).map((t) => ({ ...t, text: this.options.maskText(t.text) }))], this.options.lastTurns);
     const { card } = record;
     const lastBuyer = session?.turns?.filter((t) => t.from === 'buyer').at(-1);
     const voice = this.options.voice;
@@ -214,6 +218,7 @@ export class DeskView {
       reason: card.reason,
       status: card.status,
       claimedBy: card.claimedBy ?? null,
+      assignedTo: card.status === 'waiting' ? card.assignedTo ?? null : null,
       openedAt: card.openedAt,
       waitSeconds: Math.max(0, Math.floor((until - card.openedAt) / 1000)),
       buyerLabel: card.buyerLabel,
@@ -223,6 +228,18 @@ export class DeskView {
       teamChat: team ? { desk: team, posted: record.thread !== null } : null,
     };
   }
+}
+
+/** The last `limit` turns in the order said, each once (a turn kept in both the record and the session). */
+function mergeTurns(turns: Turn[], limit: number): Turn[] {
+  const seen = new Set<string>();
+  const once = turns.filter((t) => {
+    const key = `${t.from}\u0000${t.at}\u0000${t.text}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return once.sort((a, b) => a.at - b.at).slice(-limit);
 }
 
 function isEnded(record: HandoffRecord): boolean {

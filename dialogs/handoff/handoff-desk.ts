@@ -64,6 +64,8 @@ export interface HandoffCard {
   status: HandoffStatus;
   claimedBy?: AgentRef;
   claimedAt?: number;
+  /** Waiting for this agent, named by a colleague who handed it over (Kefu's own desk). */
+  assignedTo?: AgentRef;
   /** When an agent's first message reached the buyer (for the first-response figure). */
   firstReplyAt?: number;
   endedAt?: number;
@@ -81,6 +83,8 @@ export type StatusChange =
   | 'wait_notice_sent'
   /** An agent moved it to another queue (`card.queue`); it waits for a claim again. */
   | 'transferred'
+  /** An agent handed it to a named colleague (`card.assignedTo`); it waits for them. */
+  | 'assigned'
   /** An agent wrote an internal note on Kefu's own desk: the team chat's thread gets it too. */
   | 'note_added';
 

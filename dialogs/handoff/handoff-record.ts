@@ -3,7 +3,7 @@
 //   handoff:<conversation key>        the conversation's current hand-off (its card, thread, status)
 //   handoff-thread:<desk>:<thread id> which conversation and hand-off a desk thread belongs to
 
-import type { ConversationRef, HandoffReason } from '../messages.ts';
+import type { ConversationRef, HandoffReason, Turn } from '../messages.ts';
 import type { BuyerMessageLine, HandoffCard, HandoffThread, StatusUpdate } from './handoff-desk.ts';
 
 /** Something the team-chat desk has not been shown yet, because it could not be reached. */
@@ -24,7 +24,16 @@ export interface HandoffRecord {
   deskSync?: { jobs: number; failures: number; lease?: { owner: string; until: number } };
   /** The agents' internal notes written on Kefu's own desk, oldest first. */
   notes?: { text: string; by: { id: string; name?: string }; at: number }[];
+  /**
+   * What the buyer and the agent said during the hand-off (buyer texts masked), oldest first. The
+   * session's transcript has it too, but a session expires long before its hand-off (a message
+   * left at night, answered days later): the card shows these when the session is gone.
+   */
+  lines?: Turn[];
 }
+
+/** Lines kept per hand-off, newest kept. */
+export const MAX_HANDOFF_LINES = 50;
 
 export interface ThreadIndexEntry {
   conversation: ConversationRef;

@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { ConversationSessions, conversationKey } from '../conversation-sessions.ts';
 import type { Session } from '../engine/session.ts';
 import { handleOnce, type HandleOnceOptions } from '../handle-once.ts';
-import type { ConversationRef, Language, LocalText, Reply } from '../messages.ts';
+import type { ConversationRef, HandoffReason, Language, LocalText, Reply, Turn } from '../messages.ts';
 import type { AgentDesk, Clock, ConversationLine, DeliveryLedger, HandoffRequest, Logger, OutboundChannel, SessionStore } from '../ports.ts';
 import type { AgentEvent, AgentEventHandler, AgentEventResult } from './agent-events.ts';
 import type { AgentWork } from './agent-work.ts';
@@ -23,6 +23,7 @@ import {
   handoffRecordKey,
   isHandoffRecord,
   isThreadIndexEntry,
+  MAX_HANDOFF_LINES,
   REASON_LABELS,
   threadIndexKey,
   type HandoffRecord,
@@ -180,11 +181,10 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
       this.options.logger.warn({ conversation: conversationKey(conversation) }, 'buyer message during a hand-off that has no open thread; kept in the transcript only');
       return;
     }
-    const changed = await this.outbox.post(record, { kind: 'buyer', line: { text: this.mask(text), at, buyerLabel: record.card.buyerLabel } });
-    if (changed) {
-      await this.saveRecord(record);
-      await this.outbox.afterSave(record);
-    }
+    keepLine(record, { from: 'buyer', text: this.mask(text), at });
+    await this.outbox.post(record, { kind: 'buyer', line: { text: this.mask(text), at, buyerLabel: record.card.buyerLabel } });
+    await this.saveRecord(record);
+    await this.outbox.afterSave(record);
   }
 
   /** The scheduler's handler for the hand-off's jobs (wait notices, posting to a desk that was down). */
@@ -205,6 +205,13 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
     await this.saveRecord(record);
     await this.open.remove([record.card.handoffId]);
     await this.postStatus(record, 'buyer_back_to_bot', at, undefined, 'The buyer went back to the bot.');
+  }
+
+  /** The conversation's hand-off while it is not over (a session expired before it: conversations.ts). */
+  async openHandoffOf(conversation: ConversationRef): Promise<{ reason: HandoffReason; since: number; language: Language } | null> {
+    const record = await this.loadRecord(conversation);
+    if (!record || isEnded(record)) return null;
+    return { reason: record.card.reason, since: record.card.openedAt, language: record.card.language };
   }
 
   // ---- desk side ----
@@ -232,9 +239,16 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
       if (event.ownerOnly && record.card.status === 'claimed' && owner && owner.id !== event.agent.id) {
         return { status: 'already_claimed', by: owner, notice: `${owner.name ?? owner.id} has already claimed this conversation.` };
       }
+      // Handed to a named colleague: on Kefu's own desk only they may take it (a team chat's thread is the whole team's).
+      const assignee = record.card.assignedTo;
+      if (event.kind === 'claim' && event.ownerOnly && record.card.status === 'waiting' && assignee && assignee.id !== event.agent.id) {
+        return { status: 'assigned_to_other', to: assignee, notice: `This conversation waits for ${agentName(assignee)}.` };
+      }
       switch (event.kind) {
         case 'claim':
           return this.claim(record, event.agent, event.at);
+        case 'assign':
+          return this.assign(record, event.agent, event.to, event.at);
         case 'message':
           return this.reply(record, event.text, event.at);
         case 'back_to_bot': {
@@ -261,6 +275,7 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
     if (!again) {
       card.claimedBy = agent;
       card.claimedAt = at;
+      delete card.assignedTo;
       await this.saveRecord(record);
       await this.tellBuyer(record, 'handoff_claimed', {}, at);
     }
@@ -281,15 +296,35 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
   private async transfer(record: HandoffRecord, agent: AgentRef, queue: string, at: number): Promise<AgentEventResult> {
     if (!knownQueues(this.options.settings.routing).includes(queue)) return { status: 'unknown_queue', notice: `Not moved: there is no queue "${queue}".` };
     const { card } = record;
-    if (card.queue === queue && card.status === 'waiting') return { status: 'transferred', queue };
+    if (card.queue === queue && card.status === 'waiting' && !card.assignedTo) return { status: 'transferred', queue };
     card.queue = queue;
     card.status = 'waiting';
     delete card.claimedBy;
     delete card.claimedAt;
+    delete card.assignedTo;
     await this.saveRecord(record);
     await this.open.add({ handoffId: card.handoffId, conversation: card.conversation, queue, openedAt: card.openedAt });
     await this.postStatus(record, 'transferred', at, agent, `${agentName(agent)} moved this to the ${queue} queue; it waits for a claim there.`);
     return { status: 'transferred', queue };
+  }
+
+  /**
+   * Hands the hand-off to a named colleague: it waits for them, unclaimed, in the same queue; the
+   * claim (the one handing it over, when they had it) is let go. Who may do it was checked by the
+   * caller: the owner, or anyone while it waits.
+   */
+  private async assign(record: HandoffRecord, agent: AgentRef, to: AgentRef, at: number): Promise<AgentEventResult> {
+    if (to.id === agent.id) return { status: 'assign_to_self', notice: 'Not handed over: pick a colleague, not yourself.' };
+    const { card } = record;
+    if (card.status === 'waiting' && card.assignedTo?.id === to.id) return { status: 'assigned', to: card.assignedTo };
+    card.status = 'waiting';
+    card.assignedTo = to;
+    delete card.claimedBy;
+    delete card.claimedAt;
+    await this.saveRecord(record);
+    await this.open.add({ handoffId: card.handoffId, conversation: card.conversation, queue: card.queue, openedAt: card.openedAt });
+    await this.postStatus(record, 'assigned', at, agent, `${agentName(agent)} handed this to ${agentName(to)}; it waits for them to claim it.`);
+    return { status: 'assigned', to };
   }
 
   private async reply(record: HandoffRecord, text: string, at: number): Promise<AgentEventResult> {
@@ -300,11 +335,11 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
     await this.appendTurns(conversation, [{ text }], 'agent', at);
     await channel.send(conversation, [{ text }]);
     const { card } = record;
-    if (card.firstReplyAt === undefined && card.claimedBy) {
-      card.firstReplyAt = at;
-      await this.saveRecord(record);
-      this.options.onAgentWork?.({ kind: 'first_reply', agent: card.claimedBy, at, waitedMs: Math.max(0, at - card.openedAt) });
-    }
+    keepLine(record, { from: 'agent', text, at });
+    const first = card.firstReplyAt === undefined && card.claimedBy;
+    if (first) card.firstReplyAt = at;
+    await this.saveRecord(record);
+    if (first) this.options.onAgentWork?.({ kind: 'first_reply', agent: card.claimedBy!, at, waitedMs: Math.max(0, at - card.openedAt) });
     return { status: 'sent' };
   }
 
@@ -330,6 +365,13 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
     if (again) await this.openHandoff(again);
     else await this.saveRecord(record);
     if (stored) await this.conversations.save(conversation, stored);
+    // The buyer's session expired while the hand-off waited: nothing for the bot to take back, but
+    // the buyer is still told the person has left (the record keeps their language).
+    if (!stored) {
+      const response = status === 'closed' && voice.render('handoff_closed', conversation, record.card.language) ? 'handoff_closed' : 'back_to_bot';
+      const reply = voice.render(response, conversation, record.card.language);
+      if (reply) replies = [reply];
+    }
     const channel = this.options.outbound.get(conversation.channel);
     if (channel && replies.length > 0) {
       await channel.send(conversation, replies).catch((error: Error) =>
@@ -427,6 +469,10 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
 
 function isEnded(record: HandoffRecord): boolean {
   return record.card.status === 'back_to_bot' || record.card.status === 'closed';
+}
+
+function keepLine(record: HandoffRecord, line: Turn): void {
+  record.lines = [...(record.lines ?? []), line].slice(-MAX_HANDOFF_LINES);
 }
 
 function agentName(agent: AgentRef): string {

@@ -2,7 +2,8 @@
 // 429), the session cookie and the CSRF header, the queue and the buyer card, claim, reply (the
 // web chat buyer gets it pushed), notes, back to bot, close; and every route's abuse case: no
 // session, no or wrong CSRF token, another agent's claim, an oversized or blank reply, malformed
-// and unknown ids, a sign-in posted from another site.
+// and unknown ids, a sign-in posted from another site; handing a conversation to a named colleague
+// (not the owner, nobody of that name, oneself, no CSRF token).
 
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -14,7 +15,7 @@ import type { RunningServer } from '../../server.ts';
 import { eventually } from '../support/slack-kefu.ts';
 import { postMessage, startTestKefu } from '../support/start-kefu.ts';
 
-const PASSWORDS = { wangfang: 'correct horse 王芳', bob: 'battery staple bob', carol: 'carol-pass-123' };
+const PASSWORDS = { wangfang: 'correct horse 王芳', bob: 'battery staple bob', carol: 'carol-pass-123', dave: 'dave-pass-456' };
 let kefu: RunningServer;
 
 beforeAll(async () => {
@@ -131,13 +132,14 @@ describe('signing in', () => {
 
 describe('every route needs a session, and every change the CSRF token', () => {
   it('answers 401 without a session or with a forged cookie', async () => {
-    for (const path of ['/desk/api/me', '/desk/api/handoffs', '/desk/api/handoffs/abc-123']) {
+    for (const path of ['/desk/api/me', '/desk/api/agents', '/desk/api/handoffs', '/desk/api/handoffs/abc-123']) {
       expect((await call(null, 'GET', path)).status).toBe(401);
       expect((await call({ cookie: `kefu_desk=${'A'.repeat(43)}`, csrf: 'x' }, 'GET', path)).status).toBe(401);
     }
     for (const action of ['claim', 'reply', 'note', 'back-to-bot', 'close']) {
       expect((await call(null, 'POST', `/desk/api/handoffs/abc-123/${action}`, { text: 'hi', requestId: 'r1234567' })).status).toBe(401);
     }
+    expect((await call(null, 'POST', '/desk/api/handoffs/abc-123/assign', { agent: 'bob' })).status).toBe(401);
   });
 
   it('answers 403 without the CSRF header or with a wrong one, and changes nothing', async () => {
@@ -236,6 +238,50 @@ describe('a hand-off on the desk', () => {
     const list = (await call(bob, 'GET', '/desk/api/handoffs')).body;
     expect(list.handoffs.find((h: { handoffId: string }) => h.handoffId === handoffId).queue).toBe('aftersale');
     expect((await call(bob, 'POST', `/desk/api/handoffs/${handoffId}/claim`, {})).status).toBe(200);
+  });
+
+  it('hands a conversation to a named colleague, who alone may claim it; only its owner may, or anyone while it waits', async () => {
+    const wang = await agent('wangfang');
+    const bob = await agent('bob');
+    const dave = await agent('dave');
+    expect((await call(wang, 'GET', '/desk/api/agents')).body.agents).toEqual([{ id: 'bob', name: 'bob' }, { id: 'carol', name: 'carol' }, { id: 'dave', name: 'dave' }, { id: 'wangfang', name: '王芳' }]);
+    const { conversationId, handoffId } = await buyerAsksForAPerson(wang);
+    await call(wang, 'POST', `/desk/api/handoffs/${handoffId}/claim`, {});
+
+    // Not the owner, no CSRF token, nobody of that name, oneself, a malformed name: nothing changes.
+    expect((await call(bob, 'POST', `/desk/api/handoffs/${handoffId}/assign`, { agent: 'bob' })).body).toMatchObject({ status: 'already_claimed' });
+    expect((await call(wang, 'POST', `/desk/api/handoffs/${handoffId}/assign`, { agent: 'bob' }, { 'x-kefu-csrf': '' })).status).toBe(403);
+    expect((await call(wang, 'POST', `/desk/api/handoffs/${handoffId}/assign`, { agent: 'nobody' })).status).toBe(400);
+    const self = await call(wang, 'POST', `/desk/api/handoffs/${handoffId}/assign`, { agent: 'WangFang' });
+    expect(self.status).toBe(400);
+    expect(self.body.status).toBe('assign_to_self');
+    for (const bad of [{ agent: '../admin' }, { agent: 'kefu:bob' }, { agent: '' }, {}, { agent: 'bob', queue: 'presale' }, { agent: 'x'.repeat(65) }]) {
+      expect((await call(wang, 'POST', `/desk/api/handoffs/${handoffId}/assign`, bad)).status).toBe(400);
+    }
+    expect((await call(dave, 'GET', `/desk/api/handoffs/${handoffId}`)).body).toMatchObject({ status: 'claimed', claimedBy: { id: 'kefu:wangfang' }, assignedTo: null });
+
+    expect((await call(wang, 'POST', `/desk/api/handoffs/${handoffId}/assign`, { agent: 'bob' })).body).toEqual({ status: 'assigned', to: { id: 'kefu:bob', name: 'bob' } });
+    expect((await call(dave, 'GET', `/desk/api/handoffs/${handoffId}`)).body).toMatchObject({ status: 'waiting', claimedBy: null, assignedTo: { id: 'kefu:bob', name: 'bob' } });
+    const listed = (await call(dave, 'GET', '/desk/api/handoffs')).body.handoffs.find((h: { handoffId: string }) => h.handoffId === handoffId);
+    expect(listed).toMatchObject({ status: 'waiting', assignedTo: { id: 'kefu:bob' } });
+    // It waits for Bob: neither Dave nor Wang (who let it go) can claim or answer it.
+    const taken = await call(dave, 'POST', `/desk/api/handoffs/${handoffId}/claim`, {});
+    expect(taken.status).toBe(409);
+    expect(taken.body).toMatchObject({ status: 'assigned_to_other', to: { name: 'bob' } });
+    expect((await call(wang, 'POST', `/desk/api/handoffs/${handoffId}/claim`, {})).status).toBe(409);
+    expect((await call(wang, 'POST', `/desk/api/handoffs/${handoffId}/reply`, { text: '我还在', requestId: 'wang-assign-1' })).status).toBe(409);
+
+    expect((await call(bob, 'POST', `/desk/api/handoffs/${handoffId}/claim`, {})).body).toEqual({ status: 'claimed' });
+    expect((await call(bob, 'GET', `/desk/api/handoffs/${handoffId}`)).body).toMatchObject({ status: 'claimed', claimedBy: { id: 'kefu:bob' }, assignedTo: null });
+    expect((await call(bob, 'POST', `/desk/api/handoffs/${handoffId}/reply`, { text: '您好,我是 Bob,接着帮您看', requestId: 'bob-assign-1' })).body).toEqual({ status: 'sent' });
+    await eventually(async () => expect(await pushedTo(conversationId)).toContain('您好,我是 Bob,接着帮您看'), 'the buyer hears from Bob');
+
+    // A waiting conversation anyone may hand on; moving it to a queue frees it for the whole queue again.
+    const other = await buyerAsksForAPerson(wang);
+    expect((await call(dave, 'POST', `/desk/api/handoffs/${other.handoffId}/assign`, { agent: 'bob' })).status).toBe(200);
+    expect((await call(dave, 'POST', `/desk/api/handoffs/${other.handoffId}/transfer`, { queue: 'presale' })).status).toBe(200);
+    expect((await call(dave, 'GET', `/desk/api/handoffs/${other.handoffId}`)).body).toMatchObject({ status: 'waiting', assignedTo: null });
+    expect((await call(dave, 'POST', `/desk/api/handoffs/${other.handoffId}/claim`, {})).status).toBe(200);
   });
 
   it('refuses oversized, blank and malformed replies, and unknown or malformed ids', async () => {

@@ -2,8 +2,9 @@
 // in Chromium, the way a shop runs it: two Kefu processes (`node server.ts`) on one Redis, two
 // agents listed under desk.agents in the shop's configuration file (KEFU_CONFIG), 王芳 at the
 // desk of one process and Li Na at the desk of the other, and a buyer on a product page of the
-// first. Both agents press Claim at once: one has it, the other's page says who. Which of the two
-// wins is up to the race, so the test names them `winner` and `loser` once it is decided.
+// first. Both agents press Claim at once: one has it, the other's page says who; later it moves to
+// another queue, and is handed to a named colleague. Which of the two wins is up to the race, so
+// the test names them `winner` and `loser` once it is decided.
 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,6 +67,7 @@ async function open(url: string, locale: string): Promise<Page> {
 
 interface Agent {
   page: Page;
+  id: string;
   name: string;
 }
 
@@ -75,7 +77,7 @@ async function signIn(server: SpawnedKefu, id: string, name: string): Promise<Ag
   await page.locator('#password').fill(PASSWORD);
   await page.locator('#sign-in-form button[type=submit]').click();
   await page.locator('#who').filter({ hasText: name }).waitFor({ timeout: WAIT_MS });
-  return { page, name };
+  return { page, id, name };
 }
 
 /**
@@ -98,7 +100,7 @@ const status = (agent: Agent, text: string) => agent.page.locator('#status').fil
 const fromAgent = (buyer: Page, text: string) => buyer.locator('.bubble.agent').filter({ hasText: text });
 
 describe('two agents and a buyer in Chromium, on two Kefu processes sharing Redis', () => {
-  it('claim race, reply, internal note, transfer, back to bot', async () => {
+  it('claim race, reply, internal note, transfer to a queue and to a named colleague, back to bot', async () => {
     // Both agents are at their desks before the buyer asks, each on a process of their own.
     const wang = await signIn(one, 'wangfang', '王芳');
     const li = await signIn(two, 'lina', 'Li Na');
@@ -177,9 +179,25 @@ describe('two agents and a buyer in Chromium, on two Kefu processes sharing Redi
     expect(await say(buyer, '行 那我拍蓝色')).toEqual([]);
     await loser.page.locator('#turns li.buyer').filter({ hasText: '行 那我拍蓝色' }).waitFor({ timeout: WAIT_MS });
 
-    // 5. The owner hands the buyer back to the bot; the buyer's next question is the bot's again.
-    await loser.page.locator('#back').click();
-    await status(loser, '已交还机器人');
+    // 5. The owner hands it to a named colleague: it waits for them, the owner's page says for whom
+    // (and offers no Claim), the named colleague's says it is theirs to claim; they claim and answer.
+    await loser.page.locator('#assign-agent').selectOption(winner.id);
+    await loser.page.locator('#assign').click();
+    await status(loser, `等待 ${winner.name} 接待`);
+    expect(await loser.page.locator('#claim').isHidden()).toBe(true);
+    expect(await loser.page.locator('#send').isDisabled()).toBe(true);
+    await winner.page.locator('#list li.assigned-to-me').waitFor({ timeout: WAIT_MS });
+    await status(winner, '转给你的，等你接待');
+    await winner.page.locator('#claim').click();
+    await status(winner, `${winner.name} 已接待（你）`);
+    await status(loser, `${winner.name} 已接待`);
+    await winner.page.locator('#reply').fill(`我是${winner.name}，蓝色M已经给您留好了`);
+    await winner.page.locator('#send').click();
+    await fromAgent(buyer, '蓝色M已经给您留好了').waitFor({ timeout: WAIT_MS });
+
+    // 6. The owner hands the buyer back to the bot; the buyer's next question is the bot's again.
+    await winner.page.locator('#back').click();
+    await status(winner, '已交还机器人');
     await fromAgent(buyer, '小蜜继续为您服务').waitFor({ timeout: WAIT_MS });
     expect((await say(buyer, '175 140斤穿多大')).join('')).toContain('根据尺寸,您适合L号');
     await buyer.locator('.bubble.bot').filter({ hasText: '根据尺寸,您适合L号' }).waitFor({ timeout: WAIT_MS });

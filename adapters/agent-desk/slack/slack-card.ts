@@ -37,6 +37,7 @@ function mention(agent: { id: string; name?: string } | undefined): string {
 function statusText(card: HandoffCard): string {
   switch (card.status) {
     case 'waiting':
+      if (card.assignedTo) return `:hourglass_flowing_sand: Waiting for ${mention(card.assignedTo)}`;
       return card.afterHours ? ':crescent_moon: Waiting — opened outside business hours' : ':hourglass_flowing_sand: Waiting for an agent';
     case 'claimed':
       return `:raising_hand: Claimed by ${mention(card.claimedBy)} ${card.claimedAt ? slackDate(card.claimedAt) : ''}`.trim();

@@ -1,12 +1,13 @@
 // Kefu's agent desk in the browser: sign in, see the open hand-offs (polled every 2 s, no reload),
-// open one, claim it, answer the buyer, keep notes, give the buyer back to the bot or close.
+// open one, claim it, answer the buyer, keep notes, move it to a queue or hand it to a named
+// colleague, give the buyer back to the bot or close.
 // Everything from the server is shown as text, never parsed as HTML.
 (() => {
   const T = {
     'zh-Hans': {
       title: '客服工作台', name: '账号', password: '密码', signIn: '登录', signOut: '退出', wrong_password: '账号或密码不对。', too_many: '密码错误次数过多，请稍后再试。',
       pick: '从左侧选择一个会话。', waiting: '等待中', withAgent: '接待中', longest: '最长等待', claim: '接待', backToBot: '交还机器人', close: '结束',
-      transfer: '转到该队列', unknown_queue: '没有这个队列。', suggested: '机器人建议的回复', use: '用这条回复', send: '发送给买家', addNote: '添加内部备注', notes: '内部备注', placeholder: '回复买家…', status_waiting: '等待客服接待', status_claimed: '{name} 已接待',
+      transfer: '转到该队列', unknown_queue: '没有这个队列。', assign: '转给这位同事', unknown_agent: '没有这位同事。', assign_to_self: '请选择一位同事，不是你自己。', assigned_to_other: '这个会话在等 {name} 接待。', status_assigned: '等待 {name} 接待', status_assigned_to_me: '转给你的，等你接待', suggested: '机器人建议的回复', use: '用这条回复', send: '发送给买家', addNote: '添加内部备注', notes: '内部备注', placeholder: '回复买家…', status_waiting: '等待客服接待', status_claimed: '{name} 已接待',
       status_back_to_bot: '已交还机器人', status_closed: '已结束', you: '（你）', channel: '渠道', language: '语言', buyer: '买家', reason: '原因', product: '商品页', order: '订单', tags: '买家标签', faqs: '今日常见问题的回答', mood: '情绪', mood_negative: '不满', mood_neutral: '平静', mood_positive: '满意', orders: '最近订单',
       order_unpaid: '待付款', order_paid: '已付款', order_shipped: '已发货', order_delivered: '已签收', order_cancelled: '已取消', order_refunded: '已退款', order_return_requested: '申请退货', order_returned: '已退货',
       flow: '机器人尝试了', detail: '说明', waited: '等待', min: '{n} 分钟', sec: '{n} 秒', from_buyer: '买家', from_bot: '机器人', from_agent: '客服',
@@ -18,7 +19,7 @@
     'zh-Hant': {
       title: '客服工作台', name: '帳號', password: '密碼', signIn: '登入', signOut: '登出', wrong_password: '帳號或密碼不對。', too_many: '密碼錯誤次數過多，請稍後再試。',
       pick: '從左側選擇一個會話。', waiting: '等待中', withAgent: '接待中', longest: '最長等待', claim: '接待', backToBot: '交還機器人', close: '結束',
-      transfer: '轉到該隊列', unknown_queue: '沒有這個隊列。', suggested: '機器人建議的回覆', use: '用這條回覆', send: '發送給買家', addNote: '新增內部備註', notes: '內部備註', placeholder: '回覆買家…', status_waiting: '等待客服接待', status_claimed: '{name} 已接待',
+      transfer: '轉到該隊列', unknown_queue: '沒有這個隊列。', assign: '轉給這位同事', unknown_agent: '沒有這位同事。', assign_to_self: '請選擇一位同事，不是你自己。', assigned_to_other: '這個會話在等 {name} 接待。', status_assigned: '等待 {name} 接待', status_assigned_to_me: '轉給你的，等你接待', suggested: '機器人建議的回覆', use: '用這條回覆', send: '發送給買家', addNote: '新增內部備註', notes: '內部備註', placeholder: '回覆買家…', status_waiting: '等待客服接待', status_claimed: '{name} 已接待',
       status_back_to_bot: '已交還機器人', status_closed: '已結束', you: '（你）', channel: '渠道', language: '語言', buyer: '買家', reason: '原因', product: '商品頁', order: '訂單', tags: '買家標籤', faqs: '今日常見問題的回答', mood: '情緒', mood_negative: '不滿', mood_neutral: '平靜', mood_positive: '滿意', orders: '最近訂單',
       order_unpaid: '待付款', order_paid: '已付款', order_shipped: '已發貨', order_delivered: '已簽收', order_cancelled: '已取消', order_refunded: '已退款', order_return_requested: '申請退貨', order_returned: '已退貨',
       flow: '機器人嘗試了', detail: '說明', waited: '等待', min: '{n} 分鐘', sec: '{n} 秒', from_buyer: '買家', from_bot: '機器人', from_agent: '客服',
@@ -30,7 +31,7 @@
     en: {
       title: 'Agent desk', name: 'Name', password: 'Password', signIn: 'Sign in', signOut: 'Sign out', wrong_password: 'Wrong name or password.', too_many: 'Too many wrong passwords. Try again later.',
       pick: 'Pick a conversation on the left.', waiting: 'waiting', withAgent: 'with an agent', longest: 'longest wait', claim: 'Claim', backToBot: 'Back to bot', close: 'Close',
-      transfer: 'Move to this queue', unknown_queue: 'There is no such queue.', suggested: "The bot's suggested reply", use: 'Use this reply', send: 'Send to buyer', addNote: 'Add internal note', notes: 'Internal notes', placeholder: 'Reply to the buyer…', status_waiting: 'Waiting for an agent', status_claimed: 'Claimed by {name}',
+      transfer: 'Move to this queue', unknown_queue: 'There is no such queue.', assign: 'Hand to this colleague', unknown_agent: 'There is no such colleague.', assign_to_self: 'Pick a colleague, not yourself.', assigned_to_other: 'This conversation waits for {name}.', status_assigned: 'Waiting for {name}', status_assigned_to_me: 'Handed to you: waiting for your claim', suggested: "The bot's suggested reply", use: 'Use this reply', send: 'Send to buyer', addNote: 'Add internal note', notes: 'Internal notes', placeholder: 'Reply to the buyer…', status_waiting: 'Waiting for an agent', status_claimed: 'Claimed by {name}',
       status_back_to_bot: 'Back with the bot', status_closed: 'Closed', you: ' (you)', channel: 'Channel', language: 'Language', buyer: 'Buyer', reason: 'Why', product: 'Product page', order: 'Order', tags: 'Buyer tags', faqs: 'Answers to today\'s most-asked questions', mood: 'Mood', mood_negative: 'unhappy', mood_neutral: 'calm', mood_positive: 'pleased', orders: 'Latest orders',
       order_unpaid: 'unpaid', order_paid: 'paid', order_shipped: 'shipped', order_delivered: 'delivered', order_cancelled: 'cancelled', order_refunded: 'refunded', order_return_requested: 'return requested', order_returned: 'returned',
       flow: 'What the bot tried', detail: 'Detail', waited: 'Waited', min: '{n} min', sec: '{n} s', from_buyer: 'Buyer', from_bot: 'Bot', from_agent: 'Agent',
@@ -52,6 +53,7 @@
   let lastQueue = null;
   let lastCard = null;
   let poll = null;
+  let colleaguesList = [];
 
   function applyLanguage() {
     document.documentElement.lang = lang;
@@ -84,7 +86,11 @@
     return seconds >= 60 ? t('min', { n: Math.floor(seconds / 60) }) : t('sec', { n: seconds });
   }
 
+  const nameOf = (agent) => (agent && (agent.name || agent.id)) || '';
+  const assignedToMe = (h) => Boolean(me && h.assignedTo && h.assignedTo.id === `kefu:${me.id}`);
+
   function statusText(h) {
+    if (h.status === 'waiting' && h.assignedTo) return assignedToMe(h) ? t('status_assigned_to_me') : t('status_assigned', { name: nameOf(h.assignedTo) });
     if (h.status === 'claimed') return t('status_claimed', { name: (h.claimedBy && (h.claimedBy.name || h.claimedBy.id)) || '' }) + (isMine(h) ? t('you') : '');
     return t(`status_${h.status}`);
   }
@@ -105,7 +111,7 @@
     list.replaceChildren(...data.handoffs.map((h) => {
       const li = document.createElement('li');
       li.dataset.handoffId = h.handoffId;
-      li.className = `${h.status}${h.handoffId === selected ? ' selected' : ''}`;
+      li.className = `${h.status}${assignedToMe(h) ? ' assigned-to-me' : ''}${h.handoffId === selected ? ' selected' : ''}`;
       const top = document.createElement('div');
       top.textContent = `${h.buyerLabel} · ${(T[lang].reasons[h.reason]) || h.reason}`;
       const meta = document.createElement('div');
@@ -150,7 +156,8 @@
     if (card.teamChat) fact(facts, '', t(card.teamChat.posted ? 'teamChat' : 'teamChatPending', { desk: card.teamChat.desk }));
     $('status').textContent = statusText(card);
     const open = card.status === 'waiting' || card.status === 'claimed';
-    $('claim').hidden = card.status !== 'waiting';
+    // Handed to a named colleague: only they can claim it here.
+    $('claim').hidden = card.status !== 'waiting' || Boolean(card.assignedTo && !assignedToMe(card));
     $('back').hidden = !open;
     // "Back to bot, then…": the flows the shop lets agents start for the buyer (handoff.resumeFlows).
     const flows = (me && me.resumeFlows) || [];
@@ -169,6 +176,14 @@
     const queues = (me && me.queues) || [];
     if ($('transfer-queue').options.length !== queues.length) {
       $('transfer-queue').replaceChildren(...queues.map((q) => { const o = document.createElement('option'); o.value = q; o.textContent = q; return o; }));
+    }
+    // A colleague to hand it to, by name: the same rule as moving it to a queue.
+    const colleagues = colleaguesList.filter((a) => !me || a.id !== me.id);
+    $('assign').hidden = !movable || colleagues.length === 0;
+    $('assign-agent').hidden = $('assign').hidden;
+    const shown = Array.from($('assign-agent').options, (o) => o.value).join('\n');
+    if (shown !== colleagues.map((a) => a.id).join('\n')) {
+      $('assign-agent').replaceChildren(...colleagues.map((a) => { const o = document.createElement('option'); o.value = a.id; o.textContent = a.name; return o; }));
     }
     $('send').disabled = !isMine(card);
     $('note').disabled = !open;
@@ -217,6 +232,9 @@
     const queue = await api('GET', 'desk/api/handoffs');
     if (queue.status === 200) renderQueue(queue.data);
     if (selected) {
+      // Colleagues who signed in since are listed too.
+      const agents = await api('GET', 'desk/api/agents');
+      if (agents.status === 200) colleaguesList = agents.data.agents;
       const card = await api('GET', `desk/api/handoffs/${encodeURIComponent(selected)}`);
       if (card.status === 200) renderCard(card.data);
     }
@@ -224,6 +242,7 @@
 
   function explain(result) {
     const code = result.data.status || result.data.code || 'retry';
+    if (code === 'assigned_to_other') return t('assigned_to_other', { name: nameOf(result.data.to) });
     if (code === 'already_claimed') return t('already_claimed', { name: (result.data.by && (result.data.by.name || result.data.by.id)) || '' });
     return T[lang][code] ? t(code) : t('retry');
   }
@@ -243,6 +262,7 @@
   $('back').addEventListener('click', () => act('back-to-bot', $('resume-flow').value ? { flow: $('resume-flow').value } : {}));
   $('close').addEventListener('click', () => act('close', {}));
   $('transfer').addEventListener('click', () => act('transfer', { queue: $('transfer-queue').value }));
+  $('assign').addEventListener('click', () => act('assign', { agent: $('assign-agent').value }));
   $('reply-form').addEventListener('submit', async (event) => {
     event.preventDefault();
     const text = $('reply').value.trim();
