@@ -472,6 +472,13 @@ export class Engine {
     }
 
     if (run?.asking && flow) {
+      // A free-text question takes any text, so it would swallow a question for another flow
+      // ("175 140斤穿多大" while the bot asks which colour): such a message starts that flow instead.
+      const switchTo = askedType === 'text' ? await this.clearlyAnotherRequest(turn, run, intent, message, ranking) : undefined;
+      if (switchTo !== undefined) {
+        session.misses = 0;
+        return this.startFlow(turn, switchTo, message, prefill);
+      }
       const { filled, askedRejected } = fill ?? (await this.fillSlots(turn, flow, run, message, run.asking.slot));
       if (askedRejected) return this.wrongAnswer(turn, flow, run);
       const answered = run.vars[run.asking.slot] !== undefined;
@@ -545,6 +552,37 @@ export class Engine {
     if (askedRejected) await this.wrongAnswer(turn, flow, waiting);
     else await this.continueFlow(turn);
     return true;
+  }
+
+  /**
+   * The other flow a message asks for while a free-text question waits, or undefined when it may
+   * be the answer. It must be recognised surely (as sure as a request of its own in a message of
+   * several parts) and give that flow a value for a slot the waiting flow does not have: "M码" is
+   * surely a size question too, but it fills nothing of the size flow and answers "which colour
+   * and size"; "175 140斤穿多大" gives the size flow a height and a weight. An order id given to a
+   * flow that asked for proof of the order fills the same-named slot of both, so it stays the answer.
+   */
+  private async clearlyAnotherRequest(
+    turn: TurnState,
+    run: FlowRun,
+    intent: string | null,
+    message: MessageForSlots,
+    ranking: IntentScore[],
+  ): Promise<string | undefined> {
+    if (intent === null) return undefined;
+    const otherName = turn.flowSet.flowByIntent.get(intent);
+    if (otherName === undefined || otherName === run.flow) return undefined;
+    const confidence = ranking.find((s) => s.intent === intent)?.confidence ?? 0;
+    if (confidence < PIECE_CONFIDENCE) return undefined;
+    const other = turn.flowSet.flows.get(otherName)!;
+    const waitingSlots = turn.flowSet.flows.get(run.flow)?.slots ?? {};
+    const ownSlots = Object.fromEntries(Object.entries(other.slots ?? {}).filter(([name]) => !(name in waitingSlots)));
+    const values = readSlotValues(ownSlots, message, null, {});
+    for (const [name, value] of values) {
+      const probe: FlowRun = { flow: otherName, pc: [0], vars: {}, asking: null, version: '', startedAt: turn.session.turnCount };
+      if (await this.isValid(turn, ownSlots[name]!, value, probe)) return otherName;
+    }
+    return undefined;
   }
 
   private async startFlow(turn: TurnState, flowName: string, message: MessageForSlots, prefill: Record<string, unknown>): Promise<void> {
