@@ -11,6 +11,7 @@
 // install is present. Environment: PORT, HOST; prints "botkit peer listening on …" when ready.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { readBody, sendJson } from './json-http.ts';
 import { createRequire } from 'node:module';
 
 const fromBridge = createRequire(new URL('../adapters/channels/botkit-bridge/package.json', import.meta.url));
@@ -21,7 +22,6 @@ const { WebAdapter } = fromBridge('botbuilder-adapter-web') as any;
 const host = process.env.HOST ?? '127.0.0.1';
 const port = Number(process.env.PORT ?? '0');
 const ID_PATTERN = /^[A-Za-z0-9_.:@-]{1,128}$/;
-const MAX_BODY_BYTES = 64 * 1024;
 
 // Webhook mode only: no websocket server (Botkit's own webserver, which it would bind to, is off).
 const adapter = new WebAdapter({ noServer: true });
@@ -58,27 +58,7 @@ controller.on('message', async (bot: any, message: any) => {
   await bot.reply(message, '小蜜没太明白,换个说法试试?');
 });
 
-function send(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  response.end(text);
-}
 
-function readBody(request: IncomingMessage): Promise<string | null> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        resolve(null);
-        request.destroy();
-      } else chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', () => resolve(null));
-  });
-}
 
 function parseBody(raw: string | null): { conversationId?: unknown; text?: unknown } | null {
   try {
@@ -92,7 +72,7 @@ async function answerMessage(request: IncomingMessage, response: ServerResponse)
   const raw = await readBody(request);
   const body = parseBody(raw);
   if (!body || typeof body.conversationId !== 'string' || !ID_PATTERN.test(body.conversationId) || typeof body.text !== 'string') {
-    return send(response, 400, { error: 'conversationId and text are required' });
+    return sendJson(response, 400, { error: 'conversationId and text are required' });
   }
   // What Botkit's webserver hands the adapter on its webhook route, and the response methods it uses.
   const botkitRequest = { body: { type: 'message', text: body.text, user: body.conversationId, channel: 'webhook' } };
@@ -102,22 +82,22 @@ async function answerMessage(request: IncomingMessage, response: ServerResponse)
       status = code;
     },
     json(messages: { text?: string }[]) {
-      send(response, status, { replies: messages.map((message) => ({ text: message.text ?? '' })) });
+      sendJson(response, status, { replies: messages.map((message) => ({ text: message.text ?? '' })) });
     },
     end() {
-      send(response, status, { replies: [] });
+      sendJson(response, status, { replies: [] });
     },
   };
   await adapter.processActivity(botkitRequest, botkitResponse, controller.handleTurn.bind(controller));
 }
 
 const server = createServer((request, response) => {
-  if (request.method === 'GET' && request.url === '/healthz') return send(response, 200, { ok: true });
+  if (request.method === 'GET' && request.url === '/healthz') return sendJson(response, 200, { ok: true });
   if (request.method === 'POST' && request.url === '/webchat/messages') {
-    answerMessage(request, response).catch((error: Error) => send(response, 500, { error: error.message }));
+    answerMessage(request, response).catch((error: Error) => sendJson(response, 500, { error: error.message }));
     return;
   }
-  send(response, 404, { error: 'not found' });
+  sendJson(response, 404, { error: 'not found' });
 });
 server.keepAliveTimeout = 65_000;
 controller.ready(() => {

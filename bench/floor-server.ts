@@ -8,11 +8,11 @@
 // the environment; it prints "floor listening on http://host:port" when it is ready.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { readBody, sendJson } from './json-http.ts';
 import { Redis } from 'ioredis';
 
 const ID_PATTERN = /^[A-Za-z0-9_.:@-]{1,128}$/;
 const STATE_TTL_SECONDS = 3600;
-const MAX_BODY_BYTES = 64 * 1024;
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = process.env.KEFU_BENCH_PREFIX ?? 'kefu-bench:floor:';
@@ -27,41 +27,21 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 const redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectionName: 'kefu-bench-floor' });
 redis.on('error', (error: Error) => process.stderr.write(`floor: redis: ${error.message}\n`));
 
-function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
-  response.end(text);
-}
 
-function readBody(request: IncomingMessage): Promise<string | null> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        resolve(null);
-        request.destroy();
-      } else chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', () => resolve(null));
-  });
-}
 
 async function answerMessage(request: IncomingMessage, response: ServerResponse): Promise<void> {
   const raw = await readBody(request);
-  if (raw === null) return send(response, 413, { error: 'body too large' });
+  if (raw === null) return sendJson(response, 413, { error: 'body too large' });
   let body: unknown;
   try {
     body = JSON.parse(raw);
   } catch {
-    return send(response, 400, { error: 'malformed JSON' });
+    return sendJson(response, 400, { error: 'malformed JSON' });
   }
   const conversationId = typeof body === 'object' && body !== null ? (body as { conversationId?: unknown }).conversationId : undefined;
   const text = typeof body === 'object' && body !== null ? (body as { text?: unknown }).text : undefined;
   if (typeof conversationId !== 'string' || !ID_PATTERN.test(conversationId) || typeof text !== 'string') {
-    return send(response, 400, { error: 'conversationId (letters, digits, _ . : @ -) and text are required' });
+    return sendJson(response, 400, { error: 'conversationId (letters, digits, _ . : @ -) and text are required' });
   }
   const key = `${prefix}${conversationId}`;
   try {
@@ -69,19 +49,19 @@ async function answerMessage(request: IncomingMessage, response: ServerResponse)
     const results = await redis.pipeline().get(key).set(key, JSON.stringify({ last: text.slice(0, 200), at: Date.now() }), 'EX', STATE_TTL_SECONDS).exec();
     const failed = results?.find(([error]) => error !== null)?.[0];
     if (failed) throw failed;
-    send(response, 200, { replies: [{ text: results?.[0]?.[1] === null ? 'ok, new' : 'ok' }] });
+    sendJson(response, 200, { replies: [{ text: results?.[0]?.[1] === null ? 'ok, new' : 'ok' }] });
   } catch (error) {
-    send(response, 503, { error: `redis: ${(error as Error).message}` }, { 'retry-after': '1' });
+    sendJson(response, 503, { error: `redis: ${(error as Error).message}` }, { 'retry-after': '1' });
   }
 }
 
 const server = createServer((request, response) => {
-  if (request.method === 'GET' && request.url === '/healthz') return send(response, 200, { ok: redis.status === 'ready' });
+  if (request.method === 'GET' && request.url === '/healthz') return sendJson(response, 200, { ok: redis.status === 'ready' });
   if (request.method === 'POST' && request.url === '/webchat/messages') {
-    answerMessage(request, response).catch(() => send(response, 500, { error: 'internal error' }));
+    answerMessage(request, response).catch(() => sendJson(response, 500, { error: 'internal error' }));
     return;
   }
-  send(response, 404, { error: 'not found' });
+  sendJson(response, 404, { error: 'not found' });
 });
 server.keepAliveTimeout = 65_000;
 server.listen(port, host, () => {
