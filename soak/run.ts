@@ -28,5 +28,5 @@ const result = await runSoak({
   log: (line) => console.log(line),
 });
 for (const problem of result.problems.slice(0, 50)) console.log(`  ${problem}`);
-console.log(`soak: lost ${result.lost} duplicated ${result.duplicated} out_of_order ${result.outOfOrder} messages ${result.messages}`);
+console.log(`soak: lost ${result.lost} duplicated ${result.duplicated} out_of_order ${result.outOfOrder} messages ${result.messages}` + (result.unsure > 0 ? ` (unsure ${result.unsure}: Lazada sends cut off by the crash, not repeated)` : ''));
 process.exit(result.lost + result.duplicated + result.outOfOrder === 0 ? 0 : 1);

