@@ -170,6 +170,13 @@ export class IntentRecogniser {
   readonly intents: readonly string[];
   private readonly scratch: Float64Array;
   private readonly logits: Float64Array;
+  /**
+   * The keywords (their positions in `keywords`) by their first two character codes
+   * (code · 65536 + next), or −1 − code for a keyword of one character.
+   */
+  private readonly keywordsByStart = new Map<number, number[]>();
+  // Reused by findKeyword (which never awaits): the starts already looked up in this message.
+  private readonly startsSeen = new Set<number>();
 
   private constructor(
     private readonly model: TrainedModel | null,
@@ -181,6 +188,13 @@ export class IntentRecogniser {
     all.delete(OUT_OF_SCOPE_INTENT);
     this.intents = Object.freeze([...all].sort(compareStrings));
     this.scratch = new Float64Array(Math.max(0, ...(model?.examplesByClass ?? []).map((e) => e.count)));
+    keywords.forEach((keyword, k) => {
+      const { phrase } = keyword;
+      const start = phrase.length === 1 ? -1 - phrase.charCodeAt(0) : phrase.charCodeAt(0) * 0x10000 + phrase.charCodeAt(1);
+      const starting = this.keywordsByStart.get(start);
+      if (starting === undefined) this.keywordsByStart.set(start, [k]);
+      else starting.push(k);
+    });
     this.logits = new Float64Array(model?.classes.length ?? 0);
   }
 
@@ -276,12 +290,32 @@ export class IntentRecogniser {
 
   /** The longest keyword in the message (on a tie, the first intent by name). */
   private findKeyword(normalised: string): Keyword | null {
-    // Only a keyword whose first character the message has can match: most are skipped without
-    // a search through the message.
-    const present = new Set<number>();
-    for (let i = 0; i < normalised.length; i++) present.add(normalised.charCodeAt(i));
-    for (const keyword of this.keywords) {
-      if (present.has(keyword.phrase.charCodeAt(0)) && containsPhrase(normalised, keyword)) return keyword;
+    // Only a keyword whose first two characters stand together in the message can match: the
+    // message's character pairs pick the candidates, which are then tried in the keywords' order
+    // (longest first). Looking each keyword up in the whole message took a tenth of the time an
+    // English message takes.
+    const candidates: number[] = [];
+    const seen = this.startsSeen;
+    for (let i = 0; i < normalised.length; i++) {
+      const code = normalised.charCodeAt(i);
+      const single = this.keywordsByStart.get(-1 - code);
+      if (single !== undefined && !seen.has(-1 - code)) {
+        seen.add(-1 - code);
+        for (const k of single) candidates.push(k);
+      }
+      if (i + 1 === normalised.length) break;
+      const pair = code * 0x10000 + normalised.charCodeAt(i + 1);
+      const starting = this.keywordsByStart.get(pair);
+      if (starting !== undefined && !seen.has(pair)) {
+        seen.add(pair);
+        for (const k of starting) candidates.push(k);
+      }
+    }
+    seen.clear();
+    candidates.sort((a, b) => a - b);
+    for (const k of candidates) {
+      const keyword = this.keywords[k]!;
+      if (containsPhrase(normalised, keyword)) return keyword;
     }
     return null;
   }

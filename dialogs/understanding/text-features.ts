@@ -33,6 +33,10 @@ export const MAX_TEXT_LENGTH = 2000;
 const DIGITS = /\p{Nd}+(?:[.,:]\p{Nd}+)*/gu;
 // Apostrophes join (don't → dont, what's → whats), the way buyers also type them.
 const APOSTROPHES = /['’‘`´]/gu;
+// A link says which page, not what the buyer wants ("https://shop.example/item/123 有货吗"); its
+// many letters and digits would only dilute the words around it. The engine reads links itself
+// (the product they name) from the message as typed.
+const LINKS = /(?:https?:\/\/|www\.)[^\s\p{Script=Han}]+/giu;
 // Anything that is neither a letter, a combining mark, a number nor a space: punctuation,
 // symbols, emoji and their joiners and variation selectors, control characters.
 const NOT_WORDLIKE = /[^\p{L}\p{M}\p{N}\s]+/gu;
@@ -53,6 +57,7 @@ export function normaliseText(text: string): string {
   // Script conversion is the costly step, and most English messages can skip it.
   if (hasHan(t)) t = toSimplified(t);
   return t
+    .replace(LINKS, ' ')
     .toLowerCase()
     .replace(APOSTROPHES, '')
     .replace(NOT_WORDLIKE, ' ')

@@ -71,6 +71,11 @@ describe('normalisation and features', () => {
     expect(normaliseText("What's my SIZE?!")).toBe('whats my size');
   });
 
+  it('leaves links out: they name a page, not what the buyer wants', () => {
+    expect(normaliseText('https://item.example.com/31240957.html 有货吗')).toBe('有货吗');
+    expect(normaliseText('www.shop.example/p?id=5, how much?')).toBe('how much');
+  });
+
   it('treats every number alike, so body measurements do not matter', () => {
     expect(normaliseText('身高170体重60')).toBe('身高#体重#');
     expect(extractFeatures(normaliseText('身高170体重60'))).toEqual(extractFeatures(normaliseText('身高180体重70')));
@@ -163,6 +168,14 @@ describe('keywords', () => {
     const recogniser = IntentRecogniser.train(examples, { keywords: { cancel: ['no'] } });
     expect(recogniser.recognise('no').intent).toBe('cancel');
     expect(recogniser.recognise('I know my size').intent).not.toBe('cancel');
+  });
+
+  it('finds a keyword of one character, and one whose first characters also stand elsewhere in the message', () => {
+    const recogniser = IntentRecogniser.train(examples, { keywords: { human_agent: ['客'], track_order: ['物流', 'where is my parcel'] } });
+    expect(recogniser.recognise('物品的物流呢').intent).toBe('track_order');
+    expect(recogniser.recognise('when i ask where is my parcel').intent).toBe('track_order');
+    expect(recogniser.recognise('找客').intent).toBe('human_agent');
+    expect(recogniser.recognise('物品呢').intent).not.toBe('track_order');
   });
 
   it('can name an intent that has no training examples', () => {
