@@ -139,13 +139,14 @@ export class ConversationService {
   /**
    * Sends replies that answer no request (an agent's message, a reminder) through the buyer's own
    * channel, and writes them into the conversation's transcript, in line with the buyer's messages.
+   * `deliveryId` names the sending (OutboundChannel.send) so a retry does not send it twice.
    */
-  async sendToBuyer(conversation: ConversationRef, replies: Reply[], from: 'bot' | 'agent', at: number): Promise<void> {
+  async sendToBuyer(conversation: ConversationRef, replies: Reply[], from: 'bot' | 'agent', at: number, deliveryId?: string): Promise<void> {
     const channel = this.options.outbound?.get(conversation.channel);
     if (!channel) throw new Error(`channel "${conversation.channel}" cannot send messages later`);
     await this.options.line.run(conversationKey(conversation), async () => {
       await this.sessions.appendTurns(conversation, replies.map((reply) => ({ from, text: reply.text, at })));
-      await channel.send(conversation, replies);
+      await channel.send(conversation, replies, deliveryId);
     });
   }
 }

@@ -85,7 +85,12 @@ export interface TurnLedger {
 /** Sends replies that are not an answer to a request: an agent's message, a reminder. */
 export interface OutboundChannel {
   readonly channel: string;
-  send(conversation: ConversationRef, replies: Reply[]): Promise<void>;
+  /**
+   * `deliveryId` names what is sent (a desk event, a reminder), unique within the conversation:
+   * a channel that records its sends (the marketplaces, docs/scaling.md) sends nothing twice under
+   * one id, so a retry of the event after a crash does not repeat what the buyer already has.
+   */
+  send(conversation: ConversationRef, replies: Reply[], deliveryId?: string): Promise<void>;
 }
 
 /** Everything an agent needs to pick up a conversation. */

@@ -219,14 +219,16 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
   async handleAgentEvent(event: AgentEvent): Promise<AgentEventResult> {
     // The ledger keeps the status only: a repeat is answered "duplicate", whatever the first did.
     let applied: AgentEventResult | undefined;
-    const { duplicate } = await handleOnce(this.once, `desk:${event.thread.desk}:${event.eventId}`, event.eventId, async () => {
-      applied = await this.apply(event);
+    const deliveryKey = `desk:${event.thread.desk}:${event.eventId}`;
+    const { duplicate } = await handleOnce(this.once, deliveryKey, event.eventId, async () => {
+      applied = await this.apply(event, deliveryKey);
       return applied.status;
     });
     return duplicate || !applied ? { status: 'duplicate' } : applied;
   }
 
-  private async apply(event: AgentEvent): Promise<AgentEventResult> {
+  /** `delivery` names what this event sends the buyer (OutboundChannel.send), so a retry of the event after a crash does not send it twice where the channel records sends. */
+  private async apply(event: AgentEvent, delivery: string): Promise<AgentEventResult> {
     const { sessions, line, settings } = this.options;
     if (event.kind === 'message' && !event.noNoteMarker && event.text.trimStart().startsWith(settings.noteMarker)) return { status: 'note' };
     const entry = await sessions.load<unknown>(threadIndexKey(event.thread));
@@ -246,25 +248,25 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
       }
       switch (event.kind) {
         case 'claim':
-          return this.claim(record, event.agent, event.at);
+          return this.claim(record, event.agent, event.at, delivery);
         case 'assign':
           return this.assign(record, event.agent, event.to, event.at);
         case 'message':
-          return this.reply(record, event.text, event.at);
+          return this.reply(record, event.text, event.at, delivery);
         case 'back_to_bot': {
           // Only the flows the shop lets agents pick: a forged event cannot start anything else.
           const allowed = event.resumeFlow && this.options.settings.resumeFlows?.includes(event.resumeFlow);
-          return this.end(record, 'back_to_bot', event.agent, event.at, allowed ? event.resumeFlow : undefined);
+          return this.end(record, 'back_to_bot', event.agent, event.at, delivery, allowed ? event.resumeFlow : undefined);
         }
         case 'close':
-          return this.end(record, 'closed', event.agent, event.at);
+          return this.end(record, 'closed', event.agent, event.at, delivery);
         case 'transfer':
           return this.transfer(record, event.agent, event.queue, event.at);
       }
     });
   }
 
-  private async claim(record: HandoffRecord, agent: AgentRef, at: number): Promise<AgentEventResult> {
+  private async claim(record: HandoffRecord, agent: AgentRef, at: number, delivery: string): Promise<AgentEventResult> {
     const { card } = record;
     if (card.status === 'claimed' && card.claimedBy && card.claimedBy.id !== agent.id) {
       const who = card.claimedBy.name ?? card.claimedBy.id;
@@ -277,7 +279,7 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
       card.claimedAt = at;
       delete card.assignedTo;
       await this.saveRecord(record);
-      await this.tellBuyer(record, 'handoff_claimed', {}, at);
+      await this.tellBuyer(record, 'handoff_claimed', {}, at, delivery);
     }
     // Pressed again by the same agent: re-draw the card (the first update may have failed).
     await this.postStatus(record, 'claimed', at, agent, `Claimed by ${agentName(agent)}. Replies in this thread now reach the buyer.`);
@@ -327,13 +329,13 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
     return { status: 'assigned', to };
   }
 
-  private async reply(record: HandoffRecord, text: string, at: number): Promise<AgentEventResult> {
+  private async reply(record: HandoffRecord, text: string, at: number, delivery: string): Promise<AgentEventResult> {
     if (record.card.status !== 'claimed') return { status: 'not_claimed', notice: NOTICES.notClaimed.replace('{marker}', this.options.settings.noteMarker) };
     const conversation = record.card.conversation;
     const channel = this.options.outbound.get(conversation.channel);
     if (!channel) return { status: 'undeliverable', notice: NOTICES.undeliverable.replace('{channel}', conversation.channel) };
     await this.appendTurns(conversation, [{ text }], 'agent', at);
-    await channel.send(conversation, [{ text }]);
+    await channel.send(conversation, [{ text }], delivery);
     const { card } = record;
     keepLine(record, { from: 'agent', text, at });
     const first = card.firstReplyAt === undefined && card.claimedBy;
@@ -343,7 +345,7 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
     return { status: 'sent' };
   }
 
-  private async end(record: HandoffRecord, status: 'back_to_bot' | 'closed', agent: AgentRef, at: number, resumeFlow?: string): Promise<AgentEventResult> {
+  private async end(record: HandoffRecord, status: 'back_to_bot' | 'closed', agent: AgentRef, at: number, delivery: string, resumeFlow?: string): Promise<AgentEventResult> {
     const { voice } = this.options;
     const conversation = record.card.conversation;
     const key = conversationKey(conversation);
@@ -374,7 +376,7 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
     }
     const channel = this.options.outbound.get(conversation.channel);
     if (channel && replies.length > 0) {
-      await channel.send(conversation, replies).catch((error: Error) =>
+      await channel.send(conversation, replies, delivery).catch((error: Error) =>
         this.options.logger.warn({ err: error.message, conversation: key }, 'could not tell the buyer the bot is back; the bot answers their next message'),
       );
     }
@@ -409,7 +411,7 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
       record.waitNoticeAt = now;
       // Saved before sending: a notice is at most once, never twice.
       await this.saveRecord(record);
-      const sent = await this.tellBuyer(record, 'handoff_waiting', { handoff: { minutes: this.options.settings.expectedWaitMinutes } }, now);
+      const sent = await this.tellBuyer(record, 'handoff_waiting', { handoff: { minutes: this.options.settings.expectedWaitMinutes } }, now, `wait-notice:${handoffId}`);
       if (sent) await this.postStatus(record, 'wait_notice_sent', now, undefined, `Nobody has claimed this yet; the buyer was told to expect a wait of about ${this.options.settings.expectedWaitMinutes} minutes and may leave a message.`);
     });
   }
@@ -421,7 +423,7 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
   }
 
   /** Sends a response to the buyer through their channel and writes it into the transcript. False when not sent. */
-  private async tellBuyer(record: HandoffRecord, response: string, vars: Record<string, unknown>, at: number): Promise<boolean> {
+  private async tellBuyer(record: HandoffRecord, response: string, vars: Record<string, unknown>, at: number, delivery: string): Promise<boolean> {
     const conversation = record.card.conversation;
     const channel = this.options.outbound.get(conversation.channel);
     const language = (await this.conversations.load(conversation))?.language ?? record.card.language;
@@ -429,7 +431,7 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
     if (!channel || !reply) return false;
     try {
       await this.appendTurns(conversation, [reply], 'bot', at);
-      await channel.send(conversation, [reply]);
+      await channel.send(conversation, [reply], delivery);
       return true;
     } catch (error) {
       this.options.logger.warn({ err: (error as Error).message, response }, 'could not tell the buyer');

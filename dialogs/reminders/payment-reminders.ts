@@ -138,7 +138,7 @@ export class PaymentReminders {
     const replies = paymentReminderReplies(this.options.flows(), order, language, settings.shopName, n, await this.productsOf(order));
     if (!(await ledger.claimReminder(orderId, n, now))) return 'already_sent';
     try {
-      await this.options.conversations.sendToBuyer(conversation, replies, 'bot', now);
+      await this.options.conversations.sendToBuyer(conversation, replies, 'bot', now, `reminder:${orderId}:${n}`);
     } catch (error) {
       await ledger.releaseReminder(orderId, n, record.lastSentAt ?? null);
       throw error;

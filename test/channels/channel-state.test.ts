@@ -93,24 +93,6 @@ describe.each(implementations)('$name channel state', ({ make }) => {
     expect(await state.recall('c5', 'options')).toBeNull();
     expect(await state.recall('c5', 'context')).toEqual({ productId: 'p1' });
   });
-
-  it('records each platform message of an answer before it is sent: once sent it is skipped, left pending it is never sent again, refused it may be sent again', async () => {
-    state = make();
-    // The first attempt: message 0 sent, message 1 refused by the platform, message 2 left pending
-    // (the process died, or Redis went away, while its call was out).
-    expect(await state.beginSend('test:c7', 'm1', 0)).toBe('send');
-    await state.endSend('test:c7', 'm1', 0, 'sent');
-    expect(await state.beginSend('test:c7', 'm1', 1)).toBe('send');
-    await state.endSend('test:c7', 'm1', 1, 'not_sent');
-    expect(await state.beginSend('test:c7', 'm1', 2)).toBe('send');
-    // The retry, from any process:
-    expect(await state.beginSend('test:c7', 'm1', 0)).toBe('sent');
-    expect(await state.beginSend('test:c7', 'm1', 1)).toBe('send');
-    expect(await state.beginSend('test:c7', 'm1', 2)).toBe('unknown');
-    // Another message's answer, or the same message id in another conversation, has a record of its own.
-    expect(await state.beginSend('test:c7', 'm2', 0)).toBe('send');
-    expect(await state.beginSend('test:c8', 'm1', 0)).toBe('send');
-  });
 });
 
 describe('redis channel state across processes', () => {

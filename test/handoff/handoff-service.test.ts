@@ -74,8 +74,8 @@ function setup(overrides: Partial<HandoffSettings> = {}) {
     postBuyerMessage: ((post) => (...a: Parameters<typeof post>) => (deskDown ? unreachable() : post(...a)))(queue.postBuyerMessage.bind(queue)),
     postStatus: ((post) => (...a: Parameters<typeof post>) => (deskDown ? unreachable() : post(...a)))(queue.postStatus.bind(queue)),
   }) as InMemoryAgentQueue;
-  const sent: { conversation: ConversationRef; replies: Reply[] }[] = [];
-  const outbound: OutboundChannel = { channel: 'test', send: async (conversation, replies) => void sent.push({ conversation, replies }) };
+  const sent: { conversation: ConversationRef; replies: Reply[]; deliveryId?: string }[] = [];
+  const outbound: OutboundChannel = { channel: 'test', send: async (conversation, replies, deliveryId) => void sent.push({ conversation, replies, ...(deliveryId ? { deliveryId } : {}) }) };
   const engine = new Engine({
     flows: () => flows,
     catalog,
@@ -219,6 +219,19 @@ describe('agent events', () => {
     expect(await kefu.agent('message', { text: '您好' }, 'same')).toEqual({ status: 'sent' });
     expect(await kefu.agent('message', { text: '您好' }, 'same')).toEqual({ status: 'duplicate' });
     expect(kefu.sentTexts().filter((t) => t === '您好')).toHaveLength(1);
+  });
+
+  it('names every send to the buyer after its desk event, so a channel that records sends never repeats one when the event is retried', async () => {
+    const kefu = setup();
+    await kefu.say('转人工');
+    await kefu.agent('claim', {}, 'ev-claim');
+    await kefu.agent('message', { text: '您好' }, 'ev-reply');
+    await kefu.agent('close', {}, 'ev-close');
+    expect(kefu.sent.map((each) => [each.replies[0]?.text, each.deliveryId])).toEqual([
+      [expect.stringMatching(/已接入/), 'desk:memory:ev-claim'],
+      ['您好', 'desk:memory:ev-reply'],
+      [expect.stringMatching(/人工服务已结束/), 'desk:memory:ev-close'],
+    ]);
   });
 
   it('does not know a thread it never opened', async () => {

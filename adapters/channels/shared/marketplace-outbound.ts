@@ -72,8 +72,13 @@ export class MarketplaceOutbound implements OutboundChannel {
     if (sentNow) await this.rememberOptions(conversation, replies);
   }
 
-  /** Sends replies that answer no buyer's message (an agent's, a reminder): no delivery id to record them under. */
-  async send(conversation: ConversationRef, replies: Reply[]): Promise<void> {
+  /**
+   * Sends replies that answer no buyer's message (an agent's, a reminder). With a delivery id (a
+   * desk event's, a reminder's) they are recorded like an answer and sent at most once; without
+   * one they are simply sent.
+   */
+  async send(conversation: ConversationRef, replies: Reply[], deliveryId?: string): Promise<void> {
+    if (deliveryId !== undefined) return this.sendAnswer(conversation, deliveryId, replies);
     for (const reply of replies) {
       for (const message of this.sender.messagesOf(reply)) await withRetries(() => this.sender.sendMessage(conversation, message), this.retry);
     }

@@ -1,0 +1,137 @@
+// Counts Redis round trips per web chat message (issue 13 item 6 wants at most two on the hot path).
+// A private redis-server, a TCP relay in front of it that counts every write a client makes (one
+// write carries one command, or one pipeline or MULTI block: one round trip), and an in-process Kefu
+// on the relay. Buyers run the bench's 5-turn size dialogue one message at a time; writes made while
+// a message's request is in flight are its hot path (the buyer waits for them), writes made after
+// its answer (insight counters, buyer tags) are counted apart. Commands come from INFO commandstats.
+// The last message's writes are listed, so a figure can be read: some writes made during the
+// request are fire-and-forget ones the answer does not wait for.
+//
+//   npx tsx bench/redis-round-trips.ts [--conversations N]     (default 20)
+
+import { spawn } from 'node:child_process';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { Redis } from 'ioredis';
+import { createLogger } from '../adapters/logging/create-logger.ts';
+import { loadConfig } from '../config/load-config.ts';
+import { startServer } from '../server.ts';
+
+const DIALOGUE = ['你好', '帮我推荐一下尺码', '170', '60kg', '谢谢'];
+const flag = process.argv.indexOf('--conversations');
+const conversations = flag > 0 ? Number(process.argv[flag + 1]) : 20;
+if (!Number.isInteger(conversations) || conversations < 1 || conversations > 1000) {
+  process.stderr.write('--conversations must be 1-1000\n');
+  process.exit(2);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const redisPort = await freePort();
+const redisServer = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmpdir()], { stdio: 'ignore' });
+const admin = new Redis(redisPort, { lazyConnect: true, maxRetriesPerRequest: 0 });
+for (let attempt = 0; ; attempt++) {
+  try {
+    await admin.connect();
+    await admin.ping();
+    break;
+  } catch {
+    if (attempt > 200) throw new Error('redis-server did not answer');
+    admin.disconnect();
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+let phase: 'off' | 'hot' | 'after' = 'off';
+const writes = { hot: 0, after: 0 };
+let lastMessage: string[] = [];
+const relay = createServer((client: Socket) => {
+  const server = connect(redisPort, '127.0.0.1');
+  client.on('data', (chunk: Buffer) => {
+    if (phase !== 'off') {
+      writes[phase]++;
+      lastMessage.push(`${phase === 'hot' ? 'during' : 'after '}  ${commandsIn(chunk)}`);
+    }
+    server.write(chunk);
+  });
+  server.on('data', (chunk) => client.write(chunk));
+  client.on('close', () => server.destroy());
+  server.on('close', () => client.destroy());
+  client.on('error', () => {});
+  server.on('error', () => {});
+});
+await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+const relayPort = (relay.address() as AddressInfo).port;
+
+const { config } = loadConfig({
+  env: { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', KEFU__FLOWS__WATCH: 'false', REDIS_URL: `redis://127.0.0.1:${relayPort}`, KEFU__WEBCHAT__RATELIMIT__PERADDRESS: '1000000', KEFU__WEBCHAT__RATELIMIT__PERCONVERSATION: '100000' },
+});
+const kefu = await startServer(config, createLogger({ level: config.logging.level }));
+
+/** "EVALSHA kefu:turn:{…} + GET kefu:session:{…}": each command of one write and its first key, read from its RESP arrays. */
+function commandsIn(chunk: Buffer): string {
+  const lines = chunk.toString('utf8').split('\r\n');
+  const found: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i]!.startsWith('*')) continue;
+    const parts: string[] = [];
+    const count = Number(lines[i]!.slice(1));
+    for (let j = 0; j < count && i + 2 < lines.length; j++) {
+      parts.push(lines[i + 2]!);
+      i += 2;
+    }
+    const name = (parts[0] ?? '?').toUpperCase();
+    const key = name.startsWith('EVAL') ? parts[3] : parts[1];
+    found.push(key === undefined ? name : `${name} ${key}`);
+  }
+  return found.join(' + ');
+}
+
+async function commands(): Promise<number> {
+  const info = await admin.info('commandstats');
+  let calls = 0;
+  for (const match of info.matchAll(/cmdstat_([\w|]+):calls=(\d+)/g)) if (!['info', 'ping', 'client|setinfo', 'client|setname', 'select'].includes(match[1]!)) calls += Number(match[2]);
+  return calls;
+}
+
+async function post(conversationId: string, messageId: string, text: string): Promise<void> {
+  const response = await fetch(`${kefu.url}/webchat/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conversationId, messageId, text }) });
+  if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
+  await response.arrayBuffer();
+}
+
+// Warm-up: scripts loaded, connections open.
+for (const [index, text] of DIALOGUE.entries()) await post('warm-up', `m${index}`, text);
+await new Promise((resolve) => setTimeout(resolve, 200));
+const before = await commands();
+for (let c = 0; c < conversations; c++) {
+  for (const [index, text] of DIALOGUE.entries()) {
+    lastMessage = [];
+    phase = 'hot';
+    await post(`round-trips-${c}`, `m${index}`, text);
+    phase = 'after';
+    // What the turn writes after its answer is out (fire-and-forget) lands within this pause.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+  }
+}
+phase = 'off';
+const messages = conversations * DIALOGUE.length;
+const perMessage = (n: number): string => (n / messages).toFixed(2);
+const used = (await commands()) - before;
+process.stdout.write(`the last message's writes:\n  ${lastMessage.join('\n  ')}\n`);
+process.stdout.write(`messages: ${messages}\nround trips per message, before the answer: ${perMessage(writes.hot)}\nround trips per message, after the answer: ${perMessage(writes.after)}\ncommands per message: ${perMessage(used)}\n`);
+
+await kefu.close();
+admin.disconnect();
+relay.close();
+redisServer.kill('SIGKILL');
+process.exit(0);
