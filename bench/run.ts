@@ -6,14 +6,16 @@
 // buyers and the same request bodies: first a warm-up of each, then short passes in the order floor,
 // Kefu, Kefu, floor, ..., so that a drift of the machine (the JIT still warming, another process)
 // falls on both alike.
+// With the optional Botkit bridge installed, Botkit 4 runs the same dialogue as a third target
+// (bench/botkit-peer.ts) and `botkit_ratio:` compares messages per server CPU-second.
 // Every reply is checked; wrong answers and non-200s are errors. Ends by deleting every key the
-// run wrote and stopping both children, also on Ctrl-C; the last line printed is `ratio: X.XX`.
+// run wrote and stopping the children, also on Ctrl-C; the last line printed is `ratio: X.XX`.
 //
 // See docs/bench.md for the method and how to read the figures.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -28,6 +30,10 @@ import { mergeResults, runLoad, SIZE_ADVICE_DIALOGUE, summarize, type LoadResult
 const PROJECT_ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const TARGET_RATIO = 0.5;
 const TARGET_P99_MS = 50;
+/** Kefu's messages per server CPU-second over Botkit's, on the same dialogue (issue 13). */
+const TARGET_BOTKIT_RATIO = 4;
+/** The Botkit peer needs the optional bridge's own install (docs/channels.md, "Botkit bridge"). */
+const BOTKIT_INSTALLED = existsSync(path.join(PROJECT_ROOT, 'adapters/channels/botkit-bridge/node_modules/botkit/package.json'));
 
 const USAGE = `usage: npm run bench -- [options]
   --conversations N   concurrent buyers, each in one conversation at a time (default 200)
@@ -369,7 +375,7 @@ async function deleteKeysByPrefix(redis: Redis, prefix: string): Promise<number>
 
 // ---- the run -----------------------------------------------------------------------------------
 
-type TargetName = 'floor' | 'kefu';
+type TargetName = 'floor' | 'kefu' | 'botkit';
 
 interface Pass {
   target: TargetName;
@@ -498,7 +504,8 @@ async function main(): Promise<number> {
   );
 
   const agents = new Map<TargetName, http.Agent>();
-  const results = new Map<TargetName, LoadResult[]>([['floor', []], ['kefu', []]]);
+  const targets: readonly TargetName[] = BOTKIT_INSTALLED ? ['floor', 'kefu', 'botkit'] : ['floor', 'kefu'];
+  const results = new Map<TargetName, LoadResult[]>(targets.map((target) => [target, []]));
   const passes: Pass[] = [];
   let broken: string | null = null;
   let interrupted = false;
@@ -525,8 +532,10 @@ async function main(): Promise<number> {
       ),
     ]);
     const servers = new Map<TargetName, Child>([['floor', floor], ['kefu', kefu]]);
+    if (BOTKIT_INSTALLED) servers.set('botkit', await startChild('botkit peer', 'bench/botkit-peer.ts', {}, { cpu: pinning.serverCpu, signal }));
+    else print('botkit: the optional bridge is not installed (cd adapters/channels/botkit-bridge && npm ci --ignore-scripts): no Botkit peer, no botkit_ratio');
     const kefuLinesBefore = kefu.lineCount();
-    for (const name of ['floor', 'kefu'] as const) {
+    for (const name of targets) {
       agents.set(name, new http.Agent({ keepAlive: true, maxSockets: options.conversations, maxFreeSockets: options.conversations }));
     }
 
@@ -538,14 +547,14 @@ async function main(): Promise<number> {
         seconds,
         ...(rounds === undefined ? {} : { rounds }),
         dialogue: SIZE_ADVICE_DIALOGUE,
-        checkAnswers: target === 'kefu',
+        checkAnswers: target !== 'floor',
         idPrefix: `${runId}-${phase}`,
         signal,
       });
 
     if (options.warmupSeconds > 0) {
       print(`warm-up: ${options.warmupSeconds} s each (not counted)`);
-      for (const target of ['floor', 'kefu'] as const) {
+      for (const target of targets) {
         const warm = await drive(target, `${target}-warm`, options.warmupSeconds, undefined);
         checkInterrupted();
         if (warm.messages === 0) throw new Error(`${target} answered nothing during the warm-up: ${[...warm.errors.keys()].join(', ')}`);
@@ -554,7 +563,7 @@ async function main(): Promise<number> {
 
     // ABBA order (floor, kefu, kefu, floor, ...): a drift that is steady over the run (the JIT still
     // warming, a machine slowly getting busier) falls on both targets alike with an even pass count.
-    const order = (pass: number): readonly TargetName[] => (pass % 2 === 1 ? ['floor', 'kefu'] : ['kefu', 'floor']);
+    const order = (pass: number): readonly TargetName[] => (pass % 2 === 1 ? targets : [...targets].reverse());
     print(`measuring: ${options.passes} passes each, in the order ${Array.from({ length: options.passes }, (_, i) => order(i + 1).join(', ')).join(', ')}`);
     // With --rounds, a pass ends when every buyer has run its dialogues; the time limit is a safety net.
     const passSeconds = options.rounds === undefined ? options.seconds / options.passes : 600;
@@ -625,7 +634,8 @@ async function main(): Promise<number> {
   const kefuAll = mergeResults(results.get('kefu')!);
   const floorSummary = summarize(floorAll);
   const kefuSummary = summarize(kefuAll);
-  const errorLines = [...formatErrors('floor', floorAll), ...formatErrors('kefu', kefuAll)];
+  const botkitAll = BOTKIT_INSTALLED ? mergeResults(results.get('botkit')!) : null;
+  const errorLines = [...formatErrors('floor', floorAll), ...formatErrors('kefu', kefuAll), ...(botkitAll ? formatErrors('botkit', botkitAll) : [])];
   if (errorLines.length > 0) {
     print('errors:');
     for (const line of errorLines) print(line);
@@ -648,7 +658,8 @@ async function main(): Promise<number> {
   };
   print();
   print('target   messages/s  (passes)     p50 ms   p90 ms   p99 ms   errors   server cpu ms/msg');
-  for (const [name, summary] of [['floor', floorSummary], ['kefu', kefuSummary]] as const) {
+  const rows: [TargetName, LoadSummary][] = [['floor', floorSummary], ['kefu', kefuSummary], ...(botkitAll ? [['botkit', summarize(botkitAll)] as [TargetName, LoadSummary]] : [])];
+  for (const [name, summary] of rows) {
     const cpuMs = msPerMessage(name);
     print(
       `${name.padEnd(8)} ${summary.messagesPerSecond.toFixed(0).padStart(10)}  ${`(${spread(name)})`.padEnd(11)} ${summary.p50.toFixed(1).padStart(8)} ` +
@@ -662,16 +673,22 @@ async function main(): Promise<number> {
     // Less sensitive to other load on the machine than the throughput ratio: what a message costs the server.
     print(`server cpu per message, floor / kefu: ${(floorCpu / kefuCpu).toFixed(2)}`);
   }
+  const botkitCpu = botkitAll ? msPerMessage('botkit') : null;
+  // Messages per server CPU-second, Kefu over Botkit: Botkit's CPU per message over Kefu's.
+  const botkitRatio = botkitCpu !== null && kefuCpu !== null && kefuCpu > 0 ? botkitCpu / kefuCpu : null;
   const ratio = floorSummary.messagesPerSecond > 0 ? kefuSummary.messagesPerSecond / floorSummary.messagesPerSecond : 0;
   const verdict = (ok: boolean): string => (ok ? 'met' : 'missed');
   print(
     `targets at ${options.conversations} conversations: ratio >= ${TARGET_RATIO.toFixed(2)} ${verdict(ratio >= TARGET_RATIO)}, ` +
-      `kefu p99 < ${TARGET_P99_MS} ms ${verdict(kefuSummary.p99 < TARGET_P99_MS)}`,
+      `kefu p99 < ${TARGET_P99_MS} ms ${verdict(kefuSummary.p99 < TARGET_P99_MS)}` +
+      (botkitRatio === null ? '' : `, botkit_ratio >= ${TARGET_BOTKIT_RATIO} ${verdict(botkitRatio >= TARGET_BOTKIT_RATIO)}`),
   );
   print();
   for (const line of await benchTypingSuggestions()) print(line);
+  if (botkitRatio !== null) print(`botkit_ratio: ${botkitRatio.toFixed(2)}`);
   print(`ratio: ${ratio.toFixed(2)}`);
-  return floorSummary.errors + kefuSummary.errors > 0 || floorSummary.messages === 0 || kefuSummary.messages === 0 ? 1 : 0;
+  const botkitBroken = botkitAll !== null && (botkitAll.errors.size > 0 || botkitAll.messages === 0);
+  return floorSummary.errors + kefuSummary.errors > 0 || floorSummary.messages === 0 || kefuSummary.messages === 0 || botkitBroken ? 1 : 0;
 }
 
 main().then(

@@ -8,6 +8,7 @@ import { createHttpServer } from '../adapters/http/http-server.ts';
 import { DemoSignIn } from '../adapters/webchat/demo-sign-in.ts';
 import { IdentityVerifier } from '../adapters/webchat/identity-token.ts';
 import { registerWebchatChips } from '../adapters/webchat/webchat-chips.ts';
+import { MostAskedQuestions } from '../dialogs/shopping/most-asked.ts';
 import { registerWebchatRateLimits } from '../adapters/webchat/webchat-rate-limits.ts';
 import { registerWebchatRoutes } from '../adapters/webchat/webchat-routes.ts';
 import { registerWebchatSuggest } from '../adapters/webchat/webchat-suggest.ts';
@@ -46,7 +47,8 @@ export async function buildServer(config: KefuConfig, logger: Logger, options: {
     const limits = await registerWebchatRateLimits(http, { ...config.webchat.rateLimit, redis: kefu.redis, prefix: config.sessions.keyPrefix });
     registerWebchatRoutes(http, { conversations: kefu.conversations, mailbox: kefu.mailbox, clock: systemClock, logger, identity, demoSignIn, limits, ...(options.shopId ? { shopId: options.shopId } : {}) });
     // Question chips by page, from the flows loaded now (docs/shopping-path.md).
-    registerWebchatChips(http, { chips: () => kefu.flows().chips, limits });
+    const mostAsked = config.webchat.mostAskedChips > 0 ? { questions: new MostAskedQuestions({ store: kefu.insight.store, logger }), count: config.webchat.mostAskedChips } : undefined;
+    registerWebchatChips(http, { chips: () => kefu.flows().chips, limits, ...(mostAsked ? { mostAsked } : {}) });
     // The shop's questions matching what the buyer has typed so far (docs/shopping-path.md).
     registerWebchatSuggest(http, { chips: () => kefu.flows().chips, limits });
   }

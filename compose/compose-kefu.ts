@@ -128,6 +128,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     lastTurns: config.conversations.lastTurns,
     dedupeSeconds: config.conversations.dedupeSeconds,
     claimSeconds: Math.ceil(config.conversations.leaseMs / 1000),
+    firstLanguage: config.shop.language,
   });
 
   const reminders = await setUpPaymentReminders({

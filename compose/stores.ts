@@ -70,7 +70,7 @@ export async function createStores(config: KefuConfig, logger: Logger): Promise<
     sessions: new RedisSessionStore({ client, prefix }),
     line: new RedisConversationLine({ client, prefix, waitMs: conversations.lineWaitMs, leaseMs: conversations.leaseMs, logger }),
     ledger: new RedisDeliveryLedger({ client, prefix }),
-    turns: new RedisTurnLedger({ client, prefix }),
+    turns: new RedisTurnLedger({ client, prefix, logger }),
     mailbox,
     proofAttempts: new RedisProofAttempts({ client, prefix }),
     buyerTags: new RedisBuyerTagStore({ client, prefix }),

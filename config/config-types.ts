@@ -174,6 +174,10 @@ export interface ShopConfig {
    */
   name: LocalText;
   /**
+   * The language of the bot's first words to a buyer who has not written yet (the question chips after a marketplace product card); afterwards the bot answers in the buyer's own.
+   */
+  language: 'zh-Hans' | 'zh-Hant' | 'en';
+  /**
    * IANA time zone, e.g. Asia/Shanghai.
    */
   timezone: string;
@@ -191,6 +195,10 @@ export interface WebchatConfig {
    * Serve the web chat widget and its WebSocket.
    */
   enabled: boolean;
+  /**
+   * How many of a page's chips are the questions that page's buyers asked most in the last 24 hours (worded by the shop's chips); 0 shows the shop's own chips only. See docs/shopping-path.md.
+   */
+  mostAskedChips: number;
   identity: WebchatIdentityConfig;
   /**
    * How many web chat requests one address, and messages one conversation, may send per window; more are answered 429 with Retry-After. Counted in Redis when it is set, so every process shares them.

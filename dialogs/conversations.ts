@@ -14,7 +14,7 @@ import { ConversationSessions, conversationKey } from './conversation-sessions.t
 import { Engine } from './engine/engine.ts';
 import { newSession, type Session } from './engine/session.ts';
 import { DeliveryInProgressError } from './handle-once.ts';
-import type { ConversationRef, InboundMessage, Reply } from './messages.ts';
+import type { ConversationRef, InboundMessage, Language, MessageContext, Reply } from './messages.ts';
 import type {
   AgentDesk,
   ConversationLine,
@@ -46,6 +46,8 @@ export interface ConversationServiceOptions {
   dedupeSeconds: number;
   /** How long an unfinished claim blocks a redelivery (a crashed process's claim lapses then). */
   claimSeconds: number;
+  /** The language of the bot's words to a buyer who has not written yet (`shop.language`). */
+  firstLanguage?: Language;
 }
 
 export interface ReceiveResult {
@@ -106,6 +108,19 @@ export class ConversationService {
       logger.warn({ err: (error as Error).message }, 'event sink failed');
     }
     return outcome.replies;
+  }
+
+  /**
+   * The question chips of the page a card stands for (a product card: the product page's; an order
+   * card: the order page's), as one reply whose buttons a marketplace shows as numbered options; in
+   * the conversation's language, or the shop's first language for a buyer who has not written yet.
+   * Null when that page has no chips.
+   */
+  async chipsForCard(conversation: ConversationRef, context: MessageContext): Promise<Reply | null> {
+    const page = context.productId ? 'product' : context.orderId ? 'order' : null;
+    if (!page) return null;
+    const session = await this.sessions.load(conversation);
+    return this.options.engine.pageChips(conversation, page, session?.language ?? this.options.firstLanguage ?? 'zh-Hans', context.productId);
   }
 
   /**

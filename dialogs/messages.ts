@@ -42,9 +42,20 @@ export interface InboundMessage {
   receivedAt: number;
 }
 
+/** The kinds of shop page a buyer can write from (question chips are written per kind). */
+export const PAGE_KINDS = ['home', 'product', 'cart', 'order', 'after_sale'] as const;
+export type PageKind = (typeof PAGE_KINDS)[number];
+
 export interface MessageContext {
   productId?: string;
   orderId?: string;
+  /** The kind of page the buyer writes from, when the channel knows it (the web chat's `page`). */
+  page?: PageKind;
+}
+
+/** The page kind a message comes from: the one the channel named, else what its card shows. */
+export function pageOf(context: MessageContext | undefined): PageKind | null {
+  return context?.page ?? (context?.productId ? 'product' : context?.orderId ? 'order' : null);
 }
 
 export interface Button {

@@ -2,7 +2,7 @@
 // Implementations live in adapters/ (memory for the embedded default, Redis for production);
 // one contract test suite (test/contracts/) runs every implementation.
 
-import type { ConversationRef, HandoffReason, Language, Reply, Turn } from './messages.ts';
+import type { ConversationRef, HandoffReason, Language, PageKind, Reply, Turn } from './messages.ts';
 
 /** Key-value storage of conversation sessions, with expiry. Values are JSON-serialisable. */
 export interface SessionStore {
@@ -139,6 +139,8 @@ export interface TurnEvent {
   sentiment?: number;
   /** Why the conversation was handed to a person, when this turn did. */
   handoffReason?: HandoffReason;
+  /** The kind of page the buyer wrote from, when known (counted for the most-asked chips). */
+  page?: PageKind;
 }
 
 export interface EventSink {

@@ -1,6 +1,7 @@
 // GET /webchat/chips?page=<kind>&productId=<id>&lang=<tag> → {"chips":[{"title","payload"}]}: the
 // question chips the chat shows when it opens on that page (dialogs/shopping/page-chips.ts; the
-// merchant writes them in the flow files' `chips:` part, reloaded with the flows).
+// merchant writes them in the flow files' `chips:` part, reloaded with the flows), with those the
+// page's buyers asked most first when `webchat.mostAskedChips` is on (dialogs/shopping/most-asked.ts).
 // Nothing here is secret or per buyer, so it needs no identity; it is rate-limited like every web chat
 // route. A page kind Kefu does not know or an id outside the id shape is refused (400), not guessed.
 // The language is the page's (`lang`: zh-Hans, zh-Hant, en or a browser tag such as zh-TW), else the
@@ -9,6 +10,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Language } from '../../dialogs/messages.ts';
 import { chipsForPage, PAGE_KINDS, type ChipsByPage, type PageKind } from '../../dialogs/shopping/page-chips.ts';
+import type { MostAskedQuestions } from '../../dialogs/shopping/most-asked.ts';
 import type { WebchatLimits } from './webchat-rate-limits.ts';
 
 const querySchema = {
@@ -50,6 +52,8 @@ export interface WebchatChipsOptions {
   /** The chips of the flows loaded now (they change when the flows are reloaded). */
   chips: () => ChipsByPage;
   limits?: WebchatLimits;
+  /** Up to `count` chips first for what the page's buyers asked most (`webchat.mostAskedChips`); absent: the merchant's chips only. */
+  mostAsked?: { questions: MostAskedQuestions; count: number };
 }
 
 export function registerWebchatChips(http: FastifyInstance, options: WebchatChipsOptions): void {
@@ -59,7 +63,8 @@ export function registerWebchatChips(http: FastifyInstance, options: WebchatChip
     async (request, reply) => {
       const { page, productId, lang } = request.query;
       const language = lang ? languageOfTag(lang) : (languageOfAcceptLanguage(request.headers['accept-language']) ?? 'zh-Hans');
-      return reply.header('cache-control', 'no-store').send({ chips: chipsForPage(options.chips(), page, language, productId) });
+      const mostAsked = options.mostAsked && options.mostAsked.count > 0 ? { intents: await options.mostAsked.questions.intents(page), count: options.mostAsked.count } : undefined;
+      return reply.header('cache-control', 'no-store').send({ chips: chipsForPage(options.chips(), page, language, productId, mostAsked) });
     },
   );
 }

@@ -11,6 +11,7 @@
 // Who the buyer is comes only from `identityToken`, the shop's signed token (identity-token.ts,
 // docs/webchat-identity.md); without a valid one the visitor is a guest, whatever else the body says.
 
+import { PAGE_KINDS, type PageKind } from '../../dialogs/messages.ts';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -48,6 +49,8 @@ const messageBodySchema = {
     // The order the page shows (an order page, or the widget's data-order-id): a hint only. Orders are
     // still read through the buyer's own identity, so another buyer's order id is "not found".
     orderId: ID,
+    // The kind of page the chat was opened on: counted for the most-asked chips (docs/shopping-path.md).
+    page: { type: 'string', enum: [...PAGE_KINDS] },
     buyerName: { type: 'string', maxLength: 100 },
     // Long texts are accepted here (up to the body limit) and answered kindly by the engine.
     text: { type: 'string' },
@@ -63,6 +66,7 @@ interface MessageBody {
   buyerId?: string;
   productId?: string;
   orderId?: string;
+  page?: PageKind;
   buyerName?: string;
   text?: string;
   payload?: string;
@@ -162,7 +166,9 @@ export function registerWebchatRoutes(app: FastifyInstance, options: WebchatRout
       conversation,
       text: body.text ?? '',
       ...(body.payload ? { payload: body.payload } : {}),
-      ...(body.productId || body.orderId ? { context: { ...(body.productId ? { productId: body.productId } : {}), ...(body.orderId ? { orderId: body.orderId } : {}) } } : {}),
+      ...(body.productId || body.orderId || body.page
+        ? { context: { ...(body.productId ? { productId: body.productId } : {}), ...(body.orderId ? { orderId: body.orderId } : {}), ...(body.page ? { page: body.page } : {}) } }
+        : {}),
       ...(buyerName ? { buyerName } : {}),
       receivedAt: clock.now(),
     };

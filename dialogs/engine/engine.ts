@@ -22,7 +22,7 @@ import { triggersOf } from '../flows/check-flows.ts';
 import { isCommerceUnavailable } from '../commerce/commerce-unavailable.ts';
 import { findProductMention } from '../commerce/product-mentions.ts';
 import { detectLanguage } from '../language/chinese-script.ts';
-import type { Button, ConversationRef, HandoffReason, InboundMessage, Language, LocalText, Reply } from '../messages.ts';
+import { pageOf, type Button, type ConversationRef, type HandoffReason, type InboundMessage, type Language, type LocalText, type Reply } from '../messages.ts';
 import type { Catalog, HandoffRequest, Logger, Product, TurnEvent } from '../ports.ts';
 import { extractEntities, type EntityOptions } from '../understanding/entities.ts';
 import type { IntentScore } from '../understanding/intent-recogniser.ts';
@@ -32,6 +32,10 @@ import { normaliseForMatching, readSlotValues, type MessageForSlots } from './sl
 import { asksForAgain, expandShorthand, isAcknowledgement, isLanguageNeutral, isNeverMind, isShortReply, onlySaysYes, readYesNo } from './short-replies.ts';
 import { factsIntentFromProductPage, intentFromProductPage } from './page-context.ts';
 import { isOnlyCourtesy, splitMessage, withoutCourtesyBefore } from './message-parts.ts';
+import { chipsForPage, type PageKind } from '../shopping/page-chips.ts';
+
+/** The flows' response that introduces a page's chips shown as numbered options (flows/chips.yaml). */
+export const CHIPS_ON_CARD_RESPONSE = 'chips_on_card';
 
 /** Steps one turn may run before the engine decides a flow is stuck (a safety net under the validator). */
 const MAX_STEPS_PER_TURN = 200;
@@ -199,6 +203,7 @@ export class Engine {
         outcome: turn.outcome,
         ...(turn.sentiment !== undefined ? { sentiment: turn.sentiment } : {}),
         ...(turn.handoffReason ? { handoffReason: turn.handoffReason } : {}),
+        ...(pageOf(message.context) ? { page: pageOf(message.context)! } : {}),
       },
     };
   }
@@ -217,6 +222,18 @@ export class Engine {
       const only = steps.length === 1 ? steps[0] : undefined;
       return only && typeof only === 'object' && 'say' in only && typeof only.say === 'string' ? [{ intent, response: only.say }] : [];
     });
+  }
+
+  /**
+   * A page's question chips as one reply, for a channel without a chip row (a marketplace chat
+   * shows them as numbered options): the flows' `chips_on_card` words with the chips as buttons;
+   * null when the page has no chips or the flows do not have those words.
+   */
+  pageChips(conversation: ConversationRef, page: PageKind, language: Language, productId?: string): Reply | null {
+    const chips = chipsForPage(this.options.flows().chips, page, language, productId);
+    if (chips.length === 0) return null;
+    const heading = this.renderResponse(CHIPS_ON_CARD_RESPONSE, conversation, language);
+    return heading ? { ...heading, buttons: chips } : null;
   }
 
   renderResponse(responseName: string, conversation: ConversationRef, language: Language, vars: Record<string, unknown> = {}): Reply | null {

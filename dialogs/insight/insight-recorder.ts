@@ -7,11 +7,13 @@
 // Recording never holds up or breaks a buyer's turn: `record` returns at once, the writes run
 // after, and a failing store is logged (rate-limited), never thrown.
 
+import { PAGE_INTENT_PREFIX } from '../shopping/most-asked.ts';
 import type { HandoffReason } from '../messages.ts';
 import type { EventSink, Logger, TurnEvent } from '../ports.ts';
 import type { InsightStore, OpenConversation } from './insight-store.ts';
 import type { AgentWork } from '../handoff/agent-work.ts';
 import { agentWorkCounts } from './agent-figures.ts';
+import { CounterBatch } from './counter-batch.ts';
 import { normalisePhrase } from './phrases.ts';
 import { sentimentLabel } from './sentiment.ts';
 
@@ -31,6 +33,8 @@ export interface InsightRecorderOptions {
   keepMisunderstood: number;
   /** Called after each recorded turn (live views). */
   onRecorded?: () => void;
+  /** Counters are added up and written at most this often (counter-batch.ts); 0 writes each turn's at once. Default 1000. */
+  counterFlushMs?: number;
 }
 
 /** Where a buyer's order stands when it is reported. */
@@ -65,9 +69,11 @@ export class InsightRecorder implements EventSink {
   /** Turns not counted because the store could not keep up (shown in the log). */
   dropped = 0;
   private readonly presale: ReadonlySet<string>;
+  private readonly counters: CounterBatch;
 
   constructor(private readonly options: InsightRecorderOptions) {
     this.presale = new Set(options.presaleIntents);
+    this.counters = new CounterBatch(options.store, options.counterFlushMs ?? 1000, (error) => this.failed(error));
   }
 
   record(event: TurnEvent): void {
@@ -85,9 +91,10 @@ export class InsightRecorder implements EventSink {
       .finally(() => (this.queued -= 1));
   }
 
-  /** Resolves when everything recorded so far has been written (tests, shutdown). */
-  flush(): Promise<void> {
-    return this.pending;
+  /** Resolves when everything recorded so far has been written, counters included (tests, shutdown). */
+  async flush(): Promise<void> {
+    await this.pending;
+    await this.counters.flush();
   }
 
   private failed(error: Error): void {
@@ -111,15 +118,18 @@ export class InsightRecorder implements EventSink {
     };
     if (event.sentiment !== undefined) counts[`sentiment:${sentimentLabel(event.sentiment)}`] = 1;
     if (event.handoffReason) counts[`handoff:${event.handoffReason}`] = 1;
+    // What buyers ask on each kind of page: the most-asked chips (dialogs/shopping/most-asked.ts).
+    if (event.page && event.intent) counts[`${PAGE_INTENT_PREFIX}${event.page}:${event.intent}`] = 1;
 
     const previous = await store.openConversation(key);
     // Claimed in the store, so a conversation whose messages land on two processes counts once.
     if (!previous && (await store.claimOnce(`started:${key}`, DAY_MS))) counts['conversations:started'] = 1;
 
     // The remaining writes are independent: sent together, they cost one round trip to Redis.
-    const writes: Promise<void>[] = [store.add(event.at, 'counts', counts)];
+    this.counters.add(event.at, 'counts', counts);
     const phrase = event.outcome === 'relayed' || !event.text ? null : normalisePhrase(event.text);
-    if (phrase) writes.push(store.add(event.at, 'phrases', { [phrase]: 1 }));
+    if (phrase) this.counters.add(event.at, 'phrases', { [phrase]: 1 });
+    const writes: Promise<void>[] = [];
     const misunderstood = event.outcome === 'not_understood' || event.handoffReason === 'not_understood';
     if (misunderstood && event.text && event.text.length <= MAX_TRAINER_TEXT && phrase) {
       // Kept normalised: personal numbers and addresses are already masked in what is stored.

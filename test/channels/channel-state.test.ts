@@ -134,6 +134,43 @@ describe('redis channel state across processes', () => {
   });
 });
 
+describe('redis channel state: one conversation across two processes', () => {
+  it('answers a later message only after the earlier one another process holds, other conversations meanwhile', async () => {
+    const prefix = `${redis.prefix}${randomUUID()}:`;
+    const options = { ...settings, client: redis.client, prefix, channel: 'test', claimIdleMs: 60_000, blockMs: 50, logger: silentLogger };
+    const handled: string[] = [];
+    let release: () => void = () => {};
+    const firstHeld = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // Process A takes the first message and is slow with it (a slow backend, a long turn).
+    const slow = new RedisChannelState(options);
+    slow.start(async (m) => {
+      if (m.text === 'first') await firstHeld;
+      handled.push(m.text);
+    });
+    await slow.enqueue(message('c9', 'first'));
+    await eventually(async () => ((await redis.client.xpending(`${channelKeyBase(prefix, 'test')}inbox`, 'kefu'))[0] === 1 ? true : undefined), 'A to take the first message');
+    void slow.close(); // A reads nothing more; it still holds "first"
+
+    const other = await redis.connectAnother();
+    const fast = new RedisChannelState({ ...options, client: other });
+    fast.start(async (m) => {
+      handled.push(m.text);
+    });
+    await fast.enqueue(message('c9', 'second'));
+    await fast.enqueue(message('c10', 'another conversation'));
+    await eventually(() => (handled.includes('another conversation') ? true : undefined), 'the other conversation');
+    await settle(200);
+    expect(handled).toEqual(['another conversation']);
+    release();
+    await eventually(() => (handled.includes('second') ? true : undefined), 'the second message');
+    expect(handled).toEqual(['another conversation', 'first', 'second']);
+    expect(await redis.client.exists(`${channelKeyBase(prefix, 'test')}order:test:c9`)).toBe(0);
+    await fast.close();
+  });
+});
+
 describe('retry pauses', () => {
   it('grow exponentially up to the cap, and wait at least as long as the platform asked', async () => {
     const { retryDelayMs } = await import('../../adapters/channels/shared/channel-state.ts');

@@ -204,7 +204,7 @@ describe('Lazada channel: recalled messages and cards', () => {
     const session = `100_${randomUUID()}`;
     expect(await push({ session_id: session, message_id: 'card', template_id: 10006, content: JSON.stringify({ itemId: 'hoodie-fleece', title: 'Fleece hoodie' }) })).toBe(200);
     expect(await push({ session_id: session, message_id: 'q', content: '{"txt":"身高173体重63穿什么码"}' })).toBe(200);
-    const sent = await eventually(() => fake.sent().find((m) => m.session_id === session), 'the answer');
+    const sent = await eventually(() => fake.sent().filter((m) => m.session_id === session && m.template_id === '1')[1], 'the answer after the chips');
     expect(sent.txt).toBe('根据尺寸,您适合L号哦');
   });
 });

@@ -89,12 +89,36 @@ describe.each(marketplaceKits)('$name channel', (kit) => {
     it('passes the product card the buyer wrote from to the core', async () => {
       const fromCard = kit.newConversation();
       expect((await push(server, kit, kit.productCard(fromCard, 'hoodie-fleece'))).status).toBe(200);
+      await nthText(platform, kit, fromCard, 1); // the product page's chips
       await push(server, kit, kit.buyerText(fromCard, '身高173体重63穿什么码'));
       // 173 cm / 63 kg: an L on the fleece hoodie's chart, an M on the shop's default chart.
-      expect(await nthText(platform, kit, fromCard, 1)).toBe('根据尺寸,您适合L号哦');
+      expect(await nthText(platform, kit, fromCard, 2)).toBe('根据尺寸,您适合L号哦');
       const plain = kit.newConversation();
       await push(server, kit, kit.buyerText(plain, '身高173体重63穿什么码'));
       expect(await nthText(platform, kit, plain, 1)).toBe(SEED_ANSWER);
+    });
+
+    it("answers a product card alone with the product page's chips as numbered options, once per card; a number picks one", async () => {
+      const conversation = kit.newConversation();
+      await push(server, kit, kit.productCard(conversation, 'hoodie-fleece'));
+      const chips = await nthText(platform, kit, conversation, 1);
+      // The product's own chip first, then the page kind's, in the shop's first language (nobody has written yet).
+      expect(chips).toMatch(/^亲,您可能想问\(回复数字就可以\):\n1\. 抓绒卫衣会起球吗\n2\. 尺码怎么选\n3\. 还有货吗/);
+      // The same card again (the buyer came back from the same page): no second list.
+      await push(server, kit, kit.productCard(conversation, 'hoodie-fleece'));
+      await push(server, kit, kit.buyerText(conversation, '２'));
+      // "2" is the size chip, asked about the hoodie of the card.
+      expect(await nthText(platform, kit, conversation, 2)).toMatch(/身高/);
+      await settle();
+      expect(textsTo(platform, kit, conversation).filter((text) => text.startsWith('亲,您可能想问'))).toHaveLength(1);
+    });
+
+    it('writes the chips in the language the buyer already wrote in', async () => {
+      const conversation = kit.newConversation();
+      await push(server, kit, kit.buyerText(conversation, 'hi there'));
+      await nthText(platform, kit, conversation, 1);
+      await push(server, kit, kit.productCard(conversation, 'tee-classic'));
+      expect(await nthText(platform, kit, conversation, 2)).toMatch(/^Hi! You may want to ask \(just reply with a number\):\n1\. Which size should I get\?/);
     });
 
     it('handles a redelivered (replayed) push once: acknowledged again, answered once', async () => {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server.ts';
 import { postMessage, startTestKefu } from '../support/start-kefu.ts';
-import { startMerchantCatalogApi, type MerchantCatalogApi } from '../support/merchant-catalog-api.ts';
+import { merchantApiEnv, startMerchantCatalogApi, type MerchantCatalogApi } from '../support/merchant-catalog-api.ts';
 
 let api: MerchantCatalogApi;
 let server: RunningServer;
@@ -14,17 +14,7 @@ let apiClosed = false;
 
 beforeAll(async () => {
   api = await startMerchantCatalogApi();
-  server = await startTestKefu({
-    env: {
-      KEFU__COMMERCE__KIND: 'http',
-      KEFU__COMMERCE__HTTP__BASEURL: api.baseUrl,
-      KEFU__COMMERCE__HTTP__TOKEN: '${env:SHOP_API_TOKEN}',
-      SHOP_API_TOKEN: api.token,
-      KEFU__COMMERCE__HTTP__TIMEOUTMS: '400',
-      KEFU__COMMERCE__HTTP__RETRIES: '1',
-      KEFU__COMMERCE__HTTP__CACHESECONDS: '0',
-    },
-  });
+  server = await startTestKefu({ env: merchantApiEnv(api, { timeoutMs: 400, retries: 1, cacheSeconds: 0 }) });
 });
 afterAll(async () => {
   await server?.close();

@@ -44,8 +44,8 @@ describe('defaults', () => {
       shops: { dir: null, defaultShop: null },
       conversations: { lineWaitMs: 10000, leaseMs: 30000, dedupeSeconds: 86400, maxTextLength: 2000, lastTurns: 10 },
       nlu: { threshold: null },
-      shop: { name: { 'zh-Hans': '小蜜演示店', 'zh-Hant': '小蜜演示店', en: 'Kefu Demo Shop' }, timezone: 'Asia/Shanghai', defaultCountry: 'CN', orderIdPattern: null },
-      webchat: { enabled: true, identity: { audience: 'demo-shop', maxAgeSeconds: 3600 }, rateLimit: { perAddress: 120, perConversation: 30, windowSeconds: 60 } },
+      shop: { name: { 'zh-Hans': '小蜜演示店', 'zh-Hant': '小蜜演示店', en: 'Kefu Demo Shop' }, language: 'zh-Hans', timezone: 'Asia/Shanghai', defaultCountry: 'CN', orderIdPattern: null },
+      webchat: { enabled: true, mostAskedChips: 0, identity: { audience: 'demo-shop', maxAgeSeconds: 3600 }, rateLimit: { perAddress: 120, perConversation: 30, windowSeconds: 60 } },
       agentDesk: { kind: 'memory', language: 'en' },
       handoff: expect.objectContaining({ noteMarker: '//', unclaimedNoticeSeconds: 180, businessHours: null }),
       desk: { enabled: true, agents: [], sessionHours: 12, sso: { audience: 'kefu-desk' }, signInLimits: { perAgent: 5, perAddress: 20, windowMinutes: 15 } },
@@ -86,7 +86,7 @@ describe("the merchant's file", () => {
     );
     const { config, sources } = loadConfig({ env: {}, file });
     expect(config.server).toEqual({ host: '0.0.0.0', port: 8080, bodyLimitBytes: 65536 });
-    expect(config.shop).toEqual({ name: { 'zh-Hans': '阿里小店', 'zh-Hant': '阿里小店', en: 'Ali Shop' }, timezone: 'Asia/Shanghai', defaultCountry: 'CN', orderIdPattern: '^\\d{16,19}$' });
+    expect(config.shop).toEqual({ name: { 'zh-Hans': '阿里小店', 'zh-Hant': '阿里小店', en: 'Ali Shop' }, language: 'zh-Hans', timezone: 'Asia/Shanghai', defaultCountry: 'CN', orderIdPattern: '^\\d{16,19}$' });
     expect(sources['server.port']).toBe(`${file}:2:9`);
     expect(sources['server.host']).toMatch(/^config\/default\.yaml:/);
   });

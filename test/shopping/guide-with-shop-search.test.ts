@@ -6,7 +6,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server.ts';
-import { startMerchantCatalogApi, type MerchantCatalogApi } from '../support/merchant-catalog-api.ts';
+import { merchantApiEnv, startMerchantCatalogApi, type MerchantCatalogApi } from '../support/merchant-catalog-api.ts';
 import { postMessage, startTestKefu } from '../support/start-kefu.ts';
 
 let api: MerchantCatalogApi;
@@ -14,17 +14,7 @@ let server: RunningServer;
 
 beforeAll(async () => {
   api = await startMerchantCatalogApi();
-  server = await startTestKefu({
-    env: {
-      KEFU__COMMERCE__KIND: 'http',
-      KEFU__COMMERCE__HTTP__BASEURL: api.baseUrl,
-      KEFU__COMMERCE__HTTP__TOKEN: '${env:SHOP_API_TOKEN}',
-      SHOP_API_TOKEN: api.token,
-      KEFU__COMMERCE__HTTP__TIMEOUTMS: '400',
-      KEFU__COMMERCE__HTTP__RETRIES: '0',
-      KEFU__COMMERCE__HTTP__SEARCHENDPOINT: 'true',
-    },
-  });
+  server = await startTestKefu({ env: merchantApiEnv(api, { timeoutMs: 400, retries: 0, searchEndpoint: true }) });
 });
 afterAll(async () => {
   await server?.close();

@@ -130,3 +130,17 @@ function searchLikeAShop(products: readonly Product[], q: string, category: stri
   const withinPrice = (p: Product) => !(p.price < minPrice) && !(p.price > maxPrice);
   return scored.sort((a, b) => b.score - a.score || Number(withinPrice(b.p)) - Number(withinPrice(a.p))).map((s) => s.p);
 }
+
+/** The environment an operator sets to point Kefu at this API (`commerce.kind: http`), token through ${env:…}. */
+export function merchantApiEnv(api: MerchantCatalogApi, http: { timeoutMs: number; retries: number; cacheSeconds?: number; searchEndpoint?: boolean }): Record<string, string> {
+  return {
+    KEFU__COMMERCE__KIND: 'http',
+    KEFU__COMMERCE__HTTP__BASEURL: api.baseUrl,
+    KEFU__COMMERCE__HTTP__TOKEN: '${env:SHOP_API_TOKEN}',
+    SHOP_API_TOKEN: api.token,
+    KEFU__COMMERCE__HTTP__TIMEOUTMS: String(http.timeoutMs),
+    KEFU__COMMERCE__HTTP__RETRIES: String(http.retries),
+    ...(http.cacheSeconds === undefined ? {} : { KEFU__COMMERCE__HTTP__CACHESECONDS: String(http.cacheSeconds) }),
+    ...(http.searchEndpoint ? { KEFU__COMMERCE__HTTP__SEARCHENDPOINT: 'true' } : {}),
+  };
+}

@@ -22,6 +22,12 @@ export interface LocalRedisCluster {
   readonly nodes: RedisClusterNode[];
   /** Kills every node and removes their folder. */
   stop(): Promise<void>;
+  /** The port of a node that is a master now. */
+  aMaster(): Promise<number>;
+  /** Kills one node with SIGKILL (a crashed server: its replica takes over after the node timeout). */
+  kill(port: number): Promise<void>;
+  /** Starts a killed node again with its own cluster file: it rejoins (a former master as a replica). */
+  restart(port: number): Promise<void>;
 }
 
 /** Starts masters × (1 + replicasPerMaster) nodes and waits until every node reports cluster_state:ok. */
@@ -29,6 +35,25 @@ export async function startRedisCluster(masters = 3, replicasPerMaster = 1): Pro
   const dir = mkdtempSync(join(tmpdir(), 'kefu-cluster-'));
   const children: ChildProcess[] = [];
   const nodes: RedisClusterNode[] = [];
+  const byPort = new Map<number, ChildProcess>();
+  const startNode = async (port: number): Promise<void> => {
+    const child = spawn(
+      'redis-server',
+      [
+        '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
+        '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`,
+        // Short enough that a test can watch a failover, long enough not to flap under load.
+        '--cluster-node-timeout', '2000',
+        '--dir', dir, '--loglevel', 'warning',
+      ],
+      { stdio: 'ignore' },
+    );
+    children.push(child);
+    byPort.set(port, child);
+    killOnExit.add(child);
+    child.once('exit', () => killOnExit.delete(child));
+    await waitUntilAnswers(port, child);
+  };
   const stop = async (): Promise<void> => {
     await Promise.all(
       children.map(
@@ -45,21 +70,7 @@ export async function startRedisCluster(masters = 3, replicasPerMaster = 1): Pro
   try {
     for (let i = 0; i < masters * (1 + replicasPerMaster); i += 1) {
       const port = await freePort();
-      const child = spawn(
-        'redis-server',
-        [
-          '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
-          '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`,
-          // Short enough that a test can watch a failover, long enough not to flap under load.
-          '--cluster-node-timeout', '2000',
-          '--dir', dir, '--loglevel', 'warning',
-        ],
-        { stdio: 'ignore' },
-      );
-      children.push(child);
-      killOnExit.add(child);
-      child.once('exit', () => killOnExit.delete(child));
-      await waitUntilAnswers(port, child);
+      await startNode(port);
       nodes.push({ port, url: `redis://127.0.0.1:${port}` });
     }
     await run('redis-cli', [
@@ -71,7 +82,29 @@ export async function startRedisCluster(masters = 3, replicasPerMaster = 1): Pro
     await stop();
     throw error;
   }
-  return { nodeUrls: nodes.map((node) => node.url), nodes, stop };
+  return {
+    nodeUrls: nodes.map((node) => node.url),
+    nodes,
+    stop,
+    async aMaster() {
+      for (const node of nodes) {
+        const { stdout } = await run('redis-cli', ['-p', String(node.port), 'role']).catch(() => ({ stdout: '' }));
+        if (stdout.startsWith('master')) return node.port;
+      }
+      throw new Error('no master answers');
+    },
+    async kill(port) {
+      const child = byPort.get(port);
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      await new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      });
+    },
+    async restart(port) {
+      await startNode(port);
+    },
+  };
 }
 
 /** `CLUSTER INFO` on one node, as field → value. */

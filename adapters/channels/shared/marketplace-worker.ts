@@ -1,6 +1,7 @@
 // The work done after a marketplace webhook was acknowledged, for one queued buyer message:
 //   a message the buyer took back (recalled) is dropped; a card alone (the buyer opened the chat
-//   from a product or an order) is noted for the conversation's next message; a number answering
+//   from a product or an order) is noted for the conversation's next message and answered with
+//   that page's question chips as numbered options; a number answering
 //   the last numbered options becomes that button's payload; then the core answers (deduplicated on the message id, in line with the
 //   conversation's other messages) and the replies are sent. Any failure throws: the inbox keeps
 //   the message and tries again, and the core's turn ledger and the send record keep that from
@@ -24,8 +25,17 @@ export function marketplaceWorker(options: MarketplaceWorkerOptions): (message: 
     const key = conversationKey(queued.conversation);
     if (await state.isRecalled(queued.id)) return;
     if (queued.text.trim() === '' && !queued.payload) {
-      // A product or order card with nothing typed: context for what the buyer writes next.
-      if (queued.context) await state.remember(key, 'context', queued.context);
+      // A product or order card with nothing typed: context for what the buyer writes next, and the
+      // questions buyers ask on that page as numbered options (once per card: the same card sent
+      // again brings no second list). The context is noted after the send, so a retry of a failed
+      // send still sends; the send record (keyed by the card's message id) keeps it from sending twice.
+      if (!queued.context) return;
+      const before = await state.recall<MessageContext>(key, 'context');
+      if (!sameContext(before, queued.context)) {
+        const chips = await conversations.chipsForCard(queued.conversation, queued.context);
+        if (chips) await outbound.sendAnswer(queued.conversation, queued.id, [chips]);
+      }
+      await state.remember(key, 'context', queued.context);
       return;
     }
     let message: InboundMessage = queued;
@@ -43,4 +53,8 @@ export function marketplaceWorker(options: MarketplaceWorkerOptions): (message: 
     const result = await conversations.receive(message);
     await outbound.sendAnswer(queued.conversation, queued.id, result.replies);
   };
+}
+
+function sameContext(a: MessageContext | null, b: MessageContext): boolean {
+  return a !== null && a.productId === b.productId && a.orderId === b.orderId;
 }

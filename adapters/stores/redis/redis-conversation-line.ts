@@ -9,7 +9,9 @@
 //   same script answers whether the ticket is served at once (the fast path: one round trip to
 //   start, one to hand the turn on).
 // - A turn older than leaseMs belongs to a holder that died or hung: whoever is waiting skips it,
-//   atomically in Lua. A holder that finishes after losing its turn changes nothing.
+//   atomically in Lua. A holder that finishes after losing its turn changes nothing. A holder that
+//   could not hand the turn on because Redis was away does so as soon as Redis is back
+//   (when-redis-is-back.ts), not a lease later.
 // - A waiter not served within waitMs marks its ticket abandoned (or, if the turn reached it just
 //   then, passes it on) and fails with LineBusyError; the line skips abandoned tickets.
 // - When the last ticket is served the hash is deleted, and every write refreshes a keepSeconds
@@ -29,6 +31,7 @@ import type { RedisClient } from './redis-connection.ts';
 import { lineKey } from './redis-keys.ts';
 import { LineBusyError, silentLogger, type ConversationLine, type Logger } from '../../../dialogs/ports.ts';
 import { checkStoreKey, positiveMs, ttlWholeSeconds } from '../store-input.ts';
+import { WhenRedisIsBack } from './when-redis-is-back.ts';
 
 export interface RedisConversationLineOptions {
   client: RedisClient;
@@ -139,6 +142,8 @@ export class RedisConversationLine implements ConversationLine {
   private readonly logger: Logger;
   /** Waiters in this process, by line and ticket, so a local hand-on can wake the next one at once. */
   private readonly localWaiters = new Map<string, Map<number, () => void>>();
+  /** Turns this process could not hand on while Redis was away: handed on when it is back. */
+  private readonly whenBack: WhenRedisIsBack;
 
   constructor(options: RedisConversationLineOptions) {
     this.prefix = options.prefix ?? 'kefu:';
@@ -147,6 +152,7 @@ export class RedisConversationLine implements ConversationLine {
     this.keepSeconds = ttlWholeSeconds(options.keepSeconds ?? 86_400, 'keepSeconds');
     this.logger = options.logger ?? silentLogger;
     const client = options.client;
+    this.whenBack = new WhenRedisIsBack(client, this.logger);
     client.defineCommand('kefuLineTake', { numberOfKeys: 1, lua: TAKE_LUA });
     client.defineCommand('kefuLinePoll', { numberOfKeys: 1, lua: POLL_LUA });
     client.defineCommand('kefuLineLeave', { numberOfKeys: 1, lua: LEAVE_LUA });
@@ -175,7 +181,8 @@ export class RedisConversationLine implements ConversationLine {
           }
         },
         (error: unknown) => {
-          this.logger.warn({ err: error, conversationKey }, 'could not hand the turn on; the lease will');
+          this.logger.warn({ err: error, conversationKey }, 'could not hand the turn on; it is handed on as soon as Redis is back');
+          this.leaveLater(line, ticket, epoch);
         },
       );
     }
@@ -216,8 +223,8 @@ export class RedisConversationLine implements ConversationLine {
         try {
           state = await this.commands.kefuLinePoll(line, ticket, epoch, this.leaseMs, this.keepSeconds);
         } catch (error) {
-          // Redis failed mid-wait: give the place up if it still can, and report the failure now.
-          this.leave(line, ticket, epoch).catch(() => {});
+          // Redis failed mid-wait: give the place up (now, or when Redis is back), and report the failure now.
+          this.leave(line, ticket, epoch).catch(() => this.leaveLater(line, ticket, epoch));
           throw error;
         }
         if (state === 1) return;
@@ -229,6 +236,10 @@ export class RedisConversationLine implements ConversationLine {
       theWaiters.delete(ticket);
       if (theWaiters.size === 0 && this.localWaiters.get(line) === theWaiters) this.localWaiters.delete(line);
     }
+  }
+
+  private leaveLater(line: string, ticket: number, epoch: string): void {
+    this.whenBack.later(`${line}#${epoch}#${ticket}`, () => this.leave(line, ticket, epoch));
   }
 
   /** Leaves the line (hands the turn on, or abandons the place) and wakes the next waiter if it is local. */

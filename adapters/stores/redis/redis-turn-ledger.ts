@@ -8,13 +8,15 @@
 import { randomUUID } from 'node:crypto';
 import type { RedisClient } from './redis-connection.ts';
 import { conversationTag, sessionKey } from './redis-keys.ts';
-import type { TurnClaim, TurnCommit, TurnLedger } from '../../../dialogs/ports.ts';
+import { silentLogger, type Logger, type TurnClaim, type TurnCommit, type TurnLedger } from '../../../dialogs/ports.ts';
+import { WhenRedisIsBack } from './when-redis-is-back.ts';
 import { checkStoreKey, sessionJson, ttlWholeSeconds } from '../store-input.ts';
 
 export interface RedisTurnLedgerOptions {
   client: RedisClient;
   /** Start of every key this ledger writes (the session store's prefix: the commit writes its sessions). Default "kefu:". */
   prefix?: string;
+  logger?: Logger;
 }
 
 // KEYS[1] the message key; ARGV[1] the new claim, "?<token>"; ARGV[2] claim seconds.
@@ -49,9 +51,14 @@ interface TurnCommands {
 export class RedisTurnLedger implements TurnLedger {
   private readonly commands: TurnCommands;
   private readonly prefix: string;
+  /** Claims this process could not give back while Redis was away: given back when it is back. */
+  private readonly whenBack: WhenRedisIsBack;
+  private readonly logger: Logger;
 
   constructor(options: RedisTurnLedgerOptions) {
     this.prefix = options.prefix ?? 'kefu:';
+    this.logger = options.logger ?? silentLogger;
+    this.whenBack = new WhenRedisIsBack(options.client, this.logger);
     options.client.defineCommand('kefuTurnClaim', { numberOfKeys: 1, lua: CLAIM_LUA });
     options.client.defineCommand('kefuTurnCommit', { numberOfKeys: 2, lua: COMMIT_LUA });
     options.client.defineCommand('kefuTurnRelease', { numberOfKeys: 1, lua: RELEASE_LUA });
@@ -83,7 +90,18 @@ export class RedisTurnLedger implements TurnLedger {
     return written === 1;
   }
 
+  /**
+   * Gives the claim back. When Redis cannot be reached it is given back as soon as Redis is back,
+   * so the buyer's retry is handled then rather than refused until the claim lapses.
+   */
   async release(conversationKey: string, messageId: string, token: string): Promise<void> {
-    await this.commands.kefuTurnRelease(this.messageKey(conversationKey, messageId), `?${token}`);
+    const key = this.messageKey(conversationKey, messageId);
+    const release = () => this.commands.kefuTurnRelease(key, `?${token}`);
+    try {
+      await release();
+    } catch (error) {
+      this.logger.warn({ err: (error as Error).message, conversation: conversationKey, message: messageId }, 'could not give the message claim back; it is given back as soon as Redis is back');
+      this.whenBack.later(`${key}#${token}`, release);
+    }
   }
 }

@@ -1,0 +1,281 @@
+// The soak run (`npm run soak`, docs/scaling.md): several Kefu worker processes on a local Redis
+// Cluster (3 masters, 3 replicas, Debian's redis-server on loopback), buyers on the web chat and on
+// Lazada (through the loopback Lazada fake) sending numbered messages, while a worker is killed with
+// SIGKILL and started again and a Redis master is killed (its replica takes over) and started again.
+// Buyers behave as the real clients do: the web chat page sends one message at a time and retries
+// the same messageId on 5xx or a lost connection, honouring Retry-After, for up to 90 s; Lazada
+// pushes again (same message id) until a push is acknowledged.
+//
+// Then it counts, from what Kefu stored (each conversation's transcript) and what the buyers saw
+// (web chat answers, Lazada bubbles sent):
+//   lost          a message never handled (not in its transcript) or never answered;
+//   unsure        Lazada answers stored but not sent because a worker died during their send call:
+//                 Lazada takes no idempotency key, so Kefu cannot know whether the call went out and
+//                 does not risk a second bubble (marketplace-outbound.ts); counted apart from lost;
+//   duplicated    a message handled twice (twice in its transcript), or a Lazada bubble sent twice;
+//   out_of_order  a message handled before one the buyer sent earlier in the same conversation.
+
+import { randomInt } from 'node:crypto';
+import { Cluster } from 'ioredis';
+import { startRedisCluster, type LocalRedisCluster } from '../test/support/redis-cluster.ts';
+import { spawnKefu } from '../test/support/spawn-kefu.ts';
+import { lazadaKit } from '../test/support/marketplace-kits.ts';
+import { killWorker, type WorkerPool } from './worker-pool.ts';
+
+export interface SoakOptions {
+  /** Kefu worker processes. */
+  workers: number;
+  /** Conversations per channel (web chat and Lazada). */
+  conversations: number;
+  /** Messages per conversation. */
+  turns: number;
+  /** Kill a worker and a Redis master during the run (and start both again). */
+  chaos: boolean;
+  log?: (line: string) => void;
+}
+
+export interface SoakResult {
+  messages: number;
+  lost: number;
+  /** Messages handled twice plus marketplace bubbles sent twice. */
+  duplicated: number;
+  /** Of `duplicated`, the marketplace bubbles sent twice. */
+  duplicatedBubbles: number;
+  /** Marketplace answers not sent because their send's outcome was unknown after a crash (at most once). */
+  unsure: number;
+  outOfOrder: number;
+  /** One line per problem found, for the report. */
+  problems: string[];
+}
+
+/** Questions with one short answer each, so a message is one turn and one bubble. */
+const QUESTIONS = ['发什么快递', '包邮吗', '几天能到', 'which courier do you use', '几点前下单当天发'];
+/** How long a web chat message keeps being retried (the page's own limit). */
+const KEEP_TRYING_MS = 90_000;
+const PREFIX = 'soak:';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** "发什么快递 w3-2": the channel letter, conversation and turn, which the transcript keeps. */
+function messageText(channel: 'w' | 'l', conversation: number, turn: number): string {
+  return `${QUESTIONS[turn % QUESTIONS.length]} ${channel}${conversation}-${turn}`;
+}
+
+export async function runSoak(options: SoakOptions): Promise<SoakResult> {
+  const log = options.log ?? (() => {});
+  const cluster = await startRedisCluster(3, 1);
+  const lazada = await lazadaKit.start();
+  const env = {
+    REDIS_CLUSTER_NODES: cluster.nodeUrls.join(','),
+    KEFU__CONVERSATIONS__LASTTURNS: '100',
+    ...lazadaKit.env(lazada.fake.url),
+  };
+  const start = () => spawnKefu({ keyPrefix: PREFIX, env, logLevel: 'info', readyTimeoutMs: 120_000 });
+  const pool: WorkerPool = { workers: await Promise.all(Array.from({ length: options.workers }, start)), start };
+  log(`soak: ${options.workers} workers on a Redis Cluster of 3 masters + 3 replicas; ${options.conversations} web chat and ${options.conversations} Lazada conversations × ${options.turns} messages`);
+
+  const total = 2 * options.conversations * options.turns;
+  let handled = 0;
+  const progress = new Chaos(options.chaos ? cluster : null, pool, total, log);
+  const problems: string[] = [];
+  const unanswered: string[] = [];
+  try {
+    const webConversations = Array.from({ length: options.conversations }, (_, c) => `soak-web-${c}-${randomInt(1e9)}`);
+    const lazadaConversations = Array.from({ length: options.conversations }, () => lazadaKit.newConversation());
+    const onHandled = () => {
+      handled += 1;
+      progress.at(handled);
+    };
+    await Promise.all([
+      ...webConversations.map((id, c) => webBuyer(pool, id, c, options.turns, onHandled, unanswered)),
+      ...lazadaConversations.map((id, c) => lazadaBuyer(pool, id, c, options.turns, onHandled, unanswered)),
+    ]);
+    await progress.done();
+    // Lazada answers are sent after the push is acknowledged: wait for every bubble (or give up).
+    const expected = options.conversations * options.turns;
+    const giveUp = Date.now() + 60_000;
+    while (lazada.sent().length < expected && Date.now() < giveUp) await sleep(100);
+    await sleep(1000); // a late duplicate would show now
+
+    const transcripts = await readTranscripts(cluster);
+    let lost = unanswered.length;
+    let duplicated = 0;
+    let duplicatedBubbles = 0;
+    let unsure = 0;
+    let outOfOrder = 0;
+    problems.push(...unanswered.map((what) => `never answered: ${what}`));
+    const check = (channel: 'w' | 'l', c: number, key: string) => {
+      const turns = (transcripts.get(key) ?? []).filter((t) => t.channel === channel && t.conversation === c).map((t) => t.turn);
+      for (let turn = 0; turn < options.turns; turn += 1) {
+        const times = turns.filter((t) => t === turn).length;
+        if (times === 0 && !unanswered.includes(`${channel}${c}-${turn}`)) {
+          lost += 1;
+          problems.push(`not in the transcript: ${channel}${c}-${turn}`);
+        }
+        if (times > 1) {
+          duplicated += times - 1;
+          problems.push(`handled ${times} times: ${channel}${c}-${turn}`);
+        }
+      }
+      const once = turns.filter((t, i) => turns.indexOf(t) === i);
+      for (let i = 1; i < once.length; i += 1) {
+        if (once[i]! < once[i - 1]!) {
+          outOfOrder += 1;
+          problems.push(`out of order: ${channel}${c}-${once[i]} after ${channel}${c}-${once[i - 1]}`);
+        }
+      }
+    };
+    webConversations.forEach((id, c) => check('w', c, `webchat:${id}`));
+    lazadaConversations.forEach((id, c) => {
+      check('l', c, `lazada:${id}`);
+      const bubbles = lazada.sent().filter((item) => item.conversationId === id).length;
+      const botTurns = transcripts.get(`lazada:${id}`)?.botTurns ?? 0;
+      if (bubbles > botTurns) {
+        duplicated += bubbles - botTurns;
+        duplicatedBubbles += bubbles - botTurns;
+        problems.push(`Lazada conversation l${c}: ${bubbles} bubbles sent for ${botTurns} answers`);
+      }
+      // A send whose outcome was unknown (the worker died during the call) is not repeated: if the
+      // platform never got it, the buyer misses that answer.
+      if (bubbles < botTurns) {
+        unsure += botTurns - bubbles;
+        problems.push(`Lazada conversation l${c}: ${bubbles} bubbles sent for ${botTurns} answers (a send cut off by the crash is not repeated)`);
+      }
+    });
+    return { messages: total, lost, duplicated, duplicatedBubbles, unsure, outOfOrder, problems };
+  } finally {
+    await Promise.all(pool.workers.map((worker) => worker.stop().catch(() => {})));
+    await lazada.fake.close();
+    await cluster.stop();
+  }
+}
+
+/** The buyer side of one web chat conversation: one message at a time, each retried until answered. */
+async function webBuyer(pool: WorkerPool, conversationId: string, c: number, turns: number, onHandled: () => void, unanswered: string[]): Promise<void> {
+  for (let turn = 0; turn < turns; turn += 1) {
+    const body = JSON.stringify({ conversationId, messageId: `m${turn}`, text: messageText('w', c, turn) });
+    const startedAt = Date.now();
+    let attempt = 0;
+    let answered = false;
+    while (!answered && Date.now() - startedAt < KEEP_TRYING_MS) {
+      const worker = pool.workers[(c + turn + attempt) % pool.workers.length]!;
+      attempt += 1;
+      try {
+        const response = await fetch(`${worker.url}/webchat/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(15_000) });
+        const answer = (await response.json().catch(() => null)) as { replies?: unknown[] } | null;
+        if (response.ok && Array.isArray(answer?.replies)) answered = true;
+        else if (![502, 503, 504].includes(response.status)) break;
+        else await sleep(Math.min(2000, Number(response.headers.get('retry-after')) * 1000 || 200 * attempt));
+      } catch {
+        await sleep(Math.min(2000, 100 * attempt)); // a worker killed or restarting: try another
+      }
+    }
+    if (!answered) unanswered.push(`w${c}-${turn}`);
+    onHandled();
+    await sleep(randomInt(20));
+  }
+}
+
+/** The buyer side of one Lazada conversation: each push retried (same message id) until acknowledged. */
+async function lazadaBuyer(pool: WorkerPool, conversationId: string, c: number, turns: number, onHandled: () => void, unanswered: string[]): Promise<void> {
+  for (let turn = 0; turn < turns; turn += 1) {
+    const raw = lazadaKit.buyerText(conversationId, messageText('l', c, turn), { messageId: `${conversationId}-${turn}` });
+    const startedAt = Date.now();
+    let attempt = 0;
+    let acknowledged = false;
+    while (!acknowledged && Date.now() - startedAt < KEEP_TRYING_MS) {
+      const worker = pool.workers[(c + turn + attempt) % pool.workers.length]!;
+      attempt += 1;
+      try {
+        const response = await fetch(worker.url + lazadaKit.pushPath, { method: 'POST', headers: lazadaKit.headers(raw), body: raw, signal: AbortSignal.timeout(15_000) });
+        await response.arrayBuffer();
+        if (response.status === 200) acknowledged = true;
+        else await sleep(Math.min(2000, 200 * attempt));
+      } catch {
+        await sleep(Math.min(2000, 100 * attempt));
+      }
+    }
+    if (!acknowledged) unanswered.push(`l${c}-${turn}`);
+    onHandled();
+    // Lazada's messages of one conversation come some milliseconds apart.
+    await sleep(5 + randomInt(20));
+  }
+}
+
+/** Kills a worker a third of the way through and a Redis master at two thirds; starts both again. */
+class Chaos {
+  private readonly pending: Promise<void>[] = [];
+  private workerKilled = false;
+  private masterKilled = false;
+
+  constructor(
+    private readonly cluster: LocalRedisCluster | null,
+    private readonly pool: WorkerPool,
+    private readonly total: number,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  at(handled: number): void {
+    if (!this.cluster) return;
+    if (!this.workerKilled && handled >= this.total / 3) {
+      this.workerKilled = true;
+      this.pending.push(killWorker(this.pool, 0, this.log));
+    }
+    if (!this.masterKilled && handled >= (2 * this.total) / 3) {
+      this.masterKilled = true;
+      this.pending.push(this.failOver(this.cluster));
+    }
+  }
+
+  private async failOver(cluster: LocalRedisCluster): Promise<void> {
+    const port = await cluster.aMaster();
+    this.log(`soak: killing Redis master :${port} (SIGKILL); its replica takes over`);
+    await cluster.kill(port);
+    await sleep(4000);
+    await cluster.restart(port);
+    this.log(`soak: Redis node :${port} started again (a replica now)`);
+  }
+
+  done(): Promise<void> {
+    return Promise.all(this.pending).then(() => {});
+  }
+}
+
+interface TranscriptTurn {
+  channel: string;
+  conversation: number;
+  turn: number;
+}
+
+/** Every conversation's buyer turns (channel, conversation, turn read back from the text) and bot turn count, by conversation key. */
+async function readTranscripts(cluster: LocalRedisCluster): Promise<Map<string, TranscriptTurn[] & { botTurns?: number }>> {
+  const client = new Cluster(cluster.nodeUrls.map((url) => ({ host: '127.0.0.1', port: Number(new URL(url).port) })));
+  const found = new Map<string, TranscriptTurn[] & { botTurns?: number }>();
+  try {
+    if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
+    for (const master of client.nodes('master')) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await master.scan(cursor, 'MATCH', `${PREFIX}session:*`, 'COUNT', 500);
+        cursor = next;
+        for (const key of keys) {
+          const json = await client.get(key);
+          if (!json) continue;
+          const session = JSON.parse(json) as { turns?: { from: string; text: string }[] };
+          const conversation = /session:\{(.*)\}$/.exec(key)?.[1] ?? key;
+          const turns: TranscriptTurn[] & { botTurns?: number } = [];
+          for (const t of session.turns ?? []) {
+            const tag = / ([wl])(\d+)-(\d+)$/.exec(t.text);
+            if (t.from === 'buyer' && tag) turns.push({ channel: tag[1]!, conversation: Number(tag[2]), turn: Number(tag[3]) });
+          }
+          turns.botTurns = (session.turns ?? []).filter((t) => t.from === 'bot').length;
+          found.set(conversation, turns);
+        }
+      } while (cursor !== '0');
+    }
+  } finally {
+    client.disconnect();
+  }
+  return found;
+}
+
