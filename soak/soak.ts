@@ -202,7 +202,7 @@ async function lazadaBuyer(pool: WorkerPool, conversationId: string, c: number, 
   }
 }
 
-/** Kills a worker a third of the way through and a Redis master at two thirds; starts both again. */
+/** Kills a worker a fifth of the way through and then, once it is replaced, a Redis master (from half way); starts both again. */
 class Chaos {
   private readonly pending: Promise<void>[] = [];
   private workerKilled = false;
@@ -215,21 +215,26 @@ class Chaos {
     private readonly log: (line: string) => void,
   ) {}
 
+  private handled = 0;
+
   at(handled: number): void {
+    this.handled = handled;
     if (!this.cluster) return;
-    if (!this.workerKilled && handled >= this.total / 3) {
+    if (!this.workerKilled && handled >= this.total / 5) {
       this.workerKilled = true;
       this.pending.push(killWorker(this.pool, 0, this.log));
     }
-    if (!this.masterKilled && handled >= (2 * this.total) / 3) {
+    if (!this.masterKilled && handled >= this.total / 2) {
       this.masterKilled = true;
-      this.pending.push(this.failOver(this.cluster));
+      // One failure at a time: the master is killed once the killed worker's replacement is up.
+      const cluster = this.cluster;
+      this.pending.push(Promise.all(this.pending).then(() => this.failOver(cluster)));
     }
   }
 
   private async failOver(cluster: LocalRedisCluster): Promise<void> {
     const port = await cluster.aMaster();
-    this.log(`soak: killing Redis master :${port} (SIGKILL); its replica takes over`);
+    this.log(`soak: killing Redis master :${port} (SIGKILL) after ${this.handled} of ${this.total} messages; its replica takes over`);
     await cluster.kill(port);
     await sleep(4000);
     await cluster.restart(port);

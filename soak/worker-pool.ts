@@ -4,6 +4,9 @@
 
 import type { SpawnedKefu } from '../test/support/spawn-kefu.ts';
 
+/** How many times a killed worker's replacement is started before the run gives up. */
+const START_ATTEMPTS = 5;
+
 export interface WorkerPool {
   /** The workers buyers may reach now; a killed one stays in the list until its replacement is up (its requests fail). */
   workers: SpawnedKefu[];
@@ -19,7 +22,18 @@ export async function killWorker(pool: WorkerPool, index: number, log: (line: st
     // Already gone.
   }
   await worker.stop().catch(() => {});
-  const replacement = await pool.start();
-  pool.workers[index] = replacement;
-  log(`soak: worker ${index} started again (pid ${replacement.pid})`);
+  // As a supervisor does: a worker that cannot start (Redis unreachable during a failover makes Kefu
+  // exit at start-up) is started again after a pause.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const replacement = await pool.start();
+      pool.workers[index] = replacement;
+      log(`soak: worker ${index} started again (pid ${replacement.pid})`);
+      return;
+    } catch (error) {
+      if (attempt >= START_ATTEMPTS) throw error;
+      log(`soak: worker ${index} did not start (attempt ${attempt}); trying again`);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  }
 }
