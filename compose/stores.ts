@@ -4,7 +4,7 @@
 import type { KefuConfig } from '../config/config-types.ts';
 import type { BuyerTagStore } from '../dialogs/buyers/buyer-tags.ts';
 import type { ProofAttempts } from '../dialogs/commerce/order-proof.ts';
-import type { ConversationLine, DeliveryLedger, Logger, SessionStore, TurnLedger } from '../dialogs/ports.ts';
+import type { ConversationLine, DeliveryLedger, Logger, SessionStore, TurnStore } from '../dialogs/ports.ts';
 import type { MemoryStoreStats } from '../adapters/stores/memory/expiring-map.ts';
 import { MemoryBuyerTagStore } from '../adapters/stores/memory/memory-buyer-tag-store.ts';
 import { MemoryConversationLine } from '../adapters/stores/memory/memory-conversation-line.ts';
@@ -21,14 +21,15 @@ import { RedisDeliveryLedger } from '../adapters/stores/redis/redis-delivery-led
 import { RedisProofAttempts } from '../adapters/stores/redis/redis-proof-attempts.ts';
 import { RedisPushMailbox } from '../adapters/stores/redis/redis-push-mailbox.ts';
 import { RedisSessionStore } from '../adapters/stores/redis/redis-session-store.ts';
-import { RedisTurnLedger } from '../adapters/stores/redis/redis-turn-ledger.ts';
+import { RedisTurnStore } from '../adapters/stores/redis/redis-turn-store.ts';
+import { SteppedTurnStore } from '../adapters/stores/stepped-turn-store.ts';
 
 export interface Stores {
   sessions: SessionStore;
   line: ConversationLine;
   ledger: DeliveryLedger;
-  /** Buyers' messages: claimed, and committed with the session (one Lua script on Redis). */
-  turns: TurnLedger;
+  /** Buyers' turns: claimed, lined up, loaded, committed with the session (two Lua scripts on Redis). */
+  turns: TurnStore;
   mailbox: PushMailbox;
   proofAttempts: ProofAttempts;
   /** Buyers' tag signals (docs/buyer-tags.md). */
@@ -47,18 +48,19 @@ export async function createStores(config: KefuConfig, logger: Logger): Promise<
     const cap = sessions.memoryMaxConversations;
     const memorySessions = new MemorySessionStore({ maxEntries: cap });
     const ledger = new MemoryDeliveryLedger({ maxEntries: cap * 10 });
-    const turns = new MemoryTurnLedger({ sessions: memorySessions, maxEntries: cap * 10 });
+    const turnLedger = new MemoryTurnLedger({ sessions: memorySessions, maxEntries: cap * 10 });
     const mailbox = new MemoryPushMailbox({ keepSeconds: sessions.ttlSeconds, logger, maxEntries: cap });
+    const line = new MemoryConversationLine({ waitMs: conversations.lineWaitMs, leaseMs: conversations.leaseMs });
     return {
       sessions: memorySessions,
-      line: new MemoryConversationLine({ waitMs: conversations.lineWaitMs, leaseMs: conversations.leaseMs }),
+      line,
       ledger,
-      turns,
+      turns: new SteppedTurnStore({ ledger: turnLedger, line, sessions: memorySessions }),
       mailbox,
       proofAttempts: new MemoryProofAttempts({ maxKeys: cap }),
       buyerTags: new MemoryBuyerTagStore({ maxBuyers: cap }),
       redis: null,
-      memoryStores: { sessions: memorySessions, delivery_ledger: ledger, turn_ledger: turns, push_mailbox: mailbox },
+      memoryStores: { sessions: memorySessions, delivery_ledger: ledger, turn_ledger: turnLedger, push_mailbox: mailbox },
       close: async () => {},
     };
   }
@@ -66,11 +68,12 @@ export async function createStores(config: KefuConfig, logger: Logger): Promise<
   await waitForRedisReady(client);
   const prefix = sessions.keyPrefix;
   const mailbox = new RedisPushMailbox({ client, prefix, keepSeconds: sessions.ttlSeconds, logger });
+  const line = new RedisConversationLine({ client, prefix, waitMs: conversations.lineWaitMs, leaseMs: conversations.leaseMs, logger });
   return {
     sessions: new RedisSessionStore({ client, prefix }),
-    line: new RedisConversationLine({ client, prefix, waitMs: conversations.lineWaitMs, leaseMs: conversations.leaseMs, logger }),
+    line,
     ledger: new RedisDeliveryLedger({ client, prefix }),
-    turns: new RedisTurnLedger({ client, prefix, logger }),
+    turns: new RedisTurnStore({ client, line, logger }),
     mailbox,
     proofAttempts: new RedisProofAttempts({ client, prefix }),
     buyerTags: new RedisBuyerTagStore({ client, prefix }),

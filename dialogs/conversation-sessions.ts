@@ -14,8 +14,12 @@ export function conversationKey(conversation: ConversationRef): string {
 
 /** The stored session; null when there is none, or when what is stored is not a session (logged: it gets replaced). */
 export async function loadSession(store: SessionStore, conversation: ConversationRef, logger: Logger): Promise<Session | null> {
-  const stored = await store.load<unknown>(conversationKey(conversation));
-  if (stored === null) return null;
+  return sessionOrNull(await store.load<unknown>(conversationKey(conversation)), conversation, logger);
+}
+
+/** What was stored as a session (read by a TurnStore's begin), checked as loadSession checks it. */
+export function sessionOrNull(stored: unknown, conversation: ConversationRef, logger: Logger): Session | null {
+  if (stored === null || stored === undefined) return null;
   if (isSession(stored)) return stored;
   logger.warn({ conversation: conversationKey(conversation) }, 'unreadable session set aside; a fresh one takes its place');
   return null;
@@ -35,6 +39,11 @@ export class ConversationSessions {
 
   load(conversation: ConversationRef): Promise<Session | null> {
     return loadSession(this.options.store, conversation, this.options.logger);
+  }
+
+  /** A session read along with the turn's claim (TurnStore.begin): checked as load() checks it. */
+  read(conversation: ConversationRef, stored: unknown): Session | null {
+    return sessionOrNull(stored, conversation, this.options.logger);
   }
 
   async save(conversation: ConversationRef, session: Session): Promise<void> {

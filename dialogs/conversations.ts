@@ -1,9 +1,10 @@
 // The core's front door: every channel hands a buyer's message to `receive`, which makes the
 // turn safe to run on many server processes at once:
-//   claim the platform's message id (a redelivery is answered from the turn ledger, not run twice) →
-//   take the conversation's place in line (one message at a time, arrival order) →
-//   load the session → run the engine → open the hand-off / relay to the agent →
-//   commit the session and the answer together, fenced by the claim → record the turn for insight.
+//   begin: claim the platform's message id (a redelivery is answered from the turn ledger, not run
+//   twice), take the conversation's place in line (one message at a time, arrival order), load the
+//   session → run the engine → open the hand-off / relay to the agent →
+//   finish: commit the session and the answer together, fenced by the claim, and hand the turn on →
+//   record the turn for insight. On Redis, begin and finish are one round trip each (TurnStore).
 // Any failure gives the claim back and rethrows, so the channel reports an error and the
 // platform retries: a message is never silently dropped. A process whose claim lapsed while it
 // worked (another took the message) commits nothing and answers "retry", so its retry gets the
@@ -22,7 +23,9 @@ import type {
   Logger,
   OutboundChannel,
   SessionStore,
-  TurnLedger,
+  HeldTurn,
+  OpenHandoff,
+  TurnStore,
 } from './ports.ts';
 
 // Moved to their own files; re-exported so channels keep one import for the front door.
@@ -33,8 +36,8 @@ export interface ConversationServiceOptions {
   engine: Engine;
   sessions: SessionStore;
   line: ConversationLine;
-  /** Claims buyers' messages and commits each turn's session with its answer. */
-  turns: TurnLedger;
+  /** Claims buyers' messages, takes their turn, and commits each turn's session with its answer (two store round trips on Redis). */
+  turns: TurnStore;
   agentDesk: AgentDesk;
   events: EventSink;
   logger: Logger;
@@ -63,43 +66,57 @@ export class ConversationService {
     this.sessions = new ConversationSessions({ store: options.sessions, ttlSeconds: options.sessionTtlSeconds, lastTurns: options.lastTurns, logger: options.logger });
   }
 
-  async receive(message: InboundMessage): Promise<ReceiveResult> {
-    const { turns, logger } = this.options;
+  /**
+   * Handles a buyer's message. `alongside` runs checks that must pass before the turn may run (the
+   * web chat's rate limits): they are started in the same tick as the turn's first store call, so on
+   * Redis both travel in one round trip; when one rejects, the turn is given back untouched and its
+   * error is thrown.
+   */
+  async receive(message: InboundMessage, options: { alongside?: () => Promise<unknown> } = {}): Promise<ReceiveResult> {
     const key = conversationKey(message.conversation);
-    const claim = await turns.claim(key, message.id, this.options.claimSeconds);
-    if (claim.status === 'done') return { replies: JSON.parse(claim.result) as Reply[], duplicate: true };
-    if (claim.status === 'in_progress') throw new DeliveryInProgressError(message.id);
-    try {
-      const replies = await this.options.line.run(key, () => this.runTurn(message, claim.token));
-      return { replies, duplicate: false };
-    } catch (error) {
-      await turns.release(key, message.id, claim.token).catch((releaseError: Error) =>
-        logger.warn({ err: releaseError.message }, 'could not release message claim; it lapses by itself'),
-      );
-      throw error;
+    const begin = this.options.turns.begin(key, message.id, this.options.claimSeconds);
+    // Needed only when the session has expired, which begin tells too late to ask without a round
+    // trip of its own: asked now, it shares begin's (docs/scaling.md, "Two round trips a message").
+    const openHandoff = this.options.agentDesk.openHandoffOf?.(message.conversation);
+    openHandoff?.catch(() => {});
+    const [started, checked] = await Promise.allSettled([begin, options.alongside?.()]);
+    if (checked.status === 'rejected') {
+      if (started.status === 'fulfilled' && started.value.status === 'new') await this.options.turns.abandon(started.value.turn);
+      throw checked.reason;
     }
+    if (started.status === 'rejected') throw started.reason;
+    const start = started.value;
+    if (start.status === 'done') return { replies: JSON.parse(start.result) as Reply[], duplicate: true };
+    if (start.status === 'in_progress') throw new DeliveryInProgressError(message.id);
+    // What was read alongside begin is only as fresh as begin's script when the turn came at once.
+    return { replies: await this.runTurn(message, start.turn, start.session, start.waited ? undefined : openHandoff), duplicate: false };
   }
 
-  private async runTurn(message: InboundMessage, token: string): Promise<Reply[]> {
-    const { agentDesk, engine, logger } = this.options;
-    const session = (await this.sessions.load(message.conversation)) ?? (await this.resumedHandoff(message));
-    const wasHandedOff = Boolean(session?.handoff);
-    const outcome = await engine.handle(session, message);
-    if (outcome.handoff) await agentDesk.openHandoff(outcome.handoff);
-    if (outcome.relay) await agentDesk.relayBuyerMessage(message.conversation, message.text || message.payload || '', message.receivedAt);
-    if (wasHandedOff && !outcome.session.handoff) await agentDesk.buyerReturnedToBot?.(message.conversation, message.receivedAt);
-    // Inside the conversation's line: the next message of this conversation reads this session.
-    const committed = await this.options.turns.commit({
-      conversationKey: conversationKey(message.conversation),
-      messageId: message.id,
-      token,
+  /** Runs the turn this process holds; whatever fails before the commit gives the message and the turn back, so the retry runs it. */
+  private async runTurn(message: InboundMessage, turn: HeldTurn, stored: unknown, openHandoff?: Promise<OpenHandoff | null>): Promise<Reply[]> {
+    const { agentDesk, engine, logger, turns } = this.options;
+    let outcome;
+    let wasHandedOff: boolean;
+    try {
+      const session = this.sessions.read(message.conversation, stored) ?? (await this.resumedHandoff(message, openHandoff));
+      wasHandedOff = Boolean(session?.handoff);
+      outcome = await engine.handle(session, message);
+      if (outcome.handoff) await agentDesk.openHandoff(outcome.handoff);
+      if (outcome.relay) await agentDesk.relayBuyerMessage(message.conversation, message.text || message.payload || '', message.receivedAt);
+      if (wasHandedOff && !outcome.session.handoff) await agentDesk.buyerReturnedToBot?.(message.conversation, message.receivedAt);
+    } catch (error) {
+      await turns.abandon(turn);
+      throw error;
+    }
+    // The session and the answer together, then the turn handed on: the next message of this conversation reads this session.
+    const committed = await turns.finish(turn, {
       session: outcome.session,
       sessionTtlSeconds: this.options.sessionTtlSeconds,
       result: JSON.stringify(outcome.replies),
       keepSeconds: this.options.dedupeSeconds,
     });
     if (!committed) {
-      logger.warn({ conversation: conversationKey(message.conversation), message: message.id }, 'message claim lapsed while its turn ran; nothing committed, the retry gets the stored answer');
+      logger.warn({ conversation: turn.conversationKey, message: message.id }, 'message claim lapsed while its turn ran; nothing committed, the retry gets the stored answer');
       throw new DeliveryInProgressError(message.id);
     }
     try {
@@ -128,8 +145,8 @@ export class ConversationService {
    * answered days later): a session that says so, so their message goes to the person who has the
    * conversation, not to the bot. Null when there is no such hand-off (a new conversation).
    */
-  private async resumedHandoff(message: InboundMessage): Promise<Session | null> {
-    const open = await this.options.agentDesk.openHandoffOf?.(message.conversation);
+  private async resumedHandoff(message: InboundMessage, readAlready?: Promise<OpenHandoff | null>): Promise<Session | null> {
+    const open = await (readAlready ?? this.options.agentDesk.openHandoffOf?.(message.conversation));
     if (!open) return null;
     const session = newSession(open.language, message.receivedAt);
     session.handoff = { reason: open.reason, since: open.since };

@@ -82,6 +82,55 @@ export interface TurnLedger {
   release(conversationKey: string, messageId: string, token: string): Promise<void>;
 }
 
+/** A buyer's message whose turn this process holds: its claim and its place at the head of the line. */
+export interface HeldTurn {
+  conversationKey: string;
+  messageId: string;
+  /** The claim on the message (as TurnClaim.token). */
+  token: string;
+  /** The implementation's own handle on the line (a ticket); callers pass it back untouched. */
+  place: unknown;
+}
+
+/** What starting a turn found: a repeat (answered from the ledger), a claim held elsewhere, or the turn with its session. */
+export type TurnStart =
+  | { status: 'done'; result: string }
+  | { status: 'in_progress' }
+  | {
+    status: 'new';
+    turn: HeldTurn;
+    session: unknown;
+    /** True when the turn came only after another message of the conversation was handled: what was read before begin returned may be out of date. */
+    waited: boolean;
+  };
+
+/** How a turn ends: the conversation's new session and the message's answer. */
+export interface TurnOutcome {
+  session: unknown;
+  sessionTtlSeconds: number;
+  /** The answer, as repeats of the message get it. */
+  result: string;
+  keepSeconds: number;
+}
+
+/**
+ * A buyer's turn from end to end, in as few store round trips as the store allows (docs/scaling.md,
+ * "Two round trips a message"): `begin` claims the message, takes its place in the conversation's
+ * line, waits for its turn and loads the session; `finish` commits the session and the answer (fenced
+ * by the claim, as TurnLedger.commit) and hands the turn on; `abandon` gives both back after a failure.
+ * On Redis each end is one script; the embedded store runs the three ports one after another.
+ */
+export interface TurnStore {
+  begin(conversationKey: string, messageId: string, claimSeconds: number): Promise<TurnStart>;
+  /**
+   * True when committed; false when the claim was lost to another process (nothing written). The turn
+   * is handed on either way; when it fails, the claim is given back too (now, or once the store is back).
+   */
+  finish(turn: HeldTurn, outcome: TurnOutcome): Promise<boolean>;
+  /** Gives the claim back (only if it is still this turn's) and hands the turn on. */
+  abandon(turn: HeldTurn): Promise<void>;
+}
+
 /** Sends replies that are not an answer to a request: an agent's message, a reminder. */
 export interface OutboundChannel {
   readonly channel: string;
@@ -119,7 +168,14 @@ export interface AgentDesk {
    * The conversation's hand-off that is not over (waiting or with a person), or null. Asked when the
    * buyer's session is gone: a hand-off is kept longer than a session.
    */
-  openHandoffOf?(conversation: ConversationRef): Promise<{ reason: HandoffReason; since: number; language: Language } | null>;
+  openHandoffOf?(conversation: ConversationRef): Promise<OpenHandoff | null>;
+}
+
+/** A hand-off still open for a conversation (AgentDesk.openHandoffOf). */
+export interface OpenHandoff {
+  reason: HandoffReason;
+  since: number;
+  language: Language;
 }
 
 // The catalog port moved to dialogs/commerce/catalog.ts; re-exported so existing imports keep working.

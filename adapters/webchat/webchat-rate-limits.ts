@@ -23,12 +23,16 @@ type LimitHook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>
 export interface WebchatLimits {
   /** Counts the request against the client's address (an onRequest hook). */
   perAddress: LimitHook;
-  /** Counts the message against its conversation (a preHandler: the body is read by then). */
-  perConversation: LimitHook;
+  /**
+   * Counts a message against the client's address and its conversation (called by the message
+   * route itself, with the body read, so both counts go to Redis in the same round trip as the
+   * turn's start: webchat-routes.ts).
+   */
+  perMessage: LimitHook;
 }
 
 /** An error the server's error handler answers as 429 with this message. */
-class TooManyRequests extends Error {
+export class TooManyRequests extends Error {
   readonly statusCode = 429;
 }
 
@@ -51,8 +55,12 @@ export async function registerWebchatRateLimits(app: FastifyInstance, settings: 
       throw new TooManyRequests(`too many requests; retry the same message in ${seconds} s`);
     };
   };
+  const perAddress = limitBy(settings.perAddress, (request) => `address:${request.ip}`);
+  const perConversation = limitBy(settings.perConversation, (request) => `conversation:${(request.body as { conversationId?: string } | undefined)?.conversationId ?? ''}`);
   return {
-    perAddress: limitBy(settings.perAddress, (request) => `address:${request.ip}`),
-    perConversation: limitBy(settings.perConversation, (request) => `conversation:${(request.body as { conversationId?: string } | undefined)?.conversationId ?? ''}`),
+    perAddress,
+    perMessage: async (request, reply) => {
+      await Promise.all([perAddress(request, reply), perConversation(request, reply)]);
+    },
   };
 }

@@ -22,7 +22,7 @@ import { strictBodyValidator } from '../http/http-server.ts';
 import { isPushItemId, type PushMailbox } from '../stores/push-mailbox.ts';
 import type { DemoSignIn } from './demo-sign-in.ts';
 import type { IdentityFailure, IdentityVerifier } from './identity-token.ts';
-import type { WebchatLimits } from './webchat-rate-limits.ts';
+import { TooManyRequests, type WebchatLimits } from './webchat-rate-limits.ts';
 import { WEBCHAT_CHANNEL } from './webchat-outbound.ts';
 
 const ID = { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.:@-]+$' } as const;
@@ -136,15 +136,32 @@ export function registerWebchatRoutes(app: FastifyInstance, options: WebchatRout
     });
   }
 
-  const messageLimits = limits ? { onRequest: limits.perAddress, preHandler: limits.perConversation } : {};
-  app.post<{ Body: MessageBody }>('/webchat/messages', { schema: { body: messageBodySchema }, validatorCompiler: strictBodyValidator, ...messageLimits }, async (request, reply) => {
+  // attachValidation: a body that fails its schema still reaches the handler, to be counted against
+  // its address before its 400 (the limits are no hooks here, see below).
+  app.post<{ Body: MessageBody }>('/webchat/messages', { schema: { body: messageBodySchema }, validatorCompiler: strictBodyValidator, attachValidation: true }, async (request, reply) => {
+    if (request.validationError) {
+      // Its conversation id is not to be trusted as a key: only its address is counted.
+      if (limits) await limits.perAddress(request, reply);
+      throw request.validationError;
+    }
+    // Counted from here rather than in hooks: started in the same tick as the turn's first Redis
+    // script (no await between them when there is no identity token), the counts share its round
+    // trip (docs/scaling.md, "Two round trips a message"). Every answer below waits for them, so a
+    // client past its limit gets 429 whatever it sent.
+    const admitted = limits?.perMessage(request, reply);
+    // Observed by whichever answer comes first; this keeps an early answer from leaving it unhandled.
+    admitted?.catch(() => {});
+    const refuse = async (status: number, body: Record<string, unknown>): Promise<FastifyReply> => {
+      await admitted;
+      return reply.status(status).send(body);
+    };
     const body = request.body;
     const shopId = options.shopId ?? DEFAULT_SHOP;
     // In a deployment of many shops the shops' host (compose/shops.ts) sends each message to the shop
     // it names; one that reaches another shop's routes (or a one-shop Kefu) is not this shop's to answer.
-    if (body.shop !== undefined && body.shop !== shopId) return reply.status(404).send({ error: `there is no shop "${body.shop}" here` });
+    if (body.shop !== undefined && body.shop !== shopId) return refuse(404, { error: `there is no shop "${body.shop}" here` });
     if ((body.text ?? '').length === 0 && !body.payload) {
-      return reply.status(400).send({ error: 'text must not be empty (or send a payload)' });
+      return refuse(400, { error: 'text must not be empty (or send a payload)' });
     }
     let conversation: ConversationRef = { channel: WEBCHAT_CHANNEL, conversationId: body.conversationId, buyerId: body.conversationId, guest: true };
     let buyerName = body.buyerName;
@@ -153,6 +170,7 @@ export function registerWebchatRoutes(app: FastifyInstance, options: WebchatRout
       const check = identity ? await identity.verify(body.identityToken) : { ok: false as const, failure: 'bad_signature' as const };
       if (!check.ok) {
         logger.info({ conversationId: body.conversationId, failure: check.failure }, 'web chat identity token refused');
+        await admitted;
         return identityRefused(reply, check.failure);
       }
       conversation = { channel: WEBCHAT_CHANNEL, conversationId: body.conversationId, buyerId: check.buyer.buyerId };
@@ -173,10 +191,11 @@ export function registerWebchatRoutes(app: FastifyInstance, options: WebchatRout
       receivedAt: clock.now(),
     };
     try {
-      const result = await conversations.receive(message);
+      const result = await conversations.receive(message, admitted ? { alongside: () => admitted } : {});
       if (result.duplicate) reply.header('kefu-duplicate', 'true');
       return { replies: result.replies };
     } catch (error) {
+      if (error instanceof TooManyRequests) throw error;
       if (error instanceof DeliveryInProgressError) return retryLater(reply, 1, error.message);
       if (error instanceof LineBusyError) return retryLater(reply, 2, 'this conversation is busy; retry the same message');
       logger.error({ err: (error as Error).message, conversationId: body.conversationId }, 'web chat message failed');

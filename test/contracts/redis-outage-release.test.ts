@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRedisClient, waitForRedisReady } from '../../adapters/stores/redis/redis-connection.ts';
 import { RedisConversationLine } from '../../adapters/stores/redis/redis-conversation-line.ts';
-import { RedisTurnLedger } from '../../adapters/stores/redis/redis-turn-ledger.ts';
+import { RedisTurnStore } from '../../adapters/stores/redis/redis-turn-store.ts';
 import { LineBusyError, silentLogger } from '../../dialogs/ports.ts';
 import { eventually } from '../support/fake-marketplace.ts';
 import { usePrivateRedis } from '../support/redis-fixtures.ts';
@@ -51,29 +51,32 @@ describe('claims and turns held while Redis was away are given back when it is b
     }
   });
 
-  it('gives the message claim back as soon as Redis is back, so the retry is handled', { timeout: 60_000 }, async () => {
-    const prefix = uniquePrefix('outage-claim');
-    const first = createRedisClient(redis.server.url, { logger: silentLogger });
-    const second = createRedisClient(redis.server.url, { logger: silentLogger });
-    await Promise.all([waitForRedisReady(first), waitForRedisReady(second)]);
-    try {
-      const crashedTurn = new RedisTurnLedger({ client: first, prefix });
-      const retry = new RedisTurnLedger({ client: second, prefix });
-      const claim = await crashedTurn.claim('webchat:c2', 'm1', LONG_LEASE_MS / 1000);
-      expect(claim.status).toBe('new');
-      if (claim.status !== 'new') return;
-      await redis.server.stop();
-      // The turn failed (Redis gone): the claim cannot be given back now; release() does not throw.
-      await crashedTurn.release('webchat:c2', 'm1', claim.token);
-      await redis.server.start();
-      const again = await eventually(async () => {
-        const attempt = await retry.claim('webchat:c2', 'm1', LONG_LEASE_MS / 1000).catch(() => null);
-        return attempt?.status === 'new' ? attempt : undefined;
-      }, 'the claim to be given back', 20_000);
-      expect(again.status).toBe('new');
-    } finally {
-      first.disconnect();
-      second.disconnect();
-    }
-  });
+  for (const failing of ['abandon', 'finish'] as const) {
+    it(`gives the message claim and the turn back as soon as Redis is back (${failing} during the outage), so the retry is handled`, { timeout: 60_000 }, async () => {
+      const prefix = uniquePrefix(`outage-claim-${failing}`);
+      const first = createRedisClient(redis.server.url, { logger: silentLogger });
+      const second = createRedisClient(redis.server.url, { logger: silentLogger });
+      await Promise.all([waitForRedisReady(first), waitForRedisReady(second)]);
+      const store = (client: typeof first) => new RedisTurnStore({ client, line: new RedisConversationLine({ client, prefix, leaseMs: LONG_LEASE_MS, waitMs: 2_000 }) });
+      try {
+        const crashedTurn = store(first);
+        const retry = store(second);
+        const start = await crashedTurn.begin('webchat:c2', 'm1', LONG_LEASE_MS / 1000);
+        if (start.status !== 'new') throw new Error(`expected a new turn, got ${start.status}`);
+        await redis.server.stop();
+        // The turn failed (Redis gone): neither the claim nor the turn can be given back now.
+        if (failing === 'abandon') await crashedTurn.abandon(start.turn);
+        else await expect(crashedTurn.finish(start.turn, { session: { turnCount: 1 }, sessionTtlSeconds: 60, result: '[]', keepSeconds: 60 })).rejects.toThrow();
+        await redis.server.start();
+        const again = await eventually(async () => {
+          const attempt = await retry.begin('webchat:c2', 'm1', LONG_LEASE_MS / 1000).catch(() => null);
+          return attempt?.status === 'new' ? attempt : undefined;
+        }, 'the claim and the turn to be given back', 20_000);
+        expect(again.status).toBe('new');
+      } finally {
+        first.disconnect();
+        second.disconnect();
+      }
+    });
+  }
 });

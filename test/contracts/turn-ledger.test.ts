@@ -1,14 +1,12 @@
 // Contract of the TurnLedger port (a buyer's message claimed once, its turn's session and answer
-// committed together and fenced by the claim), on the memory ledger, Redis and a real Redis Cluster.
+// committed together and fenced by the claim). Its one implementation is the embedded store's, a
+// part of SteppedTurnStore; on Redis the same rules are the TurnStore's scripts (turn-store.test.ts).
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SessionStore, TurnCommit, TurnLedger } from '../../dialogs/ports.ts';
 import { MemorySessionStore } from '../../adapters/stores/memory/memory-session-store.ts';
 import { MemoryTurnLedger } from '../../adapters/stores/memory/memory-turn-ledger.ts';
-import { RedisSessionStore } from '../../adapters/stores/redis/redis-session-store.ts';
-import { RedisTurnLedger } from '../../adapters/stores/redis/redis-turn-ledger.ts';
-import { connectClusterRedis, connectSharedRedis } from '../support/redis-fixtures.ts';
-import { elapseRedisTtls, manualClock } from '../support/store-test-kit.ts';
+import { manualClock } from '../support/store-test-kit.ts';
 
 interface Fixture {
   turns: TurnLedger;
@@ -30,20 +28,6 @@ const implementations: [string, () => Promise<Fixture>][] = [
       return { turns, otherProcess: turns, sessions, elapse: async (seconds) => clock.advance(seconds * 1000), close: async () => {} };
     },
   ],
-  ...(['redis', 'redis-cluster'] as const).map((name): [string, () => Promise<Fixture>] => [
-    name,
-    async () => {
-      const redis = name === 'redis' ? await connectSharedRedis('turns') : await connectClusterRedis('turns');
-      const { client, prefix } = redis;
-      return {
-        turns: new RedisTurnLedger({ client, prefix }),
-        otherProcess: new RedisTurnLedger({ client: await redis.connectAnother(), prefix }),
-        sessions: new RedisSessionStore({ client, prefix }),
-        elapse: (seconds) => elapseRedisTtls(client, prefix, seconds),
-        close: () => redis.close(),
-      };
-    },
-  ]),
 ];
 
 const CONVERSATION = 'webchat:3f9a-{odd}%id';

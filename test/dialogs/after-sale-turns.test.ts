@@ -9,6 +9,7 @@ import { DemoCatalog } from '../../adapters/commerce/demo/demo-catalog.ts';
 import { DemoOrders } from '../../adapters/commerce/demo/demo-orders.ts';
 import { MemoryConversationLine } from '../../adapters/stores/memory/memory-conversation-line.ts';
 import { MemoryTurnLedger } from '../../adapters/stores/memory/memory-turn-ledger.ts';
+import { SteppedTurnStore } from '../../adapters/stores/stepped-turn-store.ts';
 import { MemorySessionStore } from '../../adapters/stores/memory/memory-session-store.ts';
 import { builtInActions } from '../../dialogs/actions/index.ts';
 import { ConversationService } from '../../dialogs/conversations.ts';
@@ -43,6 +44,7 @@ async function setup() {
   const now = Date.now();
   const orders = await DemoOrders.load({ clock: { now: () => now } });
   const sessions = new FlakySessionStore();
+  const line = new MemoryConversationLine();
   const desk = new InMemoryAgentQueue();
   const handoffs: HandoffRequest[] = [];
   const engine = new Engine({
@@ -57,8 +59,8 @@ async function setup() {
   const conversations = new ConversationService({
     engine,
     sessions,
-    line: new MemoryConversationLine(),
-    turns: new MemoryTurnLedger({ sessions }),
+    line,
+    turns: new SteppedTurnStore({ ledger: new MemoryTurnLedger({ sessions }), line, sessions }),
     agentDesk: {
       openHandoff: async (request) => {
         handoffs.push(request);

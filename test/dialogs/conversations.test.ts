@@ -8,6 +8,7 @@ import { InMemoryAgentQueue } from '../../adapters/agent-desk/in-memory-agent-qu
 import { DemoCatalog } from '../../adapters/commerce/demo/demo-catalog.ts';
 import { MemoryConversationLine } from '../../adapters/stores/memory/memory-conversation-line.ts';
 import { MemoryTurnLedger } from '../../adapters/stores/memory/memory-turn-ledger.ts';
+import { SteppedTurnStore } from '../../adapters/stores/stepped-turn-store.ts';
 import { MemorySessionStore } from '../../adapters/stores/memory/memory-session-store.ts';
 import { builtInActions } from '../../dialogs/actions/index.ts';
 import { ConversationService, DeliveryInProgressError } from '../../dialogs/conversations.ts';
@@ -29,6 +30,7 @@ beforeAll(async () => {
 
 function service(overrides: { sessions?: SessionStore; agentDesk?: AgentDesk } = {}) {
   const sessions = overrides.sessions ?? new MemorySessionStore();
+  const line = new MemoryConversationLine();
   const agentDesk = overrides.agentDesk ?? new InMemoryAgentQueue();
   const engine = new Engine({
     flows: () => flows,
@@ -41,8 +43,8 @@ function service(overrides: { sessions?: SessionStore; agentDesk?: AgentDesk } =
   const conversations = new ConversationService({
     engine,
     sessions,
-    line: new MemoryConversationLine(),
-    turns: new MemoryTurnLedger({ sessions }),
+    line,
+    turns: new SteppedTurnStore({ ledger: new MemoryTurnLedger({ sessions }), line, sessions }),
     agentDesk,
     events: { record() {} },
     logger: silentLogger,

@@ -10,9 +10,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InMemoryAgentQueue } from '../../adapters/agent-desk/in-memory-agent-queue.ts';
 import { DemoCatalog } from '../../adapters/commerce/demo/demo-catalog.ts';
-import { MemoryConversationLine } from '../../adapters/stores/memory/memory-conversation-line.ts';
+import { RedisConversationLine } from '../../adapters/stores/redis/redis-conversation-line.ts';
 import { RedisSessionStore } from '../../adapters/stores/redis/redis-session-store.ts';
-import { RedisTurnLedger } from '../../adapters/stores/redis/redis-turn-ledger.ts';
+import { RedisTurnStore } from '../../adapters/stores/redis/redis-turn-store.ts';
 import { builtInActions } from '../../dialogs/actions/index.ts';
 import { ConversationService, DeliveryInProgressError } from '../../dialogs/conversations.ts';
 import { Engine } from '../../dialogs/engine/engine.ts';
@@ -39,12 +39,14 @@ afterAll(() => redis?.close());
 
 function serverProcess(agentDesk: AgentDesk): ConversationService {
   const { client, prefix } = redis;
+  // The line's lease lapses with the claim, so the retry is not held up behind the stalled turn.
+  const line = new RedisConversationLine({ client, prefix, leaseMs: 1000 });
   const engine = new Engine({ flows: () => flows, catalog, shopName: { 'zh-Hans': '店', 'zh-Hant': '店', en: 'Shop' }, maxTextLength: 2000, lastTurns: 10, logger: silentLogger });
   return new ConversationService({
     engine,
     sessions: new RedisSessionStore({ client, prefix }),
-    line: new MemoryConversationLine(),
-    turns: new RedisTurnLedger({ client, prefix }),
+    line,
+    turns: new RedisTurnStore({ client, line }),
     agentDesk,
     events: { record() {} },
     logger: silentLogger,

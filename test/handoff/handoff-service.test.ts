@@ -10,6 +10,7 @@ import { DemoCatalog } from '../../adapters/commerce/demo/demo-catalog.ts';
 import { MemoryConversationLine } from '../../adapters/stores/memory/memory-conversation-line.ts';
 import { MemoryDeliveryLedger } from '../../adapters/stores/memory/memory-delivery-ledger.ts';
 import { MemoryTurnLedger } from '../../adapters/stores/memory/memory-turn-ledger.ts';
+import { SteppedTurnStore } from '../../adapters/stores/stepped-turn-store.ts';
 import { MemorySessionStore } from '../../adapters/stores/memory/memory-session-store.ts';
 import { builtInActions } from '../../dialogs/actions/index.ts';
 import { ConversationService } from '../../dialogs/conversations.ts';
@@ -103,7 +104,7 @@ function setup(overrides: Partial<HandoffSettings> = {}) {
   });
   void scheduler.start((job) => handoffs.runJob(job));
   const conversations = new ConversationService({
-    engine, sessions, line, turns: new MemoryTurnLedger({ sessions }), agentDesk: handoffs, events: { record() {} }, logger: silentLogger,
+    engine, sessions, line, turns: new SteppedTurnStore({ ledger: new MemoryTurnLedger({ sessions }), line, sessions }), agentDesk: handoffs, events: { record() {} }, logger: silentLogger,
     outbound: new Map([['test', outbound]]), sessionTtlSeconds: 3600, lastTurns: 10, dedupeSeconds: 3600, claimSeconds: 30,
   });
   let sequence = 0;

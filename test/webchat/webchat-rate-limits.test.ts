@@ -52,6 +52,29 @@ describe('web chat rate limits', () => {
     expect(stream.headers.get('retry-after')).toMatch(/^\d+$/);
   });
 
+  it('counts what it refuses against the address too: a malformed body, an empty text, a forged identity token', async () => {
+    const kefu = await start({ env: limits(3, 1000) });
+    expect((await postMessage(kefu.url, { conversationId: 'x'.repeat(500), text: 'hi' })).status).toBe(400);
+    expect((await postMessage(kefu.url, { conversationId: `empty-${randomUUID()}`, text: '' })).status).toBe(400);
+    expect((await postMessage(kefu.url, { ...hello(`forged-${randomUUID()}`), identityToken: 'eyJhbGciOiJIUzI1NiJ9.e30.forged' })).status).toBe(401);
+    expect((await postMessage(kefu.url, hello(`fine-${randomUUID()}`))).status).toBe(429);
+  });
+
+  it.each(['memory', 'redis'])('neither handles nor loses a message refused at its limit: the same message after the window is answered once (%s)', async (store) => {
+    const kefu = await start({ env: limits(1000, 1, 1), ...(store === 'redis' ? { redisUrl: sharedRedisUrl } : {}) });
+    const conversationId = `window-${randomUUID()}`;
+    expect((await postMessage(kefu.url, hello(conversationId))).status).toBe(200);
+    const second = { conversationId, messageId: randomUUID(), text: '帮我推荐一下尺码' };
+    expect((await postMessage(kefu.url, second)).status).toBe(429);
+    // The refused message held its conversation for no longer than the refusal: the retry runs it.
+    await expect.poll(async () => (await postMessage(kefu.url, second)).status, { interval: 250, timeout: 5_000 }).toBe(200);
+    // Its repeat, in a later window, is answered from the stored answer: it ran once.
+    await expect.poll(async () => {
+      const repeat = await postMessage(kefu.url, second);
+      return repeat.status === 200 ? repeat.headers.get('kefu-duplicate') : 'limited';
+    }, { interval: 250, timeout: 5_000 }).toBe('true');
+  });
+
   it('shares the counts between processes on one Redis', async () => {
     const prefix = uniquePrefix('kefu');
     const shared = { redisUrl: sharedRedisUrl, env: { ...limits(1000, 3), KEFU__SESSIONS__KEYPREFIX: prefix } };

@@ -54,6 +54,10 @@ export function createRedisClient(url: string, options: RedisClientOptions = {})
   const client = new Redis(url, {
     connectionName: options.connectionName ?? 'kefu',
     enableOfflineQueue: false,
+    // Commands made in one turn of the event loop leave in one write (ioredis's auto-pipelining): a
+    // message's rate-limit counts and its turn's first script share a round trip, and under load the
+    // commands of many messages share a socket write (the writes were a fifth of a busy server's CPU).
+    enableAutoPipelining: true,
     // Commands in flight when the connection drops get one reconnect attempt, then fail.
     maxRetriesPerRequest: 1,
     commandTimeout: options.commandTimeoutMs ?? 5000,
@@ -83,6 +87,8 @@ export function createRedisCluster(nodeUrls: readonly string[], options: RedisCl
   const maxBackoffMs = options.maxBackoffMs ?? 2000;
   const clusterOptions: ClusterOptions = {
     enableOfflineQueue: false,
+    // As createRedisClient: one write per node for the commands of one turn of the event loop.
+    enableAutoPipelining: true,
     // Reconnecting to the cluster as a whole, like createRedisClient's retryStrategy.
     clusterRetryStrategy: (attempt) => Math.min(FIRST_BACKOFF_MS * 2 ** Math.min(attempt - 1, 16), maxBackoffMs),
     // A failover moves slots: ask the cluster for its map again rather than fail the command.

@@ -50,8 +50,13 @@ export interface RedisConversationLineOptions {
 const FIRST_POLL_MS = 2;
 const MAX_POLL_MS = 25;
 
-const LUA_HELPERS = `
-local line = KEYS[1]
+/**
+ * The line's Lua, shared with the turn store's scripts (redis-turn-store.ts), which take a ticket
+ * and hand the turn on inside their own scripts. `line` is the Lua expression of the line's key.
+ */
+export function lineLuaHelpers(line: string): string {
+  return `
+local line = ${line}
 local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -75,28 +80,43 @@ local function skip_stalled(serving, last, since, now, lease, keep)
   if now - since >= lease then return hand_on(serving, last, now, keep) end
   return serving
 end
+-- Takes the next ticket. Returns it, the ticket now served (the same when it is this one's turn) and the line's epoch.
+local function take_ticket(new_epoch, lease, keep)
+  local now = now_ms()
+  local last = redis.call('HINCRBY', line, 'n', 1)
+  local v = redis.call('HMGET', line, 's', 't', 'e')
+  local serving, since, epoch = tonumber(v[1]), tonumber(v[2]), v[3]
+  if not serving or not since or not epoch then
+    epoch = new_epoch
+    serving = last
+    redis.call('HSET', line, 's', int(serving), 't', int(now), 'e', epoch)
+  elseif serving < last then
+    serving = skip_stalled(serving, last, since, now, lease, keep)
+  end
+  redis.call('EXPIRE', line, keep)
+  return last, serving, epoch
+end
+-- Hands the turn on if the ticket holds it, marks the ticket abandoned if it is still waiting.
+-- Returns the ticket now served after a hand-on, else 0.
+local function leave_line(ticket, epoch, keep)
+  local v = redis.call('HMGET', line, 'n', 's', 'e')
+  if v[3] ~= epoch then return 0 end
+  local last, serving = tonumber(v[1]), tonumber(v[2])
+  if serving == ticket then return hand_on(serving, last, now_ms(), keep) end
+  if serving < ticket then redis.call('HSET', line, mark(ticket), '1') end
+  return 0
+end
 `;
+}
 
 // ARGV: epoch for a new line, lease ms, keep seconds. Returns {ticket, serving, epoch}.
-const TAKE_LUA = `${LUA_HELPERS}
-local lease, keep = tonumber(ARGV[2]), tonumber(ARGV[3])
-local now = now_ms()
-local last = redis.call('HINCRBY', line, 'n', 1)
-local v = redis.call('HMGET', line, 's', 't', 'e')
-local serving, since, epoch = tonumber(v[1]), tonumber(v[2]), v[3]
-if not serving or not since or not epoch then
-  epoch = ARGV[1]
-  serving = last
-  redis.call('HSET', line, 's', int(serving), 't', int(now), 'e', epoch)
-elseif serving < last then
-  serving = skip_stalled(serving, last, since, now, lease, keep)
-end
-redis.call('EXPIRE', line, keep)
+const TAKE_LUA = `${lineLuaHelpers('KEYS[1]')}
+local last, serving, epoch = take_ticket(ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]))
 return {last, serving, epoch}
 `;
 
 // ARGV: ticket, epoch, lease ms, keep seconds. Returns 1 (your turn), 0 (wait) or -1 (ticket void).
-const POLL_LUA = `${LUA_HELPERS}
+const POLL_LUA = `${lineLuaHelpers('KEYS[1]')}
 local ticket, lease, keep = tonumber(ARGV[1]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local v = redis.call('HMGET', line, 'n', 's', 't', 'e')
 if v[4] ~= ARGV[2] then return -1 end
@@ -111,17 +131,18 @@ if serving > ticket then return -1 end
 return 0
 `;
 
-// ARGV: ticket, epoch, keep seconds. Hands the turn on if the ticket holds it, marks the ticket
-// abandoned if it is still waiting. Returns the ticket now served after a hand-on, else 0.
-const LEAVE_LUA = `${LUA_HELPERS}
-local ticket, keep = tonumber(ARGV[1]), tonumber(ARGV[3])
-local v = redis.call('HMGET', line, 'n', 's', 'e')
-if v[3] ~= ARGV[2] then return 0 end
-local last, serving = tonumber(v[1]), tonumber(v[2])
-if serving == ticket then return hand_on(serving, last, now_ms(), keep) end
-if serving < ticket then redis.call('HSET', line, mark(ticket), '1') end
-return 0
+// ARGV: ticket, epoch, keep seconds. Returns the ticket now served after a hand-on, else 0.
+const LEAVE_LUA = `${lineLuaHelpers('KEYS[1]')}
+return leave_line(tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]))
 `;
+
+/** A place taken in a conversation's line: which line, which ticket, which incarnation of the line. */
+export interface LinePlace {
+  conversationKey: string;
+  line: string;
+  ticket: number;
+  epoch: string;
+}
 
 interface LineCommands {
   kefuLineTake(line: string, epoch: string, leaseMs: number, keepSeconds: number): Promise<[number, number, string]>;
@@ -159,36 +180,42 @@ export class RedisConversationLine implements ConversationLine {
     this.commands = client as unknown as LineCommands;
   }
 
+  /** Settings the turn store's scripts need to take a ticket and hand the turn on as this line does. */
+  get settings(): { prefix: string; leaseMs: number; keepSeconds: number } {
+    return { prefix: this.prefix, leaseMs: this.leaseMs, keepSeconds: this.keepSeconds };
+  }
+
+  /** The epoch a line gets if this call starts it: unique across processes. */
+  newEpoch(): string {
+    return `${processToken}.${(epochCounter += 1)}`;
+  }
+
   async run<T>(conversationKey: string, work: () => Promise<T>): Promise<T> {
     checkStoreKey(conversationKey, 'conversationKey');
     if (typeof work !== 'function') throw new TypeError('work must be a function');
     const line = lineKey(this.prefix, conversationKey);
     // Sent before run() first yields, so calls on one client reach Redis in the order they were made.
-    const [ticket, serving, epoch] = await this.commands.kefuLineTake(
-      line,
-      `${processToken}.${(epochCounter += 1)}`,
-      this.leaseMs,
-      this.keepSeconds,
-    );
-    if (serving !== ticket) await this.waitForTurn(conversationKey, line, ticket, epoch);
+    const [ticket, serving, epoch] = await this.commands.kefuLineTake(line, this.newEpoch(), this.leaseMs, this.keepSeconds);
+    const place: LinePlace = { conversationKey, line, ticket, epoch };
+    if (serving !== ticket) await this.waitForTurn(place);
     try {
       return await work();
     } finally {
-      await this.leave(line, ticket, epoch).then(
+      await this.leave(place).then(
         (next) => {
-          if (next === 0) {
-            this.logger.warn({ conversationKey, leaseMs: this.leaseMs }, 'work outlasted its lease; the line had moved on');
-          }
+          if (next === 0) this.warnLeaseLost(place);
         },
-        (error: unknown) => {
-          this.logger.warn({ err: error, conversationKey }, 'could not hand the turn on; it is handed on as soon as Redis is back');
-          this.leaveLater(line, ticket, epoch);
-        },
+        (error: unknown) => this.leaveWhenBack(place, error),
       );
     }
   }
 
-  private async waitForTurn(conversationKey: string, line: string, ticket: number, epoch: string): Promise<void> {
+  /**
+   * Waits until `place` is served: polls, or is woken by a hand-on in this process. Rejects with
+   * LineBusyError after waitMs (the place is given up), or with Redis's error (given up when Redis is back).
+   */
+  async waitForTurn(place: LinePlace): Promise<void> {
+    const { conversationKey, line, ticket, epoch } = place;
     const deadline = performance.now() + this.waitMs;
     let waiters = this.localWaiters.get(line);
     if (waiters === undefined) {
@@ -224,13 +251,13 @@ export class RedisConversationLine implements ConversationLine {
           state = await this.commands.kefuLinePoll(line, ticket, epoch, this.leaseMs, this.keepSeconds);
         } catch (error) {
           // Redis failed mid-wait: give the place up (now, or when Redis is back), and report the failure now.
-          this.leave(line, ticket, epoch).catch(() => this.leaveLater(line, ticket, epoch));
+          this.leave(place).catch(() => this.leaveLater(place));
           throw error;
         }
         if (state === 1) return;
         if (state === -1) throw new LineBusyError(conversationKey);
       }
-      await this.leave(line, ticket, epoch);
+      await this.leave(place);
       throw new LineBusyError(conversationKey);
     } finally {
       theWaiters.delete(ticket);
@@ -238,14 +265,30 @@ export class RedisConversationLine implements ConversationLine {
     }
   }
 
-  private leaveLater(line: string, ticket: number, epoch: string): void {
-    this.whenBack.later(`${line}#${epoch}#${ticket}`, () => this.leave(line, ticket, epoch));
+  /** A turn store's script left `place` and handed the turn to `next` (0: the line had moved on): wakes that waiter if it is in this process. */
+  handedOn(place: LinePlace, next: number): void {
+    if (next > 0) this.localWaiters.get(place.line)?.get(next)?.();
+    else this.warnLeaseLost(place);
+  }
+
+  private warnLeaseLost(place: LinePlace): void {
+    this.logger.warn({ conversationKey: place.conversationKey, leaseMs: this.leaseMs }, 'work outlasted its lease; the line had moved on');
+  }
+
+  /** Leaving failed because Redis is away: the place is left as soon as it is back. */
+  leaveWhenBack(place: LinePlace, error: unknown): void {
+    this.logger.warn({ err: error, conversationKey: place.conversationKey }, 'could not hand the turn on; it is handed on as soon as Redis is back');
+    this.leaveLater(place);
+  }
+
+  private leaveLater(place: LinePlace): void {
+    this.whenBack.later(`${place.line}#${place.epoch}#${place.ticket}`, () => this.leave(place));
   }
 
   /** Leaves the line (hands the turn on, or abandons the place) and wakes the next waiter if it is local. */
-  private async leave(line: string, ticket: number, epoch: string): Promise<number> {
-    const next = await this.commands.kefuLineLeave(line, ticket, epoch, this.keepSeconds);
-    if (next > 0) this.localWaiters.get(line)?.get(next)?.();
+  private async leave(place: LinePlace): Promise<number> {
+    const next = await this.commands.kefuLineLeave(place.line, place.ticket, place.epoch, this.keepSeconds);
+    if (next > 0) this.localWaiters.get(place.line)?.get(next)?.();
     return next;
   }
 }

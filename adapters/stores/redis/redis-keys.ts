@@ -45,3 +45,8 @@ export function sharedTag(name: string): string {
 export function channelKeyBase(prefix: string, channel: string): string {
   return `${prefix}channel:${sharedTag(channel)}:`;
 }
+
+/** "<prefix>turn:{<conversation>}:<message id>": one buyer message's claim, then its stored answer. */
+export function turnKey(prefix: string, conversationKey: string, messageId: string): string {
+  return `${prefix}turn:${conversationTag(conversationKey)}:${messageId}`;
+}

@@ -1,0 +1,177 @@
+// The production TurnStore: a buyer's turn in two Redis round trips (issue 13: there were six,
+// one after another). Each end of the turn is one Lua script over the conversation's keys, which
+// share its hash tag and so one Cluster slot (redis-keys.ts):
+//
+//   begin   claim the message: its key "<prefix>turn:{<conversation>}:<id>" holds "?<token>" while
+//           claimed and "=<answer>" once handled (a repeat is answered from it) →
+//           take a ticket in the conversation's line (redis-conversation-line.ts) → if served at
+//           once, read the session. A ticket not served at once waits as the line's own run() does,
+//           then reads the session: an extra round trip only when two messages of one conversation
+//           overlap.
+//   finish  write the session and the answer if the claim is still this turn's → hand the turn on.
+//   abandon give the claim back if it is still this turn's → hand the turn on.
+//
+// A finish or abandon that fails because Redis is away is done again as soon as Redis is back
+// (when-redis-is-back.ts): both only change what is still this turn's, so doing one late, or after
+// the first attempt did reach Redis, changes nothing else.
+
+import { randomUUID } from 'node:crypto';
+import type { RedisClient } from './redis-connection.ts';
+import { lineKey, sessionKey, turnKey } from './redis-keys.ts';
+import { lineLuaHelpers, type LinePlace, type RedisConversationLine } from './redis-conversation-line.ts';
+import { WhenRedisIsBack } from './when-redis-is-back.ts';
+import { silentLogger, type HeldTurn, type Logger, type TurnOutcome, type TurnStart, type TurnStore } from '../../../dialogs/ports.ts';
+import { checkStoreKey, sessionJson, ttlWholeSeconds } from '../store-input.ts';
+
+export interface RedisTurnStoreOptions {
+  client: RedisClient;
+  /** The conversations' line: its keys, lease and waiting are the ones this store's scripts use. */
+  line: RedisConversationLine;
+  logger?: Logger;
+}
+
+// KEYS: message, line, session. ARGV: claim "?<token>", claim seconds, epoch for a new line, lease ms, line keep seconds.
+// {'done', answer} | {'in_progress'} | {'new', ticket, epoch, 1, session JSON or nil} | {'new', ticket, epoch, 0} (wait for the turn).
+const BEGIN_LUA = `${lineLuaHelpers('KEYS[2]')}
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then
+  local held = redis.call('GET', KEYS[1])
+  if held and string.sub(held, 1, 1) == '=' then return {'done', string.sub(held, 2)} end
+  return {'in_progress'}
+end
+local ticket, serving, epoch = take_ticket(ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]))
+if serving ~= ticket then return {'new', ticket, epoch, 0} end
+return {'new', ticket, epoch, 1, redis.call('GET', KEYS[3])}
+`;
+
+// KEYS: message, session, line. ARGV: claim, answer, answer keep seconds, session JSON, session seconds, ticket, epoch, line keep seconds.
+// {1 when committed else 0, the ticket served next (0: none)}.
+const FINISH_LUA = `${lineLuaHelpers('KEYS[3]')}
+local committed = 0
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[2], ARGV[4], 'EX', ARGV[5])
+  redis.call('SET', KEYS[1], '=' .. ARGV[2], 'EX', ARGV[3])
+  committed = 1
+end
+return {committed, leave_line(tonumber(ARGV[6]), ARGV[7], tonumber(ARGV[8]))}
+`;
+
+// KEYS: message, line. ARGV: claim, ticket, epoch, line keep seconds. The ticket served next (0: none).
+const ABANDON_LUA = `${lineLuaHelpers('KEYS[2]')}
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return leave_line(tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]))
+`;
+
+type BeginReply = ['done', string] | ['in_progress'] | ['new', number, string, 0] | ['new', number, string, 1, string | null];
+
+interface TurnStoreCommands {
+  kefuTurnBegin(message: string, line: string, session: string, claim: string, claimSeconds: number, epoch: string, leaseMs: number, keepSeconds: number): Promise<BeginReply>;
+  kefuTurnFinish(message: string, session: string, line: string, claim: string, result: string, keep: number, json: string, ttl: number, ticket: number, epoch: string, lineKeep: number): Promise<[number, number]>;
+  kefuTurnAbandon(message: string, line: string, claim: string, ticket: number, epoch: string, lineKeep: number): Promise<number>;
+}
+
+export class RedisTurnStore implements TurnStore {
+  private readonly client: RedisClient;
+  private readonly commands: TurnStoreCommands;
+  private readonly line: RedisConversationLine;
+  private readonly prefix: string;
+  private readonly leaseMs: number;
+  private readonly lineKeepSeconds: number;
+  private readonly logger: Logger;
+  /** Turns this process could not finish or give back while Redis was away: given back when it is back. */
+  private readonly whenBack: WhenRedisIsBack;
+
+  constructor(options: RedisTurnStoreOptions) {
+    this.client = options.client;
+    this.line = options.line;
+    ({ prefix: this.prefix, leaseMs: this.leaseMs, keepSeconds: this.lineKeepSeconds } = options.line.settings);
+    this.logger = options.logger ?? silentLogger;
+    this.whenBack = new WhenRedisIsBack(options.client, this.logger);
+    options.client.defineCommand('kefuTurnBegin', { numberOfKeys: 3, lua: BEGIN_LUA });
+    options.client.defineCommand('kefuTurnFinish', { numberOfKeys: 3, lua: FINISH_LUA });
+    options.client.defineCommand('kefuTurnAbandon', { numberOfKeys: 2, lua: ABANDON_LUA });
+    this.commands = options.client as unknown as TurnStoreCommands;
+  }
+
+  async begin(conversationKey: string, messageId: string, claimSeconds: number): Promise<TurnStart> {
+    checkStoreKey(conversationKey, 'conversationKey');
+    checkStoreKey(messageId, 'messageId');
+    const seconds = ttlWholeSeconds(claimSeconds, 'claimSeconds');
+    const token = randomUUID();
+    const line = lineKey(this.prefix, conversationKey);
+    const session = sessionKey(this.prefix, conversationKey);
+    // Sent before begin() first yields, so turns of one conversation on one client reach Redis in call order.
+    const reply = await this.commands.kefuTurnBegin(turnKey(this.prefix, conversationKey, messageId), line, session, `?${token}`, seconds, this.line.newEpoch(), this.leaseMs, this.lineKeepSeconds);
+    if (reply[0] === 'done') return { status: 'done', result: reply[1] };
+    if (reply[0] === 'in_progress') return { status: 'in_progress' };
+    const place: LinePlace = { conversationKey, line, ticket: Number(reply[1]), epoch: reply[2] };
+    const turn: HeldTurn = { conversationKey, messageId, token, place };
+    if (reply[3] === 1) return { status: 'new', turn, session: parseSession(reply[4] ?? null), waited: false };
+    // Another message of this conversation is being handled: wait for it, then read what it saved.
+    try {
+      await this.line.waitForTurn(place);
+    } catch (error) {
+      await this.abandon(turn);
+      throw error;
+    }
+    try {
+      return { status: 'new', turn, session: parseSession(await this.client.get(session)), waited: true };
+    } catch (error) {
+      await this.abandon(turn);
+      throw error;
+    }
+  }
+
+  async finish(turn: HeldTurn, outcome: TurnOutcome): Promise<boolean> {
+    const { conversationKey, messageId, token } = turn;
+    const place = turn.place as LinePlace;
+    if (typeof outcome.result !== 'string') throw new TypeError('result must be a string');
+    const keep = ttlWholeSeconds(outcome.keepSeconds, 'keepSeconds');
+    const ttl = ttlWholeSeconds(outcome.sessionTtlSeconds);
+    const json = sessionJson(outcome.session);
+    let committed: number;
+    let next: number;
+    try {
+      [committed, next] = await this.commands.kefuTurnFinish(turnKey(this.prefix, conversationKey, messageId), sessionKey(this.prefix, conversationKey), place.line, `?${token}`, outcome.result, keep, json, ttl, place.ticket, place.epoch, this.lineKeepSeconds);
+    } catch (error) {
+      // Whether the script ran is unknown: giving the turn back later is right either way (it only
+      // releases a claim still held by this token, and a turn still this ticket's).
+      this.abandonWhenBack(turn, error);
+      throw error;
+    }
+    this.line.handedOn(place, next);
+    return committed === 1;
+  }
+
+  /** Never rejects: what Redis could not take now is given back as soon as it is back. */
+  async abandon(turn: HeldTurn): Promise<void> {
+    try {
+      const next = await this.abandonNow(turn);
+      if (next > 0) this.line.handedOn(turn.place as LinePlace, next);
+    } catch (error) {
+      this.abandonWhenBack(turn, error);
+    }
+  }
+
+  private abandonNow(turn: HeldTurn): Promise<number> {
+    const place = turn.place as LinePlace;
+    return this.commands.kefuTurnAbandon(turnKey(this.prefix, turn.conversationKey, turn.messageId), place.line, `?${turn.token}`, place.ticket, place.epoch, this.lineKeepSeconds);
+  }
+
+  private abandonWhenBack(turn: HeldTurn, error: unknown): void {
+    this.logger.warn({ err: (error as Error).message, conversation: turn.conversationKey, message: turn.messageId }, 'could not end the turn; its claim and place are given back as soon as Redis is back');
+    this.whenBack.later(`${turn.conversationKey}#${turn.messageId}#${turn.token}`, async () => {
+      const next = await this.abandonNow(turn);
+      if (next > 0) this.line.handedOn(turn.place as LinePlace, next);
+    });
+  }
+}
+
+/** The stored session, or null for none or for text only something else can have written (a fresh session beats a stuck buyer). */
+function parseSession(json: string | null): unknown {
+  if (json === null) return null;
+  try {
+    return JSON.parse(json) as unknown;
+  } catch {
+    return null;
+  }
+}
