@@ -22,6 +22,7 @@ import { RedisProofAttempts } from '../adapters/stores/redis/redis-proof-attempt
 import { RedisPushMailbox } from '../adapters/stores/redis/redis-push-mailbox.ts';
 import { RedisSessionStore } from '../adapters/stores/redis/redis-session-store.ts';
 import { RedisTurnStore } from '../adapters/stores/redis/redis-turn-store.ts';
+import { ProcessHeartbeat } from '../adapters/stores/redis/process-heartbeat.ts';
 import { SteppedTurnStore } from '../adapters/stores/stepped-turn-store.ts';
 
 export interface Stores {
@@ -68,7 +69,11 @@ export async function createStores(config: KefuConfig, logger: Logger): Promise<
   await waitForRedisReady(client);
   const prefix = sessions.keyPrefix;
   const mailbox = new RedisPushMailbox({ client, prefix, keepSeconds: sessions.ttlSeconds, logger });
-  const line = new RedisConversationLine({ client, prefix, waitMs: conversations.lineWaitMs, leaseMs: conversations.leaseMs, logger });
+  // Claims and line turns carry this process's id; a process that finds them held by one whose
+  // heartbeat stopped takes them over at once (process-heartbeat.ts), not a lease later.
+  const heartbeat = new ProcessHeartbeat({ client, prefix, logger });
+  await heartbeat.start();
+  const line = new RedisConversationLine({ client, prefix, waitMs: conversations.lineWaitMs, leaseMs: conversations.leaseMs, logger, liveness: heartbeat });
   return {
     sessions: new RedisSessionStore({ client, prefix }),
     line,
@@ -81,6 +86,7 @@ export async function createStores(config: KefuConfig, logger: Logger): Promise<
     memoryStores: {},
     close: async () => {
       await mailbox.close();
+      await heartbeat.stop();
       client.disconnect();
     },
   };

@@ -1,9 +1,10 @@
 // A worker killed (SIGKILL) in the middle of a buyer's turn, then the page's retry on another
 // worker. The turn is stopped where it waits on the shop's order API (a holding proxy in front of
 // the loopback merchant API), after it loaded the session and claimed the message and before its
-// commit. Nothing of the turn may be written: the retry, once the dead worker's claim lapses, runs
-// the turn once, answers, and the session holds one turn; a second retry is answered from the
-// stored answer. (A worker whose claim lapses while it is still alive is test/dialogs/turn-commit-fencing.test.ts.)
+// commit. Nothing of the turn may be written: the retry runs the turn once, answers, and the
+// session holds one turn; a second retry is answered from the stored answer. The leases are the
+// default 30 s: the retry is answered well before because the dead worker's heartbeat stops and the
+// live one takes its claim and its turn over (adapters/stores/redis/process-heartbeat.ts). (A worker whose claim lapses while it is still alive is test/dialogs/turn-commit-fencing.test.ts.)
 
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,8 +27,7 @@ function startWorker(): Promise<SpawnedKefu> {
   return spawnKefu({
     redisUrl: sharedRedisUrl,
     keyPrefix: prefix,
-    // A dead worker's claim and place in line lapse after a second.
-    env: { ...identityEnv, KEFU__ORDERS__BACKEND: 'http', KEFU__ORDERS__HTTP__BASEURL: proxy.url, KEFU__ORDERS__HTTP__TOKEN: 'crash-token', KEFU__ORDERS__HTTP__TIMEOUTMS: '60000', KEFU__CONVERSATIONS__LEASEMS: '1000' },
+    env: { ...identityEnv, KEFU__ORDERS__BACKEND: 'http', KEFU__ORDERS__HTTP__BASEURL: proxy.url, KEFU__ORDERS__HTTP__TOKEN: 'crash-token', KEFU__ORDERS__HTTP__TIMEOUTMS: '60000' },
   }).then((worker) => {
     workers.push(worker);
     return worker;
@@ -71,12 +71,13 @@ describe('a worker killed mid-turn', () => {
     expect(turnKeys).toHaveLength(1);
     expect((await redis.get(turnKeys[0]!))?.startsWith('?')).toBe(true);
 
-    // The page sends the same message again until it is answered (503 while the claim holds).
+    // The page sends the same message again until it is answered (503 while the claim holds). Within
+    // 20 s, shorter than the 30 s lease: only the takeover from the dead worker can answer it.
     const answered = await eventually(async () => {
       const answer = await postMessage(second.url, body);
       if (answer.status === 503) return undefined;
       return answer;
-    }, 'the retry to be answered once the claim lapsed', 30_000);
+    }, 'the retry to be answered once the dead worker\'s claim was taken over', 20_000);
     expect(answered.status).toBe(200);
     expect(answered.headers.get('kefu-duplicate')).toBeNull();
     const buttons = answered.body.replies[0].buttons as { payload: string }[];

@@ -32,6 +32,7 @@ import { lineKey } from './redis-keys.ts';
 import { LineBusyError, silentLogger, type ConversationLine, type Logger } from '../../../dialogs/ports.ts';
 import { checkStoreKey, positiveMs, ttlWholeSeconds } from '../store-input.ts';
 import { WhenRedisIsBack } from './when-redis-is-back.ts';
+import type { Liveness } from './process-heartbeat.ts';
 
 export interface RedisConversationLineOptions {
   client: RedisClient;
@@ -45,7 +46,15 @@ export interface RedisConversationLineOptions {
   keepSeconds?: number;
   /** Where a failure to hand the turn on is reported (the run itself has succeeded by then). */
   logger?: Logger;
+  /**
+   * Which processes are alive (process-heartbeat.ts): a turn held by a process found dead is skipped
+   * at once rather than after leaseMs. Without it, only the lease frees a dead holder's turn.
+   */
+  liveness?: Liveness;
 }
+
+/** How long a waiter waits before it first asks whether the holder is alive, and then between asks. */
+const HOLDER_CHECK_MS = 500;
 
 const FIRST_POLL_MS = 2;
 const MAX_POLL_MS = 25;
@@ -63,25 +72,34 @@ local function now_ms()
 end
 local function int(x) return string.format('%d', x) end
 local function mark(ticket) return 'a:' .. int(ticket) end
--- Gives the turn to the next ticket whose waiter has not given up; deletes the line when it is empty.
+local function waiter(ticket) return 'w:' .. int(ticket) end
+-- Gives the turn to the next ticket whose waiter has not given up, with its owner (the process that
+-- took it, 'o'); deletes the line when it is empty.
 local function hand_on(serving, last, now, keep)
   serving = serving + 1
-  while serving <= last and redis.call('HDEL', line, mark(serving)) == 1 do serving = serving + 1 end
+  while serving <= last and redis.call('HDEL', line, mark(serving)) == 1 do
+    redis.call('HDEL', line, waiter(serving))
+    serving = serving + 1
+  end
   if serving > last then
     redis.call('DEL', line)
   else
-    redis.call('HSET', line, 's', int(serving), 't', int(now))
+    local owner = redis.call('HGET', line, waiter(serving)) or ''
+    redis.call('HDEL', line, waiter(serving))
+    redis.call('HSET', line, 's', int(serving), 't', int(now), 'o', owner)
     redis.call('EXPIRE', line, keep)
   end
   return serving
 end
--- A turn held past its lease belongs to a holder that died or hung: skip it.
-local function skip_stalled(serving, last, since, now, lease, keep)
-  if now - since >= lease then return hand_on(serving, last, now, keep) end
+-- A turn held past its lease belongs to a holder that died or hung, and one held by an owner the
+-- caller found dead (process-heartbeat.ts; '' for none) to a holder that died: skip it.
+local function skip_stalled(serving, last, since, now, lease, keep, dead)
+  if now - since >= lease or (dead ~= '' and redis.call('HGET', line, 'o') == dead) then return hand_on(serving, last, now, keep) end
   return serving
 end
--- Takes the next ticket. Returns it, the ticket now served (the same when it is this one's turn) and the line's epoch.
-local function take_ticket(new_epoch, lease, keep)
+-- Takes the next ticket for the owner. Returns it, the ticket now served (the same when it is this
+-- one's turn) and the line's epoch.
+local function take_ticket(new_epoch, lease, keep, owner, dead)
   local now = now_ms()
   local last = redis.call('HINCRBY', line, 'n', 1)
   local v = redis.call('HMGET', line, 's', 't', 'e')
@@ -91,10 +109,20 @@ local function take_ticket(new_epoch, lease, keep)
     serving = last
     redis.call('HSET', line, 's', int(serving), 't', int(now), 'e', epoch)
   elseif serving < last then
-    serving = skip_stalled(serving, last, since, now, lease, keep)
+    serving = skip_stalled(serving, last, since, now, lease, keep, dead)
   end
+  if serving == last then redis.call('HSET', line, 'o', owner) else redis.call('HSET', line, waiter(last), owner) end
   redis.call('EXPIRE', line, keep)
   return last, serving, epoch
+end
+-- The owner of the turn now served ('' when unknown).
+local function holder()
+  return redis.call('HGET', line, 'o') or ''
+end
+-- True when the ticket of this line incarnation (epoch) holds the turn.
+local function holds_turn(ticket, epoch)
+  local v = redis.call('HMGET', line, 's', 'e')
+  return tonumber(v[1]) == ticket and v[2] == epoch
 end
 -- Hands the turn on if the ticket holds it, marks the ticket abandoned if it is still waiting.
 -- Returns the ticket now served after a hand-on, else 0.
@@ -103,32 +131,36 @@ local function leave_line(ticket, epoch, keep)
   if v[3] ~= epoch then return 0 end
   local last, serving = tonumber(v[1]), tonumber(v[2])
   if serving == ticket then return hand_on(serving, last, now_ms(), keep) end
-  if serving < ticket then redis.call('HSET', line, mark(ticket), '1') end
+  if serving < ticket then
+    redis.call('HSET', line, mark(ticket), '1')
+    redis.call('HDEL', line, waiter(ticket))
+  end
   return 0
 end
 `;
 }
 
-// ARGV: epoch for a new line, lease ms, keep seconds. Returns {ticket, serving, epoch}.
+// ARGV: epoch for a new line, lease ms, keep seconds, owner. Returns {ticket, serving, epoch, holder}.
 const TAKE_LUA = `${lineLuaHelpers('KEYS[1]')}
-local last, serving, epoch = take_ticket(ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]))
-return {last, serving, epoch}
+local last, serving, epoch = take_ticket(ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], '')
+return {last, serving, epoch, holder()}
 `;
 
-// ARGV: ticket, epoch, lease ms, keep seconds. Returns 1 (your turn), 0 (wait) or -1 (ticket void).
+// ARGV: ticket, epoch, lease ms, keep seconds, an owner found dead ('' for none).
+// Returns {1} (your turn), {0, holder} (wait) or {-1} (ticket void).
 const POLL_LUA = `${lineLuaHelpers('KEYS[1]')}
 local ticket, lease, keep = tonumber(ARGV[1]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local v = redis.call('HMGET', line, 'n', 's', 't', 'e')
-if v[4] ~= ARGV[2] then return -1 end
+if v[4] ~= ARGV[2] then return {-1} end
 local last, serving, since = tonumber(v[1]), tonumber(v[2]), tonumber(v[3])
 local now = now_ms()
-if serving < ticket then serving = skip_stalled(serving, last, since, now, lease, keep) end
+if serving < ticket then serving = skip_stalled(serving, last, since, now, lease, keep, ARGV[5]) end
 if serving == ticket then
   redis.call('HSET', line, 't', int(now))
-  return 1
+  return {1}
 end
-if serving > ticket then return -1 end
-return 0
+if serving > ticket then return {-1} end
+return {0, holder()}
 `;
 
 // ARGV: ticket, epoch, keep seconds. Returns the ticket now served after a hand-on, else 0.
@@ -142,11 +174,13 @@ export interface LinePlace {
   line: string;
   ticket: number;
   epoch: string;
+  /** The owner of the turn being served when the place was taken ('' when unknown). */
+  holder: string;
 }
 
 interface LineCommands {
-  kefuLineTake(line: string, epoch: string, leaseMs: number, keepSeconds: number): Promise<[number, number, string]>;
-  kefuLinePoll(line: string, ticket: number, epoch: string, leaseMs: number, keepSeconds: number): Promise<number>;
+  kefuLineTake(line: string, epoch: string, leaseMs: number, keepSeconds: number, owner: string): Promise<[number, number, string, string]>;
+  kefuLinePoll(line: string, ticket: number, epoch: string, leaseMs: number, keepSeconds: number, dead: string): Promise<[number, string?]>;
   kefuLineLeave(line: string, ticket: number, epoch: string, keepSeconds: number): Promise<number>;
 }
 
@@ -165,8 +199,10 @@ export class RedisConversationLine implements ConversationLine {
   private readonly localWaiters = new Map<string, Map<number, () => void>>();
   /** Turns this process could not hand on while Redis was away: handed on when it is back. */
   private readonly whenBack: WhenRedisIsBack;
+  readonly liveness: Liveness | null;
 
   constructor(options: RedisConversationLineOptions) {
+    this.liveness = options.liveness ?? null;
     this.prefix = options.prefix ?? 'kefu:';
     this.waitMs = positiveMs(options.waitMs, 10_000, 'waitMs');
     this.leaseMs = positiveMs(options.leaseMs, 30_000, 'leaseMs');
@@ -185,6 +221,11 @@ export class RedisConversationLine implements ConversationLine {
     return { prefix: this.prefix, leaseMs: this.leaseMs, keepSeconds: this.keepSeconds };
   }
 
+  /** This process's owner id in the line ('' without liveness). */
+  get owner(): string {
+    return this.liveness?.owner ?? '';
+  }
+
   /** The epoch a line gets if this call starts it: unique across processes. */
   newEpoch(): string {
     return `${processToken}.${(epochCounter += 1)}`;
@@ -195,8 +236,8 @@ export class RedisConversationLine implements ConversationLine {
     if (typeof work !== 'function') throw new TypeError('work must be a function');
     const line = lineKey(this.prefix, conversationKey);
     // Sent before run() first yields, so calls on one client reach Redis in the order they were made.
-    const [ticket, serving, epoch] = await this.commands.kefuLineTake(line, this.newEpoch(), this.leaseMs, this.keepSeconds);
-    const place: LinePlace = { conversationKey, line, ticket, epoch };
+    const [ticket, serving, epoch, holder] = await this.commands.kefuLineTake(line, this.newEpoch(), this.leaseMs, this.keepSeconds, this.owner);
+    const place: LinePlace = { conversationKey, line, ticket, epoch, holder };
     if (serving !== ticket) await this.waitForTurn(place);
     try {
       return await work();
@@ -216,7 +257,13 @@ export class RedisConversationLine implements ConversationLine {
    */
   async waitForTurn(place: LinePlace): Promise<void> {
     const { conversationKey, line, ticket, epoch } = place;
-    const deadline = performance.now() + this.waitMs;
+    const started = performance.now();
+    const deadline = started + this.waitMs;
+    // The holder's liveness is asked after HOLDER_CHECK_MS of waiting, then every HOLDER_CHECK_MS;
+    // one found dead is named in the next poll, which skips its turn.
+    let holder = place.holder;
+    let nextCheck = started + HOLDER_CHECK_MS;
+    let dead = '';
     let waiters = this.localWaiters.get(line);
     if (waiters === undefined) {
       waiters = new Map();
@@ -248,7 +295,16 @@ export class RedisConversationLine implements ConversationLine {
         };
         let state: number;
         try {
-          state = await this.commands.kefuLinePoll(line, ticket, epoch, this.leaseMs, this.keepSeconds);
+          [state, holder = ''] = await this.commands.kefuLinePoll(line, ticket, epoch, this.leaseMs, this.keepSeconds, dead);
+          dead = '';
+          if (state === 0 && holder !== '' && this.liveness && performance.now() >= nextCheck) {
+            nextCheck = performance.now() + HOLDER_CHECK_MS;
+            if (!(await this.liveness.isAlive(holder))) {
+              this.logger.warn({ conversationKey, holder }, 'the turn\'s holder is not alive; its turn is skipped');
+              dead = holder;
+              woken = true;
+            }
+          }
         } catch (error) {
           // Redis failed mid-wait: give the place up (now, or when Redis is back), and report the failure now.
           this.leave(place).catch(() => this.leaveLater(place));

@@ -30,24 +30,30 @@ export interface RedisTurnStoreOptions {
   logger?: Logger;
 }
 
-// KEYS: message, line, session. ARGV: claim "?<token>", claim seconds, epoch for a new line, lease ms, line keep seconds.
-// {'done', answer} | {'in_progress'} | {'new', ticket, epoch, 1, session JSON or nil} | {'new', ticket, epoch, 0} (wait for the turn).
+// KEYS: message, line, session. ARGV: claim "?<token>", claim seconds, epoch for a new line, lease ms,
+// line keep seconds, owner, a claim to take over (held by a dead owner; '' for none).
+// {'done', answer} | {'in_progress', the claim held} | {'new', ticket, epoch, 1, session JSON or nil}
+// | {'new', ticket, epoch, 0, the turn's holder} (wait for the turn).
 const BEGIN_LUA = `${lineLuaHelpers('KEYS[2]')}
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then
   local held = redis.call('GET', KEYS[1])
-  if held and string.sub(held, 1, 1) == '=' then return {'done', string.sub(held, 2)} end
-  return {'in_progress'}
+  if string.sub(held, 1, 1) == '=' then return {'done', string.sub(held, 2)} end
+  if ARGV[7] == '' or held ~= ARGV[7] then return {'in_progress', held} end
+  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 end
-local ticket, serving, epoch = take_ticket(ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]))
-if serving ~= ticket then return {'new', ticket, epoch, 0} end
+local ticket, serving, epoch = take_ticket(ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6], '')
+if serving ~= ticket then return {'new', ticket, epoch, 0, holder()} end
 return {'new', ticket, epoch, 1, redis.call('GET', KEYS[3])}
 `;
 
 // KEYS: message, session, line. ARGV: claim, answer, answer keep seconds, session JSON, session seconds, ticket, epoch, line keep seconds.
-// {1 when committed else 0, the ticket served next (0: none)}.
+// {1 when committed else 0, the ticket served next (0: none)}. Committed only while the turn holds
+// both its claim and its place at the head of the line: a turn whose place was skipped (its lease
+// ran out, or its process was found dead) may have been overtaken by a later message that read
+// the session before it, and must not overwrite what that one saved.
 const FINISH_LUA = `${lineLuaHelpers('KEYS[3]')}
 local committed = 0
-if redis.call('GET', KEYS[1]) == ARGV[1] then
+if holds_turn(tonumber(ARGV[6]), ARGV[7]) and redis.call('GET', KEYS[1]) == ARGV[1] then
   redis.call('SET', KEYS[2], ARGV[4], 'EX', ARGV[5])
   redis.call('SET', KEYS[1], '=' .. ARGV[2], 'EX', ARGV[3])
   committed = 1
@@ -61,10 +67,10 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return leave_line(tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]))
 `;
 
-type BeginReply = ['done', string] | ['in_progress'] | ['new', number, string, 0] | ['new', number, string, 1, string | null];
+type BeginReply = ['done', string] | ['in_progress', string] | ['new', number, string, 0, string] | ['new', number, string, 1, string | null];
 
 interface TurnStoreCommands {
-  kefuTurnBegin(message: string, line: string, session: string, claim: string, claimSeconds: number, epoch: string, leaseMs: number, keepSeconds: number): Promise<BeginReply>;
+  kefuTurnBegin(message: string, line: string, session: string, claim: string, claimSeconds: number, epoch: string, leaseMs: number, keepSeconds: number, owner: string, takeOver: string): Promise<BeginReply>;
   kefuTurnFinish(message: string, session: string, line: string, claim: string, result: string, keep: number, json: string, ttl: number, ticket: number, epoch: string, lineKeep: number): Promise<[number, number]>;
   kefuTurnAbandon(message: string, line: string, claim: string, ticket: number, epoch: string, lineKeep: number): Promise<number>;
 }
@@ -96,14 +102,28 @@ export class RedisTurnStore implements TurnStore {
     checkStoreKey(conversationKey, 'conversationKey');
     checkStoreKey(messageId, 'messageId');
     const seconds = ttlWholeSeconds(claimSeconds, 'claimSeconds');
-    const token = randomUUID();
+    const { owner, liveness } = this.line;
+    // "<owner>.<uuid>": whoever finds the message claimed can tell whose claim it is.
+    const token = owner ? `${owner}.${randomUUID()}` : randomUUID();
     const line = lineKey(this.prefix, conversationKey);
     const session = sessionKey(this.prefix, conversationKey);
+    const message = turnKey(this.prefix, conversationKey, messageId);
+    const begin = (takeOver: string) =>
+      this.commands.kefuTurnBegin(message, line, session, `?${token}`, seconds, this.line.newEpoch(), this.leaseMs, this.lineKeepSeconds, owner, takeOver);
     // Sent before begin() first yields, so turns of one conversation on one client reach Redis in call order.
-    const reply = await this.commands.kefuTurnBegin(turnKey(this.prefix, conversationKey, messageId), line, session, `?${token}`, seconds, this.line.newEpoch(), this.leaseMs, this.lineKeepSeconds);
+    let reply = await begin('');
+    if (reply[0] === 'in_progress' && liveness) {
+      // Claimed by a process that died (SIGKILL, a lost machine): take the claim over now rather
+      // than refuse every retry until it lapses. Only that very claim is taken over.
+      const holder = ownerOfClaim(reply[1]);
+      if (holder && !(await liveness.isAlive(holder))) {
+        this.logger.warn({ conversation: conversationKey, message: messageId, holder }, 'the message\'s claim belongs to a process that is not alive; taken over');
+        reply = await begin(reply[1]);
+      }
+    }
     if (reply[0] === 'done') return { status: 'done', result: reply[1] };
     if (reply[0] === 'in_progress') return { status: 'in_progress' };
-    const place: LinePlace = { conversationKey, line, ticket: Number(reply[1]), epoch: reply[2] };
+    const place: LinePlace = { conversationKey, line, ticket: Number(reply[1]), epoch: reply[2], holder: reply[3] === 0 ? reply[4] : owner };
     const turn: HeldTurn = { conversationKey, messageId, token, place };
     if (reply[3] === 1) return { status: 'new', turn, session: parseSession(reply[4] ?? null), waited: false };
     // Another message of this conversation is being handled: wait for it, then read what it saved.
@@ -164,6 +184,12 @@ export class RedisTurnStore implements TurnStore {
       if (next > 0) this.line.handedOn(turn.place as LinePlace, next);
     });
   }
+}
+
+/** The owner named in a claim "?<owner>.<uuid>"; null for a claim without one (made without liveness). */
+function ownerOfClaim(held: string): string | null {
+  const dot = held.indexOf('.');
+  return held.startsWith('?') && dot > 1 ? held.slice(1, dot) : null;
 }
 
 /** The stored session, or null for none or for text only something else can have written (a fresh session beats a stuck buyer). */
