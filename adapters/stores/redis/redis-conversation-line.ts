@@ -140,10 +140,10 @@ end
 `;
 }
 
-// ARGV: epoch for a new line, lease ms, keep seconds, owner. Returns {ticket, serving, epoch, holder}.
+// ARGV: epoch for a new line, lease ms, keep seconds, owner. Returns {ticket, serving, epoch}.
 const TAKE_LUA = `${lineLuaHelpers('KEYS[1]')}
 local last, serving, epoch = take_ticket(ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], '')
-return {last, serving, epoch, holder()}
+return {last, serving, epoch}
 `;
 
 // ARGV: ticket, epoch, lease ms, keep seconds, an owner found dead ('' for none).
@@ -174,12 +174,10 @@ export interface LinePlace {
   line: string;
   ticket: number;
   epoch: string;
-  /** The owner of the turn being served when the place was taken ('' when unknown). */
-  holder: string;
 }
 
 interface LineCommands {
-  kefuLineTake(line: string, epoch: string, leaseMs: number, keepSeconds: number, owner: string): Promise<[number, number, string, string]>;
+  kefuLineTake(line: string, epoch: string, leaseMs: number, keepSeconds: number, owner: string): Promise<[number, number, string]>;
   kefuLinePoll(line: string, ticket: number, epoch: string, leaseMs: number, keepSeconds: number, dead: string): Promise<[number, string?]>;
   kefuLineLeave(line: string, ticket: number, epoch: string, keepSeconds: number): Promise<number>;
 }
@@ -236,8 +234,8 @@ export class RedisConversationLine implements ConversationLine {
     if (typeof work !== 'function') throw new TypeError('work must be a function');
     const line = lineKey(this.prefix, conversationKey);
     // Sent before run() first yields, so calls on one client reach Redis in the order they were made.
-    const [ticket, serving, epoch, holder] = await this.commands.kefuLineTake(line, this.newEpoch(), this.leaseMs, this.keepSeconds, this.owner);
-    const place: LinePlace = { conversationKey, line, ticket, epoch, holder };
+    const [ticket, serving, epoch] = await this.commands.kefuLineTake(line, this.newEpoch(), this.leaseMs, this.keepSeconds, this.owner);
+    const place: LinePlace = { conversationKey, line, ticket, epoch };
     if (serving !== ticket) await this.waitForTurn(place);
     try {
       return await work();
@@ -261,7 +259,7 @@ export class RedisConversationLine implements ConversationLine {
     const deadline = started + this.waitMs;
     // The holder's liveness is asked after HOLDER_CHECK_MS of waiting, then every HOLDER_CHECK_MS;
     // one found dead is named in the next poll, which skips its turn.
-    let holder = place.holder;
+    let holder: string;
     let nextCheck = started + HOLDER_CHECK_MS;
     let dead = '';
     let waiters = this.localWaiters.get(line);

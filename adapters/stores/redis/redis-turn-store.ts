@@ -33,7 +33,7 @@ export interface RedisTurnStoreOptions {
 // KEYS: message, line, session. ARGV: claim "?<token>", claim seconds, epoch for a new line, lease ms,
 // line keep seconds, owner, a claim to take over (held by a dead owner; '' for none).
 // {'done', answer} | {'in_progress', the claim held} | {'new', ticket, epoch, 1, session JSON or nil}
-// | {'new', ticket, epoch, 0, the turn's holder} (wait for the turn).
+// | {'new', ticket, epoch, 0} (wait for the turn).
 const BEGIN_LUA = `${lineLuaHelpers('KEYS[2]')}
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then
   local held = redis.call('GET', KEYS[1])
@@ -42,7 +42,7 @@ if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then
   redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 end
 local ticket, serving, epoch = take_ticket(ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6], '')
-if serving ~= ticket then return {'new', ticket, epoch, 0, holder()} end
+if serving ~= ticket then return {'new', ticket, epoch, 0} end
 return {'new', ticket, epoch, 1, redis.call('GET', KEYS[3])}
 `;
 
@@ -67,7 +67,7 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return leave_line(tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]))
 `;
 
-type BeginReply = ['done', string] | ['in_progress', string] | ['new', number, string, 0, string] | ['new', number, string, 1, string | null];
+type BeginReply = ['done', string] | ['in_progress', string] | ['new', number, string, 0] | ['new', number, string, 1, string | null];
 
 interface TurnStoreCommands {
   kefuTurnBegin(message: string, line: string, session: string, claim: string, claimSeconds: number, epoch: string, leaseMs: number, keepSeconds: number, owner: string, takeOver: string): Promise<BeginReply>;
@@ -123,7 +123,7 @@ export class RedisTurnStore implements TurnStore {
     }
     if (reply[0] === 'done') return { status: 'done', result: reply[1] };
     if (reply[0] === 'in_progress') return { status: 'in_progress' };
-    const place: LinePlace = { conversationKey, line, ticket: Number(reply[1]), epoch: reply[2], holder: reply[3] === 0 ? reply[4] : owner };
+    const place: LinePlace = { conversationKey, line, ticket: Number(reply[1]), epoch: reply[2] };
     const turn: HeldTurn = { conversationKey, messageId, token, place };
     if (reply[3] === 1) return { status: 'new', turn, session: parseSession(reply[4] ?? null), waited: false };
     // Another message of this conversation is being handled: wait for it, then read what it saved.
