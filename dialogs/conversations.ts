@@ -25,6 +25,7 @@ import type {
   SessionStore,
   HeldTurn,
   OpenHandoff,
+  TurnStart,
   TurnStore,
 } from './ports.ts';
 
@@ -51,7 +52,13 @@ export interface ConversationServiceOptions {
   claimSeconds: number;
   /** The language of the bot's words to a buyer who has not written yet (`shop.language`). */
   firstLanguage?: Language;
+  /** How long a message waits for the one its sender numbered before it (InboundMessage.sequence). Default 2000. */
+  orderWaitMs?: number;
 }
+
+const DEFAULT_ORDER_WAIT_MS = 2000;
+const FIRST_ORDER_POLL_MS = 5;
+const MAX_ORDER_POLL_MS = 100;
 
 export interface ReceiveResult {
   replies: Reply[];
@@ -74,7 +81,8 @@ export class ConversationService {
    */
   async receive(message: InboundMessage, options: { alongside?: () => Promise<unknown> } = {}): Promise<ReceiveResult> {
     const key = conversationKey(message.conversation);
-    const begin = this.options.turns.begin(key, message.id, this.options.claimSeconds);
+    const order = message.sequence === undefined ? undefined : { sequence: message.sequence, wait: true };
+    const begin = this.options.turns.begin(key, message.id, this.options.claimSeconds, order);
     // Needed only when the session has expired, which begin tells too late to ask without a round
     // trip of its own: asked now, it shares begin's (docs/scaling.md, "Two round trips a message").
     const openHandoff = this.options.agentDesk.openHandoffOf?.(message.conversation);
@@ -85,11 +93,36 @@ export class ConversationService {
       throw checked.reason;
     }
     if (started.status === 'rejected') throw started.reason;
-    const start = started.value;
+    let start = started.value;
+    let fresh = true;
+    if (start.status === 'early') {
+      start = await this.beginInOrder(key, message);
+      fresh = false;
+    }
     if (start.status === 'done') return { replies: JSON.parse(start.result) as Reply[], duplicate: true };
     if (start.status === 'in_progress') throw new DeliveryInProgressError(message.id);
     // What was read alongside begin is only as fresh as begin's script when the turn came at once.
-    return { replies: await this.runTurn(message, start.turn, start.session, start.waited ? undefined : openHandoff), duplicate: false };
+    return { replies: await this.runTurn(message, start.turn, start.session, fresh && !start.waited ? openHandoff : undefined), duplicate: false };
+  }
+
+  /**
+   * A message numbered past the next one its sender's numbering expects (sent a few milliseconds
+   * after its predecessor, it overtook it on the way): begun once its predecessor has been, or, when
+   * that does not come within orderWaitMs (lost, or never to be retried), anyway.
+   */
+  private async beginInOrder(key: string, message: InboundMessage): Promise<Exclude<TurnStart, { status: 'early' }>> {
+    const sequence = message.sequence!;
+    const deadline = performance.now() + (this.options.orderWaitMs ?? DEFAULT_ORDER_WAIT_MS);
+    for (let pause = FIRST_ORDER_POLL_MS; ; pause = Math.min(pause * 2, MAX_ORDER_POLL_MS)) {
+      const left = deadline - performance.now();
+      if (left > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(pause, left)));
+      const giveUp = left <= 0;
+      const start = await this.options.turns.begin(key, message.id, this.options.claimSeconds, { sequence, wait: !giveUp });
+      if (start.status !== 'early') {
+        if (giveUp) this.options.logger.warn({ conversation: key, sequence }, 'the message numbered before this one did not come; handled without it');
+        return start;
+      }
+    }
   }
 
   /** Runs the turn this process holds; whatever fails before the commit gives the message and the turn back, so the retry runs it. */

@@ -40,6 +40,12 @@ export interface InboundMessage {
   buyerName?: string;
   /** Milliseconds since the epoch when the channel received it. */
   receivedAt: number;
+  /**
+   * The sender's number for this message in its conversation, 1, 2, 3… (the web chat page's `seq`):
+   * a message is not begun before the one numbered just before it, for a short while
+   * (ConversationService), so messages sent a few milliseconds apart are handled in send order.
+   */
+  sequence?: number;
 }
 
 /** The kinds of shop page a buyer can write from (question chips are written per kind). */

@@ -92,10 +92,21 @@ export interface HeldTurn {
   place: unknown;
 }
 
-/** What starting a turn found: a repeat (answered from the ledger), a claim held elsewhere, or the turn with its session. */
+/**
+ * A message's place in its sender's numbering (InboundMessage.sequence). With `wait`, a message
+ * numbered past the next one expected is not begun (TurnStart "early"); without, it is begun and only
+ * recorded, so that nothing numbered before it waits for it.
+ */
+export interface TurnOrder {
+  sequence: number;
+  wait: boolean;
+}
+
+/** What starting a turn found: a repeat (answered from the ledger), a claim held elsewhere, a message that came before its predecessor, or the turn with its session. */
 export type TurnStart =
   | { status: 'done'; result: string }
   | { status: 'in_progress' }
+  | { status: 'early' }
   | {
     status: 'new';
     turn: HeldTurn;
@@ -121,7 +132,7 @@ export interface TurnOutcome {
  * On Redis each end is one script; the embedded store runs the three ports one after another.
  */
 export interface TurnStore {
-  begin(conversationKey: string, messageId: string, claimSeconds: number): Promise<TurnStart>;
+  begin(conversationKey: string, messageId: string, claimSeconds: number, order?: TurnOrder): Promise<TurnStart>;
   /**
    * True when committed; false when the claim was lost to another process (nothing written). The turn
    * is handed on either way; when it fails, the claim is given back too (now, or once the store is back).

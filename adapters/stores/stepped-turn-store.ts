@@ -4,14 +4,21 @@
 // The line's run(work) holds the turn while `work` runs, so the turn is held by a `work` that waits
 // until finish or abandon lets it end.
 
-import type { ConversationLine, HeldTurn, SessionStore, TurnLedger, TurnOutcome, TurnStart, TurnStore } from '../../dialogs/ports.ts';
+import { systemClock, type Clock, type ConversationLine, type HeldTurn, type SessionStore, type TurnLedger, type TurnOrder, type TurnOutcome, type TurnStart, type TurnStore } from '../../dialogs/ports.ts';
+import { ExpiringMap } from './memory/expiring-map.ts';
+import { checkSequence } from './store-input.ts';
 
 export interface SteppedTurnStoreOptions {
   ledger: TurnLedger;
   line: ConversationLine;
   /** The store the ledger commits sessions to. */
   sessions: SessionStore;
+  clock?: Clock;
+  /** Most conversations whose senders' numbering is remembered (a day each); past it the oldest goes. Default 100000. */
+  maxSequences?: number;
 }
+
+const SEQUENCE_KEEP_MS = 86_400_000;
 
 /** A held turn of the line: `leave` ends the waiting work, so the line hands the turn on; it resolves once it has. */
 interface HeldPlace {
@@ -19,12 +26,22 @@ interface HeldPlace {
 }
 
 export class SteppedTurnStore implements TurnStore {
-  constructor(private readonly options: SteppedTurnStoreOptions) {}
+  /** The highest sender's number begun per conversation (TurnOrder). */
+  private readonly sequences: ExpiringMap<number>;
 
-  async begin(conversationKey: string, messageId: string, claimSeconds: number): Promise<TurnStart> {
+  constructor(private readonly options: SteppedTurnStoreOptions) {
+    this.sequences = new ExpiringMap(options.clock ?? systemClock, options.maxSequences ?? 100_000);
+  }
+
+  async begin(conversationKey: string, messageId: string, claimSeconds: number, order?: TurnOrder): Promise<TurnStart> {
     const { ledger, sessions } = this.options;
+    checkSequence(order);
+    const lastSequence = this.sequences.get(conversationKey) ?? 0;
+    if (order?.wait && order.sequence > lastSequence + 1) return { status: 'early' };
     const claim = await ledger.claim(conversationKey, messageId, claimSeconds);
     if (claim.status !== 'new') return claim;
+    // Tickets are taken in the senders' order: the next number may now take its own.
+    if (order && order.sequence > (this.sequences.get(conversationKey) ?? 0)) this.sequences.set(conversationKey, order.sequence, SEQUENCE_KEEP_MS);
     let place: HeldPlace & { waited: boolean };
     try {
       place = await this.takeTurn(conversationKey);

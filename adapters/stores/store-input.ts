@@ -43,3 +43,9 @@ export function sessionJson(value: unknown): string {
   if (json === undefined) throw new TypeError('session value is not JSON-serialisable');
   return json;
 }
+
+/** A sender's number for a message (TurnOrder): a whole number from 1. */
+export function checkSequence(order: { sequence: unknown } | undefined): void {
+  if (order === undefined) return;
+  if (typeof order.sequence !== 'number' || !Number.isSafeInteger(order.sequence) || order.sequence < 1) throw new RangeError('sequence must be a whole number from 1');
+}

@@ -41,6 +41,10 @@ const messageBodySchema = {
     shop: SHOP_ID,
     conversationId: ID,
     messageId: ID,
+    // The page's number for the message in its conversation, 1, 2, 3…: a message is handled after
+    // the one numbered before it (waiting up to 2 s for it: ConversationService), so two sent a few
+    // milliseconds apart are answered in the order they were typed.
+    seq: { type: 'integer', minimum: 1, maximum: 2147483647 },
     // The shop's signed buyer (a JWT); see docs/webchat-identity.md.
     identityToken: { type: 'string', minLength: 1, maxLength: 4096 },
     // Accepted so older pages keep working, and ignored: a buyer id without a signature proves nothing.
@@ -62,6 +66,7 @@ interface MessageBody {
   shop?: string;
   conversationId: string;
   messageId?: string;
+  seq?: number;
   identityToken?: string;
   buyerId?: string;
   productId?: string;
@@ -189,6 +194,7 @@ export function registerWebchatRoutes(app: FastifyInstance, options: WebchatRout
         : {}),
       ...(buyerName ? { buyerName } : {}),
       receivedAt: clock.now(),
+      ...(body.seq !== undefined ? { sequence: body.seq } : {}),
     };
     try {
       const result = await conversations.receive(message, admitted ? { alongside: () => admitted } : {});

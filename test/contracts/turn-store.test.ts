@@ -153,6 +153,25 @@ describe.each(implementations)('TurnStore contract: %s', (_name, makeFixture) =>
     await fixture.otherProcess.finish(retry.turn, outcome());
   });
 
+  it('keeps the sender\'s numbering: a message numbered past the next is "early" until its predecessor began; without wait it is begun and recorded', async () => {
+    expect(await turns.begin(CONVERSATION, 'm2', 30, { sequence: 2, wait: true })).toEqual({ status: 'early' });
+    const first = held(await fixture.otherProcess.begin(CONVERSATION, 'm1', 30, { sequence: 1, wait: true }));
+    // Its predecessor has begun (it need not have finished): the second takes the next place in line.
+    const second = turns.begin(CONVERSATION, 'm2', 30, { sequence: 2, wait: true });
+    await fixture.otherProcess.finish(first.turn, outcome({ session: { from: 'm1' } }));
+    const next = held(await second);
+    expect(next.session).toEqual({ from: 'm1' });
+    await turns.finish(next.turn, outcome({ session: { from: 'm2' } }));
+    // Number 4 without 3: given up on waiting, it is begun, and 3 (late, lower) is not held back by it.
+    expect(await turns.begin(CONVERSATION, 'm4', 30, { sequence: 4, wait: true })).toEqual({ status: 'early' });
+    await turns.abandon(held(await turns.begin(CONVERSATION, 'm4', 30, { sequence: 4, wait: false })).turn);
+    await turns.abandon(held(await fixture.otherProcess.begin(CONVERSATION, 'm3', 30, { sequence: 3, wait: true })).turn);
+    // A repeat of a handled message is answered, whatever its number says.
+    expect(await turns.begin(CONVERSATION, 'm2', 30, { sequence: 2, wait: true })).toEqual({ status: 'done', result: ANSWER });
+    await expect(turns.begin(CONVERSATION, 'm5', 30, { sequence: 0, wait: true })).rejects.toThrow(RangeError);
+    await expect(turns.begin(CONVERSATION, 'm5', 30, { sequence: 1.5, wait: true })).rejects.toThrow(RangeError);
+  });
+
   it('grants exactly one of many simultaneous begins of one message', async () => {
     const starts = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? turns : fixture.otherProcess).begin(CONVERSATION, 'm1', 30)));
     const granted = starts.filter((s) => s.status === 'new');

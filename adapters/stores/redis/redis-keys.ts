@@ -50,3 +50,8 @@ export function channelKeyBase(prefix: string, channel: string): string {
 export function turnKey(prefix: string, conversationKey: string, messageId: string): string {
   return `${prefix}turn:${conversationTag(conversationKey)}:${messageId}`;
 }
+
+/** "<prefix>seq:{<conversation>}": the highest sender's number (InboundMessage.sequence) begun in the conversation. */
+export function sequenceKey(prefix: string, conversationKey: string): string {
+  return `${prefix}seq:${conversationTag(conversationKey)}`;
+}

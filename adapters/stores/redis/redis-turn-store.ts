@@ -17,11 +17,11 @@
 
 import { randomUUID } from 'node:crypto';
 import type { RedisClient } from './redis-connection.ts';
-import { lineKey, sessionKey, turnKey } from './redis-keys.ts';
+import { lineKey, sequenceKey, sessionKey, turnKey } from './redis-keys.ts';
 import { lineLuaHelpers, type LinePlace, type RedisConversationLine } from './redis-conversation-line.ts';
 import { WhenRedisIsBack } from './when-redis-is-back.ts';
-import { silentLogger, type HeldTurn, type Logger, type TurnOutcome, type TurnStart, type TurnStore } from '../../../dialogs/ports.ts';
-import { checkStoreKey, sessionJson, ttlWholeSeconds } from '../store-input.ts';
+import { silentLogger, type HeldTurn, type Logger, type TurnOrder, type TurnOutcome, type TurnStart, type TurnStore } from '../../../dialogs/ports.ts';
+import { checkSequence, checkStoreKey, sessionJson, ttlWholeSeconds } from '../store-input.ts';
 
 export interface RedisTurnStoreOptions {
   client: RedisClient;
@@ -30,17 +30,23 @@ export interface RedisTurnStoreOptions {
   logger?: Logger;
 }
 
-// KEYS: message, line, session. ARGV: claim "?<token>", claim seconds, epoch for a new line, lease ms,
-// line keep seconds, owner, a claim to take over (held by a dead owner; '' for none).
-// {'done', answer} | {'in_progress', the claim held} | {'new', ticket, epoch, 1, session JSON or nil}
-// | {'new', ticket, epoch, 0} (wait for the turn).
+// KEYS: message, line, session, sequence. ARGV: claim "?<token>", claim seconds, epoch for a new line,
+// lease ms, line keep seconds, owner, a claim to take over (held by a dead owner; '' for none), the
+// sender's number for the message ('' for none), '1' to refuse a message numbered past the next.
+// {'done', answer} | {'in_progress', the claim held} | {'early'} | {'new', ticket, epoch, 1, session
+// JSON or nil} | {'new', ticket, epoch, 0} (wait for the turn).
 const BEGIN_LUA = `${lineLuaHelpers('KEYS[2]')}
+local seq = tonumber(ARGV[8])
+local last_seq = tonumber(redis.call('GET', KEYS[4]) or '0')
+if seq and ARGV[9] == '1' and seq > last_seq + 1 then return {'early'} end
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then
   local held = redis.call('GET', KEYS[1])
   if string.sub(held, 1, 1) == '=' then return {'done', string.sub(held, 2)} end
   if ARGV[7] == '' or held ~= ARGV[7] then return {'in_progress', held} end
   redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 end
+-- Tickets are taken in the senders' order: the next number may now take its own.
+if seq and seq > last_seq then redis.call('SET', KEYS[4], int(seq), 'EX', ARGV[5]) end
 local ticket, serving, epoch = take_ticket(ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6], '')
 if serving ~= ticket then return {'new', ticket, epoch, 0} end
 return {'new', ticket, epoch, 1, redis.call('GET', KEYS[3])}
@@ -67,10 +73,10 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return leave_line(tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]))
 `;
 
-type BeginReply = ['done', string] | ['in_progress', string] | ['new', number, string, 0] | ['new', number, string, 1, string | null];
+type BeginReply = ['done', string] | ['in_progress', string] | ['early'] | ['new', number, string, 0] | ['new', number, string, 1, string | null];
 
 interface TurnStoreCommands {
-  kefuTurnBegin(message: string, line: string, session: string, claim: string, claimSeconds: number, epoch: string, leaseMs: number, keepSeconds: number, owner: string, takeOver: string): Promise<BeginReply>;
+  kefuTurnBegin(message: string, line: string, session: string, sequence: string, claim: string, claimSeconds: number, epoch: string, leaseMs: number, keepSeconds: number, owner: string, takeOver: string, seq: number | '', waitForEarlier: '0' | '1'): Promise<BeginReply>;
   kefuTurnFinish(message: string, session: string, line: string, claim: string, result: string, keep: number, json: string, ttl: number, ticket: number, epoch: string, lineKeep: number): Promise<[number, number]>;
   kefuTurnAbandon(message: string, line: string, claim: string, ticket: number, epoch: string, lineKeep: number): Promise<number>;
 }
@@ -92,24 +98,26 @@ export class RedisTurnStore implements TurnStore {
     ({ prefix: this.prefix, leaseMs: this.leaseMs, keepSeconds: this.lineKeepSeconds } = options.line.settings);
     this.logger = options.logger ?? silentLogger;
     this.whenBack = new WhenRedisIsBack(options.client, this.logger);
-    options.client.defineCommand('kefuTurnBegin', { numberOfKeys: 3, lua: BEGIN_LUA });
+    options.client.defineCommand('kefuTurnBegin', { numberOfKeys: 4, lua: BEGIN_LUA });
     options.client.defineCommand('kefuTurnFinish', { numberOfKeys: 3, lua: FINISH_LUA });
     options.client.defineCommand('kefuTurnAbandon', { numberOfKeys: 2, lua: ABANDON_LUA });
     this.commands = options.client as unknown as TurnStoreCommands;
   }
 
-  async begin(conversationKey: string, messageId: string, claimSeconds: number): Promise<TurnStart> {
+  async begin(conversationKey: string, messageId: string, claimSeconds: number, order?: TurnOrder): Promise<TurnStart> {
     checkStoreKey(conversationKey, 'conversationKey');
     checkStoreKey(messageId, 'messageId');
     const seconds = ttlWholeSeconds(claimSeconds, 'claimSeconds');
+    checkSequence(order);
     const { owner, liveness } = this.line;
     // "<owner>.<uuid>": whoever finds the message claimed can tell whose claim it is.
     const token = owner ? `${owner}.${randomUUID()}` : randomUUID();
     const line = lineKey(this.prefix, conversationKey);
     const session = sessionKey(this.prefix, conversationKey);
     const message = turnKey(this.prefix, conversationKey, messageId);
+    const sequence = sequenceKey(this.prefix, conversationKey);
     const begin = (takeOver: string) =>
-      this.commands.kefuTurnBegin(message, line, session, `?${token}`, seconds, this.line.newEpoch(), this.leaseMs, this.lineKeepSeconds, owner, takeOver);
+      this.commands.kefuTurnBegin(message, line, session, sequence, `?${token}`, seconds, this.line.newEpoch(), this.leaseMs, this.lineKeepSeconds, owner, takeOver, order?.sequence ?? '', order?.wait ? '1' : '0');
     // Sent before begin() first yields, so turns of one conversation on one client reach Redis in call order.
     let reply = await begin('');
     if (reply[0] === 'in_progress' && liveness) {
@@ -123,6 +131,7 @@ export class RedisTurnStore implements TurnStore {
     }
     if (reply[0] === 'done') return { status: 'done', result: reply[1] };
     if (reply[0] === 'in_progress') return { status: 'in_progress' };
+    if (reply[0] === 'early') return { status: 'early' };
     const place: LinePlace = { conversationKey, line, ticket: Number(reply[1]), epoch: reply[2] };
     const turn: HeldTurn = { conversationKey, messageId, token, place };
     if (reply[3] === 1) return { status: 'new', turn, session: parseSession(reply[4] ?? null), waited: false };
