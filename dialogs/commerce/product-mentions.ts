@@ -28,8 +28,9 @@ export function linksIn(text: string): string[] {
   return text.match(URL_PATTERN) ?? [];
 }
 
-function containsWord(haystack: string, needle: string): boolean {
-  if (!LATIN.test(needle)) return haystack.includes(needle);
+/** Whether `needle` is in `haystack`; a Latin needle (`latin`: LATIN.test(needle)) only as a whole word. */
+function containsWord(haystack: string, needle: string, latin: boolean): boolean {
+  if (!latin) return haystack.includes(needle);
   let from = 0;
   for (;;) {
     const at = haystack.indexOf(needle, from);
@@ -42,8 +43,8 @@ function containsWord(haystack: string, needle: string): boolean {
 }
 
 interface MentionIndex {
-  /** Normalised names and aliases, longest first. */
-  names: { needle: string; product: Product }[];
+  /** Normalised names and aliases, longest first; whether each is Latin (matched as a whole word) is worked out once. */
+  names: { needle: string; latin: boolean; product: Product }[];
   urls: Map<string, Product>;
 }
 
@@ -60,7 +61,7 @@ function indexOf(products: readonly Product[]): MentionIndex {
     for (const name of new Set([product.name['zh-Hans'], product.name['zh-Hant'], product.name.en, ...product.aliases])) {
       const needle = normalise(name).trim();
       if (needle.length < 2 && !/[\u4e00-\u9fff]/.test(needle)) continue;
-      names.push({ needle, product });
+      names.push({ needle, latin: LATIN.test(needle), product });
     }
     const key = product.url ? urlKey(product.url) : null;
     if (key && !urls.has(key)) urls.set(key, product);
@@ -82,7 +83,7 @@ export function findProductMention(text: string, products: readonly Product[]): 
   }
   const withoutLinks = normalise(text.replace(URL_PATTERN, ' '));
   // Longest first: the first name found is the most specific.
-  return index.names.find(({ needle }) => containsWord(withoutLinks, needle))?.product ?? null;
+  return index.names.find(({ needle, latin }) => containsWord(withoutLinks, needle, latin))?.product ?? null;
 }
 
 /** Finds a product by its id or by a mention in the text (for a product chosen with a button or typed). */

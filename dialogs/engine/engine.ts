@@ -25,7 +25,7 @@ import { detectLanguage } from '../language/chinese-script.ts';
 import { pageOf, type Button, type ConversationRef, type HandoffReason, type InboundMessage, type Language, type LocalText, type Reply } from '../messages.ts';
 import type { Catalog, HandoffRequest, Logger, Product, TurnEvent } from '../ports.ts';
 import { extractEntities, type EntityOptions } from '../understanding/entities.ts';
-import type { IntentScore } from '../understanding/intent-recogniser.ts';
+import type { IntentScore, Recognition } from '../understanding/intent-recogniser.ts';
 import { pickVariation, renderVariation, slotButtons } from './render-replies.ts';
 import { appendTurns, forgetOrders, identityOf, MAX_MEMORY_CHARS, MAX_SUSPENDED_FLOWS, newSession, type FlowRun, type Session } from './session.ts';
 import { normaliseForMatching, readSlotValues, type MessageForSlots } from './slot-filling.ts';
@@ -139,6 +139,11 @@ class TurnState {
   readonly askedIn = new Map<FlowRun, Reply>();
   /** The buyer's tags, read once per turn when an expression needs them. */
   buyerTags: Promise<string[]> | null = null;
+  /**
+   * What the recogniser said of each text this turn: a message of one piece is recognised whole and
+   * then as its piece, the same text twice (the recogniser is pure, and the flow set fixed for the turn).
+   */
+  readonly recognitions = new Map<string, Recognition>();
 
   constructor(
     readonly message: InboundMessage,
@@ -376,7 +381,12 @@ export class Engine {
   /** The intent of a text, with what the engine knows beyond the recogniser: short replies (for a whole message) and the product page. */
   private understandText(turn: TurnState, text: string, wholeMessage: boolean): Understood {
     // Chat shorthand is recognised as the words it stands for ("88" → 拜拜, "nvm" → never mind).
-    const recognition = turn.flowSet.recogniser.recognise(expandShorthand(text));
+    const expanded = expandShorthand(text);
+    let recognition = turn.recognitions.get(expanded);
+    if (recognition === undefined) {
+      recognition = turn.flowSet.recogniser.recognise(expanded);
+      turn.recognitions.set(expanded, recognition);
+    }
     const shortReply = wholeMessage ? shortReplyIntent(text, recognition.intent) : recognition.intent;
     const fromPage = shortReply === 'cancel' || shortReply === 'human_agent' ? null : intentFromProductPage(text, turn.product, turn.flowSet);
     const fromFacts = fromPage ?? shortReply ?? factsIntentFromProductPage(text, turn.product, turn.flowSet, turn.session.language);

@@ -35,6 +35,9 @@ const STILL_HAVE = /^(?:货|貨|吗|嗎|没|沒|么|嘛|库存|庫存|现货|現
 const CUTTING_CONJUNCTIONS = CONJUNCTIONS.filter((c) => c !== '还有' && c !== '然后');
 const CONJUNCTIONS_EN = ['and also', 'also', 'btw', 'by the way', 'plus', 'another question', 'oh and', 'and'];
 
+// Everything stripLeading takes off the start of a part, in the order it tries them.
+const LEADING_WORDS = [...COURTESY, ...CONJUNCTIONS, ...CONJUNCTIONS_EN];
+
 const HAN = /\p{Script=Han}/u;
 const SENTENCE_END = /[。！？!?；;\n\r，、]/u;
 
@@ -49,6 +52,20 @@ function fold(text: string): string {
   let out = '';
   for (const ch of text) out += FOLD[ch] ?? ch;
   return out.toLowerCase();
+}
+
+/**
+ * Whether `word` (Chinese characters only) stands at `at` in `text`, once folded: what
+ * fold(text.slice(at, at + word.length)) === word says, without building a string at every place
+ * of a message (a Chinese character's fold is one character, and lower case leaves it as it is).
+ */
+function foldedAt(text: string, at: number, word: string): boolean {
+  if (at + word.length > text.length) return false;
+  for (let k = 0; k < word.length; k++) {
+    const ch = text[at + k]!;
+    if ((FOLD[ch] ?? ch) !== word[k]) return false;
+  }
+  return true;
 }
 
 function startsWithWord(folded: string, word: string): boolean {
@@ -67,7 +84,7 @@ function stripLeading(text: string): string {
   for (let changed = true; changed && rest.length > 0; ) {
     changed = false;
     const folded = fold(rest);
-    for (const word of [...COURTESY, ...CONJUNCTIONS, ...CONJUNCTIONS_EN]) {
+    for (const word of LEADING_WORDS) {
       // 还有货吗, 还有M码吗: "still have", the question itself.
       if (word === '还有' && STILL_HAVE.test(folded.slice(2))) continue;
       if (startsWithWord(folded, word)) {
@@ -125,7 +142,7 @@ export function splitMessage(text: string, limit = 6): MessagePart[] {
       let j = i;
       while (j < text.length && /\s/.test(text[j]!)) j++;
       if (isHan(before) || isHan(text[j])) cuts.push(j);
-    } else if (isHan(ch) && isHan(before) && CUTTING_CONJUNCTIONS.some((c) => fold(text.slice(i, i + c.length)) === c)) {
+    } else if (isHan(ch) && isHan(before) && CUTTING_CONJUNCTIONS.some((c) => foldedAt(text, i, c))) {
       cuts.push(i);
     }
   }

@@ -38,6 +38,12 @@ const FILLERS = [
   'approximately', 'roughly', 'around', 'about', 'approx', 'maybe', 'nearly', 'almost', 'just', 'like', 'only', 'is', 'of', 'am', 'im',
   '差不多', '大概是', '大约是', '大概', '大约', '大約', '将近', '左右', '只有', '已经', '差点', '约', '是', '有', '在', '才', '都', '快', '我', '的', '也', '就',
 ].sort((a, b) => b.length - a.length);
+// An English filler is taken out as a whole word; its pattern is built once (a global RegExp used
+// by replace() starts from the beginning each time, so sharing it is safe).
+const FILLER_PATTERNS: readonly { filler: string; word: RegExp | null }[] = FILLERS.map((filler) => ({
+  filler,
+  word: isLatinLetter(filler[0]) ? new RegExp(`(?<![a-z])${filler}(?![a-z])`, 'g') : null,
+}));
 /** Non-filler characters a hint and its number may still have between them ("体重目前60"). */
 const MAX_GAP_CHARACTERS = 2;
 /** However much filler: past this a hint is about something else. */
@@ -64,13 +70,26 @@ function isLatinLetter(ch: string | undefined): boolean {
   return ch !== undefined && /[a-z]/i.test(ch);
 }
 
+// A slot's hints as messages are compared with them, worked out once per slot definition: they do
+// not change until the flows reload, which builds new definitions.
+const hintsBySlot = new WeakMap<SlotDefinition, readonly { hint: string; latin: boolean }[]>();
+
+function normalisedHints(slot: SlotDefinition): readonly { hint: string; latin: boolean }[] {
+  let hints = hintsBySlot.get(slot);
+  if (hints === undefined) {
+    hints = (slot.hints ?? [])
+      .map((raw) => toSimplified(raw.normalize('NFKC')).toLowerCase().trim())
+      .filter((hint) => hint.length > 0)
+      .map((hint) => ({ hint, latin: isLatinLetter(hint[0]) }));
+    hintsBySlot.set(slot, hints);
+  }
+  return hints;
+}
+
 function findHints(normalised: string, slots: readonly (readonly [string, SlotDefinition])[]): HintOccurrence[] {
   const found: HintOccurrence[] = [];
   for (const [name, slot] of slots) {
-    for (const raw of slot.hints ?? []) {
-      const hint = toSimplified(raw.normalize('NFKC')).toLowerCase().trim();
-      if (hint.length === 0) continue;
-      const latin = isLatinLetter(hint[0]);
+    for (const { hint, latin } of normalisedHints(slot)) {
       for (let at = normalised.indexOf(hint); at !== -1; at = normalised.indexOf(hint, at + 1)) {
         // An English hint starts a word: "weigh" in "weight" is fine, "eight" in "height" is not.
         if (latin && isLatinLetter(normalised[at - 1])) continue;
@@ -85,9 +104,8 @@ function findHints(normalised: string, slots: readonly (readonly [string, SlotDe
 function gapWeight(gap: string): number {
   if (gap.length > MAX_GAP_LENGTH || /\d/.test(gap)) return Infinity;
   let rest = gap.replace(/[\s:：=~～,，'’"]+/g, ' ');
-  for (const filler of FILLERS) {
-    const latin = isLatinLetter(filler[0]);
-    rest = latin ? rest.replace(new RegExp(`(?<![a-z])${filler}(?![a-z])`, 'g'), ' ') : rest.split(filler).join(' ');
+  for (const { filler, word } of FILLER_PATTERNS) {
+    rest = word ? rest.replace(word, ' ') : rest.split(filler).join(' ');
   }
   const left = rest.replace(/\s+/g, '').length;
   return left <= MAX_GAP_CHARACTERS ? left : Infinity;

@@ -67,25 +67,35 @@ export function expandShorthand(text: string): string {
 /**
  * The clauses of a short answer, without leading fillers ("嗯 算了, 不取消了" → ["算了", "不取消了"]).
  * Chinese splits at spaces too; English keeps its words together ("never mind").
+ * One message is read by several of the questions below (is it a short reply, never mind, a yes
+ * or no…), so the last text's clauses are kept; callers do not change the list they get.
  */
-function clauses(text: string): string[] {
-  return normalise(expandShorthand(text))
+function clauses(text: string): readonly string[] {
+  if (text === lastClauses.text) return lastClauses.parts;
+  const parts = normalise(expandShorthand(text))
     .replace(/[’‘`]/g, "'")
     .split(PUNCTUATION)
     .flatMap((piece) => (/\p{Script=Han}/u.test(piece) ? piece.split(SPACES) : [piece.replace(SPACES, ' ')]))
     .map(trimFillers)
     .filter((c) => c.length > 0);
+  lastClauses = { text, parts };
+  return parts;
 }
+
+let lastClauses: { text: string; parts: readonly string[] } = { text: '', parts: [] };
+
+// Whether each filler is Latin (it must then stand as a whole word), worked out once.
+const LEADING_FILLERS: readonly { filler: string; latin: boolean }[] = LEADING.map((filler) => ({ filler, latin: /^[a-z]/.test(filler) }));
 
 function trimFillers(clause: string): string {
   let c = clause.trim();
   for (let again = true; again; ) {
     again = false;
-    for (const filler of LEADING) {
-      const latin = /^[a-z]/.test(filler);
+    for (const { filler, latin } of LEADING_FILLERS) {
+      if (!c.startsWith(filler)) continue;
       const rest = c.slice(filler.length);
       // A Latin filler is a whole word ("oh no", not "ohio"); a Chinese one may run on ("哦不用了").
-      if (c.startsWith(filler) && rest.length > 0 && (!latin || rest.startsWith(' '))) {
+      if (rest.length > 0 && (!latin || rest.startsWith(' '))) {
         c = rest.trim();
         again = true;
       }

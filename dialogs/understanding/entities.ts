@@ -216,10 +216,21 @@ function findPhonesInDigitGroups(text: string, found: readonly Claim[], country:
   return extra;
 }
 
+// The shop's pattern made global, once per pattern (it comes from the configuration, not the message).
+const globalPatterns = new WeakMap<RegExp, RegExp>();
+
 function findOrderIds(text: string, pattern: RegExp | undefined): Claim[] {
-  const regex = pattern instanceof RegExp
-    ? new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, '') + 'g')
-    : new RegExp(DEFAULT_ORDER_ID_PATTERN);
+  let regex = DEFAULT_ORDER_ID_PATTERN;
+  if (pattern instanceof RegExp) {
+    let global = globalPatterns.get(pattern);
+    if (global === undefined) {
+      global = new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, '') + 'g');
+      globalPatterns.set(pattern, global);
+    }
+    regex = global;
+  }
+  // Shared between calls, which never interleave (this runs to the end without waiting): start at 0.
+  regex.lastIndex = 0;
   const claims: Claim[] = [];
   let match: RegExpExecArray | null;
   while ((match = regex.exec(text)) !== null) {

@@ -239,7 +239,8 @@ export class IntentRecogniser {
   private rank(normalised: string): { ranking: IntentScore[]; declined: boolean; nearOutOfScope: () => boolean } {
     const model = this.model;
     if (model === null || normalised === '') return { ranking: [], declined: false, nearOutOfScope: never };
-    const vector = model.vocabulary.vectorise(normalised);
+    // Transient: nothing keeps the vector past this message (nearOutOfScope runs within recognise).
+    const vector = model.vocabulary.vectorise(normalised, true);
     if (vector.indices.length === 0) return { ranking: [], declined: false, nearOutOfScope: never };
 
     const probabilities = this.logits;

@@ -343,11 +343,22 @@ export class TfIdfVocabulary {
     return this.idf.length;
   }
 
+  private scratch: { weights: Float64Array; values: Float32Array; focusedIndices: Int32Array; focused: Float32Array } | null = null;
+
+  /** The buffers transient vectors are written to, made on first use (a message touches at most every feature once). */
+  private scratchBuffers(): NonNullable<TfIdfVocabulary['scratch']> {
+    const size = this.idf.length;
+    this.scratch ??= { weights: new Float64Array(size), values: new Float32Array(size), focusedIndices: new Int32Array(size), focused: new Float32Array(size) };
+    return this.scratch;
+  }
+
   /**
    * The TF-IDF vector of a normalised message (sublinear tf: 1 + ln count), and its content-focused
-   * twin for judging how familiar the message is.
+   * twin for judging how familiar the message is. `transient`: the vector's arrays are views of
+   * buffers the next call overwrites, for a caller done with it before it calls again (the
+   * recogniser, once per message); five new arrays a message were much of what a message allocated.
    */
-  vectorise(normalised: string): MessageVector {
+  vectorise(normalised: string, transient = false): MessageVector {
     const { counts, touched, isContent } = this;
     let touchedCount = 0;
     let unseen: Map<string, number> | null = null;
@@ -374,8 +385,9 @@ export class TfIdfVocabulary {
       squares += weight * weight;
       if (isNumberOnly(feature)) numberSquares += weight * weight;
     }
-    const indices = touched.slice(0, touchedCount);
-    const weights = new Float64Array(touchedCount);
+    const scratch = transient ? this.scratchBuffers() : null;
+    const indices = scratch ? touched.subarray(0, touchedCount) : touched.slice(0, touchedCount);
+    const weights = scratch ? scratch.weights : new Float64Array(touchedCount);
     for (let k = 0; k < touchedCount; k++) {
       const id = indices[k]!;
       const count = counts[id]!;
@@ -386,11 +398,11 @@ export class TfIdfVocabulary {
       counts[id] = 0;
     }
     const norm = Math.sqrt(squares) || 1;
-    const values = new Float32Array(touchedCount);
+    const values = scratch ? scratch.values.subarray(0, touchedCount) : new Float32Array(touchedCount);
     let focusedCount = 0;
     for (let k = 0; k < touchedCount; k++) if (this.singleLetter[indices[k]!] === 0) focusedCount++;
-    const focusedIndices = new Int32Array(focusedCount);
-    const focused = new Float32Array(focusedCount);
+    const focusedIndices = scratch ? scratch.focusedIndices.subarray(0, focusedCount) : new Int32Array(focusedCount);
+    const focused = scratch ? scratch.focused.subarray(0, focusedCount) : new Float32Array(focusedCount);
     let f = 0;
     for (let k = 0; k < touchedCount; k++) {
       values[k] = weights[k]! / norm;
