@@ -2,10 +2,11 @@
 // A private redis-server, a TCP relay in front of it that counts every write a client makes (one
 // write carries one command, or one pipeline or MULTI block: one round trip), and an in-process Kefu
 // on the relay. Buyers run the bench's 5-turn size dialogue one message at a time; writes made while
-// a message's request is in flight are its hot path (the buyer waits for them), writes made after
-// its answer (insight counters, buyer tags) are counted apart. Commands come from INFO commandstats.
-// The last message's writes are listed, so a figure can be read: some writes made during the
-// request are fire-and-forget ones the answer does not wait for.
+// a message's request is in flight, until the first byte of its answer leaves Kefu, are its hot path
+// (the buyer waits for them); writes made after that (insight counters, buyer tags, sent without
+// waiting once the answer is on its way) are counted apart. The answer's first byte is seen on a
+// second relay, in front of Kefu's HTTP port. Commands come from INFO commandstats. The last
+// message's writes are listed, so a figure can be read.
 //
 //   npx tsx bench/redis-round-trips.ts [--conversations N]     (default 20)
 
@@ -52,14 +53,20 @@ for (let attempt = 0; ; attempt++) {
 }
 
 let phase: 'off' | 'hot' | 'after' = 'off';
-const writes = { hot: 0, after: 0 };
+const writes = { hot: 0, after: 0, periodic: 0 };
 let lastMessage: string[] = [];
 const relay = createServer((client: Socket) => {
   const server = connect(redisPort, '127.0.0.1');
   client.on('data', (chunk: Buffer) => {
     if (phase !== 'off') {
-      writes[phase]++;
-      lastMessage.push(`${phase === 'hot' ? 'during' : 'after '}  ${commandsIn(chunk)}`);
+      const listed = commandsIn(chunk);
+      // The insight counters' batch (dialogs/insight/counter-batch.ts), written once a second for
+      // all messages together: no message's round trip, whichever request it happens to overlap.
+      if (/^MULTI \+ HINCRBY \S*insight:c:/.test(listed)) writes.periodic++;
+      else {
+        writes[phase]++;
+        lastMessage.push(`${phase === 'hot' ? 'during' : 'after '}  ${listed}`);
+      }
     }
     server.write(chunk);
   });
@@ -72,10 +79,28 @@ const relay = createServer((client: Socket) => {
 await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
 const relayPort = (relay.address() as AddressInfo).port;
 
+// The answer's first byte, on its way from Kefu to the buyer, ends the message's hot path.
+let kefuPort = 0;
+const httpRelay = createServer((client: Socket) => {
+  const server = connect(kefuPort, '127.0.0.1');
+  client.on('data', (chunk: Buffer) => server.write(chunk));
+  server.on('data', (chunk: Buffer) => {
+    if (phase === 'hot') phase = 'after';
+    client.write(chunk);
+  });
+  client.on('close', () => server.destroy());
+  server.on('close', () => client.destroy());
+  client.on('error', () => {});
+  server.on('error', () => {});
+});
+await new Promise<void>((resolve) => httpRelay.listen(0, '127.0.0.1', resolve));
+const answersUrl = `http://127.0.0.1:${(httpRelay.address() as AddressInfo).port}`;
+
 const { config } = loadConfig({
   env: { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', KEFU__FLOWS__WATCH: 'false', REDIS_URL: `redis://127.0.0.1:${relayPort}`, KEFU__WEBCHAT__RATELIMIT__PERADDRESS: '1000000', KEFU__WEBCHAT__RATELIMIT__PERCONVERSATION: '100000' },
 });
 const kefu = await startServer(config, createLogger({ level: config.logging.level }));
+kefuPort = Number(new URL(kefu.url).port);
 
 /** "EVALSHA kefu:turn:{…} + GET kefu:session:{…}": each command of one write and its first key, read from its RESP arrays. */
 function commandsIn(chunk: Buffer): string {
@@ -104,7 +129,7 @@ async function commands(): Promise<number> {
 }
 
 async function post(conversationId: string, messageId: string, text: string): Promise<void> {
-  const response = await fetch(`${kefu.url}/webchat/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conversationId, messageId, text }) });
+  const response = await fetch(`${answersUrl}/webchat/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conversationId, messageId, text }) });
   if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
   await response.arrayBuffer();
 }
@@ -128,10 +153,11 @@ const messages = conversations * DIALOGUE.length;
 const perMessage = (n: number): string => (n / messages).toFixed(2);
 const used = (await commands()) - before;
 process.stdout.write(`the last message's writes:\n  ${lastMessage.join('\n  ')}\n`);
-process.stdout.write(`messages: ${messages}\nround trips per message, before the answer: ${perMessage(writes.hot)}\nround trips per message, after the answer: ${perMessage(writes.after)}\ncommands per message: ${perMessage(used)}\n`);
+process.stdout.write(`messages: ${messages}\nround trips per message, before the answer: ${perMessage(writes.hot)}\nround trips per message, after the answer: ${perMessage(writes.after)}\nperiodic writes of the insight counters (all messages together): ${writes.periodic}\ncommands per message: ${perMessage(used)}\n`);
 
 await kefu.close();
 admin.disconnect();
 relay.close();
+httpRelay.close();
 redisServer.kill('SIGKILL');
 process.exit(0);

@@ -114,18 +114,9 @@ export class RedisInsightStore implements InsightStore {
     const open = `${this.prefix}{open}`;
     const quiet = `${this.prefix}{open}:quiet`;
     if (!(turn.presale && presale)) return (await (this.client as unknown as InsightCommands).kefuInsightNoteTurn(open, quiet, ...args)) === 1;
-    // The buyer's pre-sale mark is a key of another slot, so it cannot be in the script. On one
-    // Redis it goes in the same pipeline (one write on the socket); a Cluster pipeline must stay on
-    // one node, so there the two are sent side by side.
-    const mark = `${this.prefix}presale:${presaleBuyerKey(turn)}`;
-    if (!this.client.isCluster) {
-      const pipeline = this.client.pipeline() as unknown as InsightCommands & ReturnType<RedisClient['pipeline']>;
-      pipeline.kefuInsightNoteTurn(open, quiet, ...args);
-      pipeline.set(mark, String(turn.at), 'PX', presale.keepMs);
-      const answers = (await pipeline.exec()) ?? [];
-      for (const [error] of answers) if (error) throw error;
-      return answers[0]?.[1] === 1;
-    }
+    // The buyer's pre-sale mark is a key of another slot, so it cannot be in the script. Sent in the
+    // same tick, the two leave in one write on one Redis (the client's auto-pipelining,
+    // redis-connection.ts), one per node on a Cluster, after the buyer's answer is on its way.
     const [isNew] = await Promise.all([(this.client as unknown as InsightCommands).kefuInsightNoteTurn(open, quiet, ...args), this.markPresaleBuyer(presaleBuyerKey(turn), turn.at, presale.keepMs)]);
     return isNew === 1;
   }
