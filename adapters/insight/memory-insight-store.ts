@@ -4,6 +4,9 @@
 import {
   BUCKET_MS,
   bucketOf,
+  mergeTurn,
+  presaleBuyerKey,
+  type ConversationTurn,
   type CounterFamily,
   type Granularity,
   type InsightStore,
@@ -58,8 +61,12 @@ export class MemoryInsightStore implements InsightStore {
     return out;
   }
 
-  async saveOpenConversation(conversation: OpenConversation): Promise<void> {
-    this.open.set(conversation.key, JSON.stringify(conversation));
+  async noteTurn(turn: ConversationTurn, presale?: { keepMs: number }): Promise<boolean> {
+    const stored = this.open.get(turn.key);
+    const previous = stored ? (JSON.parse(stored) as OpenConversation) : null;
+    this.open.set(turn.key, JSON.stringify(mergeTurn(previous, turn)));
+    if (turn.presale && presale) await this.markPresaleBuyer(presaleBuyerKey(turn), turn.at, presale.keepMs);
+    return previous === null;
   }
 
   async openConversation(key: string): Promise<OpenConversation | null> {

@@ -1,7 +1,7 @@
 // The insight store on Redis, shared by every Kefu process:
 //   <prefix>insight:<family>:<m|h>:<bucket>   hash of counters for one minute / hour (HINCRBY; expiring)
-//   <prefix>insight:open                      hash conversation key → state (JSON)
-//   <prefix>insight:open:quiet                sorted set conversation key by last message time
+//   <prefix>insight:{open}                    hash conversation key → state (JSON), merged per turn by a script
+//   <prefix>insight:{open}:quiet              sorted set conversation key by last message time (same slot)
 //   <prefix>insight:presale:<buyer>           time of the buyer's last pre-sale turn (expiring)
 //   <prefix>insight:once:<key>                SET NX markers (expiring)
 //   <prefix>insight:misunderstood             list of not-understood messages, newest first, trimmed
@@ -10,6 +10,8 @@ import type { RedisClient } from '../stores/redis/redis-connection.ts';
 import {
   BUCKET_MS,
   bucketOf,
+  presaleBuyerKey,
+  type ConversationTurn,
   type CounterFamily,
   type Granularity,
   type InsightStore,
@@ -34,6 +36,36 @@ for _, key in ipairs(keys) do
 end
 return out`;
 
+// Merges one turn into a conversation's open state and files it in the quiet index, atomically, so
+// two processes noting turns of one conversation at once lose no update and only one is told the
+// conversation is new. Same merge as mergeTurn in dialogs/insight/insight-store.ts (the contract
+// tests run both). Both keys carry the {open} hash tag: one slot, as Redis Cluster requires.
+// cjson writes numbers with 14 significant digits: millisecond times (13 digits) come back exact.
+// KEYS[1]: the open hash; KEYS[2]: the quiet index.
+// ARGV: conversation key, channel, buyer id, time, outcome, hand-off reason ('' for none), pre-sale ('1'/'0').
+// Returns 1 when the conversation was not open before.
+const NOTE_TURN = `
+local stored = redis.call('HGET', KEYS[1], ARGV[1])
+local previous = nil
+if stored then previous = cjson.decode(stored) end
+local at = tonumber(ARGV[4])
+local state = { key = ARGV[1], channel = ARGV[2], buyerId = ARGV[3], lastOutcome = ARGV[5], firstAt = at, lastAt = at, handoffReason = cjson.null, presale = ARGV[7] == '1' }
+if ARGV[6] ~= '' then state.handoffReason = ARGV[6] end
+if previous then
+  state.firstAt = tonumber(previous.firstAt) or at
+  state.lastAt = math.max(tonumber(previous.lastAt) or 0, at)
+  if previous.handoffReason ~= nil and previous.handoffReason ~= cjson.null then state.handoffReason = previous.handoffReason end
+  state.presale = previous.presale == true or state.presale
+end
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(state))
+redis.call('ZADD', KEYS[2], string.format('%.17g', state.lastAt), ARGV[1])
+if previous then return 0 end
+return 1`;
+
+interface InsightCommands {
+  kefuInsightNoteTurn(open: string, quiet: string, ...args: (string | number)[]): Promise<number>;
+}
+
 export class RedisInsightStore implements InsightStore {
   private readonly client: RedisClient;
   private readonly prefix: string;
@@ -41,6 +73,8 @@ export class RedisInsightStore implements InsightStore {
   constructor(options: { client: RedisClient; prefix: string }) {
     this.client = options.client;
     this.prefix = `${options.prefix}insight:`;
+    const client = options.client as unknown as Partial<InsightCommands> & RedisClient;
+    if (!client.kefuInsightNoteTurn) client.defineCommand('kefuInsightNoteTurn', { lua: NOTE_TURN, numberOfKeys: 2 });
   }
 
   private bucketKey(family: CounterFamily, granularity: Granularity, bucket: number): string {
@@ -75,12 +109,25 @@ export class RedisInsightStore implements InsightStore {
     });
   }
 
-  async saveOpenConversation(conversation: OpenConversation): Promise<void> {
-    await this.client
-      .multi()
-      .hset(`${this.prefix}{open}`, conversation.key, JSON.stringify(conversation))
-      .zadd(`${this.prefix}{open}:quiet`, conversation.lastAt, conversation.key)
-      .exec();
+  async noteTurn(turn: ConversationTurn, presale?: { keepMs: number }): Promise<boolean> {
+    const args = [turn.key, turn.channel, turn.buyerId, turn.at, turn.outcome, turn.handoffReason ?? '', turn.presale ? '1' : '0'];
+    const open = `${this.prefix}{open}`;
+    const quiet = `${this.prefix}{open}:quiet`;
+    if (!(turn.presale && presale)) return (await (this.client as unknown as InsightCommands).kefuInsightNoteTurn(open, quiet, ...args)) === 1;
+    // The buyer's pre-sale mark is a key of another slot, so it cannot be in the script. On one
+    // Redis it goes in the same pipeline (one write on the socket); a Cluster pipeline must stay on
+    // one node, so there the two are sent side by side.
+    const mark = `${this.prefix}presale:${presaleBuyerKey(turn)}`;
+    if (!this.client.isCluster) {
+      const pipeline = this.client.pipeline() as unknown as InsightCommands & ReturnType<RedisClient['pipeline']>;
+      pipeline.kefuInsightNoteTurn(open, quiet, ...args);
+      pipeline.set(mark, String(turn.at), 'PX', presale.keepMs);
+      const answers = (await pipeline.exec()) ?? [];
+      for (const [error] of answers) if (error) throw error;
+      return answers[0]?.[1] === 1;
+    }
+    const [isNew] = await Promise.all([(this.client as unknown as InsightCommands).kefuInsightNoteTurn(open, quiet, ...args), this.markPresaleBuyer(presaleBuyerKey(turn), turn.at, presale.keepMs)]);
+    return isNew === 1;
   }
 
   async openConversation(key: string): Promise<OpenConversation | null> {

@@ -70,9 +70,12 @@ export class BuyerTagger implements EventSink {
     const keepSeconds = Math.ceil(Math.max(...[...all.values()].map(tagKeepMs)) / 1000);
     const { store, onTagged, logger } = this.options;
     try {
-      const before = onTagged ? new Set(heldTags(all, await store.signals(buyer), at)) : null;
-      for (const [name, rule] of rules) await store.note(buyer, name, at, tagCount(rule), keepSeconds);
-      if (before && onTagged) for (const name of heldTags(all, await store.signals(buyer), at)) if (!before.has(name)) onTagged(name, at);
+      // Every matching rule's signal and the reads around them in one store call (one round trip).
+      const noted = await store.note(buyer, rules.map(([name, rule]) => ({ tag: name, keepLast: tagCount(rule) })), at, keepSeconds);
+      if (onTagged) {
+        const before = new Set(heldTags(all, noted.before, at));
+        for (const name of heldTags(all, noted.after, at)) if (!before.has(name)) onTagged(name, at);
+      }
     } catch (error) {
       logger.warn({ err: (error as Error).message, tags: rules.map(([name]) => name) }, 'a buyer tag signal could not be kept');
     }

@@ -36,10 +36,27 @@ const DAY_MS = 86_400_000;
 /** Signals per tag: times in ms, newest last. */
 export type BuyerSignals = Record<string, number[]>;
 
+/** One signal to note: of which tag, and how many of its newest signals to keep. */
+export interface TagSignal {
+  tag: string;
+  keepLast: number;
+}
+
+/** The buyer's signals just before and just after a note, read in the same atomic step as it. */
+export interface NotedSignals {
+  before: BuyerSignals;
+  after: BuyerSignals;
+}
+
 /** Where buyers' signals are kept (memory or Redis); keys are channel-and-buyer keys (buyerKey). */
 export interface BuyerTagStore {
-  /** Adds a signal of `tag` at `at`, keeps the newest `keepLast`, and keeps the buyer's record `keepSeconds` from now. */
-  note(buyer: string, tag: string, at: number, keepLast: number, keepSeconds: number): Promise<void>;
+  /**
+   * Adds a signal at `at` for each of `signals` (keeping the newest `keepLast` of each tag) and keeps
+   * the buyer's record `keepSeconds` from now, in one atomic step; answers the buyer's signals just
+   * before and just after it, so a caller can tell which tags this note made the buyer gain, also
+   * while another process notes signals of the same buyer.
+   */
+  note(buyer: string, signals: readonly TagSignal[], at: number, keepSeconds: number): Promise<NotedSignals>;
   signals(buyer: string): Promise<BuyerSignals>;
   /** Deletes everything kept about the buyer (the admin API, for privacy). */
   forget(buyer: string): Promise<void>;

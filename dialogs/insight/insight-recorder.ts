@@ -8,9 +8,8 @@
 // after, and a failing store is logged (rate-limited), never thrown.
 
 import { PAGE_INTENT_PREFIX } from '../shopping/most-asked.ts';
-import type { HandoffReason } from '../messages.ts';
 import type { EventSink, Logger, TurnEvent } from '../ports.ts';
-import type { InsightStore, OpenConversation } from './insight-store.ts';
+import { presaleBuyerKey, type InsightStore, type OpenConversation } from './insight-store.ts';
 import type { AgentWork } from '../handoff/agent-work.ts';
 import { agentWorkCounts } from './agent-figures.ts';
 import { CounterBatch } from './counter-batch.ts';
@@ -121,36 +120,32 @@ export class InsightRecorder implements EventSink {
     // What buyers ask on each kind of page: the most-asked chips (dialogs/shopping/most-asked.ts).
     if (event.page && event.intent) counts[`${PAGE_INTENT_PREFIX}${event.page}:${event.intent}`] = 1;
 
-    const previous = await store.openConversation(key);
-    // Claimed in the store, so a conversation whose messages land on two processes counts once.
-    if (!previous && (await store.claimOnce(`started:${key}`, DAY_MS))) counts['conversations:started'] = 1;
-
-    // The remaining writes are independent: sent together, they cost one round trip to Redis.
-    this.counters.add(event.at, 'counts', counts);
-    const phrase = event.outcome === 'relayed' || !event.text ? null : normalisePhrase(event.text);
-    if (phrase) this.counters.add(event.at, 'phrases', { [phrase]: 1 });
-    const writes: Promise<void>[] = [];
-    const misunderstood = event.outcome === 'not_understood' || event.handoffReason === 'not_understood';
-    if (misunderstood && event.text && event.text.length <= MAX_TRAINER_TEXT && phrase) {
-      // Kept normalised: personal numbers and addresses are already masked in what is stored.
-      writes.push(store.keepMisunderstood({ text: phrase, at: event.at, language: event.language }, this.options.keepMisunderstood));
-    }
     const presale = Boolean(event.intent && this.presale.has(event.intent));
-    if (presale) writes.push(store.markPresaleBuyer(`${conversation.channel}:${conversation.buyerId}`, event.at, DAY_MS));
-    const handoffReason: HandoffReason | null = (previous?.handoffReason as HandoffReason | null) ?? event.handoffReason ?? null;
-    writes.push(
-      store.saveOpenConversation({
-        key,
-        channel: conversation.channel,
-        buyerId: conversation.buyerId,
-        firstAt: previous?.firstAt ?? event.at,
-        lastAt: Math.max(previous?.lastAt ?? 0, event.at),
-        lastOutcome: event.outcome,
-        handoffReason,
-        presale: Boolean(previous?.presale) || presale,
-      }),
-    );
-    await Promise.all(writes);
+    const phrase = event.outcome === 'relayed' || !event.text ? null : normalisePhrase(event.text);
+    const misunderstood = event.outcome === 'not_understood' || event.handoffReason === 'not_understood';
+    // Kept normalised: personal numbers and addresses are already masked in what is stored. Sent in
+    // the same tick as the turn's note below, so the two travel together rather than one after the other.
+    const trainer =
+      misunderstood && event.text && event.text.length <= MAX_TRAINER_TEXT && phrase
+        ? store.keepMisunderstood({ text: phrase, at: event.at, language: event.language }, this.options.keepMisunderstood)
+        : null;
+    let started: boolean;
+    try {
+      // One atomic call merges the turn into the open state (and marks a pre-sale buyer with it):
+      // two processes noting turns of one conversation at once lose nothing and only one hears "new".
+      started = await store.noteTurn(
+        { key, channel: conversation.channel, buyerId: conversation.buyerId, at: event.at, outcome: event.outcome, handoffReason: event.handoffReason ?? null, presale },
+        { keepMs: DAY_MS },
+      );
+    } finally {
+      await trainer;
+    }
+    // The day-long marker is claimed only for a conversation new to the open set (one message in a
+    // conversation's life): it keeps a conversation that was settled and came back within the day
+    // from counting as started twice.
+    if (started && (await store.claimOnce(`started:${key}`, DAY_MS))) counts['conversations:started'] = 1;
+    this.counters.add(event.at, 'counts', counts);
+    if (phrase) this.counters.add(event.at, 'phrases', { [phrase]: 1 });
     this.options.onRecorded?.();
   }
 
@@ -186,7 +181,7 @@ export class InsightRecorder implements EventSink {
   async recordOrder(order: OrderReport): Promise<{ counted: boolean; influenced: boolean }> {
     const { store } = this.options;
     if (!(await store.claimOnce(`order:${order.channel}:${order.orderId}`, 2 * DAY_MS))) return { counted: false, influenced: false };
-    const last = await store.lastPresale(`${order.channel}:${order.buyerId}`);
+    const last = await store.lastPresale(presaleBuyerKey(order));
     const influenced = last !== null && last <= order.at && order.at - last <= DAY_MS;
     await store.add(order.at, 'counts', { 'orders:total': 1, ...(influenced ? { 'orders:influenced': 1 } : {}) });
     return { counted: true, influenced };

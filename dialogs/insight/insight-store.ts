@@ -32,6 +32,42 @@ export interface OpenConversation {
   presale: boolean;
 }
 
+/** What one turn tells about its conversation (see noteTurn). */
+export interface ConversationTurn {
+  /** channel:conversationId */
+  key: string;
+  channel: string;
+  buyerId: string;
+  at: number;
+  outcome: string;
+  handoffReason: string | null;
+  /** The turn had a pre-sale intent. */
+  presale: boolean;
+}
+
+/**
+ * A conversation's state after a turn, from its state before (null when not open): the first turn's
+ * time and the first hand-off reason are kept, the last time is the later one, the outcome is the
+ * turn's, and once pre-sale a conversation stays so. The Redis store does the same in Lua.
+ */
+export function mergeTurn(previous: OpenConversation | null, turn: ConversationTurn): OpenConversation {
+  return {
+    key: turn.key,
+    channel: turn.channel,
+    buyerId: turn.buyerId,
+    firstAt: previous?.firstAt ?? turn.at,
+    lastAt: Math.max(previous?.lastAt ?? 0, turn.at),
+    lastOutcome: turn.outcome,
+    handoffReason: previous?.handoffReason ?? turn.handoffReason ?? null,
+    presale: Boolean(previous?.presale) || turn.presale,
+  };
+}
+
+/** The key pre-sale buyers are remembered under (markPresaleBuyer, lastPresale). */
+export function presaleBuyerKey(buyer: { channel: string; buyerId: string }): string {
+  return `${buyer.channel}:${buyer.buyerId}`;
+}
+
 export interface MisunderstoodMessage {
   text: string;
   at: number;
@@ -47,8 +83,14 @@ export interface InsightStore {
   /** The counters of buckets from..to (inclusive, bucket numbers), one record per bucket, in order. */
   read(family: CounterFamily, granularity: Granularity, from: number, to: number): Promise<Record<string, number>[]>;
 
-  /** Remembers a conversation's state after a turn (replacing the previous state). */
-  saveOpenConversation(conversation: OpenConversation): Promise<void>;
+  /**
+   * Merges one turn into its conversation's open state (mergeTurn below) and files the conversation
+   * under its last message time for takeQuietConversations, as one atomic step: two processes noting
+   * turns of one conversation at once lose no update, and exactly one of them is told it is new.
+   * Also marks the buyer pre-sale when the turn is (as markPresaleBuyer, sent with it, not after).
+   * Resolves to true when the conversation was not open before this turn.
+   */
+  noteTurn(turn: ConversationTurn, presale?: { keepMs: number }): Promise<boolean>;
   /** The state of an open conversation, or null. */
   openConversation(key: string): Promise<OpenConversation | null>;
   /**
