@@ -1,5 +1,8 @@
 // The insight store on Redis, shared by every Kefu process:
-//   <prefix>insight:<family>:<m|h>:<bucket>   hash of counters for one minute / hour (HINCRBY; expiring)
+//   <prefix>insight:{<family>:<hour>}:<m|h>:<bucket>
+//                                             hash of counters for one minute / hour (HINCRBY; expiring);
+//                                             a minute's key and its hour's share the hour's hash tag,
+//                                             so the transaction adding to both stays in one Cluster slot
 //   <prefix>insight:{open}                    hash conversation key → state (JSON), merged per turn by a script
 //   <prefix>insight:{open}:quiet              sorted set conversation key by last message time (same slot)
 //   <prefix>insight:presale:<buyer>           time of the buyer's last pre-sale turn (expiring)
@@ -87,7 +90,8 @@ export class RedisInsightStore implements InsightStore {
   }
 
   private bucketKey(family: CounterFamily, granularity: Granularity, bucket: number): string {
-    return `${this.prefix}${family === 'counts' ? 'c' : 'p'}:${granularity === 'minute' ? 'm' : 'h'}:${bucket}`;
+    const hour = granularity === 'hour' ? bucket : Math.floor((bucket * BUCKET_MS.minute) / BUCKET_MS.hour);
+    return `${this.prefix}{${family === 'counts' ? 'c' : 'p'}:${hour}}:${granularity === 'minute' ? 'm' : 'h'}:${bucket}`;
   }
 
   async add(at: number, family: CounterFamily, increments: Record<string, number>): Promise<void> {
@@ -107,13 +111,13 @@ export class RedisInsightStore implements InsightStore {
   async read(family: CounterFamily, granularity: Granularity, from: number, to: number): Promise<Record<string, number>[]> {
     if (to < from) return [];
     if (to - from + 1 > MAX_READ_BUCKETS) throw new Error(`cannot read more than ${MAX_READ_BUCKETS} buckets at once`);
-    const pipeline = this.client.pipeline();
-    for (let bucket = from; bucket <= to; bucket++) pipeline.hgetall(this.bucketKey(family, granularity, bucket));
-    const answers = (await pipeline.exec()) ?? [];
-    return answers.map(([error, value]) => {
-      if (error) throw error;
+    // Not one pipeline: on a Cluster the buckets of different hours live on different nodes. Made in
+    // one tick, the reads still leave together (auto-pipelining), one write per node.
+    const reads: Promise<Record<string, string>>[] = [];
+    for (let bucket = from; bucket <= to; bucket++) reads.push(this.client.hgetall(this.bucketKey(family, granularity, bucket)));
+    return (await Promise.all(reads)).map((value) => {
       const record: Record<string, number> = {};
-      for (const [field, count] of Object.entries(value as Record<string, string>)) record[field] = Number(count);
+      for (const [field, count] of Object.entries(value)) record[field] = Number(count);
       return record;
     });
   }
@@ -170,10 +174,7 @@ export class RedisInsightStore implements InsightStore {
   async forgetMisunderstood(texts: string[]): Promise<void> {
     const forget = new Set(texts);
     const values = await this.client.lrange(`${this.prefix}misunderstood`, 0, -1);
-    const pipeline = this.client.pipeline();
-    for (const value of new Set(values)) {
-      if (forget.has((JSON.parse(value) as MisunderstoodMessage).text)) pipeline.lrem(`${this.prefix}misunderstood`, 0, value);
-    }
-    await pipeline.exec();
+    const removals = [...new Set(values)].filter((value) => forget.has((JSON.parse(value) as MisunderstoodMessage).text));
+    await Promise.all(removals.map((value) => this.client.lrem(`${this.prefix}misunderstood`, 0, value)));
   }
 }

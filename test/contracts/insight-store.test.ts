@@ -50,6 +50,19 @@ const implementations: [string, () => Promise<Fixture>][] = [
       };
     },
   ],
+  [
+    'redis cluster',
+    async () => {
+      const redis = await connectClusterRedis('insight');
+      return {
+        store: new RedisInsightStore({ client: redis.client, prefix: redis.prefix }),
+        another: async () => new RedisInsightStore({ client: await redis.connectAnother(), prefix: redis.prefix }),
+        elapse: (ms) => elapseRedisTtls(redis.client, redis.prefix, ms / 1000),
+        footprint: async () => (await keysWithPrefix(redis.client, redis.prefix)).length,
+        close: redis.close,
+      };
+    },
+  ],
 ];
 
 const conversation = (key: string, lastAt: number): OpenConversation => ({
@@ -194,26 +207,5 @@ describe.each(implementations)('InsightStore contract: %s', (_name, makeFixture)
     expect(kept[0]).toEqual({ text: 'm3', at: 11, language: 'en' });
     await store.forgetMisunderstood(['m1', 'm2', 'never seen']);
     expect((await store.listMisunderstood()).map((m) => m.text)).toEqual(['m3', 'm0', 'm3', 'm0', 'm3']);
-  });
-});
-
-// The whole contract cannot run on a Cluster yet (a counter MULTI spans the minute's and the hour's
-// slots), but the turn's note does: its script stays in the {open} slot and the pre-sale mark,
-// in a slot of its own, is sent beside it rather than in one pipeline.
-describe('RedisInsightStore on a Redis Cluster', () => {
-  it('merges turns noted by two processes at once and marks the pre-sale buyer', async () => {
-    const redis = await connectClusterRedis('insight');
-    try {
-      const store = new RedisInsightStore({ client: redis.client, prefix: redis.prefix });
-      const other = new RedisInsightStore({ client: await redis.connectAnother(), prefix: redis.prefix });
-      const answers = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => noteOne(i % 2 ? store : other, turn('cluster', NOW + i, { presale: i === 3, handoffReason: i === 6 ? 'complaint' : null }), { keepMs: 60_000 })),
-      );
-      expect(answers.filter(Boolean)).toHaveLength(1);
-      expect(await store.openConversation('cluster')).toMatchObject({ lastAt: NOW + 9, presale: true, handoffReason: 'complaint' });
-      expect(await other.lastPresale('webchat:b-cluster')).toBe(NOW + 3);
-    } finally {
-      await redis.close();
-    }
   });
 });
