@@ -22,6 +22,18 @@ interface Fixture {
 
 const NOW = Date.now();
 
+/** The Redis store on one Redis or a Cluster; TTLs elapse by shortening them. */
+async function redisFixture(connecting: ReturnType<typeof connectSharedRedis> | ReturnType<typeof connectClusterRedis>): Promise<Fixture> {
+  const redis = await connecting;
+  return {
+    store: new RedisInsightStore({ client: redis.client, prefix: redis.prefix }),
+    another: async () => new RedisInsightStore({ client: await redis.connectAnother(), prefix: redis.prefix }),
+    elapse: (ms) => elapseRedisTtls(redis.client, redis.prefix, ms / 1000),
+    footprint: async () => (await keysWithPrefix(redis.client, redis.prefix)).length,
+    close: redis.close,
+  };
+}
+
 const implementations: [string, () => Promise<Fixture>][] = [
   [
     'memory',
@@ -37,32 +49,8 @@ const implementations: [string, () => Promise<Fixture>][] = [
       };
     },
   ],
-  [
-    'redis',
-    async () => {
-      const redis = await connectSharedRedis('insight');
-      return {
-        store: new RedisInsightStore({ client: redis.client, prefix: redis.prefix }),
-        another: async () => new RedisInsightStore({ client: await redis.connectAnother(), prefix: redis.prefix }),
-        elapse: (ms) => elapseRedisTtls(redis.client, redis.prefix, ms / 1000),
-        footprint: async () => (await keysWithPrefix(redis.client, redis.prefix)).length,
-        close: redis.close,
-      };
-    },
-  ],
-  [
-    'redis cluster',
-    async () => {
-      const redis = await connectClusterRedis('insight');
-      return {
-        store: new RedisInsightStore({ client: redis.client, prefix: redis.prefix }),
-        another: async () => new RedisInsightStore({ client: await redis.connectAnother(), prefix: redis.prefix }),
-        elapse: (ms) => elapseRedisTtls(redis.client, redis.prefix, ms / 1000),
-        footprint: async () => (await keysWithPrefix(redis.client, redis.prefix)).length,
-        close: redis.close,
-      };
-    },
-  ],
+  ['redis', () => redisFixture(connectSharedRedis('insight'))],
+  ['redis cluster', () => redisFixture(connectClusterRedis('insight'))],
 ];
 
 const conversation = (key: string, lastAt: number): OpenConversation => ({
