@@ -1,0 +1,101 @@
+// The Redis a soak run's workers share, in one of two shapes, with the failure the run inflicts on it:
+//   cluster  3 masters + 3 replicas (no persistence); a master is SIGKILLed, its replica takes over,
+//            and the killed node is started again 4 s later (it rejoins as a replica);
+//   single   one redis-server with an append-only file fsynced on every write (appendonly yes,
+//            appendfsync always) in a temporary folder; it is SIGKILLed and started again 1.3 s
+//            later on the same port with its data: issue 13's second chaos run.
+
+import { Cluster, Redis } from 'ioredis';
+import { startRedisCluster } from '../test/support/redis-cluster.ts';
+import { startPrivateRedis } from '../test/support/redis-server.ts';
+
+export type SoakRedisShape = 'cluster' | 'single';
+
+export interface SoakRedis {
+  /** For the start line, e.g. "a Redis Cluster of 3 masters + 3 replicas". */
+  readonly description: string;
+  /** The environment that points a Kefu worker at it. */
+  readonly env: Record<string, string>;
+  /** Kills Redis (or one master) with SIGKILL and starts it again; says what it did through log. */
+  crash(log: (line: string) => void, when: string): Promise<void>;
+  /** Every key matching pattern, with its value (strings only), read after the run. */
+  readStrings(pattern: string): Promise<Map<string, string>>;
+  stop(): Promise<void>;
+}
+
+/** How long the single Redis stays down: issue 13's measured chaos run. */
+export const SINGLE_DOWN_MS = 1300;
+/** How long a killed Cluster master stays down (its replica is promoted within ~3 s). */
+const MASTER_DOWN_MS = 4000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function startSoakRedis(shape: SoakRedisShape): Promise<SoakRedis> {
+  return shape === 'single' ? startSingle() : startCluster();
+}
+
+async function startCluster(): Promise<SoakRedis> {
+  const cluster = await startRedisCluster(3, 1);
+  return {
+    description: 'a Redis Cluster of 3 masters + 3 replicas',
+    env: { REDIS_CLUSTER_NODES: cluster.nodeUrls.join(',') },
+    async crash(log, when) {
+      const port = await cluster.aMaster();
+      log(`soak: killing Redis master :${port} (SIGKILL) ${when}; its replica takes over`);
+      await cluster.kill(port);
+      await sleep(MASTER_DOWN_MS);
+      await cluster.restart(port);
+      log(`soak: Redis node :${port} started again (a replica now)`);
+    },
+    async readStrings(pattern) {
+      const client = new Cluster(cluster.nodes.map((node) => ({ host: '127.0.0.1', port: node.port })));
+      try {
+        if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
+        const found = new Map<string, string>();
+        for (const master of client.nodes('master')) await scanInto(master, pattern, found);
+        return found;
+      } finally {
+        client.disconnect();
+      }
+    },
+    stop: () => cluster.stop(),
+  };
+}
+
+async function startSingle(): Promise<SoakRedis> {
+  const server = await startPrivateRedis({ keepData: true });
+  return {
+    description: `one Redis (:${server.port}, append-only file fsynced on every write)`,
+    env: { REDIS_URL: server.url },
+    async crash(log, when) {
+      log(`soak: killing Redis :${server.port} (SIGKILL) ${when}; back in ${SINGLE_DOWN_MS} ms with its data`);
+      await server.stop();
+      await sleep(SINGLE_DOWN_MS);
+      await server.start();
+      log(`soak: Redis :${server.port} started again`);
+    },
+    async readStrings(pattern) {
+      const client = new Redis(server.url);
+      try {
+        const found = new Map<string, string>();
+        await scanInto(client, pattern, found);
+        return found;
+      } finally {
+        client.disconnect();
+      }
+    },
+    stop: () => server.stop(),
+  };
+}
+
+async function scanInto(server: Redis, pattern: string, found: Map<string, string>): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await server.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+    cursor = next;
+    for (const key of keys) {
+      const value = await server.get(key);
+      if (value !== null) found.set(key, value);
+    }
+  } while (cursor !== '0');
+}
