@@ -13,7 +13,7 @@ import { createRedisCluster, waitForRedisReady } from '../../adapters/stores/red
 import { RedisConversationLine } from '../../adapters/stores/redis/redis-conversation-line.ts';
 import { channelKeyBase, sessionKey } from '../../adapters/stores/redis/redis-keys.ts';
 import { RedisTurnStore } from '../../adapters/stores/redis/redis-turn-store.ts';
-import { NotReplicatedError, slotOf } from '../../adapters/stores/redis/replica-wait.ts';
+import { liveReplicas, NotReplicatedError, slotOf } from '../../adapters/stores/redis/replica-wait.ts';
 import type { InboundMessage } from '../../dialogs/messages.ts';
 import { silentLogger } from '../../dialogs/ports.ts';
 import { startRedisCluster, type LocalRedisCluster } from '../support/redis-cluster.ts';
@@ -51,6 +51,20 @@ async function replicaPid(cluster: LocalRedisCluster, port: number): Promise<num
     }
   }
   throw new Error(`no replica of :${port}`);
+}
+
+/** Waits until the master on port lists a live replica (one paused earlier in the test is caught up). */
+async function untilReplicaIsLive(port: number): Promise<void> {
+  const redis = new Redis(port, '127.0.0.1');
+  try {
+    for (let attempt = 0; attempt < 200; attempt += 1) {
+      if (liveReplicas(await redis.info('replication')) > 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`no live replica of :${port}`);
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** Runs work while the process is stopped (SIGSTOP): it holds its connections but reads nothing. */
@@ -115,11 +129,26 @@ describe('writes acknowledged on a Redis Cluster wait for a replica', () => {
     expect(await turns.begin(conversation, 'm1', 60)).toEqual({ status: 'done', result: '"the answer"' });
   });
 
+  it('stops waiting for a replica that has acknowledged nothing for seconds (hung), as for none', async () => {
+    const state = new RedisChannelState({ ...settings, client, prefix, channel: 'lazada', replicaWaitMs: 200 });
+    const inbox = `${channelKeyBase(prefix, 'lazada')}inbox`;
+    try {
+      const pid = await replicaPid(cluster, masterPort(client, inbox));
+      await whilePaused(pid, async () => {
+        await new Promise((resolve) => setTimeout(resolve, 4500)); // past REPLICA_LAG_SECONDS (3) of silence
+        expect(await state.enqueue(lazadaMessage('c-hung'))).toBe('queued');
+      });
+    } finally {
+      await state.close();
+    }
+  });
+
   it('keeps an acknowledged push through its master\'s failover', async () => {
     const state = new RedisChannelState({ ...settings, client, prefix, channel: 'lazada' });
     const inbox = `${channelKeyBase(prefix, 'lazada')}inbox`;
     const message = lazadaMessage('c-failover');
     try {
+      await untilReplicaIsLive(masterPort(client, inbox));
       expect(await state.enqueue(message)).toBe('queued');
       await cluster.kill(masterPort(client, inbox)); // SIGKILL, the moment after it answered
       // The replica takes over after the node timeout; ioredis follows the new slot map.
@@ -133,6 +162,14 @@ describe('writes acknowledged on a Redis Cluster wait for a replica', () => {
       await state.close();
     }
   }, 60_000);
+});
+
+describe('live replicas, read from INFO replication', () => {
+  it('counts online replicas heard from within 3 s', () => {
+    const info = ['# Replication', 'role:master', 'connected_slaves:3', 'slave0:ip=127.0.0.1,port=7001,state=online,offset=120,lag=0', 'slave1:ip=127.0.0.1,port=7002,state=online,offset=90,lag=7', 'slave2:ip=127.0.0.1,port=7003,state=wait_bgsave,offset=0,lag=0', 'master_repl_offset:120'].join('\r\n');
+    expect(liveReplicas(info)).toBe(1);
+    expect(liveReplicas('# Replication\r\nrole:master\r\nconnected_slaves:0\r\n')).toBe(0);
+  });
 });
 
 describe('a Redis Cluster master without a replica', () => {

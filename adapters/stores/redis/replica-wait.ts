@@ -21,11 +21,12 @@
 // WAIT is per connection: it covers every write this connection sent before it, so a write that
 // must be covered is made on the same connection just before (the pipeline's node is the key's).
 //
-// When no replica acknowledges within timeoutMs, the master is asked (ROLE) whether it has any
-// replica at all: with none (it was just promoted and its old master has not rejoined, or its
-// replica is down) there is no replica a failover could promote, so the write is accepted, and
-// WAIT is skipped on that master (a WAIT there would only stall the connection for timeoutMs) until
-// ROLE, asked again once a second, lists a replica. With a replica that did not answer in time, the write is not acknowledged:
+// When no replica acknowledges within timeoutMs, the master is asked (INFO replication) whether it
+// has a live replica: with none (it was just promoted and its old master has not rejoined, its
+// replica is down, or has not acknowledged anything for seconds) there is no up-to-date replica a
+// failover could promote, so the write is accepted, and WAIT is skipped on that master (a WAIT there
+// would only stall the connection for timeoutMs) until it lists a live replica again (asked once a
+// second). With a replica that did not answer in time, the write is not acknowledged:
 // NotReplicatedError, which callers turn into the platform's retry answer (the write itself is
 // done, and a retry finds it).
 //
@@ -63,7 +64,7 @@ export class ReplicaWait {
   private readonly logger: Logger;
   /** Masters (ioredis node keys "host:port") found without replicas, until when. */
   private readonly withoutReplicas = new Map<string, number>();
-  /** A ROLE question under way, per master. */
+  /** A question about replicas under way, per master. */
   private readonly asking = new Map<string, Promise<boolean>>();
 
   constructor(options: ReplicaWaitOptions) {
@@ -111,7 +112,7 @@ export class ReplicaWait {
 
   /**
    * True while master is known to have no replica: WAIT there would stall the connection for
-   * timeoutMs and then say 0. Asked again (ROLE, no stall) once a second, one question at a time.
+   * timeoutMs and then say 0. Asked again (INFO replication, no stall) once a second, one question at a time.
    */
   private async knownWithoutReplicas(cluster: Cluster, master: string, key: string): Promise<boolean> {
     const until = this.withoutReplicas.get(master);
@@ -131,13 +132,33 @@ export class ReplicaWait {
     return asking;
   }
 
-  /** Whether the master of key's slot lists any replica (ROLE), asked through a pipeline routed by key. */
+  /**
+   * Whether the master of key's slot has a replica that is online and acknowledged the replication
+   * stream within REPLICA_LAG_SECONDS (INFO replication's "lag", seconds since its last REPLCONF ACK;
+   * a replica sends one every second), asked through a pipeline routed by key. A replica that hangs
+   * stays listed until Redis drops it (repl-timeout, 60 s by default); counted only while it is
+   * recent, so a hung replica stalls writes for seconds, not a minute.
+   */
   private async hasReplicas(cluster: Cluster, key: string): Promise<boolean> {
-    const results = (await cluster.pipeline().exists(key).role().exec()) ?? [];
-    const [error, role] = results[1] ?? [new Error('no reply to ROLE'), null];
-    if (error || !Array.isArray(role)) return true; // unknown: do not acknowledge
-    return role[0] === 'master' && Array.isArray(role[2]) && role[2].length > 0;
+    const results = (await cluster.pipeline().exists(key).info('replication').exec()) ?? [];
+    const [error, info] = results[1] ?? [new Error('no reply to INFO'), null];
+    if (error || typeof info !== 'string') return true; // unknown: do not acknowledge
+    return liveReplicas(info) > 0;
   }
+}
+
+/** A replica silent for longer than this is not counted as one a failover could promote. */
+const REPLICA_LAG_SECONDS = 3;
+
+/** The replicas INFO replication lists as online with a lag of at most REPLICA_LAG_SECONDS. */
+export function liveReplicas(info: string): number {
+  let live = 0;
+  for (const line of info.split(/\r?\n/)) {
+    if (!/^slave\d+:/.test(line)) continue;
+    const fields = new Map(line.slice(line.indexOf(':') + 1).split(',').map((pair) => pair.split('=', 2) as [string, string]));
+    if (fields.get('state') === 'online' && Number(fields.get('lag') ?? Infinity) <= REPLICA_LAG_SECONDS) live += 1;
+  }
+  return live;
 }
 
 /**
