@@ -16,10 +16,16 @@ export interface SoakRedis {
   readonly description: string;
   /** The environment that points a Kefu worker at it. */
   readonly env: Record<string, string>;
-  /** Kills Redis (or one master) with SIGKILL and starts it again; says what it did through log. */
-  crash(log: (line: string) => void, when: string): Promise<void>;
+  /**
+   * Kills Redis with SIGKILL and starts it again; says what it did through log. On a Cluster the
+   * master killed is the one holding `key` (the run passes the Lazada inbox's key, so the failover
+   * tests the pushes it acknowledged).
+   */
+  crash(log: (line: string) => void, when: string, key: string): Promise<void>;
   /** Every key matching pattern, with its value (strings only), read after the run. */
   readStrings(pattern: string): Promise<Map<string, string>>;
+  /** XLEN of a stream (0 when it does not exist). */
+  streamLength(key: string): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -34,36 +40,59 @@ export async function startSoakRedis(shape: SoakRedisShape): Promise<SoakRedis> 
   return shape === 'single' ? startSingle() : startCluster();
 }
 
+/** The run's own client for its reads (never the workers' connections), made at the first read. */
+function reader<C extends Redis | Cluster>(connect: () => C): { get(): Promise<C>; close(): void } {
+  let client: C | null = null;
+  return {
+    async get() {
+      if (!client) {
+        client = connect();
+        client.on('error', () => {}); // it reconnects by itself; a read that fails says why
+      }
+      const ready = client;
+      if (ready.status !== 'ready') await new Promise((resolve) => ready.once('ready', resolve));
+      return ready;
+    },
+    close() {
+      client?.disconnect();
+      client = null;
+    },
+  };
+}
+
 async function startCluster(): Promise<SoakRedis> {
   const cluster = await startRedisCluster(3, 1);
+  const client = reader(() => new Cluster(cluster.nodes.map((node) => ({ host: '127.0.0.1', port: node.port }))));
   return {
     description: 'a Redis Cluster of 3 masters + 3 replicas',
     env: { REDIS_CLUSTER_NODES: cluster.nodeUrls.join(',') },
-    async crash(log, when) {
-      const port = await cluster.aMaster();
-      log(`soak: killing Redis master :${port} (SIGKILL) ${when}; its replica takes over`);
+    async crash(log, when, key) {
+      const reading = await client.get();
+      const slot = Number(await reading.cluster('KEYSLOT', key));
+      const owner = reading.slots[slot]?.[0];
+      const port = owner ? Number(owner.split(':').pop()) : await cluster.aMaster();
+      log(`soak: killing Redis master :${port} (SIGKILL, it holds ${key}) ${when}; its replica takes over`);
       await cluster.kill(port);
       await sleep(MASTER_DOWN_MS);
       await cluster.restart(port);
       log(`soak: Redis node :${port} started again (a replica now)`);
     },
     async readStrings(pattern) {
-      const client = new Cluster(cluster.nodes.map((node) => ({ host: '127.0.0.1', port: node.port })));
-      try {
-        if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
-        const found = new Map<string, string>();
-        for (const master of client.nodes('master')) await scanInto(master, pattern, found);
-        return found;
-      } finally {
-        client.disconnect();
-      }
+      const found = new Map<string, string>();
+      for (const master of (await client.get()).nodes('master')) await scanInto(master, pattern, found);
+      return found;
     },
-    stop: () => cluster.stop(),
+    streamLength: async (key) => (await client.get()).xlen(key),
+    async stop() {
+      client.close();
+      await cluster.stop();
+    },
   };
 }
 
 async function startSingle(): Promise<SoakRedis> {
   const server = await startPrivateRedis({ keepData: true });
+  const client = reader(() => new Redis(server.url));
   return {
     description: `one Redis (:${server.port}, append-only file fsynced on every write)`,
     env: { REDIS_URL: server.url },
@@ -75,16 +104,15 @@ async function startSingle(): Promise<SoakRedis> {
       log(`soak: Redis :${server.port} started again`);
     },
     async readStrings(pattern) {
-      const client = new Redis(server.url);
-      try {
-        const found = new Map<string, string>();
-        await scanInto(client, pattern, found);
-        return found;
-      } finally {
-        client.disconnect();
-      }
+      const found = new Map<string, string>();
+      await scanInto(await client.get(), pattern, found);
+      return found;
     },
-    stop: () => server.stop(),
+    streamLength: async (key) => (await client.get()).xlen(key),
+    async stop() {
+      client.close();
+      await server.stop();
+    },
   };
 }
 

@@ -56,6 +56,8 @@ const QUESTIONS = ['发什么快递', '包邮吗', '几天能到', 'which courie
 /** How long a web chat message keeps being retried (the page's own limit). */
 const KEEP_TRYING_MS = 90_000;
 const PREFIX = 'soak:';
+/** The Lazada channel's inbox stream (redis-channel-state.ts): on a Cluster its master is the one killed. */
+const LAZADA_INBOX = `${PREFIX}channel:{lazada}:inbox`;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -94,11 +96,19 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       ...lazadaConversations.map((id, c) => lazadaBuyer(pool, id, c, options.turns, onHandled, unanswered)),
     ]);
     await progress.done();
-    // Lazada answers are sent after the push is acknowledged: wait for every bubble (or give up).
+    // Lazada messages are handled after the push is acknowledged: wait until the channel's inbox is
+    // empty and every bubble is sent (or give up), so a message still queued is told apart from one lost.
     const expected = options.conversations * options.turns;
+    const inbox = LAZADA_INBOX;
     const giveUp = Date.now() + 60_000;
-    while (lazada.sent().length < expected && Date.now() < giveUp) await sleep(100);
+    let queued = await redis.streamLength(inbox);
+    while ((lazada.sent().length < expected || queued > 0) && Date.now() < giveUp) {
+      await sleep(100);
+      queued = await redis.streamLength(inbox);
+    }
     await sleep(1000); // a late duplicate would show now
+    queued = await redis.streamLength(inbox);
+    if (queued > 0) problems.push(`still in the Lazada inbox 60 s after the last push was acknowledged: ${queued} (counted as lost below if not in a transcript)`);
 
     const transcripts = await readTranscripts(redis);
     let lost = unanswered.length;
@@ -230,7 +240,7 @@ class Chaos {
     if (!this.redis) return;
     if (!this.redisCrashed && handled >= this.total / 5) {
       this.redisCrashed = true;
-      this.pending.push(this.redis.crash(this.log, `after ${handled} of ${this.total} messages`));
+      this.pending.push(this.redis.crash(this.log, `after ${handled} of ${this.total} messages`, LAZADA_INBOX));
     }
     if (!this.workerKilled && handled >= this.total / 2) {
       this.workerKilled = true;
