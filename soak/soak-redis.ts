@@ -19,9 +19,10 @@ export interface SoakRedis {
   /**
    * Kills Redis with SIGKILL and starts it again; says what it did through log. On a Cluster the
    * master killed is the one holding `key` (the run passes the Lazada inbox's key, so the failover
-   * tests the pushes it acknowledged).
+   * tests the pushes it acknowledged). `serving`: Redis answers again (the replica promoted, or the
+   * single server back); `back`: the killed server is running again too.
    */
-  crash(log: (line: string) => void, when: string, key: string): Promise<void>;
+  crash(log: (line: string) => void, when: string, key: string): { serving: Promise<void>; back: Promise<void> };
   /** Every key matching pattern, with its value (strings only), read after the run. */
   readStrings(pattern: string): Promise<Map<string, string>>;
   /** XLEN of a stream (0 when it does not exist). */
@@ -66,16 +67,28 @@ async function startCluster(): Promise<SoakRedis> {
   return {
     description: 'a Redis Cluster of 3 masters + 3 replicas',
     env: { REDIS_CLUSTER_NODES: cluster.nodeUrls.join(',') },
-    async crash(log, when, key) {
-      const reading = await client.get();
-      const slot = Number(await reading.cluster('KEYSLOT', key));
-      const owner = reading.slots[slot]?.[0];
-      const port = owner ? Number(owner.split(':').pop()) : await cluster.aMaster();
-      log(`soak: killing Redis master :${port} (SIGKILL, it holds ${key}) ${when}; its replica takes over`);
-      await cluster.kill(port);
-      await sleep(MASTER_DOWN_MS);
-      await cluster.restart(port);
-      log(`soak: Redis node :${port} started again (a replica now)`);
+    crash(log, when, key) {
+      const killed = (async () => {
+        const reading = await client.get();
+        const slot = Number(await reading.cluster('KEYSLOT', key));
+        const owner = reading.slots[slot]?.[0];
+        const port = owner ? Number(owner.split(':').pop()) : await cluster.aMaster();
+        const replica = await replicaOf(cluster.nodes.map((node) => node.port), port);
+        log(`soak: killing Redis master :${port} (SIGKILL, it holds ${key}) ${when}; its replica :${replica} takes over`);
+        const at = Date.now();
+        await cluster.kill(port);
+        return { port, replica, at };
+      })();
+      const serving = killed.then(async ({ replica, at }) => {
+        await untilMaster(replica);
+        log(`soak: replica :${replica} is master after ${((Date.now() - at) / 1000).toFixed(1)} s`);
+      });
+      const back = killed.then(async ({ port }) => {
+        await sleep(MASTER_DOWN_MS);
+        await cluster.restart(port);
+        log(`soak: Redis node :${port} started again (a replica now)`);
+      });
+      return { serving, back };
     },
     async readStrings(pattern) {
       const found = new Map<string, string>();
@@ -96,12 +109,15 @@ async function startSingle(): Promise<SoakRedis> {
   return {
     description: `one Redis (:${server.port}, append-only file fsynced on every write)`,
     env: { REDIS_URL: server.url },
-    async crash(log, when) {
-      log(`soak: killing Redis :${server.port} (SIGKILL) ${when}; back in ${SINGLE_DOWN_MS} ms with its data`);
-      await server.stop();
-      await sleep(SINGLE_DOWN_MS);
-      await server.start();
-      log(`soak: Redis :${server.port} started again`);
+    crash(log, when) {
+      const back = (async () => {
+        log(`soak: killing Redis :${server.port} (SIGKILL) ${when}; back in ${SINGLE_DOWN_MS} ms with its data`);
+        await server.stop();
+        await sleep(SINGLE_DOWN_MS);
+        await server.start();
+        log(`soak: Redis :${server.port} started again`);
+      })();
+      return { serving: back, back };
     },
     async readStrings(pattern) {
       const found = new Map<string, string>();
@@ -114,6 +130,36 @@ async function startSingle(): Promise<SoakRedis> {
       await server.stop();
     },
   };
+}
+
+/** The port of the node that replicates the master on port. */
+async function replicaOf(ports: number[], master: number): Promise<number> {
+  for (const port of ports) {
+    const role = (await oneCommand(port, (redis) => redis.role()).catch(() => null)) as unknown[] | null;
+    if (role?.[0] === 'slave' && Number(role[2]) === master) return port;
+  }
+  throw new Error(`no replica of :${master}`);
+}
+
+/** Waits until the node on port says it is a master (a replica promoted by the failover). */
+async function untilMaster(port: number): Promise<void> {
+  for (let attempt = 0; attempt < 600; attempt += 1) {
+    const role = (await oneCommand(port, (redis) => redis.role()).catch(() => null)) as unknown[] | null;
+    if (role?.[0] === 'master') return;
+    await sleep(50);
+  }
+  throw new Error(`:${port} did not become master within 30 s`);
+}
+
+async function oneCommand<T>(port: number, command: (redis: Redis) => Promise<T>): Promise<T> {
+  const redis = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false });
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+    return await command(redis);
+  } finally {
+    redis.disconnect();
+  }
 }
 
 async function scanInto(server: Redis, pattern: string, found: Map<string, string>): Promise<void> {

@@ -216,17 +216,20 @@ async function lazadaBuyer(pool: WorkerPool, conversationId: string, c: number, 
 }
 
 /**
- * Crashes Redis a fifth of the way through (a Cluster master, or the single server) and, once it is
- * back, a worker (from half way); starts both again. Redis goes first because it is back within
- * seconds, while a new worker takes tens of seconds to start on a busy machine: in the other order
- * the failover came after the last message (measured: "after 400 of 400 messages"). One failure at a
- * time: a worker started while Redis is away exits at start-up.
+ * Crashes Redis a fifth of the way through (a Cluster master, or the single server) and, once it
+ * answers again (the replica promoted, or the server back), a worker (from two fifths of the way);
+ * starts both again. Redis goes first because it answers again within seconds, while a new worker
+ * takes tens of seconds to start on a busy machine: in the other order the failover came after the
+ * last message (measured: "after 400 of 400 messages"). One failure at a time: a worker started
+ * while Redis is away exits at start-up (the pool starts it again after a pause).
  */
 class Chaos {
   private readonly pending: Promise<void>[] = [];
   private redisCrashed = false;
   private workerKilled = false;
   private handled = 0;
+  /** Redis answers again after its crash. */
+  private serving: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly redis: SoakRedis | null,
@@ -240,12 +243,14 @@ class Chaos {
     if (!this.redis) return;
     if (!this.redisCrashed && handled >= this.total / 5) {
       this.redisCrashed = true;
-      this.pending.push(this.redis.crash(this.log, `after ${handled} of ${this.total} messages`, LAZADA_INBOX));
+      const { serving, back } = this.redis.crash(this.log, `after ${handled} of ${this.total} messages`, LAZADA_INBOX);
+      this.serving = serving;
+      this.pending.push(serving, back);
     }
-    if (!this.workerKilled && handled >= this.total / 2) {
+    if (!this.workerKilled && handled >= (this.total * 2) / 5) {
       this.workerKilled = true;
       this.pending.push(
-        Promise.all(this.pending).then(() => {
+        this.serving.then(() => {
           this.log(`soak: worker kill after ${this.handled} of ${this.total} messages`);
           return killWorker(this.pool, 0, this.log);
         }),
