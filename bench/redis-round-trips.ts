@@ -60,11 +60,11 @@ const relay = createServer((client: Socket) => {
   client.on('data', (chunk: Buffer) => {
     if (phase !== 'off') {
       const listed = commandsIn(chunk);
-      // The insight counters' batch (dialogs/insight/counter-batch.ts), written once a second for
-      // all messages together, and the process heartbeat's SET (process-heartbeat.ts), once a
-      // second for the process: no message's round trip, whichever request they happen to overlap
-      // (the heartbeat alone in a write made a run read 2.07 instead of 2.00 now and then).
-      if (/^MULTI \+ HINCRBY \S*insight:c:/.test(listed) || /^SET \S*alive:\S+$/.test(listed)) writes.periodic++;
+      // Insight's batches, written once a second for all messages together: the counters
+      // (dialogs/insight/counter-batch.ts), the turns' notes and the started-conversation claims that
+      // follow them (insight-recorder.ts), and the process's heartbeat (process-heartbeat.ts). No
+      // message's round trip, whichever request they overlap.
+      if (/^(MULTI \+ HINCRBY \S*insight:\{[cp]:|EVAL(SHA)? \S*insight:\{open\}|SET \S*insight:once:started:|SET \S*alive:)/.test(listed)) writes.periodic++;
       else {
         writes[phase]++;
         lastMessage.push(`${phase === 'hot' ? 'during' : 'after '}  ${listed}`);
@@ -155,7 +155,7 @@ const messages = conversations * DIALOGUE.length;
 const perMessage = (n: number): string => (n / messages).toFixed(2);
 const used = (await commands()) - before;
 process.stdout.write(`the last message's writes:\n  ${lastMessage.join('\n  ')}\n`);
-process.stdout.write(`messages: ${messages}\nround trips per message, before the answer: ${perMessage(writes.hot)}\nround trips per message, after the answer: ${perMessage(writes.after)}\nperiodic writes of the insight counters and the process heartbeat (all messages together): ${writes.periodic}\ncommands per message: ${perMessage(used)}\n`);
+process.stdout.write(`messages: ${messages}\nround trips per message, before the answer: ${perMessage(writes.hot)}\nround trips per message, after the answer: ${perMessage(writes.after)}\nperiodic writes (insight's batches for all messages together, the heartbeat): ${writes.periodic}\ncommands per message: ${perMessage(used)}\n`);
 
 await kefu.close();
 admin.disconnect();

@@ -61,12 +61,14 @@ export class MemoryInsightStore implements InsightStore {
     return out;
   }
 
-  async noteTurn(turn: ConversationTurn, presale?: { keepMs: number }): Promise<boolean> {
-    const stored = this.open.get(turn.key);
-    const previous = stored ? (JSON.parse(stored) as OpenConversation) : null;
-    this.open.set(turn.key, JSON.stringify(mergeTurn(previous, turn)));
-    if (turn.presale && presale) await this.markPresaleBuyer(presaleBuyerKey(turn), turn.at, presale.keepMs);
-    return previous === null;
+  async noteTurns(turns: readonly ConversationTurn[], presale?: { keepMs: number }): Promise<boolean[]> {
+    return turns.map((turn) => {
+      const stored = this.open.get(turn.key);
+      const previous = stored ? (JSON.parse(stored) as OpenConversation) : null;
+      this.open.set(turn.key, JSON.stringify(mergeTurn(previous, turn)));
+      if (turn.presale && presale) void this.markPresaleBuyer(presaleBuyerKey(turn), turn.at, presale.keepMs);
+      return previous === null;
+    });
   }
 
   async openConversation(key: string): Promise<OpenConversation | null> {

@@ -1,5 +1,8 @@
 // The insight store on Redis, shared by every Kefu process:
-//   <prefix>insight:<family>:<m|h>:<bucket>   hash of counters for one minute / hour (HINCRBY; expiring)
+//   <prefix>insight:{<family>:<hour>}:<m|h>:<bucket>
+//                                             hash of counters for one minute / hour (HINCRBY; expiring);
+//                                             a minute's key and its hour's share the hour's hash tag,
+//                                             so the transaction adding to both stays in one Cluster slot
 //   <prefix>insight:{open}                    hash conversation key → state (JSON), merged per turn by a script
 //   <prefix>insight:{open}:quiet              sorted set conversation key by last message time (same slot)
 //   <prefix>insight:presale:<buyer>           time of the buyer's last pre-sale turn (expiring)
@@ -36,34 +39,43 @@ for _, key in ipairs(keys) do
 end
 return out`;
 
-// Merges one turn into a conversation's open state and files it in the quiet index, atomically, so
-// two processes noting turns of one conversation at once lose no update and only one is told the
-// conversation is new. Same merge as mergeTurn in dialogs/insight/insight-store.ts (the contract
-// tests run both). Both keys carry the {open} hash tag: one slot, as Redis Cluster requires.
+// Merges turns, in order, into their conversations' open states and files each in the quiet index,
+// atomically, so two processes noting turns of one conversation at once lose no update and only one
+// is told the conversation is new. Same merge as mergeTurn in dialogs/insight/insight-store.ts (the
+// contract tests run both). Both keys carry the {open} hash tag: one slot, as Redis Cluster requires.
+// A process sends all its turns of a second in one call (insight-recorder.ts), so this slot sees a
+// call per process per second rather than one per message.
 // cjson writes numbers with 14 significant digits: millisecond times (13 digits) come back exact.
 // KEYS[1]: the open hash; KEYS[2]: the quiet index.
-// ARGV: conversation key, channel, buyer id, time, outcome, hand-off reason ('' for none), pre-sale ('1'/'0').
-// Returns 1 when the conversation was not open before.
-const NOTE_TURN = `
-local stored = redis.call('HGET', KEYS[1], ARGV[1])
-local previous = nil
-if stored then previous = cjson.decode(stored) end
-local at = tonumber(ARGV[4])
-local state = { key = ARGV[1], channel = ARGV[2], buyerId = ARGV[3], lastOutcome = ARGV[5], firstAt = at, lastAt = at, handoffReason = cjson.null, presale = ARGV[7] == '1' }
-if ARGV[6] ~= '' then state.handoffReason = ARGV[6] end
-if previous then
-  state.firstAt = tonumber(previous.firstAt) or at
-  state.lastAt = math.max(tonumber(previous.lastAt) or 0, at)
-  if previous.handoffReason ~= nil and previous.handoffReason ~= cjson.null then state.handoffReason = previous.handoffReason end
-  state.presale = previous.presale == true or state.presale
+// ARGV: 7 per turn: conversation key, channel, buyer id, time, outcome, hand-off reason ('' for none), pre-sale ('1'/'0').
+// Returns one number per turn: 1 when its conversation was not open before it.
+const NOTE_TURNS = `
+local out = {}
+for i = 1, #ARGV, 7 do
+  local key = ARGV[i]
+  local stored = redis.call('HGET', KEYS[1], key)
+  local previous = nil
+  if stored then previous = cjson.decode(stored) end
+  local at = tonumber(ARGV[i + 3])
+  local state = { key = key, channel = ARGV[i + 1], buyerId = ARGV[i + 2], lastOutcome = ARGV[i + 4], firstAt = at, lastAt = at, handoffReason = cjson.null, presale = ARGV[i + 6] == '1' }
+  if ARGV[i + 5] ~= '' then state.handoffReason = ARGV[i + 5] end
+  if previous then
+    state.firstAt = tonumber(previous.firstAt) or at
+    state.lastAt = math.max(tonumber(previous.lastAt) or 0, at)
+    if previous.handoffReason ~= nil and previous.handoffReason ~= cjson.null then state.handoffReason = previous.handoffReason end
+    state.presale = previous.presale == true or state.presale
+  end
+  redis.call('HSET', KEYS[1], key, cjson.encode(state))
+  redis.call('ZADD', KEYS[2], string.format('%.17g', state.lastAt), key)
+  if previous then out[#out + 1] = 0 else out[#out + 1] = 1 end
 end
-redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(state))
-redis.call('ZADD', KEYS[2], string.format('%.17g', state.lastAt), ARGV[1])
-if previous then return 0 end
-return 1`;
+return out`;
+
+/** Turns per script call: a call's arguments stay far below Redis's limits, and one call stays short. */
+const TURNS_PER_CALL = 500;
 
 interface InsightCommands {
-  kefuInsightNoteTurn(open: string, quiet: string, ...args: (string | number)[]): Promise<number>;
+  kefuInsightNoteTurns(open: string, quiet: string, ...args: (string | number)[]): Promise<number[]>;
 }
 
 export class RedisInsightStore implements InsightStore {
@@ -74,11 +86,12 @@ export class RedisInsightStore implements InsightStore {
     this.client = options.client;
     this.prefix = `${options.prefix}insight:`;
     const client = options.client as unknown as Partial<InsightCommands> & RedisClient;
-    if (!client.kefuInsightNoteTurn) client.defineCommand('kefuInsightNoteTurn', { lua: NOTE_TURN, numberOfKeys: 2 });
+    if (!client.kefuInsightNoteTurns) client.defineCommand('kefuInsightNoteTurns', { lua: NOTE_TURNS, numberOfKeys: 2 });
   }
 
   private bucketKey(family: CounterFamily, granularity: Granularity, bucket: number): string {
-    return `${this.prefix}${family === 'counts' ? 'c' : 'p'}:${granularity === 'minute' ? 'm' : 'h'}:${bucket}`;
+    const hour = granularity === 'hour' ? bucket : Math.floor((bucket * BUCKET_MS.minute) / BUCKET_MS.hour);
+    return `${this.prefix}{${family === 'counts' ? 'c' : 'p'}:${hour}}:${granularity === 'minute' ? 'm' : 'h'}:${bucket}`;
   }
 
   async add(at: number, family: CounterFamily, increments: Record<string, number>): Promise<void> {
@@ -98,27 +111,32 @@ export class RedisInsightStore implements InsightStore {
   async read(family: CounterFamily, granularity: Granularity, from: number, to: number): Promise<Record<string, number>[]> {
     if (to < from) return [];
     if (to - from + 1 > MAX_READ_BUCKETS) throw new Error(`cannot read more than ${MAX_READ_BUCKETS} buckets at once`);
-    const pipeline = this.client.pipeline();
-    for (let bucket = from; bucket <= to; bucket++) pipeline.hgetall(this.bucketKey(family, granularity, bucket));
-    const answers = (await pipeline.exec()) ?? [];
-    return answers.map(([error, value]) => {
-      if (error) throw error;
+    // Not one pipeline: on a Cluster the buckets of different hours live on different nodes. Made in
+    // one tick, the reads still leave together (auto-pipelining), one write per node.
+    const reads: Promise<Record<string, string>>[] = [];
+    for (let bucket = from; bucket <= to; bucket++) reads.push(this.client.hgetall(this.bucketKey(family, granularity, bucket)));
+    return (await Promise.all(reads)).map((value) => {
       const record: Record<string, number> = {};
-      for (const [field, count] of Object.entries(value as Record<string, string>)) record[field] = Number(count);
+      for (const [field, count] of Object.entries(value)) record[field] = Number(count);
       return record;
     });
   }
 
-  async noteTurn(turn: ConversationTurn, presale?: { keepMs: number }): Promise<boolean> {
-    const args = [turn.key, turn.channel, turn.buyerId, turn.at, turn.outcome, turn.handoffReason ?? '', turn.presale ? '1' : '0'];
+  async noteTurns(turns: readonly ConversationTurn[], presale?: { keepMs: number }): Promise<boolean[]> {
     const open = `${this.prefix}{open}`;
     const quiet = `${this.prefix}{open}:quiet`;
-    if (!(turn.presale && presale)) return (await (this.client as unknown as InsightCommands).kefuInsightNoteTurn(open, quiet, ...args)) === 1;
-    // The buyer's pre-sale mark is a key of another slot, so it cannot be in the script. Sent in the
-    // same tick, the two leave in one write on one Redis (the client's auto-pipelining,
-    // redis-connection.ts), one per node on a Cluster, after the buyer's answer is on its way.
-    const [isNew] = await Promise.all([(this.client as unknown as InsightCommands).kefuInsightNoteTurn(open, quiet, ...args), this.markPresaleBuyer(presaleBuyerKey(turn), turn.at, presale.keepMs)]);
-    return isNew === 1;
+    const client = this.client as unknown as InsightCommands;
+    const calls: Promise<number[]>[] = [];
+    for (let from = 0; from < turns.length; from += TURNS_PER_CALL) {
+      const args = turns.slice(from, from + TURNS_PER_CALL).flatMap((turn) => [turn.key, turn.channel, turn.buyerId, turn.at, turn.outcome, turn.handoffReason ?? '', turn.presale ? '1' : '0']);
+      calls.push(client.kefuInsightNoteTurns(open, quiet, ...args));
+    }
+    // A buyer's pre-sale mark is a key of another slot, so it cannot be in the script. Sent in the
+    // same tick, they leave in one write with it on one Redis (the client's auto-pipelining,
+    // redis-connection.ts), one per node on a Cluster.
+    const marks = presale ? turns.filter((turn) => turn.presale).map((turn) => this.markPresaleBuyer(presaleBuyerKey(turn), turn.at, presale.keepMs)) : [];
+    const [answers] = await Promise.all([Promise.all(calls), Promise.all(marks)]);
+    return answers.flat().map((isNew) => isNew === 1);
   }
 
   async openConversation(key: string): Promise<OpenConversation | null> {
@@ -156,10 +174,7 @@ export class RedisInsightStore implements InsightStore {
   async forgetMisunderstood(texts: string[]): Promise<void> {
     const forget = new Set(texts);
     const values = await this.client.lrange(`${this.prefix}misunderstood`, 0, -1);
-    const pipeline = this.client.pipeline();
-    for (const value of new Set(values)) {
-      if (forget.has((JSON.parse(value) as MisunderstoodMessage).text)) pipeline.lrem(`${this.prefix}misunderstood`, 0, value);
-    }
-    await pipeline.exec();
+    const removals = [...new Set(values)].filter((value) => forget.has((JSON.parse(value) as MisunderstoodMessage).text));
+    await Promise.all(removals.map((value) => this.client.lrem(`${this.prefix}misunderstood`, 0, value)));
   }
 }

@@ -3,10 +3,9 @@
 // signal for the buyer. Reading tags (flows' `buyer.tags`, hand-off cards, the admin API) goes
 // through tagsOf. Failures are logged and never reach the buyer: tags are a hint, not a promise.
 
-import { DateTime } from 'luxon';
 import type { EventSink, Logger, TurnEvent } from '../ports.ts';
 import type { LocalText } from '../messages.ts';
-import { buyerKey, heldTags, parseHours, tagCount, tagKeepMs, withinHours, type BuyerTagRule, type BuyerTagRules, type BuyerTagStore } from './buyer-tags.ts';
+import { buyerKey, heldTags, ShopClock, parseHours, tagCount, tagKeepMs, withinHours, type BuyerTagRule, type BuyerTagRules, type BuyerTagStore } from './buyer-tags.ts';
 
 export interface BuyerTaggerOptions {
   store: BuyerTagStore;
@@ -26,15 +25,21 @@ export interface HeldTag {
 }
 
 export class BuyerTagger implements EventSink {
-  constructor(private readonly options: BuyerTaggerOptions) {}
+  private readonly clock: ShopClock;
+  /** Each rule's hours, parsed once per rule set (rule sets change only on reload). */
+  private hoursOf = new WeakMap<BuyerTagRule, { from: number; to: number } | null>();
+
+  constructor(private readonly options: BuyerTaggerOptions) {
+    this.clock = new ShopClock(options.timezone);
+  }
 
   record(event: TurnEvent): void {
-    const minute = this.minuteOfDay(event.at);
+    const minute = this.clock.minuteOfDay(event.at);
     const matching = [...this.options.rules()].filter(([, rule]) => {
-      const { intents, handoffReasons, hours } = rule.when;
+      const { intents, handoffReasons } = rule.when;
       if (event.intent && intents?.includes(event.intent)) return true;
       if (event.handoffReason && handoffReasons?.includes(event.handoffReason)) return true;
-      const window = hours ? parseHours(hours) : null;
+      const window = this.hoursWindow(rule);
       return window !== null && withinHours(window, minute);
     });
     if (matching.length === 0) return;
@@ -81,8 +86,13 @@ export class BuyerTagger implements EventSink {
     }
   }
 
-  private minuteOfDay(at: number): number {
-    const local = DateTime.fromMillis(at, { zone: this.options.timezone });
-    return local.hour * 60 + local.minute;
+  private hoursWindow(rule: BuyerTagRule): { from: number; to: number } | null {
+    if (!rule.when.hours) return null;
+    let window = this.hoursOf.get(rule);
+    if (window === undefined) {
+      window = parseHours(rule.when.hours);
+      this.hoursOf.set(rule, window);
+    }
+    return window;
   }
 }

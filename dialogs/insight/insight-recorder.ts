@@ -9,7 +9,7 @@
 
 import { PAGE_INTENT_PREFIX } from '../shopping/most-asked.ts';
 import type { EventSink, Logger, TurnEvent } from '../ports.ts';
-import { presaleBuyerKey, type InsightStore, type OpenConversation } from './insight-store.ts';
+import { presaleBuyerKey, type ConversationTurn, type InsightStore, type OpenConversation } from './insight-store.ts';
 import type { AgentWork } from '../handoff/agent-work.ts';
 import { agentWorkCounts } from './agent-figures.ts';
 import { CounterBatch } from './counter-batch.ts';
@@ -32,7 +32,7 @@ export interface InsightRecorderOptions {
   keepMisunderstood: number;
   /** Called after each recorded turn (live views). */
   onRecorded?: () => void;
-  /** Counters are added up and written at most this often (counter-batch.ts); 0 writes each turn's at once. Default 1000. */
+  /** Turn notes and counters are added up and written at most this often (counter-batch.ts); 0 writes each turn's at once. Default 1000. */
   counterFlushMs?: number;
 }
 
@@ -47,8 +47,12 @@ export interface OrderReport {
 /** Messages longer than this are not kept for the trainer (they are letters, not questions). */
 const MAX_TRAINER_TEXT = 200;
 const SETTLE_BATCH = 500;
-/** Turns waiting to be written; beyond this (a store far slower than buyers) new ones are dropped. */
-const MAX_QUEUED = 10_000;
+/** Turns waiting for a batch; beyond this (a store far slower than buyers) new ones are dropped. */
+const MAX_QUEUED = 50_000;
+
+function conversationKey(event: TurnEvent): string {
+  return `${event.conversation.channel}:${event.conversation.conversationId}`;
+}
 
 /**
  * The result of a quiet conversation: handed off when a person took over; abandoned when the bot's
@@ -61,53 +65,46 @@ export function resultOf(conversation: OpenConversation): ConversationResult {
   return 'resolved';
 }
 
+/** A turn waiting to be noted in its conversation's open state (the next batch). */
+interface PendingTurn {
+  turn: ConversationTurn;
+  at: number;
+  counts: Record<string, number>;
+}
+
 export class InsightRecorder implements EventSink {
-  private pending: Promise<void> = Promise.resolve();
+  /**
+   * Turns waiting for the next batch, in the order recorded. A conversation's turns are noted in
+   * turn order, and every process's turns of a second go to Redis in one script call: noted one
+   * call per turn, in one chain for the process, every note waited for the one before (a round
+   * trip and a socket write each), and a busy minute left a backlog that took seconds of CPU to
+   * drain (`npm run bench -- --profile`).
+   */
+  private batch: PendingTurn[] = [];
+  private batchTimer: ReturnType<typeof setTimeout> | null = null;
+  private writing: Promise<void> = Promise.resolve();
   private lastFailureLog = 0;
+  /** Turns recorded and not yet written (waiting for a batch, or in one being written). */
   private queued = 0;
   /** Turns not counted because the store could not keep up (shown in the log). */
   dropped = 0;
   private readonly presale: ReadonlySet<string>;
   private readonly counters: CounterBatch;
+  private readonly flushMs: number;
 
   constructor(private readonly options: InsightRecorderOptions) {
     this.presale = new Set(options.presaleIntents);
-    this.counters = new CounterBatch(options.store, options.counterFlushMs ?? 1000, (error) => this.failed(error));
+    this.flushMs = options.counterFlushMs ?? 1000;
+    this.counters = new CounterBatch(options.store, this.flushMs, (error) => this.failed(error));
   }
 
   record(event: TurnEvent): void {
-    // Writes run one after another in this process (so a conversation's state is updated in turn
-    // order); a failure is logged and the chain goes on.
     if (this.queued >= MAX_QUEUED) {
       this.dropped += 1;
       this.failed(new Error(`${this.dropped} turns not counted: the insight store is too slow`));
       return;
     }
-    this.queued += 1;
-    this.pending = this.pending
-      .then(() => this.write(event))
-      .catch((error: Error) => this.failed(error))
-      .finally(() => (this.queued -= 1));
-  }
-
-  /** Resolves when everything recorded so far has been written, counters included (tests, shutdown). */
-  async flush(): Promise<void> {
-    await this.pending;
-    await this.counters.flush();
-  }
-
-  private failed(error: Error): void {
-    const now = Date.now();
-    if (now - this.lastFailureLog > 60_000) {
-      this.lastFailureLog = now;
-      this.options.logger.warn({ err: error.message }, 'insight counters unavailable; turns are answered but not counted');
-    }
-  }
-
-  private async write(event: TurnEvent): Promise<void> {
-    const { store } = this.options;
     const { conversation } = event;
-    const key = `${conversation.channel}:${conversation.conversationId}`;
     const counts: Record<string, number> = {
       turns: 1,
       [`intent:${event.intent ?? '-'}`]: 1,
@@ -123,30 +120,73 @@ export class InsightRecorder implements EventSink {
     const presale = Boolean(event.intent && this.presale.has(event.intent));
     const phrase = event.outcome === 'relayed' || !event.text ? null : normalisePhrase(event.text);
     const misunderstood = event.outcome === 'not_understood' || event.handoffReason === 'not_understood';
-    // Kept normalised: personal numbers and addresses are already masked in what is stored. Sent in
-    // the same tick as the turn's note below, so the two travel together rather than one after the other.
-    const trainer =
-      misunderstood && event.text && event.text.length <= MAX_TRAINER_TEXT && phrase
-        ? store.keepMisunderstood({ text: phrase, at: event.at, language: event.language }, this.options.keepMisunderstood)
-        : null;
-    let started: boolean;
-    try {
-      // One atomic call merges the turn into the open state (and marks a pre-sale buyer with it):
-      // two processes noting turns of one conversation at once lose nothing and only one hears "new".
-      started = await store.noteTurn(
-        { key, channel: conversation.channel, buyerId: conversation.buyerId, at: event.at, outcome: event.outcome, handoffReason: event.handoffReason ?? null, presale },
-        { keepMs: DAY_MS },
-      );
-    } finally {
-      await trainer;
+    // Kept normalised: personal numbers and addresses are already masked in what is stored.
+    if (misunderstood && event.text && event.text.length <= MAX_TRAINER_TEXT && phrase) {
+      this.options.store.keepMisunderstood({ text: phrase, at: event.at, language: event.language }, this.options.keepMisunderstood).catch((error: Error) => this.failed(error));
     }
+    if (phrase) this.counters.add(event.at, 'phrases', { [phrase]: 1 });
+    const turn: ConversationTurn = {
+      key: conversationKey(event),
+      channel: conversation.channel,
+      buyerId: conversation.buyerId,
+      at: event.at,
+      outcome: event.outcome,
+      handoffReason: event.handoffReason ?? null,
+      presale,
+    };
+    // The turn's counts wait for its note: whether it started a conversation is known only then.
+    this.batch.push({ turn, at: event.at, counts });
+    this.queued += 1;
+    if (this.flushMs === 0) void this.writeBatch();
+    else this.batchTimer ??= setTimeout(() => void this.writeBatch(), this.flushMs).unref();
+  }
+
+  /** Resolves when everything recorded so far has been written, counters included (tests, shutdown). */
+  async flush(): Promise<void> {
+    await this.writeBatch();
+    await this.counters.flush();
+  }
+
+  private failed(error: Error): void {
+    const now = Date.now();
+    if (now - this.lastFailureLog > 60_000) {
+      this.lastFailureLog = now;
+      this.options.logger.warn({ err: error.message }, 'insight counters unavailable; turns are answered but not counted');
+    }
+  }
+
+  /** Notes the waiting turns in one store call (after the batch before it); resolves when done. */
+  private writeBatch(): Promise<void> {
+    if (this.batchTimer) clearTimeout(this.batchTimer);
+    this.batchTimer = null;
+    const batch = this.batch;
+    this.batch = [];
+    if (batch.length > 0) {
+      this.writing = this.writing
+        .then(() => this.note(batch))
+        .catch((error: Error) => this.failed(error))
+        .finally(() => (this.queued -= batch.length));
+    }
+    return this.writing;
+  }
+
+  private async note(batch: PendingTurn[]): Promise<void> {
+    const { store } = this.options;
+    // One atomic call merges the turns into the open states (and marks pre-sale buyers with them):
+    // two processes noting turns of one conversation at once lose nothing and only one hears "new".
+    const started = await store.noteTurns(
+      batch.map((pending) => pending.turn),
+      { keepMs: DAY_MS },
+    );
     // The day-long marker is claimed only for a conversation new to the open set (one message in a
     // conversation's life): it keeps a conversation that was settled and came back within the day
-    // from counting as started twice.
-    if (started && (await store.claimOnce(`started:${key}`, DAY_MS))) counts['conversations:started'] = 1;
-    this.counters.add(event.at, 'counts', counts);
-    if (phrase) this.counters.add(event.at, 'phrases', { [phrase]: 1 });
-    this.options.onRecorded?.();
+    // from counting as started twice. The claims of one batch leave together.
+    const claimed = await Promise.all(batch.map((pending, i) => (started[i] ? store.claimOnce(`started:${pending.turn.key}`, DAY_MS) : false)));
+    batch.forEach((pending, i) => {
+      if (claimed[i]) pending.counts['conversations:started'] = 1;
+      this.counters.add(pending.at, 'counts', pending.counts);
+      this.options.onRecorded?.();
+    });
   }
 
   /**

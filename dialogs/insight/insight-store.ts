@@ -32,7 +32,7 @@ export interface OpenConversation {
   presale: boolean;
 }
 
-/** What one turn tells about its conversation (see noteTurn). */
+/** What one turn tells about its conversation (see noteTurns). */
 export interface ConversationTurn {
   /** channel:conversationId */
   key: string;
@@ -84,13 +84,14 @@ export interface InsightStore {
   read(family: CounterFamily, granularity: Granularity, from: number, to: number): Promise<Record<string, number>[]>;
 
   /**
-   * Merges one turn into its conversation's open state (mergeTurn below) and files the conversation
-   * under its last message time for takeQuietConversations, as one atomic step: two processes noting
-   * turns of one conversation at once lose no update, and exactly one of them is told it is new.
-   * Also marks the buyer pre-sale when the turn is (as markPresaleBuyer, sent with it, not after).
-   * Resolves to true when the conversation was not open before this turn.
+   * Merges turns, in order, into their conversations' open states (mergeTurn below) and files each
+   * conversation under its last message time for takeQuietConversations, as one atomic step: two
+   * processes noting turns of one conversation at once lose no update, and exactly one of them is
+   * told it is new. Also marks buyers pre-sale for the turns that are (as markPresaleBuyer, sent
+   * with it, not after). Resolves to one flag per turn: true when its conversation was not open
+   * before that turn.
    */
-  noteTurn(turn: ConversationTurn, presale?: { keepMs: number }): Promise<boolean>;
+  noteTurns(turns: readonly ConversationTurn[], presale?: { keepMs: number }): Promise<boolean[]>;
   /** The state of an open conversation, or null. */
   openConversation(key: string): Promise<OpenConversation | null>;
   /**

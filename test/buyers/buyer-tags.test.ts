@@ -5,9 +5,10 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { DateTime } from 'luxon';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BuyerTagger } from '../../dialogs/buyers/buyer-tagger.ts';
-import { heldTags, parseHours, withinHours, type BuyerTagRule } from '../../dialogs/buyers/buyer-tags.ts';
+import { heldTags, parseHours, ShopClock, withinHours, type BuyerTagRule } from '../../dialogs/buyers/buyer-tags.ts';
 import { builtInActions } from '../../dialogs/actions/index.ts';
 import { loadFlows } from '../../dialogs/flows/load-flows.ts';
 import { silentLogger, type TurnEvent } from '../../dialogs/ports.ts';
@@ -83,6 +84,27 @@ describe('buyer tag rules', () => {
     expect(parseHours('05:00-05:00')).toBeNull();
     expect(withinHours(parseHours('09:00-18:00')!, 9 * 60)).toBe(true);
     expect(withinHours(parseHours('09:00-18:00')!, 18 * 60)).toBe(false);
+  });
+
+  it('keeps the shop\'s minute of the day right through summer-time changes and odd offsets', () => {
+    // Days with a change: New York (an hour, in March and November), Lord Howe (half an hour),
+    // Kathmandu (+5:45, none), Shanghai (none). One clock per zone, read every 7 minutes for two days,
+    // as a busy shop reads it, against luxon's answer for each instant.
+    const cases: [string, number][] = [
+      ['America/New_York', Date.UTC(2026, 2, 7)],
+      ['America/New_York', Date.UTC(2026, 10, 0)],
+      ['Australia/Lord_Howe', Date.UTC(2026, 3, 4)],
+      ['Australia/Lord_Howe', Date.UTC(2026, 9, 3)],
+      ['Asia/Kathmandu', Date.UTC(2026, 11, 5)],
+      ['Asia/Shanghai', Date.UTC(2026, 11, 5)],
+    ];
+    for (const [zone, start] of cases) {
+      const clock = new ShopClock(zone);
+      for (let at = start; at < start + 2 * DAY; at += 7 * 60_000 + 13_000) {
+        const local = DateTime.fromMillis(at, { zone });
+        expect(clock.minuteOfDay(at), `${zone} ${new Date(at).toISOString()}`).toBe(local.hour * 60 + local.minute);
+      }
+    }
   });
 
   it('holds no tag whose rule is gone from the flows', () => {

@@ -22,6 +22,18 @@ interface Fixture {
 
 const NOW = Date.now();
 
+/** The Redis store on one Redis or a Cluster; TTLs elapse by shortening them. */
+async function redisFixture(connecting: ReturnType<typeof connectSharedRedis> | ReturnType<typeof connectClusterRedis>): Promise<Fixture> {
+  const redis = await connecting;
+  return {
+    store: new RedisInsightStore({ client: redis.client, prefix: redis.prefix }),
+    another: async () => new RedisInsightStore({ client: await redis.connectAnother(), prefix: redis.prefix }),
+    elapse: (ms) => elapseRedisTtls(redis.client, redis.prefix, ms / 1000),
+    footprint: async () => (await keysWithPrefix(redis.client, redis.prefix)).length,
+    close: redis.close,
+  };
+}
+
 const implementations: [string, () => Promise<Fixture>][] = [
   [
     'memory',
@@ -37,19 +49,8 @@ const implementations: [string, () => Promise<Fixture>][] = [
       };
     },
   ],
-  [
-    'redis',
-    async () => {
-      const redis = await connectSharedRedis('insight');
-      return {
-        store: new RedisInsightStore({ client: redis.client, prefix: redis.prefix }),
-        another: async () => new RedisInsightStore({ client: await redis.connectAnother(), prefix: redis.prefix }),
-        elapse: (ms) => elapseRedisTtls(redis.client, redis.prefix, ms / 1000),
-        footprint: async () => (await keysWithPrefix(redis.client, redis.prefix)).length,
-        close: redis.close,
-      };
-    },
-  ],
+  ['redis', () => redisFixture(connectSharedRedis('insight'))],
+  ['redis cluster', () => redisFixture(connectClusterRedis('insight'))],
 ];
 
 const conversation = (key: string, lastAt: number): OpenConversation => ({
@@ -59,6 +60,9 @@ const conversation = (key: string, lastAt: number): OpenConversation => ({
 const turn = (key: string, at: number, extra: Partial<ConversationTurn> = {}): ConversationTurn => ({
   key, channel: 'webchat', buyerId: `b-${key}`, at, outcome: 'answered', handoffReason: null, presale: false, ...extra,
 });
+
+/** One turn noted alone. */
+const noteOne = async (store: InsightStore, one: ConversationTurn, presale?: { keepMs: number }): Promise<boolean> => (await store.noteTurns([one], presale))[0]!;
 
 describe.each(implementations)('InsightStore contract: %s', (_name, makeFixture) => {
   let fixture: Fixture;
@@ -98,8 +102,8 @@ describe.each(implementations)('InsightStore contract: %s', (_name, makeFixture)
   });
 
   it('hands each quiet conversation to one caller only, also with two callers at once', async () => {
-    for (let i = 0; i < 40; i++) await store.noteTurn(turn(`c${i}`, NOW - 60_000 - i));
-    await store.noteTurn(turn('recent', NOW));
+    for (let i = 0; i < 40; i++) await noteOne(store, turn(`c${i}`, NOW - 60_000 - i));
+    await noteOne(store, turn('recent', NOW));
     expect(await store.openConversation('c3')).toEqual(conversation('c3', NOW - 60_003));
     const other = await fixture.another();
     const [a, b] = await Promise.all([
@@ -114,10 +118,10 @@ describe.each(implementations)('InsightStore contract: %s', (_name, makeFixture)
 
   it("merges each turn into its conversation's state and tells when the conversation is new", async () => {
     expect(await store.openConversation('m1')).toBeNull();
-    expect(await store.noteTurn(turn('m1', NOW - 5000, { outcome: 'asked' }))).toBe(true);
-    expect(await store.noteTurn(turn('m1', NOW - 3000, { outcome: 'handed_off', handoffReason: 'asked_for_human', presale: true }))).toBe(false);
+    expect(await noteOne(store, turn('m1', NOW - 5000, { outcome: 'asked' }))).toBe(true);
+    expect(await noteOne(store, turn('m1', NOW - 3000, { outcome: 'handed_off', handoffReason: 'asked_for_human', presale: true }))).toBe(false);
     // An older turn noted late: the outcome is the latest noted, the times stay the widest.
-    expect(await store.noteTurn(turn('m1', NOW - 4000, { outcome: 'relayed', handoffReason: 'complaint' }))).toBe(false);
+    expect(await noteOne(store, turn('m1', NOW - 4000, { outcome: 'relayed', handoffReason: 'complaint' }))).toBe(false);
     expect(await store.openConversation('m1')).toEqual({
       key: 'm1', channel: 'webchat', buyerId: 'b-m1', firstAt: NOW - 5000, lastAt: NOW - 3000, lastOutcome: 'relayed', handoffReason: 'asked_for_human', presale: true,
     });
@@ -125,16 +129,30 @@ describe.each(implementations)('InsightStore contract: %s', (_name, makeFixture)
     expect(await store.takeQuietConversations(NOW - 3500, 10)).toEqual([]);
     expect((await store.takeQuietConversations(NOW - 3000, 10)).map((c) => c.key)).toEqual(['m1']);
     // Settled, then the buyer comes back: open again, and new again.
-    expect(await store.noteTurn(turn('m1', NOW))).toBe(true);
+    expect(await noteOne(store, turn('m1', NOW))).toBe(true);
     expect(await store.openConversation('m1')).toMatchObject({ firstAt: NOW, lastAt: NOW, handoffReason: null, presale: false });
   });
 
+  it('notes a batch of turns in order, one flag per turn, however many there are', async () => {
+    // One process's turns of a second, several of one conversation among them (and more than one
+    // script call's worth).
+    const batch = Array.from({ length: 1203 }, (_, i) => turn(`k${i % 401}`, NOW - 100_000 + i, { outcome: i >= 802 ? 'handed_off' : 'answered', presale: i === 5 }));
+    const started = await store.noteTurns(batch, { keepMs: 60_000 });
+    expect(started).toHaveLength(1203);
+    expect(started.map((isNew, i) => isNew === i < 401)).not.toContain(false);
+    expect(await store.openConversation('k5')).toEqual({
+      key: 'k5', channel: 'webchat', buyerId: 'b-k5', firstAt: NOW - 100_000 + 5, lastAt: NOW - 100_000 + 807, lastOutcome: 'handed_off', handoffReason: null, presale: true,
+    });
+    expect(await store.lastPresale('webchat:b-k5')).toBe(NOW - 100_000 + 5);
+    expect(await store.noteTurns([])).toEqual([]);
+  });
+
   it('marks a pre-sale buyer with the turn only when asked to and the turn is pre-sale', async () => {
-    await store.noteTurn(turn('p1', NOW - 2000, { presale: true }));
+    await noteOne(store, turn('p1', NOW - 2000, { presale: true }));
     expect(await store.lastPresale('webchat:b-p1')).toBeNull();
-    await store.noteTurn(turn('p1', NOW - 1000), { keepMs: 20_000 });
+    await noteOne(store, turn('p1', NOW - 1000), { keepMs: 20_000 });
     expect(await store.lastPresale('webchat:b-p1')).toBeNull();
-    await store.noteTurn(turn('p1', NOW, { presale: true }), { keepMs: 20_000 });
+    await noteOne(store, turn('p1', NOW, { presale: true }), { keepMs: 20_000 });
     expect(await store.lastPresale('webchat:b-p1')).toBe(NOW);
     await fixture.elapse(25_000);
     expect(await store.lastPresale('webchat:b-p1')).toBeNull();
@@ -145,7 +163,7 @@ describe.each(implementations)('InsightStore contract: %s', (_name, makeFixture)
     const at = (i: number) => NOW - 10_000 + i;
     const answers = await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
-        (i % 2 ? store : other).noteTurn(turn('both', at(i), { presale: i === 7, handoffReason: i === 13 ? 'complaint' : null }), { keepMs: 60_000 }),
+        noteOne(i % 2 ? store : other, turn('both', at(i), { presale: i === 7, handoffReason: i === 13 ? 'complaint' : null }), { keepMs: 60_000 }),
       ),
     );
     expect(answers.filter(Boolean)).toHaveLength(1);
@@ -177,26 +195,5 @@ describe.each(implementations)('InsightStore contract: %s', (_name, makeFixture)
     expect(kept[0]).toEqual({ text: 'm3', at: 11, language: 'en' });
     await store.forgetMisunderstood(['m1', 'm2', 'never seen']);
     expect((await store.listMisunderstood()).map((m) => m.text)).toEqual(['m3', 'm0', 'm3', 'm0', 'm3']);
-  });
-});
-
-// The whole contract cannot run on a Cluster yet (a counter MULTI spans the minute's and the hour's
-// slots), but the turn's note does: its script stays in the {open} slot and the pre-sale mark,
-// in a slot of its own, is sent beside it rather than in one pipeline.
-describe('RedisInsightStore on a Redis Cluster', () => {
-  it('merges turns noted by two processes at once and marks the pre-sale buyer', async () => {
-    const redis = await connectClusterRedis('insight');
-    try {
-      const store = new RedisInsightStore({ client: redis.client, prefix: redis.prefix });
-      const other = new RedisInsightStore({ client: await redis.connectAnother(), prefix: redis.prefix });
-      const answers = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => (i % 2 ? store : other).noteTurn(turn('cluster', NOW + i, { presale: i === 3, handoffReason: i === 6 ? 'complaint' : null }), { keepMs: 60_000 })),
-      );
-      expect(answers.filter(Boolean)).toHaveLength(1);
-      expect(await store.openConversation('cluster')).toMatchObject({ lastAt: NOW + 9, presale: true, handoffReason: 'complaint' });
-      expect(await other.lastPresale('webchat:b-cluster')).toBe(NOW + 3);
-    } finally {
-      await redis.close();
-    }
   });
 });

@@ -80,7 +80,7 @@ describe('results', () => {
     const { store, recorder } = server.kefu.insight;
     const failure = (): Promise<never> => Promise.reject(new Error('insight store is down'));
     store.add = failure;
-    store.noteTurn = failure;
+    store.noteTurns = failure;
     await say('unlucky', '我穿多大码');
     await say('unlucky', '170');
     await recorder.flush();
