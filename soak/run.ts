@@ -1,5 +1,6 @@
-// `npm run soak [-- --workers 3 --conversations 40 --turns 5 --no-chaos]`: the soak run of
-// soak/soak.ts, ending with one line `soak: lost 0 duplicated 0 out_of_order 0 messages N`; the
+// `npm run soak [-- --redis cluster|single --workers 3 --conversations 40 --turns 5 --no-chaos]`:
+// the soak run of soak/soak.ts (on a Redis Cluster by default; `--redis single` is one Redis that
+// keeps its data across its restart, soak/soak-redis.ts), ending with one line `soak: lost 0 duplicated 0 out_of_order 0 messages N`; the
 // exit code is 1 when anything was lost, duplicated or out of order.
 
 import { parseArgs } from 'node:util';
@@ -11,6 +12,7 @@ const { values } = parseArgs({
     conversations: { type: 'string', default: '40' },
     turns: { type: 'string', default: '5' },
     'no-chaos': { type: 'boolean', default: false },
+    redis: { type: 'string', default: 'cluster' },
   },
 });
 
@@ -20,7 +22,10 @@ const positive = (name: string, text: string): number => {
   return value;
 };
 
+if (values.redis !== 'cluster' && values.redis !== 'single') throw new Error('--redis must be cluster or single');
+
 const result = await runSoak({
+  redis: values.redis,
   workers: positive('workers', values.workers),
   conversations: positive('conversations', values.conversations),
   turns: positive('turns', values.turns),

@@ -1,7 +1,9 @@
 // The soak run (`npm run soak`, docs/scaling.md): several Kefu worker processes on a local Redis
-// Cluster (3 masters, 3 replicas, Debian's redis-server on loopback), buyers on the web chat and on
-// Lazada (through the loopback Lazada fake) sending numbered messages, while a worker is killed with
-// SIGKILL and started again and a Redis master is killed (its replica takes over) and started again.
+// (soak-redis.ts: a Cluster of 3 masters and 3 replicas, or with `--redis single` one redis-server
+// keeping its data in an append-only file), buyers on the web chat and on Lazada (through the
+// loopback Lazada fake) sending numbered messages, while Redis fails (a Cluster master SIGKILLed, its
+// replica takes over, started again 4 s later; or the single Redis SIGKILLed and started again 1.3 s
+// later with its data) and then a worker is SIGKILLed and started again.
 // Buyers behave as the real clients do: the web chat page sends one message at a time and retries
 // the same messageId on 5xx or a lost connection, honouring Retry-After, for up to 90 s; Lazada
 // pushes again (same message id) until a push is acknowledged.
@@ -16,8 +18,7 @@
 //   out_of_order  a message handled before one the buyer sent earlier in the same conversation.
 
 import { randomInt } from 'node:crypto';
-import { Cluster } from 'ioredis';
-import { startRedisCluster, type LocalRedisCluster } from '../test/support/redis-cluster.ts';
+import { startSoakRedis, type SoakRedis, type SoakRedisShape } from './soak-redis.ts';
 import { spawnKefu } from '../test/support/spawn-kefu.ts';
 import { lazadaKit } from '../test/support/marketplace-kits.ts';
 import { killWorker, type WorkerPool } from './worker-pool.ts';
@@ -29,8 +30,10 @@ export interface SoakOptions {
   conversations: number;
   /** Messages per conversation. */
   turns: number;
-  /** Kill a worker and a Redis master during the run (and start both again). */
+  /** Kill Redis (a Cluster master, or the single server) and then a worker during the run, and start both again. */
   chaos: boolean;
+  /** A Redis Cluster (the default) or one Redis server that keeps its data across its restart. */
+  redis?: SoakRedisShape;
   log?: (line: string) => void;
 }
 
@@ -53,6 +56,8 @@ const QUESTIONS = ['发什么快递', '包邮吗', '几天能到', 'which courie
 /** How long a web chat message keeps being retried (the page's own limit). */
 const KEEP_TRYING_MS = 90_000;
 const PREFIX = 'soak:';
+/** The Lazada channel's inbox stream (redis-channel-state.ts): on a Cluster its master is the one killed. */
+const LAZADA_INBOX = `${PREFIX}channel:{lazada}:inbox`;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -63,20 +68,20 @@ function messageText(channel: 'w' | 'l', conversation: number, turn: number): st
 
 export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const log = options.log ?? (() => {});
-  const cluster = await startRedisCluster(3, 1);
+  const redis = await startSoakRedis(options.redis ?? 'cluster');
   const lazada = await lazadaKit.start();
   const env = {
-    REDIS_CLUSTER_NODES: cluster.nodeUrls.join(','),
+    ...redis.env,
     KEFU__CONVERSATIONS__LASTTURNS: '100',
     ...lazadaKit.env(lazada.fake.url),
   };
   const start = () => spawnKefu({ keyPrefix: PREFIX, env, logLevel: 'info', readyTimeoutMs: 120_000 });
   const pool: WorkerPool = { workers: await Promise.all(Array.from({ length: options.workers }, start)), start };
-  log(`soak: ${options.workers} workers on a Redis Cluster of 3 masters + 3 replicas; ${options.conversations} web chat and ${options.conversations} Lazada conversations × ${options.turns} messages`);
+  log(`soak: ${options.workers} workers on ${redis.description}; ${options.conversations} web chat and ${options.conversations} Lazada conversations × ${options.turns} messages`);
 
   const total = 2 * options.conversations * options.turns;
   let handled = 0;
-  const progress = new Chaos(options.chaos ? cluster : null, pool, total, log);
+  const progress = new Chaos(options.chaos ? redis : null, pool, total, log);
   const problems: string[] = [];
   const unanswered: string[] = [];
   try {
@@ -91,13 +96,21 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       ...lazadaConversations.map((id, c) => lazadaBuyer(pool, id, c, options.turns, onHandled, unanswered)),
     ]);
     await progress.done();
-    // Lazada answers are sent after the push is acknowledged: wait for every bubble (or give up).
+    // Lazada messages are handled after the push is acknowledged: wait until the channel's inbox is
+    // empty and every bubble is sent (or give up), so a message still queued is told apart from one lost.
     const expected = options.conversations * options.turns;
+    const inbox = LAZADA_INBOX;
     const giveUp = Date.now() + 60_000;
-    while (lazada.sent().length < expected && Date.now() < giveUp) await sleep(100);
+    let queued = await redis.streamLength(inbox);
+    while ((lazada.sent().length < expected || queued > 0) && Date.now() < giveUp) {
+      await sleep(100);
+      queued = await redis.streamLength(inbox);
+    }
     await sleep(1000); // a late duplicate would show now
+    queued = await redis.streamLength(inbox);
+    if (queued > 0) problems.push(`still in the Lazada inbox 60 s after the last push was acknowledged: ${queued} (counted as lost below if not in a transcript)`);
 
-    const transcripts = await readTranscripts(cluster);
+    const transcripts = await readTranscripts(redis);
     let lost = unanswered.length;
     let duplicated = 0;
     let duplicatedBubbles = 0;
@@ -146,7 +159,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   } finally {
     await Promise.all(pool.workers.map((worker) => worker.stop().catch(() => {})));
     await lazada.fake.close();
-    await cluster.stop();
+    await redis.stop();
   }
 }
 
@@ -202,43 +215,47 @@ async function lazadaBuyer(pool: WorkerPool, conversationId: string, c: number, 
   }
 }
 
-/** Kills a worker a fifth of the way through and then, once it is replaced, a Redis master (from half way); starts both again. */
+/**
+ * Crashes Redis a fifth of the way through (a Cluster master, or the single server) and, once it
+ * answers again (the replica promoted, or the server back), a worker (from two fifths of the way);
+ * starts both again. Redis goes first because it answers again within seconds, while a new worker
+ * takes tens of seconds to start on a busy machine: in the other order the failover came after the
+ * last message (measured: "after 400 of 400 messages"). One failure at a time: a worker started
+ * while Redis is away exits at start-up (the pool starts it again after a pause).
+ */
 class Chaos {
   private readonly pending: Promise<void>[] = [];
+  private redisCrashed = false;
   private workerKilled = false;
-  private masterKilled = false;
+  private handled = 0;
+  /** Redis answers again after its crash. */
+  private serving: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly cluster: LocalRedisCluster | null,
+    private readonly redis: SoakRedis | null,
     private readonly pool: WorkerPool,
     private readonly total: number,
     private readonly log: (line: string) => void,
   ) {}
 
-  private handled = 0;
-
   at(handled: number): void {
     this.handled = handled;
-    if (!this.cluster) return;
-    if (!this.workerKilled && handled >= this.total / 5) {
+    if (!this.redis) return;
+    if (!this.redisCrashed && handled >= this.total / 5) {
+      this.redisCrashed = true;
+      const { serving, back } = this.redis.crash(this.log, `after ${handled} of ${this.total} messages`, LAZADA_INBOX);
+      this.serving = serving;
+      this.pending.push(serving, back);
+    }
+    if (!this.workerKilled && handled >= (this.total * 2) / 5) {
       this.workerKilled = true;
-      this.pending.push(killWorker(this.pool, 0, this.log));
+      this.pending.push(
+        this.serving.then(() => {
+          this.log(`soak: worker kill after ${this.handled} of ${this.total} messages`);
+          return killWorker(this.pool, 0, this.log);
+        }),
+      );
     }
-    if (!this.masterKilled && handled >= this.total / 2) {
-      this.masterKilled = true;
-      // One failure at a time: the master is killed once the killed worker's replacement is up.
-      const cluster = this.cluster;
-      this.pending.push(Promise.all(this.pending).then(() => this.failOver(cluster)));
-    }
-  }
-
-  private async failOver(cluster: LocalRedisCluster): Promise<void> {
-    const port = await cluster.aMaster();
-    this.log(`soak: killing Redis master :${port} (SIGKILL) after ${this.handled} of ${this.total} messages; its replica takes over`);
-    await cluster.kill(port);
-    await sleep(4000);
-    await cluster.restart(port);
-    this.log(`soak: Redis node :${port} started again (a replica now)`);
   }
 
   done(): Promise<void> {
@@ -253,34 +270,18 @@ interface TranscriptTurn {
 }
 
 /** Every conversation's buyer turns (channel, conversation, turn read back from the text) and bot turn count, by conversation key. */
-async function readTranscripts(cluster: LocalRedisCluster): Promise<Map<string, TranscriptTurn[] & { botTurns?: number }>> {
-  const client = new Cluster(cluster.nodeUrls.map((url) => ({ host: '127.0.0.1', port: Number(new URL(url).port) })));
+async function readTranscripts(redis: SoakRedis): Promise<Map<string, TranscriptTurn[] & { botTurns?: number }>> {
   const found = new Map<string, TranscriptTurn[] & { botTurns?: number }>();
-  try {
-    if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
-    for (const master of client.nodes('master')) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await master.scan(cursor, 'MATCH', `${PREFIX}session:*`, 'COUNT', 500);
-        cursor = next;
-        for (const key of keys) {
-          const json = await client.get(key);
-          if (!json) continue;
-          const session = JSON.parse(json) as { turns?: { from: string; text: string }[] };
-          const conversation = /session:\{(.*)\}$/.exec(key)?.[1] ?? key;
-          const turns: TranscriptTurn[] & { botTurns?: number } = [];
-          for (const t of session.turns ?? []) {
-            const tag = / ([wl])(\d+)-(\d+)$/.exec(t.text);
-            if (t.from === 'buyer' && tag) turns.push({ channel: tag[1]!, conversation: Number(tag[2]), turn: Number(tag[3]) });
-          }
-          turns.botTurns = (session.turns ?? []).filter((t) => t.from === 'bot').length;
-          found.set(conversation, turns);
-        }
-      } while (cursor !== '0');
+  for (const [key, json] of await redis.readStrings(`${PREFIX}session:*`)) {
+    const session = JSON.parse(json) as { turns?: { from: string; text: string }[] };
+    const conversation = /session:\{(.*)\}$/.exec(key)?.[1] ?? key;
+    const turns: TranscriptTurn[] & { botTurns?: number } = [];
+    for (const t of session.turns ?? []) {
+      const tag = / ([wl])(\d+)-(\d+)$/.exec(t.text);
+      if (t.from === 'buyer' && tag) turns.push({ channel: tag[1]!, conversation: Number(tag[2]), turn: Number(tag[3]) });
     }
-  } finally {
-    client.disconnect();
+    turns.botTurns = (session.turns ?? []).filter((t) => t.from === 'bot').length;
+    found.set(conversation, turns);
   }
   return found;
 }
-

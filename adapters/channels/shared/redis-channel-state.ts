@@ -20,6 +20,10 @@
 // transaction touch the inbox with a seen mark or the dead stream, so those keys share one slot.
 // A failed message stays pending in the group: this process retries it after a growing pause, and if
 // this process dies, another claims it (XAUTOCLAIM) once it has been idle for claimIdleMs.
+// On a Redis Cluster, a push is acknowledged to the platform, and a send marked pending, only once a
+// replica has the write too (WAIT in the same write, replica-wait.ts): a master SIGKILLed before
+// its replica had them lost acknowledged Lazada messages in the soak (a conversation's last three,
+// after the failover), and a lost pending mark would let a retry send a bubble twice.
 // Several processes read the inbox, so two messages of one conversation can be taken by two of them;
 // the order list keeps them in delivery order (measured with `npm run soak`: without it, 23 of 100
 // Lazada messages were answered out of order across three workers).
@@ -27,6 +31,7 @@
 import { randomUUID } from 'node:crypto';
 import { channelKeyBase, conversationTag } from '../../stores/redis/redis-keys.ts';
 import type { RedisClient } from '../../stores/redis/redis-connection.ts';
+import { NotReplicatedError, ReplicaWait } from '../../stores/redis/replica-wait.ts';
 import { conversationKey } from '../../../dialogs/conversations.ts';
 import type { InboundMessage } from '../../../dialogs/messages.ts';
 import type { Logger } from '../../../dialogs/ports.ts';
@@ -43,6 +48,8 @@ export interface RedisChannelStateOptions extends ChannelStateOptions {
   claimIdleMs: number;
   /** How long one read waits for new messages; bounds how quickly close() returns. */
   blockMs?: number;
+  /** How long an acknowledged write waits for a replica's confirmation on a Redis Cluster (replica-wait.ts). Default 500. */
+  replicaWaitMs?: number;
   logger: Logger;
 }
 
@@ -50,6 +57,9 @@ const GROUP = 'kefu';
 const FIELD = 'm';
 
 // SET NX, XADD and the conversation's order list together, atomically: queued exactly when first seen.
+// A redelivery rewrites the seen mark's expiry (to what it was): a write, so that a WAIT after it
+// covers the first delivery's XADD, which another process (another connection) may have made and not
+// seen confirmed by a replica (replica-wait.ts: WAIT covers its own connection's writes).
 const ENQUEUE = `
 if redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then
   local id = redis.call('XADD', KEYS[2], '*', '${FIELD}', ARGV[2])
@@ -57,6 +67,8 @@ if redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then
   redis.call('PEXPIRE', KEYS[3], ARGV[3])
   return 1
 end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) end
 return 0`;
 
 // The send record's first step, in one call: mark the message pending unless it was marked before,
@@ -93,18 +105,23 @@ export class RedisChannelState implements ChannelState {
   private loop: Promise<void> | null = null;
   /** Entries that failed or wait here: id → when to try again, attempts so far, and since when it waits for an earlier one. */
   private readonly retries = new Map<string, { dueAt: number; attempt: number; waitingSince?: number }>();
+  private readonly replicas: ReplicaWait;
 
   constructor(private readonly options: RedisChannelStateOptions) {
     this.client = options.client;
     this.base = channelKeyBase(options.prefix, options.channel);
     this.spread = `${options.prefix}channel:${options.channel}:`;
     this.inbox = `${this.base}inbox`;
+    this.replicas = new ReplicaWait({ client: options.client, timeoutMs: options.replicaWaitMs, logger: options.logger });
   }
 
   async enqueue(message: InboundMessage, window?: PushWindow): Promise<'queued' | 'duplicate'> {
     const keepMs = seenKeepMs(this.options.dedupeSeconds, window);
     const order = this.orderKey(message);
-    const added = await this.client.eval(ENQUEUE, 3, `${this.base}seen:${message.id}`, this.inbox, order, String(keepMs), JSON.stringify(message), String(this.options.dedupeSeconds * 1000));
+    const args = [ENQUEUE, 3, `${this.base}seen:${message.id}`, this.inbox, order, String(keepMs), JSON.stringify(message), String(this.options.dedupeSeconds * 1000)] as const;
+    // NotReplicatedError (queued on the master, not yet on its replica) fails the push like any
+    // Redis error: the platform's retry answer, and the redelivery is a duplicate once confirmed.
+    const added = this.replicas.enabled ? (await this.replicas.write(this.inbox, (pipeline) => pipeline.eval(...args)))[0] : await this.client.eval(...args);
     return added === 1 ? 'queued' : 'duplicate';
   }
 
@@ -130,7 +147,18 @@ export class RedisChannelState implements ChannelState {
   }
 
   async beginSend(conversationKey: string, deliveryId: string, index: number): Promise<SendStep> {
-    const step = await this.client.eval(BEGIN_SEND, 1, this.sendsKey(conversationKey, deliveryId), String(index), String(this.options.dedupeSeconds));
+    const key = this.sendsKey(conversationKey, deliveryId);
+    const args = [BEGIN_SEND, 1, key, String(index), String(this.options.dedupeSeconds)] as const;
+    // The pending mark must outlive a failover before the call goes out: lost, a retry would send again.
+    let step: unknown;
+    try {
+      step = this.replicas.enabled ? (await this.replicas.write(key, (pipeline) => pipeline.eval(...args)))[0] : await this.client.eval(...args);
+    } catch (error) {
+      // Marked on the master but not confirmed: nothing was sent, so the mark is taken back (else
+      // the retry would find it pending, think the call may have gone out, and never send it).
+      if (error instanceof NotReplicatedError && error.replies?.[0] === 'send') await this.client.hdel(key, String(index)).catch(() => {});
+      throw error;
+    }
     return step === 'send' || step === 'sent' ? step : 'unknown';
   }
 

@@ -11,6 +11,11 @@
 //   finish  write the session and the answer if the claim is still this turn's → hand the turn on.
 //   abandon give the claim back if it is still this turn's → hand the turn on.
 //
+// On a Redis Cluster the finish is followed by WAIT for a replica in the same write
+// (replica-wait.ts): the answer a buyer is given must survive a master failover, or the bot would
+// forget a turn the buyer saw answered. A repeat answered from a stored answer confirms it the same
+// way, since the turn that stored it may have been refused for want of a replica.
+//
 // A finish or abandon that fails because Redis is away is done again as soon as Redis is back
 // (when-redis-is-back.ts): both only change what is still this turn's, so doing one late, or after
 // the first attempt did reach Redis, changes nothing else.
@@ -20,6 +25,7 @@ import type { RedisClient } from './redis-connection.ts';
 import { lineKey, sequenceKey, sessionKey, turnKey } from './redis-keys.ts';
 import { lineLuaHelpers, type LinePlace, type RedisConversationLine } from './redis-conversation-line.ts';
 import { WhenRedisIsBack } from './when-redis-is-back.ts';
+import { NotReplicatedError, ReplicaWait } from './replica-wait.ts';
 import { silentLogger, type HeldTurn, type Logger, type TurnOrder, type TurnOutcome, type TurnStart, type TurnStore } from '../../../dialogs/ports.ts';
 import { checkSequence, checkStoreKey, sessionJson, ttlWholeSeconds } from '../store-input.ts';
 
@@ -28,6 +34,8 @@ export interface RedisTurnStoreOptions {
   /** The conversations' line: its keys, lease and waiting are the ones this store's scripts use. */
   line: RedisConversationLine;
   logger?: Logger;
+  /** How long a commit waits for a replica's confirmation on a Redis Cluster (replica-wait.ts). Default 500. */
+  replicaWaitMs?: number;
 }
 
 // KEYS: message, line, session, sequence. ARGV: claim "?<token>", claim seconds, epoch for a new line,
@@ -67,6 +75,15 @@ end
 return {committed, leave_line(tonumber(ARGV[6]), ARGV[7], tonumber(ARGV[8]))}
 `;
 
+// KEYS: message. Rewrites a stored answer's expiry to what it was: a write on the answer's slot, so
+// that a WAIT after it covers the answer (WAIT covers what its connection wrote before it; the
+// answer may have been stored by another process).
+const TOUCH_ANSWER_LUA = `
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) end
+return ttl
+`;
+
 // KEYS: message, line. ARGV: claim, ticket, epoch, line keep seconds. The ticket served next (0: none).
 const ABANDON_LUA = `${lineLuaHelpers('KEYS[2]')}
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
@@ -91,6 +108,7 @@ export class RedisTurnStore implements TurnStore {
   private readonly logger: Logger;
   /** Turns this process could not finish or give back while Redis was away: given back when it is back. */
   private readonly whenBack: WhenRedisIsBack;
+  private readonly replicas: ReplicaWait;
 
   constructor(options: RedisTurnStoreOptions) {
     this.client = options.client;
@@ -98,6 +116,8 @@ export class RedisTurnStore implements TurnStore {
     ({ prefix: this.prefix, leaseMs: this.leaseMs, keepSeconds: this.lineKeepSeconds } = options.line.settings);
     this.logger = options.logger ?? silentLogger;
     this.whenBack = new WhenRedisIsBack(options.client, this.logger);
+    this.replicas = new ReplicaWait({ client: options.client, timeoutMs: options.replicaWaitMs, logger: this.logger });
+    options.client.defineCommand('kefuTurnTouchAnswer', { numberOfKeys: 1, lua: TOUCH_ANSWER_LUA });
     options.client.defineCommand('kefuTurnBegin', { numberOfKeys: 4, lua: BEGIN_LUA });
     options.client.defineCommand('kefuTurnFinish', { numberOfKeys: 3, lua: FINISH_LUA });
     options.client.defineCommand('kefuTurnAbandon', { numberOfKeys: 2, lua: ABANDON_LUA });
@@ -129,7 +149,10 @@ export class RedisTurnStore implements TurnStore {
         reply = await begin(reply[1]);
       }
     }
-    if (reply[0] === 'done') return { status: 'done', result: reply[1] };
+    if (reply[0] === 'done') {
+      if (this.replicas.enabled) await this.replicas.write(message, (pipeline) => (pipeline as unknown as TouchAnswer).kefuTurnTouchAnswer(message));
+      return { status: 'done', result: reply[1] };
+    }
     if (reply[0] === 'in_progress') return { status: 'in_progress' };
     if (reply[0] === 'early') return { status: 'early' };
     const place: LinePlace = { conversationKey, line, ticket: Number(reply[1]), epoch: reply[2] };
@@ -157,16 +180,28 @@ export class RedisTurnStore implements TurnStore {
     const keep = ttlWholeSeconds(outcome.keepSeconds, 'keepSeconds');
     const ttl = ttlWholeSeconds(outcome.sessionTtlSeconds);
     const json = sessionJson(outcome.session);
-    let committed: number;
-    let next: number;
+    const message = turnKey(this.prefix, conversationKey, messageId);
+    const args = [message, sessionKey(this.prefix, conversationKey), place.line, `?${token}`, outcome.result, keep, json, ttl, place.ticket, place.epoch, this.lineKeepSeconds] as const;
+    let reply: [number, number];
     try {
-      [committed, next] = await this.commands.kefuTurnFinish(turnKey(this.prefix, conversationKey, messageId), sessionKey(this.prefix, conversationKey), place.line, `?${token}`, outcome.result, keep, json, ttl, place.ticket, place.epoch, this.lineKeepSeconds);
+      reply = this.replicas.enabled
+        ? ((await this.replicas.write(message, (pipeline) => (pipeline as unknown as TurnStoreCommands).kefuTurnFinish(...args)))[0] as [number, number])
+        : await this.commands.kefuTurnFinish(...args);
     } catch (error) {
+      if (error instanceof NotReplicatedError) {
+        // The script ran on the master, but its replica did not confirm it: the turn is handed on
+        // (the line moved) and the turn fails, so the buyer's retry is answered from the stored
+        // answer once a replica has it (begin confirms it), or runs again if a failover lost it.
+        const next = ((error.replies?.[0] ?? [0, 0]) as [number, number])[1];
+        if (next > 0) this.line.handedOn(place, next);
+        throw error;
+      }
       // Whether the script ran is unknown: giving the turn back later is right either way (it only
       // releases a claim still held by this token, and a turn still this ticket's).
       this.abandonWhenBack(turn, error);
       throw error;
     }
+    const [committed, next] = reply;
     this.line.handedOn(place, next);
     return committed === 1;
   }
@@ -193,6 +228,10 @@ export class RedisTurnStore implements TurnStore {
       if (next > 0) this.line.handedOn(turn.place as LinePlace, next);
     });
   }
+}
+
+interface TouchAnswer {
+  kefuTurnTouchAnswer(message: string): unknown;
 }
 
 /** The owner named in a claim "?<owner>.<uuid>"; null for a claim without one (made without liveness). */
