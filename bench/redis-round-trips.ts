@@ -3,8 +3,9 @@
 // write carries one command, or one pipeline or MULTI block: one round trip), and an in-process Kefu
 // on the relay. Buyers run the bench's 5-turn size dialogue one message at a time; writes made while
 // a message's request is in flight, until the first byte of its answer leaves Kefu, are its hot path
-// (the buyer waits for them); writes made after that (insight counters, buyer tags, sent without
-// waiting once the answer is on its way) are counted apart. The answer's first byte is seen on a
+// (the buyer waits for them); writes made after that (buyer tags, sent without waiting once the
+// answer is on its way) are counted apart, and so are the process's own periodic writes, which may
+// overlap any request (insight's once-a-second batches, the heartbeat, the job queue's polling). The answer's first byte is seen on a
 // second relay, in front of Kefu's HTTP port. Commands come from INFO commandstats. The last
 // message's writes are listed, so a figure can be read.
 //
@@ -53,18 +54,22 @@ for (let attempt = 0; ; attempt++) {
 }
 
 let phase: 'off' | 'hot' | 'after' = 'off';
-const writes = { hot: 0, after: 0, periodic: 0 };
+/** Names the conversation whose message is in flight (or just answered). */
+let current = /^$/;
+const writes = { hot: 0, after: 0, background: 0 };
 let lastMessage: string[] = [];
 const relay = createServer((client: Socket) => {
   const server = connect(redisPort, '127.0.0.1');
   client.on('data', (chunk: Buffer) => {
     if (phase !== 'off') {
       const listed = commandsIn(chunk);
-      // Insight's batches, written once a second for all messages together: the counters
-      // (dialogs/insight/counter-batch.ts), the turns' notes and the started-conversation claims that
-      // follow them (insight-recorder.ts), and the process's heartbeat (process-heartbeat.ts). No
-      // message's round trip, whichever request they overlap.
-      if (/^(MULTI \+ HINCRBY \S*insight:\{[cp]:|EVAL(SHA)? \S*insight:\{open\}|SET \S*insight:once:started:|SET \S*alive:)/.test(listed)) writes.periodic++;
+      // A message's writes name its conversation (its turn, session and hand-off keys, the
+      // per-conversation rate limit) or are its rate-limit counts. Anything else is the process's own
+      // periodic work, whichever request it overlaps: insight's batches for all messages together
+      // (counters, turn notes, started-conversation claims), the heartbeat (process-heartbeat.ts),
+      // the job queue's polling (BullMQ).
+      const batch = /^(MULTI \+ HINCRBY \S*insight:\{[cp]:|EVAL(SHA)? \S*insight:\{open\}|SET \S*insight:once:started:)/.test(listed);
+      if (batch || !(current.test(listed) || listed.includes('rate-limit-'))) writes.background++;
       else {
         writes[phase]++;
         lastMessage.push(`${phase === 'hot' ? 'during' : 'after '}  ${listed}`);
@@ -143,6 +148,7 @@ const before = await commands();
 for (let c = 0; c < conversations; c++) {
   for (const [index, text] of DIALOGUE.entries()) {
     lastMessage = [];
+    current = new RegExp(`round-trips-${c}(?![0-9])`);
     phase = 'hot';
     await post(`round-trips-${c}`, `m${index}`, text);
     phase = 'after';
@@ -155,7 +161,7 @@ const messages = conversations * DIALOGUE.length;
 const perMessage = (n: number): string => (n / messages).toFixed(2);
 const used = (await commands()) - before;
 process.stdout.write(`the last message's writes:\n  ${lastMessage.join('\n  ')}\n`);
-process.stdout.write(`messages: ${messages}\nround trips per message, before the answer: ${perMessage(writes.hot)}\nround trips per message, after the answer: ${perMessage(writes.after)}\nperiodic writes (insight's batches for all messages together, the heartbeat): ${writes.periodic}\ncommands per message: ${perMessage(used)}\n`);
+process.stdout.write(`messages: ${messages}\nround trips per message, before the answer: ${perMessage(writes.hot)}\nround trips per message, after the answer: ${perMessage(writes.after)}\nbackground writes (insight's batches for all messages, the heartbeat, the job queue's polling): ${writes.background}\ncommands per message: ${perMessage(used)}\n`);
 
 await kefu.close();
 admin.disconnect();

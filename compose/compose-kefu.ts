@@ -87,7 +87,7 @@ export async function composeKefu(config: KefuConfig, options: ComposeOptions): 
     timezone: config.shop.timezone,
     clock: systemClock,
     logger,
-    onTagged: (tag, at) => void insight.store.add(at, 'counts', { [`buyer_tag:${tag}`]: 1 }).catch(() => {}),
+    onTagged: (tag, at) => insight.recorder.count(at, { [`buyer_tag:${tag}`]: 1 }),
   });
   const engine = new Engine({
     flows: () => current,

@@ -3,7 +3,7 @@
 // place names the key, replaces what cannot be read, and appends to the transcript, so the three
 // callers cannot drift apart (one of them once skipped the transcript's length cut).
 
-import { appendTurns, isSession, type Session } from './engine/session.ts';
+import { appendDeliveredTurns, appendTurns, isSession, type Session } from './engine/session.ts';
 import type { ConversationRef, Turn } from './messages.ts';
 import type { Logger, SessionStore } from './ports.ts';
 
@@ -50,11 +50,17 @@ export class ConversationSessions {
     await this.options.store.save(conversationKey(conversation), session, this.options.ttlSeconds);
   }
 
-  /** Adds turns to the stored transcript (cut and trimmed as the engine does); nothing when there is no session. */
-  async appendTurns(conversation: ConversationRef, turns: Turn[]): Promise<void> {
+  /**
+   * Adds turns to the stored transcript (cut and trimmed as the engine does); nothing when there is
+   * no session. With `deliveryId` (the send they belong to), a send already written adds nothing:
+   * a desk event or reminder retried after a crash between writing and sending is not written twice.
+   * The caller holds the conversation's line, so no buyer turn saves the session in between.
+   */
+  async appendTurns(conversation: ConversationRef, turns: Turn[], deliveryId?: string): Promise<void> {
     const session = await this.load(conversation);
     if (!session) return;
-    appendTurns(session, turns, this.options.lastTurns);
+    if (deliveryId === undefined) appendTurns(session, turns, this.options.lastTurns);
+    else if (!appendDeliveredTurns(session, turns, this.options.lastTurns, deliveryId)) return;
     await this.save(conversation, session);
   }
 }

@@ -194,8 +194,10 @@ export class ConversationService {
   async sendToBuyer(conversation: ConversationRef, replies: Reply[], from: 'bot' | 'agent', at: number, deliveryId?: string): Promise<void> {
     const channel = this.options.outbound?.get(conversation.channel);
     if (!channel) throw new Error(`channel "${conversation.channel}" cannot send messages later`);
+    // Written, then sent, both under `deliveryId`: a retry after a crash between the two writes
+    // nothing twice and sends what is missing (the channel records its sends under the same id).
     await this.options.line.run(conversationKey(conversation), async () => {
-      await this.sessions.appendTurns(conversation, replies.map((reply) => ({ from, text: reply.text, at })));
+      await this.sessions.appendTurns(conversation, replies.map((reply) => ({ from, text: reply.text, at })), deliveryId);
       await channel.send(conversation, replies, deliveryId);
     });
   }

@@ -9,8 +9,13 @@ export interface PushItem {
 }
 
 export interface PushMailbox {
-  /** Appends data for key and returns its id; keeps the last 100 items per key, for keepSeconds after the last append. */
-  append(key: string, data: string): Promise<string>;
+  /**
+   * Appends data for key and returns its id; keeps the last 100 items per key, for keepSeconds after
+   * the last append. With `onceId` (what is sent: a desk event, a reminder) the append happens at
+   * most once per key and id within keepSeconds: appended again, it adds nothing and returns the
+   * first append's id, so a send retried after a crash does not reach the page twice.
+   */
+  append(key: string, data: string, onceId?: string): Promise<string>;
   /** Items after `afterId` (all kept items when null), oldest first, at most `limit` (default and maximum 100). */
   readAfter(key: string, afterId: string | null, limit?: number): Promise<PushItem[]>;
   /**

@@ -13,7 +13,8 @@ export class WebchatOutbound implements OutboundChannel {
 
   constructor(private readonly mailbox: PushMailbox) {}
 
-  async send(conversation: ConversationRef, replies: Reply[]): Promise<void> {
-    await this.mailbox.append(conversation.conversationId, JSON.stringify({ replies }));
+  /** Under `deliveryId` the replies reach the page once, however often the send is retried. */
+  async send(conversation: ConversationRef, replies: Reply[], deliveryId?: string): Promise<void> {
+    await this.mailbox.append(conversation.conversationId, JSON.stringify({ replies }), deliveryId);
   }
 }

@@ -56,7 +56,15 @@ export interface Session {
   provenOrder?: ProvenOrder;
   /** What actions remember across turns and flows (ActionResult.remember), e.g. the last product search. */
   memory?: Record<string, unknown>;
+  /**
+   * Ids of sends that answer no request (a desk event, a reminder) already written into `turns`,
+   * newest last, at most MAX_KEPT_DELIVERIES: the same send retried after a crash adds nothing.
+   */
+  deliveries?: string[];
 }
+
+/** Later sends remembered per session (see Session.deliveries): far more than are ever retried. */
+export const MAX_KEPT_DELIVERIES = 50;
 
 /** Action memory is for small things (a search's filters and shown ids): a larger one is not kept. */
 export const MAX_MEMORY_CHARS = 4096;
@@ -120,4 +128,15 @@ export function appendTurns(session: Session, turns: Turn[], keep: number): void
     if (turn.text) session.turns.push({ ...turn, text: turn.text.slice(0, MAX_TURN_TEXT) });
   }
   if (session.turns.length > keep) session.turns.splice(0, session.turns.length - keep);
+}
+
+/**
+ * Appends the turns of a send that answers no request, once per `deliveryId`: false (and nothing
+ * added) when the session already holds that send's turns.
+ */
+export function appendDeliveredTurns(session: Session, turns: Turn[], keep: number, deliveryId: string): boolean {
+  if (session.deliveries?.includes(deliveryId)) return false;
+  appendTurns(session, turns, keep);
+  session.deliveries = [...(session.deliveries ?? []), deliveryId].slice(-MAX_KEPT_DELIVERIES);
+  return true;
 }

@@ -334,7 +334,7 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
     const conversation = record.card.conversation;
     const channel = this.options.outbound.get(conversation.channel);
     if (!channel) return { status: 'undeliverable', channel: conversation.channel, notice: NOTICES.undeliverable.replace('{channel}', conversation.channel) };
-    await this.appendTurns(conversation, [{ text }], 'agent', at);
+    await this.appendTurns(conversation, [{ text }], 'agent', at, delivery);
     await channel.send(conversation, [{ text }], delivery);
     const { card } = record;
     keepLine(record, { from: 'agent', text, at });
@@ -430,7 +430,7 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
     const reply = this.options.voice.render(response, conversation, language, vars);
     if (!channel || !reply) return false;
     try {
-      await this.appendTurns(conversation, [reply], 'bot', at);
+      await this.appendTurns(conversation, [reply], 'bot', at, delivery);
       await channel.send(conversation, [reply], delivery);
       return true;
     } catch (error) {
@@ -439,8 +439,9 @@ export class HandoffService implements AgentDesk, AgentEventHandler {
     }
   }
 
-  private async appendTurns(conversation: ConversationRef, replies: Reply[], from: 'bot' | 'agent', at: number): Promise<void> {
-    await this.conversations.appendTurns(conversation, replies.map((reply) => ({ from, text: reply.text, at })));
+  /** Written under the send's `delivery` id, as the send is: an event retried after a crash between the two writes neither twice. */
+  private async appendTurns(conversation: ConversationRef, replies: Reply[], from: 'bot' | 'agent', at: number, delivery: string): Promise<void> {
+    await this.conversations.appendTurns(conversation, replies.map((reply) => ({ from, text: reply.text, at })), delivery);
   }
 
   /**

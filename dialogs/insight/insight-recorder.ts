@@ -227,6 +227,14 @@ export class InsightRecorder implements EventSink {
     return { counted: true, influenced };
   }
 
+  /**
+   * Counts something other than a turn (a buyer gaining a tag) with the next batch of counters,
+   * written within a second: written one at a time, a shop's tag counts were a transaction each.
+   */
+  count(at: number, counts: Record<string, number>): void {
+    this.counters.add(at, 'counts', counts);
+  }
+
   /** The hook for the hand-off core: an agent's first reply, or a hand-off handled (agent-figures.ts). */
   recordAgentWork(work: AgentWork): void {
     this.options.store.add(work.at, 'counts', agentWorkCounts(work)).catch((error: Error) => this.options.logger.warn({ err: error.message }, 'could not count an agent\'s work'));

@@ -60,6 +60,8 @@ describe('buyer tags in the web chat', () => {
   });
 
   it('counts, lists and forgets tags through the admin API, with the admin token only', async () => {
+    // Tags gained are counted with insight's next batch of counters (within a second).
+    await server.kefu.insight.recorder.flush();
     const counts = (await (await admin('/admin/api/buyer-tags')).json()) as { tags: { name: string; taggedLast24h: number; taggedLast7d: number }[] };
     expect(counts.tags.find((tag) => tag.name === 'price_sensitive')).toMatchObject({ taggedLast24h: 3, taggedLast7d: 3 });
     expect(counts.tags.map((tag) => tag.name)).toEqual(['price_sensitive', 'size_sensitive', 'after_sale_risk', 'night_shopper', 'repeat_buyer']);

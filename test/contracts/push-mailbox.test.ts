@@ -135,6 +135,21 @@ describe.each(implementations)('PushMailbox contract: %s', (_name, makeFixture) 
     ]);
   });
 
+  it('appends a send once under its id, from any process, until keepSeconds have passed', async () => {
+    const first = await mailbox.append('web:b1', 'agent: 好的', 'slack:Ev1');
+    await mailbox.append('web:b1', 'reminder', 'reminder:o1:1');
+    // The same desk event retried, here by another process after the first one crashed.
+    expect(await fixture.otherProcess.append('web:b1', 'agent: 好的', 'slack:Ev1')).toBe(first);
+    // Another conversation may use the same id for its own send.
+    await mailbox.append('web:b2', 'agent: 好的', 'slack:Ev1');
+    expect((await mailbox.readAfter('web:b1', null)).map((item) => item.data)).toEqual(['agent: 好的', 'reminder']);
+    expect(await mailbox.readAfter('web:b2', null)).toHaveLength(1);
+    await expect(mailbox.append('web:b1', 'x', '')).rejects.toThrow(RangeError);
+    await fixture.elapse(KEEP_SECONDS + 1);
+    await mailbox.append('web:b1', 'agent: 好的', 'slack:Ev1');
+    expect(await mailbox.readAfter('web:b1', null)).toHaveLength(1);
+  });
+
   it('keeps only the last 100 items of a key', async () => {
     for (let i = 0; i < 105; i += 1) await mailbox.append('k', `m${i}`);
     const items = await mailbox.readAfter('k', null);

@@ -165,6 +165,31 @@ describe.each(backends)('replies pushed to the page, mailbox in $storage', ({ st
     expect((await again.nextReplies('"four", pushed live')).texts).toEqual(['four']);
   });
 
+  it('writes and pushes a send retried after a crash between the two once, however often it comes again', async () => {
+    const conversationId = newConversation('retried');
+    const buyer = { channel: 'webchat', conversationId, buyerId: conversationId };
+    const said = await fetch(`${server.url}/webchat/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conversationId, messageId: 'm1', text: '在吗' }) });
+    expect(said.status).toBe(200);
+    const page = await open({ conversationId });
+    // The process dies after writing the transcript and before the push: its push fails once.
+    const { mailbox } = server.kefu;
+    const append = mailbox.append.bind(mailbox);
+    mailbox.append = () => {
+      mailbox.append = append;
+      return Promise.reject(new Error('connection lost'));
+    };
+    const send = () => server.kefu.conversations.sendToBuyer(buyer, [{ text: '亲,地址已改好' }], 'agent', Date.now(), 'desk:event-7');
+    await expect(send()).rejects.toThrow('connection lost');
+    await send(); // the desk event's retry
+    await send(); // and a duplicate delivery of it
+    await agentSays(server, conversationId, 'next');
+
+    expect((await page.nextReplies('the retried send')).texts).toEqual(['亲,地址已改好']);
+    expect((await page.nextReplies('the message after it')).texts).toEqual(['next']);
+    const session = (await server.kefu.desk.sessions.load(`webchat:${conversationId}`)) as { turns: { from: string; text: string }[] };
+    expect(session.turns.filter((turn) => turn.from === 'agent').map((turn) => turn.text)).toEqual(['亲,地址已改好', 'next']);
+  });
+
   it('never shows one conversation\'s pushes to another', async () => {
     const alice = newConversation('alice');
     const bob = newConversation('bob');

@@ -30,6 +30,8 @@ export class MemoryPushMailbox implements PushMailbox {
   private readonly clock: Clock;
   private readonly keepMs: number;
   private readonly mailboxes: ExpiringMap<PushItem[]>;
+  /** "<key>\n<onceId>" → the id its append got, kept as long as the key's items. */
+  private readonly appendedOnce: ExpiringMap<string>;
   private readonly listeners: PushListeners;
   private lastMs = 0;
   private lastSeq = 0;
@@ -39,16 +41,23 @@ export class MemoryPushMailbox implements PushMailbox {
     this.keepMs = ttlWholeSeconds(options.keepSeconds ?? 86_400, 'keepSeconds') * 1000;
     this.listeners = new PushListeners(options.logger ?? silentLogger);
     this.mailboxes = new ExpiringMap(this.clock, options.maxEntries);
+    this.appendedOnce = new ExpiringMap(this.clock, options.maxEntries);
   }
 
   get stats(): MemoryStoreStats {
     return this.mailboxes.stats;
   }
 
-  async append(key: string, data: string): Promise<string> {
+  async append(key: string, data: string, onceId?: string): Promise<string> {
     checkStoreKey(key);
     checkPushData(data);
+    if (onceId !== undefined) {
+      checkStoreKey(onceId, 'onceId');
+      const appended = this.appendedOnce.get(`${key}\n${onceId}`);
+      if (appended !== undefined) return appended;
+    }
     const id = this.nextId();
+    if (onceId !== undefined) this.appendedOnce.set(`${key}\n${onceId}`, id, this.keepMs);
     const items = this.mailboxes.get(key) ?? [];
     items.push({ id, data });
     if (items.length > PUSH_MAILBOX_KEEP_ITEMS) items.splice(0, items.length - PUSH_MAILBOX_KEEP_ITEMS);

@@ -32,6 +32,22 @@ export interface RedisPushMailboxOptions {
 /** The stream field that carries an item's data. */
 const DATA_FIELD = 'd';
 
+// An append made at most once per key and id: the id's marker (in the stream's hash tag, so one
+// Cluster slot) holds the stream id of its append, and expires with the stream.
+// KEYS[1]: the stream; KEYS[2]: the marker. ARGV: items kept, data, keep seconds, channel, key.
+const APPEND_ONCE = `
+local appended = redis.call('GET', KEYS[2])
+if appended then return appended end
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], '*', '${DATA_FIELD}', ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('SET', KEYS[2], id, 'EX', ARGV[3])
+redis.call('PUBLISH', ARGV[4], ARGV[5])
+return id`;
+
+interface AppendOnceCommand {
+  kefuPushAppendOnce(stream: string, marker: string, keep: number, data: string, keepSeconds: number, channel: string, key: string): Promise<string>;
+}
+
 export class RedisPushMailbox implements PushMailbox {
   private readonly client: RedisClient;
   private readonly prefix: string;
@@ -51,12 +67,19 @@ export class RedisPushMailbox implements PushMailbox {
     this.keepSeconds = ttlWholeSeconds(options.keepSeconds ?? 86_400, 'keepSeconds');
     this.logger = options.logger ?? silentLogger;
     this.listeners = new PushListeners(this.logger);
+    const client = this.client as unknown as Partial<AppendOnceCommand> & RedisClient;
+    if (!client.kefuPushAppendOnce) client.defineCommand('kefuPushAppendOnce', { lua: APPEND_ONCE, numberOfKeys: 2 });
   }
 
-  async append(key: string, data: string): Promise<string> {
+  async append(key: string, data: string, onceId?: string): Promise<string> {
     checkStoreKey(key);
     checkPushData(data);
     const stream = pushStreamKey(this.prefix, key);
+    if (onceId !== undefined) {
+      checkStoreKey(onceId, 'onceId');
+      const marker = `${stream}:once:${onceId}`;
+      return (this.client as unknown as AppendOnceCommand).kefuPushAppendOnce(stream, marker, PUSH_MAILBOX_KEEP_ITEMS, data, this.keepSeconds, this.channel, key);
+    }
     // One transaction, one round trip: the item exists before anyone is told about it. The trim is
     // exact rather than "~": with "~" Redis keeps whole nodes and could hold up to ~200 items.
     const replies = await this.client
