@@ -77,13 +77,13 @@ export interface HandoffParts {
 export const HANDOFF_QUEUE = 'handoffs';
 
 /**
- * The hand-offs' scheduler: BullMQ on Redis when redis.url is set (jobs survive restarts and run on
+ * The hand-offs' scheduler: BullMQ on Redis when Redis is configured (jobs survive restarts and run on
  * whichever process is free), else a timer in this process. Start it with the service's runJob.
  */
 export async function createHandoffScheduler(config: KefuConfig, logger: Logger): Promise<Scheduler> {
   if (!hasRedis(config.redis)) return new InProcessScheduler({ clock: systemClock, logger });
   const { BullmqScheduler } = await import('../adapters/schedulers/bullmq/bullmq-scheduler.ts');
-  const bullmq = new BullmqScheduler({ url: config.redis.url, clusterNodes: config.redis.clusterNodes, prefix: `${config.sessions.keyPrefix}bull`, queueName: HANDOFF_QUEUE, logger });
+  const bullmq = new BullmqScheduler({ url: config.redis.url, clusterNodes: config.redis.clusterNodes, sentinel: config.redis.sentinel, prefix: `${config.sessions.keyPrefix}bull`, queueName: HANDOFF_QUEUE, logger });
   try {
     await bullmq.ready();
   } catch (error) {

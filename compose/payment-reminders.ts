@@ -71,7 +71,7 @@ export async function setUpPaymentReminders(deps: PaymentRemindersDeps): Promise
     const client = connectRedis(config.redis, { connectionName: 'kefu-reminders', logger });
     // BullMQ is loaded only when Redis is configured: an in-memory Kefu does not need it.
     const { BullmqScheduler } = await import('../adapters/schedulers/bullmq/bullmq-scheduler.ts');
-    const bullmq = new BullmqScheduler({ url: config.redis.url, clusterNodes: config.redis.clusterNodes, prefix: `${config.sessions.keyPrefix}bull`, queueName: REMINDER_QUEUE, logger });
+    const bullmq = new BullmqScheduler({ url: config.redis.url, clusterNodes: config.redis.clusterNodes, sentinel: config.redis.sentinel, prefix: `${config.sessions.keyPrefix}bull`, queueName: REMINDER_QUEUE, logger });
     try {
       await Promise.all([waitForRedisReady(client), bullmq.ready()]);
     } catch (error) {

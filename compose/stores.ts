@@ -1,5 +1,5 @@
 // The stores every part of Kefu shares: in memory (capped) by default, in Redis when redis.url or
-// redis.clusterNodes is set.
+// redis.clusterNodes or redis.sentinel.nodes is set.
 
 import type { KefuConfig } from '../config/config-types.ts';
 import type { BuyerTagStore } from '../dialogs/buyers/buyer-tags.ts';

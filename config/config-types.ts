@@ -112,6 +112,26 @@ export interface RedisConfig {
    * @maxItems 64
    */
   clusterNodes: string[];
+  sentinel: RedisSentinelConfig;
+}
+/**
+ * A master watched by Redis Sentinel: when nodes are given, Kefu asks the sentinels where the master is (and again after a failover) instead of using url.
+ */
+export interface RedisSentinelConfig {
+  /**
+   * Some of the sentinels, as host:port (port 26379 when left out) or redis://[:password@]host:port when the sentinels ask for a password.
+   *
+   * @maxItems 64
+   */
+  nodes: string[];
+  /**
+   * The name of the master group the sentinels watch (sentinel monitor <name> …), e.g. mymaster.
+   */
+  masterName: string | null;
+  /**
+   * The master's (and its replicas') password, when they ask for one. Secret: write ${env:NAME}.
+   */
+  password?: string;
 }
 /**
  * Where the merchant's YAML flows live.

@@ -23,6 +23,7 @@ const TYPE_NAMES: Record<string, string> = {
   '': 'KefuConfig',
   server: 'ServerConfig',
   redis: 'RedisConfig',
+  'redis.sentinel': 'RedisSentinelConfig',
   flows: 'FlowsConfig',
   sessions: 'SessionsConfig',
   conversations: 'ConversationsConfig',

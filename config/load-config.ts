@@ -70,6 +70,8 @@ const SHORTCUT_VARIABLES: readonly { variable: string; path: string[] }[] = [
   { variable: 'PORT', path: ['server', 'port'] },
   { variable: 'REDIS_URL', path: ['redis', 'url'] },
   { variable: 'REDIS_CLUSTER_NODES', path: ['redis', 'clusterNodes'] },
+  { variable: 'REDIS_SENTINEL_NODES', path: ['redis', 'sentinel', 'nodes'] },
+  { variable: 'REDIS_SENTINEL_MASTER', path: ['redis', 'sentinel', 'masterName'] },
   { variable: 'LOG_LEVEL', path: ['logging', 'level'] },
   { variable: 'KEFU_FLOWS_DIR', path: ['flows', 'dir'] },
   { variable: 'KEFU_SHOPS_DIR', path: ['shops', 'dir'] },
@@ -151,6 +153,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
       if (problem !== null && !problems.includes(problem)) problems.push(problem);
     }
   }
+  checkRedisShape(config, origins, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const valid = config as unknown as KefuConfig;
@@ -440,6 +443,7 @@ function compiledValidator(): ValidateFunction {
   ajv.addFormat('country-code', { type: 'string', validate: (code) => /^[A-Z]{2}$/.test(code) && isSupportedCountry(code) });
   ajv.addFormat('regex', { type: 'string', validate: isRegularExpression });
   ajv.addFormat('redis-url', { type: 'string', validate: isRedisUrl });
+  ajv.addFormat('redis-sentinel-node', { type: 'string', validate: isSentinelNode });
   validator = ajv.compile(configSchema);
   return validator;
 }
@@ -474,11 +478,61 @@ function isRedisUrl(url: string): boolean {
   }
 }
 
+/** host:port, a bare host (Sentinel's port 26379) or redis://[user:password@]host:port. */
+function isSentinelNode(node: string): boolean {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(node)) return isRedisUrl(node) && node.toLowerCase().startsWith('redis:');
+  const match = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::(\d{1,5}))?$/.exec(node);
+  return match !== null && (match[2] === undefined || (Number(match[2]) >= 1 && Number(match[2]) <= 65535));
+}
+
+/**
+ * What one setting cannot say about another: sentinels need the master's name (and a name needs
+ * sentinels), and Kefu runs on a Cluster or through Sentinel, not both.
+ */
+function checkRedisShape(config: Record<string, unknown>, origins: Map<string, Origin>, problems: string[]): void {
+  const redis = own(config, 'redis');
+  const sentinel = own(redis, 'sentinel');
+  const sentinels = own(sentinel, 'nodes');
+  const clusterNodes = own(redis, 'clusterNodes');
+  const masterName = own(sentinel, 'masterName');
+  const hasSentinels = Array.isArray(sentinels) && sentinels.length > 0;
+  if (hasSentinels && (masterName === null || masterName === undefined)) {
+    problems.push(
+      at(
+        nearestOrigin(origins, 'redis.sentinel.nodes'),
+        'redis.sentinel.nodes lists sentinels but redis.sentinel.masterName is not set: give the name of the master group they watch (REDIS_SENTINEL_MASTER=mymaster)',
+        false,
+      ),
+    );
+  }
+  if (!hasSentinels && typeof masterName === 'string') {
+    problems.push(
+      at(
+        nearestOrigin(origins, 'redis.sentinel.masterName'),
+        'redis.sentinel.masterName is set but redis.sentinel.nodes lists no sentinel: give some of them (REDIS_SENTINEL_NODES=10.0.0.1:26379,10.0.0.2:26379)',
+        false,
+      ),
+    );
+  }
+  if (hasSentinels && Array.isArray(clusterNodes) && clusterNodes.length > 0) {
+    const cluster = nearestOrigin(origins, 'redis.clusterNodes');
+    const where = cluster?.kind === 'env' ? cluster.variable : cluster?.kind === 'file' ? `${cluster.file}:${cluster.value.line}:${cluster.value.col}` : 'redis.clusterNodes';
+    problems.push(
+      at(
+        nearestOrigin(origins, 'redis.sentinel.nodes'),
+        `redis.sentinel.nodes and redis.clusterNodes (${where}) are both set: Kefu runs on a Redis Cluster or on a master watched by Sentinel, not both; remove one`,
+        false,
+      ),
+    );
+  }
+}
+
 const FORMAT_MESSAGES: Record<string, string> = {
   'iana-time-zone': 'must be an IANA time zone such as Asia/Shanghai',
   'country-code': 'must be a two-letter country code such as CN',
   regex: 'must be a valid regular expression',
   'redis-url': 'must be a redis:// or rediss:// URL, or null',
+  'redis-sentinel-node': 'must be host:port (e.g. 10.0.0.1:26379) or a redis:// URL',
 };
 
 const TYPE_WORDS: Record<string, string> = {
@@ -675,7 +729,7 @@ function setOwn(target: Record<string, unknown>, key: string, value: unknown): v
 }
 
 function hideUrlPassword(text: string): string {
-  // A list of URLs in one variable (REDIS_CLUSTER_NODES): each one's password hidden.
+  // A list of URLs in one variable (REDIS_CLUSTER_NODES, REDIS_SENTINEL_NODES): each one's password hidden.
   if (text.includes(',')) return text.split(',').map(hideUrlPassword).join(',');
   if (!/^[a-z][a-z0-9+.-]*:\/\/[^/\s]*:[^/\s]*@/i.test(text)) return text;
   try {
@@ -690,7 +744,7 @@ function hideUrlPassword(text: string): string {
 
 function hideUrlPasswords(node: unknown): void {
   if (Array.isArray(node)) {
-    // Lists of URLs too (redis.clusterNodes).
+    // Lists of URLs too (redis.clusterNodes, redis.sentinel.nodes).
     node.forEach((value, index) => {
       if (typeof value === 'string') node[index] = hideUrlPassword(value);
       else hideUrlPasswords(value);

@@ -1,7 +1,7 @@
 // A shop's existing Express backend with Kefu mounted at /kefu: the shop keeps its own routes (and
 // its own JSON body parser for them), Kefu serves the web chat page at /kefu/, its messages, events
-// and webhooks below it. Run it with `npx tsx examples/express-shop/shop.ts` (REDIS_URL or
-// REDIS_CLUSTER_NODES to share conversations with other processes), then open
+// and webhooks below it. Run it with `npx tsx examples/express-shop/shop.ts` (REDIS_URL,
+// REDIS_CLUSTER_NODES or REDIS_SENTINEL_NODES to share conversations with other processes), then open
 // http://localhost:3000/kefu/.
 
 import express, { type Express } from 'express';

@@ -14,6 +14,8 @@ describe('the configuration types', () => {
     const types = await generateConfigTypes();
     // Not required in the schema (a merchant's file may leave it out), but always there once loaded.
     expect(types).toMatch(/clusterNodes: string\[\];/);
+    expect(types).toMatch(/sentinel: RedisSentinelConfig;/);
+    expect(types).toMatch(/masterName: string \| null;/);
     expect(types).toMatch(/\n {2}desk: DeskConfig;/);
     // Optional when default.yaml does not give it.
     expect(types).toMatch(/webhookSecret\?: string;/);

@@ -38,7 +38,7 @@ describe('defaults', () => {
     const { config, secretPaths, sources } = loadConfig({ env: {} });
     expect(config).toEqual({
       server: { host: '0.0.0.0', port: 3000, bodyLimitBytes: 65536 },
-      redis: { url: null, clusterNodes: [] },
+      redis: { url: null, clusterNodes: [], sentinel: { nodes: [], masterName: null } },
       flows: { dir: join(projectRoot, 'flows'), watch: true },
       sessions: { ttlSeconds: 86400, keyPrefix: 'kefu:', memoryMaxConversations: 50000 },
       shops: { dir: null, defaultShop: null },
@@ -138,6 +138,63 @@ describe('environment overrides', () => {
   it('refuses a Cluster node that is not a redis:// URL, hiding its password', () => {
     const problems = problemsOf({ env: { REDIS_CLUSTER_NODES: 'redis://10.0.0.1:7000,http://:hunter2@10.0.0.2:7000' } });
     expect(problems.join('\n')).toContain('redis.clusterNodes');
+    expect(problems.join('\n')).not.toContain('hunter2');
+  });
+
+  it('REDIS_SENTINEL_NODES and REDIS_SENTINEL_MASTER name the sentinels and the master group they watch', () => {
+    const { config, sources } = loadConfig({
+      env: { REDIS_SENTINEL_NODES: '10.0.0.1:26379, sentinel-b, redis://:hunter2@10.0.0.3:26380,', REDIS_SENTINEL_MASTER: 'mymaster' },
+    });
+    expect(config.redis.sentinel).toEqual({ nodes: ['10.0.0.1:26379', 'sentinel-b', 'redis://:hunter2@10.0.0.3:26380'], masterName: 'mymaster' });
+    expect(sources['redis.sentinel.nodes']).toBe('env REDIS_SENTINEL_NODES');
+    expect(sources['redis.sentinel.masterName']).toBe('env REDIS_SENTINEL_MASTER');
+  });
+
+  it('hides sentinel passwords, and the master password behind Sentinel, in the configuration it logs', () => {
+    const loaded = loadConfig({
+      env: { REDIS_SENTINEL_NODES: 'redis://:hunter2@10.0.0.1:26379', REDIS_SENTINEL_MASTER: 'mymaster', KEFU__REDIS__SENTINEL__PASSWORD: 'swordfish' },
+    });
+    expect(loaded.config.redis.sentinel.password).toBe('swordfish');
+    expect(loaded.secretPaths).toContain('redis.sentinel.password');
+    const logged = JSON.stringify(describeConfig(loaded));
+    expect(logged).not.toContain('hunter2');
+    expect(logged).not.toContain('swordfish');
+  });
+
+  it('refuses a master password written in a file instead of ${env:NAME}', () => {
+    const file = merchantFile('redis:\n  sentinel:\n    nodes: [10.0.0.1:26379]\n    masterName: mymaster\n    password: swordfish\n');
+    const problems = problemsOf({ env: {}, file });
+    expect(problems.join('\n')).toContain('redis.sentinel.password is a secret');
+    expect(problems.join('\n')).not.toContain('swordfish');
+  });
+
+  it('refuses sentinels without the name of the master group they watch', () => {
+    expect(problemsOf({ env: { REDIS_SENTINEL_NODES: '10.0.0.1:26379' } })).toEqual([
+      'redis.sentinel.nodes lists sentinels but redis.sentinel.masterName is not set: give the name of the master group they watch (REDIS_SENTINEL_MASTER=mymaster) (from REDIS_SENTINEL_NODES="10.0.0.1:26379")',
+    ]);
+  });
+
+  it('refuses a master group name without sentinels, pointing at the file line', () => {
+    const file = merchantFile('redis:\n  sentinel:\n    masterName: mymaster\n');
+    const problems = problemsOf({ env: {}, file });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/merchant-\d+\.yaml:3:17 redis\.sentinel\.masterName is set but redis\.sentinel\.nodes lists no sentinel/);
+  });
+
+  it('refuses Cluster nodes and sentinels at once, saying where each came from', () => {
+    const problems = problemsOf({
+      env: { REDIS_CLUSTER_NODES: 'redis://:hunter2@10.0.0.1:7000', REDIS_SENTINEL_NODES: '10.0.0.1:26379', REDIS_SENTINEL_MASTER: 'mymaster' },
+    });
+    expect(problems).toEqual([
+      'redis.sentinel.nodes and redis.clusterNodes (REDIS_CLUSTER_NODES) are both set: Kefu runs on a Redis Cluster or on a master watched by Sentinel, not both; remove one (from REDIS_SENTINEL_NODES="10.0.0.1:26379")',
+    ]);
+  });
+
+  it('refuses a sentinel that is neither host:port nor a redis:// URL, hiding its password', () => {
+    const problems = problemsOf({ env: { REDIS_SENTINEL_NODES: '10.0.0.1:26379,rediss://:hunter2@10.0.0.2:26379,10.0.0.3:99999', REDIS_SENTINEL_MASTER: 'mymaster' } });
+    expect(problems.join('\n')).toContain('redis.sentinel.nodes.1 must be host:port (e.g. 10.0.0.1:26379) or a redis:// URL');
+    expect(problems.join('\n')).toContain('redis.sentinel.nodes.2 must be host:port');
+    expect(problems.join('\n')).not.toContain('redis.sentinel.nodes.0');
     expect(problems.join('\n')).not.toContain('hunter2');
   });
 

@@ -44,7 +44,7 @@ export interface SpawnedKefu {
 }
 
 // Variables of the test runner's own environment that would configure the child behind the test's back.
-const INHERITED_CONFIG = /^(PORT|HOST|REDIS_URL|LOG_LEVEL|KEFU_.*|KEFU__.*)$/i;
+const INHERITED_CONFIG = /^(PORT|HOST|REDIS_URL|REDIS_CLUSTER_NODES|REDIS_SENTINEL_NODES|REDIS_SENTINEL_MASTER|LOG_LEVEL|KEFU_.*|KEFU__.*)$/i;
 
 /** Starts server.ts in a child process and resolves once it logs that it is listening. */
 /**

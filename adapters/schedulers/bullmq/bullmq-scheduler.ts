@@ -11,13 +11,15 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Logger } from '../../../dialogs/ports.ts';
 import { checkJobKey, type JobData, type JobHandler, type ScheduledJob, type Scheduler } from '../../../dialogs/scheduling/scheduler.ts';
-import { connectRedis, createRedisCluster, waitForRedisReady, type RedisClient } from '../../stores/redis/redis-connection.ts';
+import { connectRedis, createRedisCluster, sentinelOptions, waitForRedisReady, type RedisClient, type RedisSentinelTarget } from '../../stores/redis/redis-connection.ts';
 
 export interface BullmqSchedulerOptions {
-  /** One Redis's URL; ignored when clusterNodes are given. */
+  /** One Redis's URL; ignored when clusterNodes or sentinel are given. */
   url?: string | null;
   /** Some nodes of a Redis Cluster: the prefix is then wrapped in braces, as BullMQ's docs ask. */
   clusterNodes?: readonly string[];
+  /** The sentinels watching the master to use, and its group's name (redis.sentinel). */
+  sentinel?: RedisSentinelTarget | null;
   /** BullMQ's key prefix: its keys are "<prefix>:<queueName>:…". E.g. "kefu:bull". */
   prefix: string;
   queueName: string;
@@ -58,7 +60,7 @@ export class BullmqScheduler implements Scheduler {
   constructor(private readonly options: BullmqSchedulerOptions) {
     this.attempts = options.attempts ?? 5;
     this.backoffMs = options.backoffMs ?? 1000;
-    this.client = connectRedis({ url: options.url ?? null, clusterNodes: options.clusterNodes }, { connectionName: 'kefu-scheduler', logger: options.logger });
+    this.client = connectRedis({ url: options.url ?? null, clusterNodes: options.clusterNodes, sentinel: options.sentinel }, { connectionName: 'kefu-scheduler', logger: options.logger });
     // BullMQ's scripts touch several keys of a queue: on a Cluster they must share a hash tag
     // (https://docs.bullmq.io/patterns/redis-cluster: "use a queue prefix inside brackets").
     this.prefix = onCluster(options) ? `{${options.prefix}}` : options.prefix;
@@ -160,6 +162,14 @@ function workerConnection(options: BullmqSchedulerOptions) {
       redisOptions: { maxRetriesPerRequest: null },
     });
   }
-  if (!options.url) throw new RangeError('BullmqScheduler needs url or clusterNodes');
+  if ((options.sentinel?.nodes.length ?? 0) > 0) {
+    // Options rather than a client, as for one Redis: BullMQ makes the blocking connection itself,
+    // through Sentinel ("the options you pass to BullMQ are passed to the ioredis constructor",
+    // https://docs.bullmq.io/guide/connections). A worker whose blocking connection was cut while
+    // ioredis was asking the sentinels for the master stopped taking jobs for good before BullMQ
+    // reconnected it (https://github.com/taskforcesh/bullmq/issues/4378, fixed in the version used here).
+    return { ...sentinelOptions(options.sentinel!), connectionName: 'kefu-scheduler-worker', maxRetriesPerRequest: null, retryStrategy };
+  }
+  if (!options.url) throw new RangeError('BullmqScheduler needs url, clusterNodes or sentinel');
   return { url: options.url, connectionName: 'kefu-scheduler-worker', maxRetriesPerRequest: null, retryStrategy };
 }

@@ -22,26 +22,50 @@ export interface RedisClientOptions {
 }
 
 /**
- * What the stores take: one Redis, or a Redis Cluster (ioredis routes each command to the node that
- * owns its key's slot and follows MOVED/ASK redirections and failovers by itself).
+ * What the stores take: one Redis (given by its URL, or found through Sentinel), or a Redis Cluster
+ * (ioredis routes each command to the node that owns its key's slot and follows MOVED/ASK
+ * redirections and failovers by itself).
  */
 export type RedisClient = Redis | Cluster;
 
-/** Where Redis is: one server's URL, or some nodes of a Redis Cluster (which wins when given). */
+/**
+ * A master watched by Redis Sentinel: some of the sentinels (host:port, or redis://[user:password@]host:port
+ * when the sentinels ask for a password) and the name of the master group they watch.
+ */
+export interface RedisSentinelTarget {
+  nodes: readonly string[];
+  masterName: string | null;
+  /** The master's (and its replicas') password, when they ask for one. */
+  password?: string;
+}
+
+/**
+ * Where Redis is: one server's URL, some nodes of a Redis Cluster, or the sentinels watching a
+ * master. Cluster or Sentinel wins over url when given; both at once is refused.
+ */
 export interface RedisTarget {
   url: string | null;
   clusterNodes?: readonly string[];
+  sentinel?: RedisSentinelTarget | null;
 }
 
-/** True when the target names a Redis (single or Cluster); false runs on in-memory stores. */
+/** True when the target names a Redis (single, Cluster or Sentinel); false runs on in-memory stores. */
 export function hasRedis(target: RedisTarget): boolean {
-  return (target.clusterNodes?.length ?? 0) > 0 || Boolean(target.url);
+  return (target.clusterNodes?.length ?? 0) > 0 || onSentinel(target) || Boolean(target.url);
 }
 
-/** A client for the target: a Cluster client when cluster nodes are given, else one Redis. */
+/** True when the target names sentinels (a master found through Redis Sentinel). */
+export function onSentinel(target: RedisTarget): boolean {
+  return (target.sentinel?.nodes.length ?? 0) > 0;
+}
+
+/** A client for the target: a Cluster client for cluster nodes, a Sentinel-led client for sentinels, else one Redis. */
 export function connectRedis(target: RedisTarget, options: RedisClientOptions = {}): RedisClient {
-  if (target.clusterNodes && target.clusterNodes.length > 0) return createRedisCluster(target.clusterNodes, options);
-  if (!target.url) throw new RangeError('no Redis configured (redis.url or redis.clusterNodes)');
+  const cluster = (target.clusterNodes?.length ?? 0) > 0;
+  if (cluster && onSentinel(target)) throw new RangeError('Redis Cluster nodes and Sentinel nodes are both given; Kefu runs on one of them');
+  if (cluster) return createRedisCluster(target.clusterNodes!, options);
+  if (onSentinel(target)) return createRedisSentinelClient(target.sentinel!, options);
+  if (!target.url) throw new RangeError('no Redis configured (redis.url, redis.clusterNodes or redis.sentinel.nodes)');
   return createRedisClient(target.url, options);
 }
 
@@ -50,8 +74,15 @@ const FIRST_BACKOFF_MS = 50;
 
 export function createRedisClient(url: string, options: RedisClientOptions = {}): Redis {
   checkRedisUrl(url);
+  const client = new Redis(url, { ...failFastOptions(options), ...options.redisOptions });
+  if (options.logger) reportConnectionTrouble(client, options.logger);
+  return client;
+}
+
+/** The settings every single-server connection shares, on one Redis or through Sentinel. */
+function failFastOptions(options: RedisClientOptions): RedisOptions {
   const maxBackoffMs = options.maxBackoffMs ?? 2000;
-  const client = new Redis(url, {
+  return {
     connectionName: options.connectionName ?? 'kefu',
     enableOfflineQueue: false,
     // Commands made in one turn of the event loop leave in one write (ioredis's auto-pipelining): a
@@ -63,12 +94,82 @@ export function createRedisClient(url: string, options: RedisClientOptions = {})
     commandTimeout: options.commandTimeoutMs ?? 5000,
     connectTimeout: 5000,
     // Never give up: a server outlives Redis restarts and failovers.
-    retryStrategy: (attempt) => Math.min(FIRST_BACKOFF_MS * 2 ** Math.min(attempt - 1, 16), maxBackoffMs),
-    ...options.redisOptions,
-  });
+    retryStrategy: (attempt) => backoff(attempt, maxBackoffMs),
+  };
+}
+
+/** Pauses between reconnect attempts: FIRST_BACKOFF_MS, doubling, capped at maxBackoffMs. */
+function backoff(attempt: number, maxBackoffMs: number): number {
+  return Math.min(FIRST_BACKOFF_MS * 2 ** Math.min(attempt - 1, 16), maxBackoffMs);
+}
+
+/**
+ * A client for the master a group of sentinels watches, with createRedisClient's fail-fast settings.
+ * ioredis asks the sentinels where the master is at every (re)connect and checks that the server it
+ * reaches is a master ("ioredis guarantees that the node you connected to is always a master even
+ * after a failover", https://github.com/redis/ioredis#sentinel). Its README adds that commands sent
+ * during a failover are queued: not here, the offline queue is off, so during a failover a command
+ * fails at once (the web chat answers 503, the platform retries) instead of hanging, as on one Redis.
+ */
+export function createRedisSentinelClient(sentinel: RedisSentinelTarget, options: RedisClientOptions = {}): Redis {
+  const client = new Redis({ ...failFastOptions(options), ...sentinelOptions(sentinel, options), ...options.redisOptions });
   if (options.logger) reportConnectionTrouble(client, options.logger);
   return client;
 }
+
+/**
+ * ioredis's Sentinel options for a target (https://github.com/redis/ioredis#sentinel): where the
+ * sentinels are, the master group's name, the passwords, and how to follow a failover quickly.
+ * Exported for BullMQ's worker, which builds its own blocking connection from options.
+ */
+export function sentinelOptions(sentinel: RedisSentinelTarget, options: Pick<RedisClientOptions, 'maxBackoffMs'> = {}): RedisOptions {
+  if (!Array.isArray(sentinel.nodes) || sentinel.nodes.length === 0) throw new RangeError('Redis Sentinel needs at least one sentinel');
+  if (!sentinel.masterName) throw new RangeError('Redis Sentinel needs the name of the master group its sentinels watch');
+  const nodes = sentinel.nodes.map(parseSentinelNode);
+  const withPassword = nodes.find((node) => node.password !== undefined);
+  const maxBackoffMs = options.maxBackoffMs ?? 2000;
+  return {
+    sentinels: nodes.map(({ host, port }) => ({ host, port })),
+    name: sentinel.masterName,
+    sentinelUsername: withPassword?.username,
+    sentinelPassword: withPassword?.password,
+    password: sentinel.password,
+    // When every sentinel is unreachable: ask them again from the first, with the same capped backoff
+    // as a lost connection (ioredis's default waits 10 ms more each attempt, up to 1 s).
+    sentinelRetryStrategy: (attempt) => backoff(attempt, maxBackoffMs),
+    // Subscribe to the sentinels' +switch-master and reconnect at once when they promote a replica,
+    // rather than notice only when the old master's connection drops (a master demoted while alive,
+    // by SENTINEL FAILOVER or a partition that heals, keeps its connections and answers READONLY).
+    failoverDetector: true,
+    // A write that reaches a demoted master anyway fails with READONLY: reconnect (which asks the
+    // sentinels for the master again) and let the command fail, so its caller retries on the new one.
+    reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 1 : false),
+  };
+}
+
+/** "10.0.0.1:26379", "sentinel-a" (port 26379) or "redis://:password@10.0.0.1:26379". */
+export function parseSentinelNode(node: string): { host: string; port: number; username?: string; password?: string } {
+  if (typeof node !== 'string' || node.trim() === '') throw new RangeError('a sentinel must be host:port or a redis:// URL');
+  const text = node.trim();
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+    const url = new URL(text);
+    if (url.protocol !== 'redis:') throw new RangeError(`a sentinel URL must start with redis://, not ${url.protocol}//`);
+    const port = url.port ? Number(url.port) : SENTINEL_PORT;
+    return {
+      host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port,
+      ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+      ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+    };
+  }
+  const match = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::(\d{1,5}))?$/.exec(text);
+  const port = match?.[2] === undefined ? SENTINEL_PORT : Number(match[2]);
+  if (match === null || port < 1 || port > 65535) throw new RangeError(`a sentinel must be host:port or a redis:// URL, not "${text}"`);
+  return { host: match[1]!.replace(/^\[(.*)\]$/, '$1'), port };
+}
+
+/** Sentinel's own port when a node names none. */
+const SENTINEL_PORT = 26379;
 
 /**
  * A client for a Redis Cluster, given some of its nodes as redis:// URLs (the rest are discovered).
@@ -90,7 +191,7 @@ export function createRedisCluster(nodeUrls: readonly string[], options: RedisCl
     // As createRedisClient: one write per node for the commands of one turn of the event loop.
     enableAutoPipelining: true,
     // Reconnecting to the cluster as a whole, like createRedisClient's retryStrategy.
-    clusterRetryStrategy: (attempt) => Math.min(FIRST_BACKOFF_MS * 2 ** Math.min(attempt - 1, 16), maxBackoffMs),
+    clusterRetryStrategy: (attempt) => backoff(attempt, maxBackoffMs),
     // A failover moves slots: ask the cluster for its map again rather than fail the command.
     retryDelayOnFailover: 100,
     retryDelayOnClusterDown: 100,
