@@ -11,6 +11,7 @@ import { silentLogger } from '../../dialogs/ports.ts';
 import type { ScheduledJob } from '../../dialogs/scheduling/scheduler.ts';
 import { startRedisSentinel, type LocalRedisSentinel } from '../support/redis-sentinel.ts';
 import { uniquePrefix } from '../support/redis-server.ts';
+import { eventually } from '../support/fake-marketplace.ts';
 
 let sentinel: LocalRedisSentinel;
 let scheduler: BullmqScheduler;
@@ -34,22 +35,13 @@ afterAll(async () => {
   await sentinel?.stop();
 });
 
-async function until<T>(check: () => T | undefined | Promise<T | undefined>, what: string, limitMs = 60_000): Promise<T> {
-  const giveUpAt = Date.now() + limitMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > giveUpAt) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const ranTimes = (key: string): number => runs.filter((run) => run.key === key).length;
 
 describe('BullMQ scheduler through Redis Sentinel', () => {
   it('runs jobs on the promoted replica after the master is killed: one scheduled before, one after', { timeout: 120_000 }, async () => {
     await scheduler.schedule({ key: 'before-1', runAt: Date.now(), data: { n: 1 } });
-    await until(() => (ranTimes('before-1') === 1 ? true : undefined), 'the first job ran');
+    await eventually(() => (ranTimes('before-1') === 1 ? true : undefined), 'the first job ran', 60_000);
 
     // Due a little later, so it is most likely still waiting when the master dies.
     await scheduler.schedule({ key: 'before-2', runAt: Date.now() + 1000, data: { n: 2 } });
@@ -59,15 +51,15 @@ describe('BullMQ scheduler through Redis Sentinel', () => {
     await sentinel.waitForFailover(oldMaster);
 
     // The queue's connection fails fast while it finds the new master: the caller retries.
-    await until(async () => {
+    await eventually(async () => {
       try {
         await scheduler.schedule({ key: 'after-1', runAt: Date.now(), data: { n: 3 } });
         return true;
       } catch {
         return undefined;
       }
-    }, 'a job could be scheduled on the new master');
-    await until(() => (ranTimes('after-1') === 1 && ranTimes('before-2') === 1 ? true : undefined), 'both jobs ran on the new master');
+    }, 'a job could be scheduled on the new master', 60_000);
+    await eventually(() => (ranTimes('after-1') === 1 && ranTimes('before-2') === 1 ? true : undefined), 'both jobs ran on the new master', 60_000);
     expect(runs.map((run) => run.key).sort()).toEqual(['after-1', 'before-1', 'before-2']);
     expect(runs.find((run) => run.key === 'before-2')?.data).toEqual({ n: 2 });
   });

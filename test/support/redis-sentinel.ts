@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { eventually } from './fake-marketplace.ts';
 import { freePort, waitUntilAnswers } from './redis-server.ts';
 
 export interface LocalRedisSentinel {
@@ -144,16 +145,6 @@ export async function startRedisSentinel(): Promise<LocalRedisSentinel> {
   }
 }
 
-/** Polls `check` every 100 ms until it returns a value, or fails after limitMs. */
-async function eventually<T>(check: () => Promise<T | undefined>, what: string, limitMs = 15_000): Promise<T> {
-  const giveUpAt = Date.now() + limitMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > giveUpAt) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** SENTINEL MASTER's flat [name, value, name, value, …] answer as an object. */
 function fields(flat: string[]): Record<string, string> {
